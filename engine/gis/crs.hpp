@@ -1,0 +1,36 @@
+// gis/crs: coordinate transformations through PROJ (via GDAL's OGR wrapper), with the axis order
+// fixed to (easting, northing) and (longitude, latitude) whatever the CRS's official order.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "core/geometry.hpp"
+
+namespace sandan {
+
+class CrsTransform {
+ public:
+  // source and target: anything OGRSpatialReference::SetFromUserInput accepts ("EPSG:5186",
+  // WKT, PROJ strings). Throws Error(kBadInput) if either is unknown or no transformation exists.
+  CrsTransform(const std::string& source_crs, const std::string& target_crs);
+  ~CrsTransform();
+  CrsTransform(const CrsTransform&) = delete;
+  CrsTransform& operator=(const CrsTransform&) = delete;
+  CrsTransform(CrsTransform&&) noexcept;
+  CrsTransform& operator=(CrsTransform&&) noexcept;
+
+  // For a geographic source, x is longitude and y latitude in degrees. Throws Error(kBadInput)
+  // if PROJ cannot transform the point.
+  [[nodiscard]] XY apply(double x, double y) const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// WGS84 longitude/latitude to the working CRS (EPSG:5186) and back.
+[[nodiscard]] XY lonlat_to_working(const LonLat& position);
+[[nodiscard]] LonLat working_to_lonlat(const XY& position);
+
+}  // namespace sandan

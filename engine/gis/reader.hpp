@@ -1,0 +1,57 @@
+// gis/reader: reads any GDAL vector source (GeoPackage, Shapefile, GeoJSON, FlatGeobuf, ...; one
+// file, several files, or a folder of them) into a Site in the working CRS, checking the layout
+// schema of docs/gis-schema.md and reporting every problem found with source, layer, feature id
+// and field.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "gis/site.hpp"
+
+namespace sandan {
+
+enum class Severity { kError, kWarning };
+
+// One finding about the input. Errors make the layout unusable; warnings are worth a look.
+struct Problem {
+  Severity severity = Severity::kError;
+  std::string source;      // file the feature came from ("" when not tied to one)
+  std::string layer;       // layer name ("" when not tied to one)
+  std::string feature_id;  // value of the layer's id field, or "FID n" when it has none
+  std::string field;       // field name, "geometry", or ""
+  std::string message;     // what is wrong and how to fix it
+  [[nodiscard]] std::string to_string() const;
+};
+
+struct LayerInfo {
+  std::string name;
+  std::string source;
+  std::string crs;            // authority code ("EPSG:5186") or the CRS's name
+  std::string geometry_type;  // OGR name, e.g. "Polygon"
+  long long features = 0;
+};
+
+struct ReadOptions {
+  std::string target_crs = kDefaultCrs;
+};
+
+struct SiteReadResult {
+  Site site;
+  std::vector<LayerInfo> layers;
+  std::vector<Problem> problems;
+  [[nodiscard]] bool has_errors() const;
+};
+
+// Reads and checks; never throws for problems in the content (they go to `problems`, and features
+// with errors are left out of `site`). Throws Error(kBadInput) only if target_crs is unknown.
+[[nodiscard]] SiteReadResult read_site(const std::vector<std::string>& sources,
+                                       const ReadOptions& options = {});
+
+// Reads, and throws ConfigError listing every error if there is any.
+[[nodiscard]] Site load_site(const std::vector<std::string>& sources, const ReadOptions& options = {});
+
+// Registers GDAL's drivers once and routes GDAL's own messages away from stderr.
+void init_gdal();
+
+}  // namespace sandan

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Everything CI checks, on a fresh Debian 12 machine: install what is missing, check formatting and
+# lint, build and test under AddressSanitizer/UBSan, then build and test the release build. The
+# release ctest summary is the last thing printed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash tools/setup.sh
+bash tools/format.sh --check
+
+cmake --preset asan >/dev/null
+cmake --build --preset asan
+ctest --preset asan -j2
+
+cmake --preset release >/dev/null
+cmake --build --preset release
+bash tools/lint.sh build/release
+ctest --preset release -j2
