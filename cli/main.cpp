@@ -71,9 +71,7 @@ int run_synth(const SynthArgs& args) {
   return 0;
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
+int run(int argc, char** argv) {
   CLI::App app{"sandan: digital-twin simulation of industrial complexes", "sandan"};
   app.set_version_flag("--version", sandan::version());
   app.require_subcommand(1);
@@ -120,4 +118,16 @@ int main(int argc, char** argv) {
     return static_cast<int>(sandan::ErrorCode::kInternal);
   }
   return 0;
+}
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return run(argc, argv);
+  } catch (const std::exception& e) {
+    std::cerr << "sandan: internal error: " << e.what() << "\n";
+  } catch (...) {
+    std::cerr << "sandan: internal error\n";
+  }
+  return static_cast<int>(sandan::ErrorCode::kInternal);
 }

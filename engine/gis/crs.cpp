@@ -1,11 +1,23 @@
 #include "gis/crs.hpp"
 
+#include <cpl_error.h>
+#include <gdal_priv.h>
 #include <ogr_spatialref.h>
+
+#include <mutex>
 
 #include "core/error.hpp"
 #include "gis/site.hpp"
 
 namespace sandan {
+
+void init_gdal() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    GDALAllRegister();
+    CPLSetErrorHandler(CPLQuietErrorHandler);
+  });
+}
 
 struct CrsTransform::Impl {
   OGRSpatialReference source;
@@ -15,6 +27,7 @@ struct CrsTransform::Impl {
 
 CrsTransform::CrsTransform(const std::string& source_crs, const std::string& target_crs)
     : impl_(std::make_unique<Impl>()) {
+  init_gdal();
   if (impl_->source.SetFromUserInput(source_crs.c_str()) != OGRERR_NONE) {
     throw Error(ErrorCode::kBadInput, "unknown CRS '" + source_crs + "'");
   }

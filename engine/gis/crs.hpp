@@ -29,6 +29,10 @@ class CrsTransform {
   std::unique_ptr<Impl> impl_;
 };
 
+// Registers GDAL's drivers once and routes GDAL's and PROJ's own messages away from stderr: sandan
+// reports problems itself, with the file and feature they concern.
+void init_gdal();
+
 // WGS84 longitude/latitude to the working CRS (EPSG:5186) and back.
 [[nodiscard]] XY lonlat_to_working(const LonLat& position);
 [[nodiscard]] LonLat working_to_lonlat(const XY& position);

@@ -19,6 +19,7 @@
 #include <unordered_set>
 
 #include "core/error.hpp"
+#include "gis/crs.hpp"
 
 namespace sandan {
 
@@ -34,15 +35,6 @@ std::string Problem::to_string() const {
 bool SiteReadResult::has_errors() const {
   return std::any_of(problems.begin(), problems.end(),
                      [](const Problem& p) { return p.severity == Severity::kError; });
-}
-
-void init_gdal() {
-  static std::once_flag once;
-  std::call_once(once, [] {
-    GDALAllRegister();
-    // GDAL reports through CPLError; sandan reports its own problems, so GDAL's chatter is muted.
-    CPLSetErrorHandler(CPLQuietErrorHandler);
-  });
 }
 
 namespace {
@@ -225,7 +217,7 @@ class LayerReader {
   std::string feature_id(OGRFeature& feature) const {
     const int index = indices_.at(spec_.id_field);
     if (index >= 0 && feature.IsFieldSetAndNotNull(index)) {
-      const std::string id = feature.GetFieldAsString(index);
+      std::string id = feature.GetFieldAsString(index);
       if (!id.empty()) return id;
     }
     return "FID " + std::to_string(feature.GetFID());
@@ -855,8 +847,9 @@ Site load_site(const std::vector<std::string>& sources, const ReadOptions& optio
     }
     std::string joined;
     for (const auto& s : sources) joined += (joined.empty() ? "" : ", ") + s;
-    throw ConfigError("invalid GIS layout in " + joined + " (" + std::to_string(messages.size()) + " problems)",
-                      std::move(messages));
+    const std::string headline =
+        "invalid GIS layout in " + joined + " (" + std::to_string(messages.size()) + " problems)";
+    throw ConfigError(headline, std::move(messages));
   }
   return std::move(result.site);
 }

@@ -51,7 +51,4 @@ struct SiteReadResult {
 // Reads, and throws ConfigError listing every error if there is any.
 [[nodiscard]] Site load_site(const std::vector<std::string>& sources, const ReadOptions& options = {});
 
-// Registers GDAL's drivers once and routes GDAL's own messages away from stderr.
-void init_gdal();
-
 }  // namespace sandan

@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "core/error.hpp"
-#include "gis/reader.hpp"
+#include "gis/crs.hpp"
 
 namespace sandan {
 namespace {

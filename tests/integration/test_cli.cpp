@@ -1,0 +1,215 @@
+#include <doctest/doctest.h>
+
+#include <sys/wait.h>
+
+#include <array>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+
+#include "gis/reader.hpp"
+#include "gis/synth.hpp"
+#include "support/fixtures.hpp"
+
+using namespace sandan;
+using namespace sandan::test;
+
+namespace {
+
+struct Run {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+std::string read_file(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+// Runs `sandan ARGS` through the shell, capturing stdout and stderr.
+Run sandan(const std::string& args, const TempDir& scratch) {
+  const auto err_path = scratch.path() / "stderr.txt";
+  const std::string command = std::string(SANDAN_EXE) + " " + args + " 2>" + err_path.string();
+  Run run;
+  FILE* pipe = ::popen(command.c_str(), "r");
+  REQUIRE(pipe != nullptr);
+  std::array<char, 4096> buffer{};
+  std::size_t n = 0;
+  while ((n = std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0) run.out.append(buffer.data(), n);
+  const int status = ::pclose(pipe);
+  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  run.err = read_file(err_path);
+  return run;
+}
+
+std::string gis_data(const std::string& name) { return std::string(SANDAN_GIS_DATA_DIR) + "/" + name; }
+
+// Every field and coordinate of a Site as text, to compare two layouts exactly.
+std::string dump(const Site& site) {
+  std::ostringstream out;
+  out.precision(17);
+  auto points = [&](const std::vector<XY>& pts) {
+    for (const auto& p : pts) out << p.x_m << ' ' << p.y_m << ' ';
+    out << '\n';
+  };
+  for (const auto& c : site.complexes) {
+    out << c.complex_id << '|' << c.name << '|' << c.name_ko << '|' << to_string(c.role) << '\n';
+    for (const auto& poly : c.boundary) points(poly.outer);
+  }
+  for (const auto& f : site.facilities) {
+    out << f.facility_id << '|' << f.complex << '|' << f.name << '|' << f.ksic << '|' << f.floor_area_m2 << '|'
+        << f.roof_area_m2 << '|' << f.employees << '|' << f.firms << '|' << to_string(f.shift) << '|'
+        << to_string(f.fuel) << '|' << f.feeder_bus << '\n';
+    for (const auto& poly : f.footprint) points(poly.outer);
+  }
+  for (const auto& r : site.roads) {
+    out << r.road_id << '|' << r.lanes << '|' << r.speed_kmh << '|' << r.capacity_veh_h << '|' << r.oneway << '|'
+        << to_string(r.road_class) << '\n';
+    points(r.geometry);
+  }
+  for (const auto& g : site.gates) {
+    out << g.gate_id << '|' << g.name << '|' << to_string(g.kind) << '|' << g.share << '|' << g.position.x_m << ' '
+        << g.position.y_m << '\n';
+  }
+  for (const auto& s : site.substations) {
+    out << s.substation_id << '|' << s.voltage_kv << '|' << s.capacity_mva << '|' << s.position.x_m << ' '
+        << s.position.y_m << '\n';
+  }
+  for (const auto& s : site.feeders) {
+    out << s.segment_id << '|' << s.feeder_id << '|' << s.substation << '|' << s.from_bus << '|' << s.to_bus << '|'
+        << s.line_type << '|' << s.length_m << '\n';
+    points(s.geometry);
+  }
+  return out.str();
+}
+
+}  // namespace
+
+TEST_CASE("sandan inspect prints the per-complex table of a valid layout and exits 0") {
+  TempDir dir("cli_inspect");
+  const std::string layout = write_layers(dir, tiny_layers());
+  const Run run = sandan("inspect " + layout, dir);
+  INFO(run.err);
+  CHECK(run.exit_code == 0);
+  CHECK(run.out.find("alpha") != std::string::npos);
+  CHECK(run.out.find("1 strongly connected component") != std::string::npos);
+  CHECK(run.out.find("0 error(s)") != std::string::npos);
+}
+
+TEST_CASE("sandan inspect --json prints one JSON object with complexes and problems arrays") {
+  TempDir dir("cli_inspect_json");
+  const Run run = sandan("inspect --json " + write_layers(dir, tiny_layers()), dir);
+  REQUIRE(run.exit_code == 0);
+  const auto j = nlohmann::json::parse(run.out);
+  REQUIRE(j["complexes"].size() == 1);
+  CHECK(j["complexes"][0]["complex_id"] == "alpha");
+  CHECK(j["complexes"][0]["area_km2"].get<double>() == doctest::Approx(1.0));
+  CHECK(j["complexes"][0]["facilities"] == 2);
+  CHECK(j["complexes"][0]["firms"] == 26);
+  CHECK(j["complexes"][0]["employees"] == 340);
+  // Twelve 500 m streets lie in the complex; the 200 m external road lies outside it.
+  CHECK(j["complexes"][0]["road_km"].get<double>() == doctest::Approx(6.0));
+  CHECK(j["road_graph"]["strongly_connected_components"] == 1);
+  CHECK(j["problems"].is_array());
+}
+
+TEST_CASE("sandan inspect of a broken layout exits 2, names the problem on stderr and prints nothing") {
+  TempDir dir("cli_inspect_bad");
+  auto layers = tiny_layers();
+  layers["gates"] = collection(
+      feature(R"("gate_id": "g1", "name": "West", "kind": "airport", "share": 1.0)", point(-200, 500)));
+  const Run run = sandan("inspect --json " + write_layers(dir, layers), dir);
+  CHECK(run.exit_code == 2);
+  CHECK(run.out.empty());
+  CHECK(run.err.find("gates.geojson: layer 'gates': feature 'g1': field 'kind': unknown value 'airport'") !=
+        std::string::npos);
+}
+
+TEST_CASE("sandan exits 2 for a missing file and for a bad command line") {
+  TempDir dir("cli_usage");
+  const Run missing = sandan("inspect " + dir.str("absent.gpkg"), dir);
+  CHECK(missing.exit_code == 2);
+  CHECK(missing.err.find("absent.gpkg") != std::string::npos);
+  CHECK(sandan("inspect", dir).exit_code == 2);
+  CHECK(sandan("frobnicate", dir).exit_code == 2);
+  CHECK(sandan("--version", dir).exit_code == 0);
+}
+
+TEST_CASE("sandan synth with a bad facts file exits 2 and writes nothing") {
+  TempDir dir("cli_synth_bad");
+  write_text(dir.path() / "facts.yaml", "schema: sandan-complexes\nversion: 1\ncomplexes: 7\n");
+  const Run run = sandan("synth " + dir.str("facts.yaml") + " -o " + dir.str("out.gpkg"), dir);
+  CHECK(run.exit_code == 2);
+  CHECK(run.err.find("facts.yaml") != std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(dir.path() / "out.gpkg"));
+  // No temporary file is left behind either.
+  std::size_t files = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(dir.path())) files += entry.path().extension() == ".gpkg";
+  CHECK(files == 0);
+}
+
+TEST_CASE("regenerating the committed layout from the facts gives the same content") {
+  TempDir dir("cli_synth_regen");
+  const std::string out = dir.str("incheon.gpkg");
+  const Run run = sandan("synth " + gis_data("complexes.yaml") + " -o " + out, dir);
+  INFO(run.err);
+  REQUIRE(run.exit_code == 0);
+  const Site committed = load_site({gis_data("incheon.gpkg")});
+  const Site regenerated = load_site({out});
+  CHECK(dump(committed) == dump(regenerated));
+}
+
+TEST_CASE("the committed layout of the five complexes matches the facts file") {
+  TempDir dir("cli_incheon");
+  const Run run = sandan("inspect --json " + gis_data("incheon.gpkg"), dir);
+  INFO(run.err);
+  REQUIRE(run.exit_code == 0);
+  const auto j = nlohmann::json::parse(run.out);
+  const SiteFacts facts = read_site_facts(gis_data("complexes.yaml"));
+  REQUIRE(j["complexes"].size() == facts.complexes.size());
+  REQUIRE(facts.complexes.size() == 5);
+  for (const auto& fact : facts.complexes) {
+    CAPTURE(fact.complex_id);
+    const auto it = std::find_if(j["complexes"].begin(), j["complexes"].end(),
+                                 [&](const auto& c) { return c["complex_id"] == fact.complex_id; });
+    REQUIRE(it != j["complexes"].end());
+    CHECK((*it)["area_km2"].get<double>() == doctest::Approx(fact.area_km2.value).epsilon(0.02));
+    CHECK((*it)["firms"].get<long long>() == std::llround(fact.firms.value));
+    CHECK((*it)["employees"].get<long long>() == std::llround(fact.employees.value));
+    CHECK((*it)["road_km"].get<double>() > 0.0);
+    CHECK((*it)["feeder_km"].get<double>() > 0.0);
+  }
+  CHECK(j["road_graph"]["strongly_connected_components"] == 1);
+  CHECK(j["feeders"]["loops"] == 0);
+  CHECK(j["feeders"]["unreached_buses"] == 0);
+}
+
+TEST_CASE("the five complexes written as EPSG:4326 GeoJSON inspect to the same areas and lengths within 0.1 %") {
+  TempDir dir("cli_reproject");
+  const std::string geojson = dir.str("wgs84");
+  REQUIRE(sandan("synth " + gis_data("complexes.yaml") + " -o " + geojson + " --format geojson --crs EPSG:4326", dir)
+              .exit_code == 0);
+  const Run a = sandan("inspect --json " + gis_data("incheon.gpkg"), dir);
+  const Run b = sandan("inspect --json " + geojson, dir);
+  REQUIRE(a.exit_code == 0);
+  REQUIRE(b.exit_code == 0);
+  const auto ja = nlohmann::json::parse(a.out);
+  const auto jb = nlohmann::json::parse(b.out);
+  CHECK(jb["layers"][0]["crs"] == "EPSG:4326");
+  REQUIRE(ja["complexes"].size() == jb["complexes"].size());
+  for (std::size_t i = 0; i < ja["complexes"].size(); ++i) {
+    for (const char* key : {"area_km2", "roof_area_m2", "road_km", "feeder_km"}) {
+      CAPTURE(key);
+      CHECK(jb["complexes"][i][key].get<double>() == doctest::Approx(ja["complexes"][i][key].get<double>()).epsilon(1e-3));
+    }
+  }
+  CHECK(jb["road_graph"]["km"].get<double>() == doctest::Approx(ja["road_graph"]["km"].get<double>()).epsilon(1e-3));
+  CHECK(jb["road_graph"]["nodes"] == ja["road_graph"]["nodes"]);
+}
