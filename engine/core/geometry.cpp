@@ -1,6 +1,8 @@
 #include "core/geometry.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace sandan {
 
@@ -120,6 +122,36 @@ bool contains(const MultiPolygon& polygons, const XY& point) {
     if (contains(polygon, point)) return true;
   }
   return false;
+}
+
+namespace {
+double distance_to_segment_m(const XY& p, const XY& a, const XY& b) {
+  const double dx = b.x_m - a.x_m;
+  const double dy = b.y_m - a.y_m;
+  const double length2 = dx * dx + dy * dy;
+  double t = length2 > 0.0 ? ((p.x_m - a.x_m) * dx + (p.y_m - a.y_m) * dy) / length2 : 0.0;
+  t = t < 0.0 ? 0.0 : (t > 1.0 ? 1.0 : t);
+  return std::hypot(p.x_m - (a.x_m + t * dx), p.y_m - (a.y_m + t * dy));
+}
+
+double ring_distance_m(const Ring& ring, const XY& p) {
+  double best = std::numeric_limits<double>::infinity();
+  for (std::size_t i = 0; i + 1 < ring.size(); ++i) best = std::min(best, distance_to_segment_m(p, ring[i], ring[i + 1]));
+  return best;
+}
+}  // namespace
+
+double distance_to_boundary_m(const MultiPolygon& polygons, const XY& point) {
+  double best = std::numeric_limits<double>::infinity();
+  for (const auto& polygon : polygons) {
+    best = std::min(best, ring_distance_m(polygon.outer, point));
+    for (const auto& hole : polygon.holes) best = std::min(best, ring_distance_m(hole, point));
+  }
+  return best;
+}
+
+bool covers(const MultiPolygon& polygons, const XY& point, double tolerance_m) {
+  return contains(polygons, point) || distance_to_boundary_m(polygons, point) <= tolerance_m;
 }
 
 }  // namespace sandan

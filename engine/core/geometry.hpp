@@ -44,5 +44,10 @@ using LineString = std::vector<XY>;
 // Even-odd rule; points on the boundary may go either way.
 [[nodiscard]] bool contains(const Polygon& polygon, const XY& point);
 [[nodiscard]] bool contains(const MultiPolygon& polygons, const XY& point);
+// Distance from a point to the nearest edge of any ring, m.
+[[nodiscard]] double distance_to_boundary_m(const MultiPolygon& polygons, const XY& point);
+// Inside, or within tolerance_m of the boundary: a street drawn along a complex's edge belongs to it
+// although its midpoint is exactly on the boundary, where contains() may go either way.
+[[nodiscard]] bool covers(const MultiPolygon& polygons, const XY& point, double tolerance_m);
 
 }  // namespace sandan

@@ -27,9 +27,13 @@ void warn(std::vector<Problem>& problems, const std::string& layer, const std::s
   problems.push_back({Severity::kWarning, "", layer, id, field, message});
 }
 
+// Streets along a complex's edge count as the complex's; where two complexes share an edge, the
+// first listed takes it.
+constexpr double kEdgeToleranceM = 1.0;
+
 int complex_of(const Site& site, const XY& p) {
   for (std::size_t c = 0; c < site.complexes.size(); ++c) {
-    if (contains(site.complexes[c].boundary, p)) return static_cast<int>(c);
+    if (covers(site.complexes[c].boundary, p, kEdgeToleranceM)) return static_cast<int>(c);
   }
   return -1;
 }

@@ -35,7 +35,7 @@ struct ComplexFacts {
   std::map<std::string, double> sector_mix;  // KSIC division -> share of firms, sums to 1
   std::string sector_mix_source;
   std::string sector_mix_confidence;
-  std::string adjoins;                        // complex_id of a neighbour sharing a boundary, or ""
+  std::string adjoins;  // complex_id of a neighbour sharing a boundary, or ""
 };
 
 struct GateFacts {
@@ -68,7 +68,7 @@ struct SiteFacts {
   std::map<std::string, std::vector<double>> shift_mix;
   // KSIC division -> fuel of its process heat (kNone: electricity only).
   std::map<std::string, Fuel> sector_fuel;
-  // KSIC division -> electricity use per m² of floor area and year, kWh (FACTS §7); the generator
+  // KSIC division -> electricity use per m² of floor area and year, kWh; the generator
   // uses it only to size substations and split feeders.
   std::map<std::string, double> sector_elec_kwh_per_m2;
   std::vector<LineType> line_types;
@@ -76,9 +76,9 @@ struct SiteFacts {
   std::string branch_line_type;  // name in line_types used for feeder branches
 };
 
-// Reads a facts file (schema in docs/synth.md and at the top of gis_data/complexes.yaml). Every problem (unknown key, wrong type,
-// out-of-range value, missing field) is reported at once with file, line and key path.
-// Throws ConfigError.
+// Reads a facts file (schema in docs/synth.md and at the top of gis_data/complexes.yaml). Every problem
+// (unknown key, wrong type, out-of-range value, missing field) is reported at once with file, line and key
+// path. Throws ConfigError.
 [[nodiscard]] SiteFacts read_site_facts(const std::string& path);
 
 struct SynthOptions {
@@ -90,7 +90,10 @@ struct SynthOptions {
   std::optional<std::uint64_t> seed;  // overrides the facts file's seed
 };
 
-// Generates the layout in EPSG:5186. Same facts, options and seed give the same Site.
+// Generates the layout in EPSG:5186 (algorithm and estimated parameters: docs/synth.md). Same facts,
+// options and seed give the same Site. Throws Error(kBadInput) for a scale or firm total <= 0, for
+// adjoining complexes whose centres are too far apart to share an edge, and for complexes that cannot
+// be placed without overlapping.
 [[nodiscard]] Site synthesize_site(const SiteFacts& facts, const SynthOptions& options = {});
 
 }  // namespace sandan

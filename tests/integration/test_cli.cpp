@@ -34,7 +34,7 @@ std::string read_file(const std::filesystem::path& path) {
 }
 
 // Runs `sandan ARGS` through the shell, capturing stdout and stderr.
-Run sandan(const std::string& args, const TempDir& scratch) {
+Run run_sandan(const std::string& args, const TempDir& scratch) {
   const auto err_path = scratch.path() / "stderr.txt";
   const std::string command = std::string(SANDAN_EXE) + " " + args + " 2>" + err_path.string();
   Run run;
@@ -95,7 +95,7 @@ std::string dump(const Site& site) {
 TEST_CASE("sandan inspect prints the per-complex table of a valid layout and exits 0") {
   TempDir dir("cli_inspect");
   const std::string layout = write_layers(dir, tiny_layers());
-  const Run run = sandan("inspect " + layout, dir);
+  const Run run = run_sandan("inspect " + layout, dir);
   INFO(run.err);
   CHECK(run.exit_code == 0);
   CHECK(run.out.find("alpha") != std::string::npos);
@@ -105,7 +105,7 @@ TEST_CASE("sandan inspect prints the per-complex table of a valid layout and exi
 
 TEST_CASE("sandan inspect --json prints one JSON object with complexes and problems arrays") {
   TempDir dir("cli_inspect_json");
-  const Run run = sandan("inspect --json " + write_layers(dir, tiny_layers()), dir);
+  const Run run = run_sandan("inspect --json " + write_layers(dir, tiny_layers()), dir);
   REQUIRE(run.exit_code == 0);
   const auto j = nlohmann::json::parse(run.out);
   REQUIRE(j["complexes"].size() == 1);
@@ -125,7 +125,7 @@ TEST_CASE("sandan inspect of a broken layout exits 2, names the problem on stder
   auto layers = tiny_layers();
   layers["gates"] = collection(
       feature(R"("gate_id": "g1", "name": "West", "kind": "airport", "share": 1.0)", point(-200, 500)));
-  const Run run = sandan("inspect --json " + write_layers(dir, layers), dir);
+  const Run run = run_sandan("inspect --json " + write_layers(dir, layers), dir);
   CHECK(run.exit_code == 2);
   CHECK(run.out.empty());
   CHECK(run.err.find("gates.geojson: layer 'gates': feature 'g1': field 'kind': unknown value 'airport'") !=
@@ -134,18 +134,18 @@ TEST_CASE("sandan inspect of a broken layout exits 2, names the problem on stder
 
 TEST_CASE("sandan exits 2 for a missing file and for a bad command line") {
   TempDir dir("cli_usage");
-  const Run missing = sandan("inspect " + dir.str("absent.gpkg"), dir);
+  const Run missing = run_sandan("inspect " + dir.str("absent.gpkg"), dir);
   CHECK(missing.exit_code == 2);
   CHECK(missing.err.find("absent.gpkg") != std::string::npos);
-  CHECK(sandan("inspect", dir).exit_code == 2);
-  CHECK(sandan("frobnicate", dir).exit_code == 2);
-  CHECK(sandan("--version", dir).exit_code == 0);
+  CHECK(run_sandan("inspect", dir).exit_code == 2);
+  CHECK(run_sandan("frobnicate", dir).exit_code == 2);
+  CHECK(run_sandan("--version", dir).exit_code == 0);
 }
 
 TEST_CASE("sandan synth with a bad facts file exits 2 and writes nothing") {
   TempDir dir("cli_synth_bad");
   write_text(dir.path() / "facts.yaml", "schema: sandan-complexes\nversion: 1\ncomplexes: 7\n");
-  const Run run = sandan("synth " + dir.str("facts.yaml") + " -o " + dir.str("out.gpkg"), dir);
+  const Run run = run_sandan("synth " + dir.str("facts.yaml") + " -o " + dir.str("out.gpkg"), dir);
   CHECK(run.exit_code == 2);
   CHECK(run.err.find("facts.yaml") != std::string::npos);
   CHECK_FALSE(std::filesystem::exists(dir.path() / "out.gpkg"));
@@ -158,7 +158,7 @@ TEST_CASE("sandan synth with a bad facts file exits 2 and writes nothing") {
 TEST_CASE("regenerating the committed layout from the facts gives the same content") {
   TempDir dir("cli_synth_regen");
   const std::string out = dir.str("incheon.gpkg");
-  const Run run = sandan("synth " + gis_data("complexes.yaml") + " -o " + out, dir);
+  const Run run = run_sandan("synth " + gis_data("complexes.yaml") + " -o " + out, dir);
   INFO(run.err);
   REQUIRE(run.exit_code == 0);
   const Site committed = load_site({gis_data("incheon.gpkg")});
@@ -168,7 +168,7 @@ TEST_CASE("regenerating the committed layout from the facts gives the same conte
 
 TEST_CASE("the committed layout of the five complexes matches the facts file") {
   TempDir dir("cli_incheon");
-  const Run run = sandan("inspect --json " + gis_data("incheon.gpkg"), dir);
+  const Run run = run_sandan("inspect --json " + gis_data("incheon.gpkg"), dir);
   INFO(run.err);
   REQUIRE(run.exit_code == 0);
   const auto j = nlohmann::json::parse(run.out);
@@ -194,10 +194,10 @@ TEST_CASE("the committed layout of the five complexes matches the facts file") {
 TEST_CASE("the five complexes written as EPSG:4326 GeoJSON inspect to the same areas and lengths within 0.1 %") {
   TempDir dir("cli_reproject");
   const std::string geojson = dir.str("wgs84");
-  REQUIRE(sandan("synth " + gis_data("complexes.yaml") + " -o " + geojson + " --format geojson --crs EPSG:4326", dir)
+  REQUIRE(run_sandan("synth " + gis_data("complexes.yaml") + " -o " + geojson + " --format geojson --crs EPSG:4326", dir)
               .exit_code == 0);
-  const Run a = sandan("inspect --json " + gis_data("incheon.gpkg"), dir);
-  const Run b = sandan("inspect --json " + geojson, dir);
+  const Run a = run_sandan("inspect --json " + gis_data("incheon.gpkg"), dir);
+  const Run b = run_sandan("inspect --json " + geojson, dir);
   REQUIRE(a.exit_code == 0);
   REQUIRE(b.exit_code == 0);
   const auto ja = nlohmann::json::parse(a.out);

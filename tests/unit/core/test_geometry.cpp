@@ -35,3 +35,13 @@ TEST_CASE("line length and midpoint walk the polyline") {
   CHECK(mid.x_m == doctest::Approx(3.0));
   CHECK(mid.y_m == doctest::Approx(4.5));
 }
+
+TEST_CASE("a point on or just beside the boundary is covered within the tolerance") {
+  const MultiPolygon square{Polygon{{{0, 0}, {10, 0}, {10, 10}, {0, 10}, {0, 0}}, {}}};
+  CHECK(distance_to_boundary_m(square, XY{5, 0}) == doctest::Approx(0.0));
+  CHECK(distance_to_boundary_m(square, XY{5, -0.5}) == doctest::Approx(0.5));
+  CHECK(distance_to_boundary_m(square, XY{13, 14}) == doctest::Approx(5.0));  // to the corner (10, 10)
+  CHECK(covers(square, XY{5, -0.5}, 1.0));
+  CHECK_FALSE(covers(square, XY{5, -2.0}, 1.0));
+  CHECK(covers(square, XY{5, 5}, 0.0));
+}

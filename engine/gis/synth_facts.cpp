@@ -1,0 +1,685 @@
+// gis/synth: reading and checking the facts file (schema in docs/synth.md). Every problem is collected
+// with file, line and key path, and all of them are thrown together in one ConfigError.
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/error.hpp"
+#include "gis/synth.hpp"
+
+namespace sandan {
+namespace {
+
+constexpr const char* kSchema = "sandan-complexes";
+constexpr int kVersion = 1;
+// Shares written with two or three decimals in a hand-edited file may miss 1 by rounding; more than this
+// is a mistake rather than rounding.
+constexpr double kShareTolerance = 0.01;
+
+class Problems {
+ public:
+  explicit Problems(std::string file) : file_(std::move(file)) {}
+
+  void add(int line, const std::string& key_path, const std::string& message) {
+    list_.push_back(file_ + ":" + std::to_string(line) + ": " + key_path + ": " + message);
+  }
+  void add(const YAML::Node& node, const std::string& key_path, const std::string& message) {
+    add(node.Mark().line + 1, key_path, message);
+  }
+  [[nodiscard]] const std::string& file() const { return file_; }
+  [[nodiscard]] std::vector<std::string>& list() { return list_; }
+
+ private:
+  std::string file_;
+  std::vector<std::string> list_;
+};
+
+std::string join_path(const std::string& path, const std::string& key) {
+  return path.empty() ? key : path + "." + key;
+}
+
+std::string indexed(const std::string& path, std::size_t index) {
+  return path + "[" + std::to_string(index) + "]";
+}
+
+std::string describe(const YAML::Node& node) {
+  if (node.IsNull()) return "nothing";
+  if (node.IsMap()) return "a map";
+  if (node.IsSequence()) return "a list";
+  if (node.Tag() == "!") return "the text \"" + node.Scalar() + "\"";
+  return "'" + node.Scalar() + "'";
+}
+
+// A YAML map with a fixed set of keys: unknown and repeated keys are reported when it is opened,
+// missing required keys when they are asked for.
+class MapView {
+ public:
+  MapView(const YAML::Node& node, std::string path, Problems& problems, std::vector<std::string> required,
+          std::vector<std::string> optional = {})
+      : node_(node), path_(std::move(path)), problems_(problems), required_(std::move(required)) {
+    if (!node.IsMap()) {
+      problems_.add(node, path_, "must be a map, got " + describe(node));
+      return;
+    }
+    ok_ = true;
+    for (const auto& entry : node) {
+      const YAML::Node& key = entry.first;
+      if (!key.IsScalar()) {
+        problems_.add(key, path_, "keys must be words, got " + describe(key));
+        continue;
+      }
+      const std::string& name = key.Scalar();
+      const bool known = std::find(required_.begin(), required_.end(), name) != required_.end() ||
+                         std::find(optional.begin(), optional.end(), name) != optional.end();
+      if (!known) {
+        problems_.add(key, join_path(path_, name), "unknown key");
+      } else if (!values_.emplace(name, entry.second).second) {
+        problems_.add(key, join_path(path_, name), "repeated key");
+      } else {
+        key_lines_[name] = key.Mark().line + 1;
+      }
+    }
+    for (const auto& name : required_) {
+      if (values_.find(name) == values_.end()) problems_.add(node, join_path(path_, name), "missing");
+    }
+  }
+
+  [[nodiscard]] bool ok() const { return ok_; }
+  [[nodiscard]] const YAML::Node& node() const { return node_; }
+  [[nodiscard]] std::string path(const std::string& key) const { return join_path(path_, key); }
+  // Line of the key itself: a list or map value may start on a later line.
+  [[nodiscard]] int key_line(const std::string& key) const { return key_lines_.at(key); }
+  [[nodiscard]] std::optional<YAML::Node> get(const std::string& key) const {
+    const auto it = values_.find(key);
+    if (it == values_.end()) return std::nullopt;
+    return it->second;
+  }
+
+ private:
+  YAML::Node node_;
+  std::string path_;
+  Problems& problems_;
+  std::vector<std::string> required_;
+  std::map<std::string, YAML::Node> values_;
+  std::map<std::string, int> key_lines_;
+  bool ok_ = false;
+};
+
+std::optional<std::string> read_text(const MapView& map, const std::string& key, Problems& problems) {
+  const auto node = map.get(key);
+  if (!node) return std::nullopt;
+  if (!node->IsScalar() || node->Scalar().empty()) {
+    problems.add(*node, map.path(key), "must be a non-empty text, got " + describe(*node));
+    return std::nullopt;
+  }
+  return node->Scalar();
+}
+
+// Numbers must be plain YAML scalars: a quoted "1.17" is a text, and a wrong type is reported, not
+// converted.
+std::optional<double> as_number(const YAML::Node& node, const std::string& path, Problems& problems) {
+  double value = 0.0;
+  if (!node.IsScalar() || node.Tag() == "!" || !YAML::convert<double>::decode(node, value) ||
+      !std::isfinite(value)) {
+    problems.add(node, path, "must be a number, got " + describe(node));
+    return std::nullopt;
+  }
+  return value;
+}
+
+std::optional<double> read_number(const MapView& map, const std::string& key, Problems& problems) {
+  const auto node = map.get(key);
+  if (!node) return std::nullopt;
+  return as_number(*node, map.path(key), problems);
+}
+
+std::string format_number(double value) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%g", value);
+  return text;
+}
+
+void check_range(const MapView& map, const std::string& key, std::optional<double> value, double lo,
+                 double hi, Problems& problems) {
+  if (!value || (*value >= lo && *value <= hi)) return;
+  problems.add(
+      *map.get(key), map.path(key),
+      "must be in [" + format_number(lo) + ", " + format_number(hi) + "], got " + format_number(*value));
+}
+
+std::optional<std::string> read_confidence(const MapView& map, Problems& problems) {
+  auto word = read_text(map, "confidence", problems);
+  if (word && *word != "verified" && *word != "secondary" && *word != "estimate") {
+    problems.add(*map.get("confidence"), map.path("confidence"),
+                 "must be verified, secondary or estimate, got '" + *word + "'");
+    return std::nullopt;
+  }
+  return word;
+}
+
+// {value, source, confidence}: a figure and where it comes from.
+std::optional<Sourced> read_sourced(const MapView& parent, const std::string& key, Problems& problems) {
+  const auto node = parent.get(key);
+  if (!node) return std::nullopt;
+  const MapView map(*node, parent.path(key), problems, {"value", "source", "confidence"});
+  if (!map.ok()) return std::nullopt;
+  const auto value = read_number(map, "value", problems);
+  const auto source = read_text(map, "source", problems);
+  const auto confidence = read_confidence(map, problems);
+  if (!value || !source || !confidence) return std::nullopt;
+  return Sourced{*value, *source, *confidence};
+}
+
+void require_positive(const MapView& parent, const std::string& key, const std::optional<Sourced>& figure,
+                      bool integral, Problems& problems) {
+  if (!figure) return;
+  const std::string path = parent.path(key) + ".value";
+  const YAML::Node value_node = (*parent.get(key))["value"];
+  if (figure->value <= 0.0) {
+    problems.add(value_node, path, "must be > 0, got " + format_number(figure->value));
+  } else if (integral && figure->value != std::floor(figure->value)) {
+    problems.add(value_node, path, "must be a whole number, got " + format_number(figure->value));
+  }
+}
+
+struct Located {
+  LonLat position;
+  std::string source;
+  std::string confidence;
+};
+
+// {lat, lon, source, confidence} in WGS84 degrees.
+std::optional<Located> read_position(const MapView& parent, const std::string& key, Problems& problems) {
+  const auto node = parent.get(key);
+  if (!node) return std::nullopt;
+  const MapView map(*node, parent.path(key), problems, {"lat", "lon", "source", "confidence"});
+  if (!map.ok()) return std::nullopt;
+  const auto lat = read_number(map, "lat", problems);
+  const auto lon = read_number(map, "lon", problems);
+  check_range(map, "lat", lat, -90.0, 90.0, problems);
+  check_range(map, "lon", lon, -180.0, 180.0, problems);
+  const auto source = read_text(map, "source", problems);
+  const auto confidence = read_confidence(map, problems);
+  if (!lat || !lon || !source || !confidence) return std::nullopt;
+  return Located{{*lon, *lat}, *source, *confidence};
+}
+
+bool is_identifier(const std::string& text) {
+  if (text.empty()) return false;
+  for (const char c : text) {
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) return false;
+  }
+  return true;
+}
+
+// KSIC divisions are a section letter and two digits, e.g. C29.
+bool is_ksic_division(const std::string& text) {
+  return text.size() == 3 && text[0] >= 'A' && text[0] <= 'Z' && text[1] >= '0' && text[1] <= '9' &&
+         text[2] >= '0' && text[2] <= '9';
+}
+
+void read_sectors(const MapView& top, SiteFacts& facts, std::set<std::string>& sector_codes,
+                  Problems& problems) {
+  const auto node = top.get("sectors");
+  if (!node) return;
+  if (!node->IsMap() || node->size() == 0) {
+    problems.add(*node, "sectors", "must be a non-empty map of KSIC divisions, got " + describe(*node));
+    return;
+  }
+  for (const auto& entry : *node) {
+    const std::string code = entry.first.Scalar();
+    const std::string path = "sectors." + code;
+    if (!is_ksic_division(code)) {
+      problems.add(entry.first, path, "must be a KSIC division such as C29");
+      continue;
+    }
+    if (!sector_codes.insert(code).second) {
+      problems.add(entry.first, path, "repeated key");
+      continue;
+    }
+    const MapView sector(entry.second, path, problems,
+                         {"name", "shifts", "fuel", "elec_kwh_per_m2", "source", "confidence"});
+    if (!sector.ok()) continue;
+    read_text(sector, "name", problems);
+    read_text(sector, "source", problems);
+    read_confidence(sector, problems);
+
+    if (const auto shifts_node = sector.get("shifts")) {
+      const MapView shifts(*shifts_node, sector.path("shifts"), problems, {"day", "two", "continuous"});
+      if (shifts.ok()) {
+        std::vector<double> mix;
+        for (const char* key : {"day", "two", "continuous"}) {
+          const auto share = read_number(shifts, key, problems);
+          check_range(shifts, key, share, 0.0, 1.0, problems);
+          if (share) mix.push_back(*share);
+        }
+        if (mix.size() == 3) {
+          const double sum = mix[0] + mix[1] + mix[2];
+          if (std::abs(sum - 1.0) > kShareTolerance) {
+            problems.add(*shifts_node, sector.path("shifts"),
+                         "shares must sum to 1, got " + format_number(sum));
+          }
+          facts.shift_mix[code] = mix;
+        }
+      }
+    }
+    if (const auto fuel_word = read_text(sector, "fuel", problems)) {
+      const auto fuel = *fuel_word == "none" ? std::optional<Fuel>(Fuel::kNone) : parse_fuel(*fuel_word);
+      if (!fuel || (*fuel == Fuel::kNone && *fuel_word != "none")) {
+        problems.add(*sector.get("fuel"), sector.path("fuel"),
+                     "must be none, lng, lpg, diesel or fuel_oil, got '" + *fuel_word + "'");
+      } else {
+        facts.sector_fuel[code] = *fuel;
+      }
+    }
+    const auto intensity = read_sourced(sector, "elec_kwh_per_m2", problems);
+    require_positive(sector, "elec_kwh_per_m2", intensity, false, problems);
+    if (intensity) facts.sector_elec_kwh_per_m2[code] = intensity->value;
+  }
+}
+
+void read_complexes(const MapView& top, const std::set<std::string>& sector_codes, SiteFacts& facts,
+                    Problems& problems) {
+  const auto node = top.get("complexes");
+  if (!node) return;
+  if (!node->IsSequence() || node->size() == 0) {
+    problems.add(*node, "complexes", "must be a non-empty list, got " + describe(*node));
+    return;
+  }
+  std::vector<int> lines;  // of each complex read, for problems found across complexes
+  std::vector<int> adjoins_lines;
+  for (std::size_t i = 0; i < node->size(); ++i) {
+    const YAML::Node item = (*node)[i];
+    const MapView map(item, indexed("complexes", i), problems,
+                      {"id", "name", "name_ko", "role", "source", "confidence", "centre", "area_km2", "firms",
+                       "employees", "sector_mix"},
+                      {"adjoins"});
+    if (!map.ok()) continue;
+    ComplexFacts complex;
+    const auto id = read_text(map, "id", problems);
+    if (id && !is_identifier(*id)) {
+      problems.add(*map.get("id"), map.path("id"), "must use only a-z, 0-9 and _, got '" + *id + "'");
+    }
+    const auto name = read_text(map, "name", problems);
+    const auto name_ko = read_text(map, "name_ko", problems);
+    read_text(map, "source", problems);
+    read_confidence(map, problems);
+    if (const auto role_word = read_text(map, "role", problems)) {
+      if (const auto role = parse_complex_role(*role_word)) {
+        complex.role = *role;
+      } else {
+        problems.add(*map.get("role"), map.path("role"), "must be hub or linked, got '" + *role_word + "'");
+      }
+    }
+    const auto centre = read_position(map, "centre", problems);
+    const auto area = read_sourced(map, "area_km2", problems);
+    const auto firms = read_sourced(map, "firms", problems);
+    const auto employees = read_sourced(map, "employees", problems);
+    require_positive(map, "area_km2", area, false, problems);
+    require_positive(map, "firms", firms, true, problems);
+    require_positive(map, "employees", employees, true, problems);
+
+    if (const auto mix_node = map.get("sector_mix")) {
+      const MapView mix(*mix_node, map.path("sector_mix"), problems, {"shares", "source", "confidence"});
+      if (mix.ok()) {
+        const auto source = read_text(mix, "source", problems);
+        const auto confidence = read_confidence(mix, problems);
+        complex.sector_mix_source = source.value_or("");
+        complex.sector_mix_confidence = confidence.value_or("");
+        if (const auto shares = mix.get("shares")) {
+          if (!shares->IsMap() || shares->size() == 0) {
+            problems.add(*shares, mix.path("shares"), "must be a non-empty map, got " + describe(*shares));
+          } else {
+            double sum = 0.0;
+            bool all_read = true;
+            for (const auto& entry : *shares) {
+              const std::string code = entry.first.Scalar();
+              const std::string path = mix.path("shares") + "." + code;
+              if (sector_codes.count(code) == 0) {
+                problems.add(entry.first, path, "is not a sector defined under sectors");
+              }
+              const auto share = as_number(entry.second, path, problems);
+              if (!share) {
+                all_read = false;
+                continue;
+              }
+              if (*share < 0.0 || *share > 1.0) {
+                problems.add(entry.second, path, "must be in [0, 1], got " + format_number(*share));
+              }
+              if (!complex.sector_mix.emplace(code, *share).second) {
+                problems.add(entry.first, path, "repeated key");
+              }
+              sum += *share;
+            }
+            if (all_read && std::abs(sum - 1.0) > kShareTolerance) {
+              problems.add(*shares, mix.path("shares"), "shares must sum to 1, got " + format_number(sum));
+            }
+          }
+        }
+      }
+    }
+    if (const auto adjoins = map.get("adjoins")) {
+      if (const auto word = read_text(map, "adjoins", problems)) complex.adjoins = *word;
+      adjoins_lines.push_back(adjoins->Mark().line + 1);
+    } else {
+      adjoins_lines.push_back(item.Mark().line + 1);
+    }
+
+    if (!(id && name && name_ko && centre && area && firms && employees)) {
+      lines.push_back(item.Mark().line + 1);
+      facts.complexes.push_back(ComplexFacts{});
+      continue;
+    }
+    complex.complex_id = *id;
+    complex.name = *name;
+    complex.name_ko = *name_ko;
+    complex.centre = centre->position;
+    complex.centre_source = centre->source;
+    complex.centre_confidence = centre->confidence;
+    complex.area_km2 = *area;
+    complex.firms = *firms;
+    complex.employees = *employees;
+    lines.push_back(item.Mark().line + 1);
+    facts.complexes.push_back(std::move(complex));
+  }
+
+  // Ids unique; each complex in at most one adjoining pair, with a partner that exists.
+  std::map<std::string, std::size_t> by_id;
+  for (std::size_t i = 0; i < facts.complexes.size(); ++i) {
+    const std::string& id = facts.complexes[i].complex_id;
+    if (id.empty()) continue;
+    if (!by_id.emplace(id, i).second) {
+      problems.add(lines[i], indexed("complexes", i) + ".id", "repeats the id '" + id + "'");
+    }
+  }
+  std::map<std::string, std::set<std::string>> partners;
+  for (std::size_t i = 0; i < facts.complexes.size(); ++i) {
+    const ComplexFacts& complex = facts.complexes[i];
+    if (complex.adjoins.empty() || complex.complex_id.empty()) continue;
+    const std::string path = indexed("complexes", i) + ".adjoins";
+    if (complex.adjoins == complex.complex_id) {
+      problems.add(adjoins_lines[i], path, "a complex cannot adjoin itself");
+    } else if (by_id.count(complex.adjoins) == 0) {
+      problems.add(adjoins_lines[i], path, "names no complex: '" + complex.adjoins + "'");
+    } else {
+      partners[complex.complex_id].insert(complex.adjoins);
+      partners[complex.adjoins].insert(complex.complex_id);
+    }
+  }
+  for (std::size_t i = 0; i < facts.complexes.size(); ++i) {
+    const auto it = partners.find(facts.complexes[i].complex_id);
+    if (it != partners.end() && it->second.size() > 1) {
+      problems.add(adjoins_lines[i], indexed("complexes", i) + ".adjoins",
+                   "a complex may adjoin only one other (adjoining pairs share a street frame)");
+    }
+  }
+}
+
+void read_gates(const MapView& top, SiteFacts& facts, Problems& problems) {
+  const auto node = top.get("gates");
+  if (!node) return;
+  if (!node->IsSequence()) {
+    problems.add(*node, "gates", "must be a list, got " + describe(*node));
+    return;
+  }
+  std::set<std::string> ids;
+  double sum = 0.0;
+  bool all_read = true;
+  for (std::size_t i = 0; i < node->size(); ++i) {
+    const MapView map((*node)[i], indexed("gates", i), problems, {"id", "name", "kind", "position", "share"});
+    if (!map.ok()) {
+      all_read = false;
+      continue;
+    }
+    GateFacts gate;
+    const auto id = read_text(map, "id", problems);
+    if (id && !is_identifier(*id)) {
+      problems.add(*map.get("id"), map.path("id"), "must use only a-z, 0-9 and _, got '" + *id + "'");
+    } else if (id && !ids.insert(*id).second) {
+      problems.add(*map.get("id"), map.path("id"), "repeats the id '" + *id + "'");
+    }
+    const auto name = read_text(map, "name", problems);
+    if (const auto kind_word = read_text(map, "kind", problems)) {
+      if (const auto kind = parse_gate_kind(*kind_word)) {
+        gate.kind = *kind;
+      } else {
+        problems.add(*map.get("kind"), map.path("kind"),
+                     "must be expressway, port or city, got '" + *kind_word + "'");
+      }
+    }
+    const auto position = read_position(map, "position", problems);
+    const auto share = read_sourced(map, "share", problems);
+    if (share && (share->value < 0.0 || share->value > 1.0)) {
+      problems.add((*map.get("share"))["value"], map.path("share") + ".value",
+                   "must be in [0, 1], got " + format_number(share->value));
+    }
+    if (!id || !name || !position || !share) {
+      all_read = false;
+      continue;
+    }
+    gate.gate_id = *id;
+    gate.name = *name;
+    gate.position = position->position;
+    gate.position_source = position->source;
+    gate.position_confidence = position->confidence;
+    gate.share = share->value;
+    gate.share_source = share->source;
+    gate.share_confidence = share->confidence;
+    sum += share->value;
+    facts.gates.push_back(std::move(gate));
+  }
+  if (all_read && !facts.gates.empty() && std::abs(sum - 1.0) > kShareTolerance) {
+    problems.add(top.key_line("gates"), "gates", "shares must sum to 1, got " + format_number(sum));
+  }
+}
+
+// One CSV record; fields may be double-quoted, with "" for a quote inside (RFC 4180, one line a record).
+std::optional<std::vector<std::string>> split_csv(const std::string& line) {
+  std::vector<std::string> fields;
+  std::string field;
+  bool quoted = false;
+  for (std::size_t i = 0; i < line.size(); ++i) {
+    const char c = line[i];
+    if (quoted) {
+      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
+        field += '"';
+        ++i;
+      } else if (c == '"') {
+        quoted = false;
+      } else {
+        field += c;
+      }
+    } else if (c == '"') {
+      quoted = true;
+    } else if (c == ',') {
+      fields.push_back(field);
+      field.clear();
+    } else if (c != '\r') {
+      field += c;
+    }
+  }
+  if (quoted) return std::nullopt;
+  fields.push_back(field);
+  return fields;
+}
+
+std::optional<double> parse_csv_number(const std::string& text) {
+  std::size_t used = 0;
+  try {
+    const double value = std::stod(text, &used);
+    if (used != text.size() || !std::isfinite(value)) return std::nullopt;
+    return value;
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+}
+
+void read_line_type_csv(const std::string& csv_path, SiteFacts& facts, std::vector<std::string>& out) {
+  Problems problems(csv_path);
+  std::ifstream in(csv_path);
+  if (!in) {
+    out.push_back(csv_path + ": cannot open line types file");
+    return;
+  }
+  const std::vector<std::string> columns{"name",        "r_ohm_per_km", "x_ohm_per_km", "ampacity_a",
+                                         "underground", "source",       "confidence"};
+  std::string line;
+  std::map<std::string, std::size_t> column_of;
+  int line_number = 0;
+  std::set<std::string> names;
+  while (std::getline(in, line)) {
+    ++line_number;
+    if (line.empty() || line == "\r") continue;
+    const auto fields = split_csv(line);
+    if (!fields) {
+      problems.add(line_number, "record", "unbalanced quotes");
+      continue;
+    }
+    if (column_of.empty()) {
+      for (std::size_t i = 0; i < fields->size(); ++i) {
+        const std::string& name = (*fields)[i];
+        if (std::find(columns.begin(), columns.end(), name) == columns.end()) {
+          problems.add(line_number, name, "unknown column");
+        } else if (!column_of.emplace(name, i).second) {
+          problems.add(line_number, name, "repeated column");
+        }
+      }
+      for (const auto& name : columns) {
+        if (column_of.count(name) == 0) problems.add(line_number, name, "missing column");
+      }
+      if (column_of.size() != columns.size()) break;
+      continue;
+    }
+    if (fields->size() != columns.size()) {
+      problems.add(
+          line_number, "record",
+          "has " + std::to_string(fields->size()) + " fields, the header " + std::to_string(columns.size()));
+      continue;
+    }
+    const auto field = [&](const std::string& name) -> const std::string& {
+      return (*fields)[column_of.at(name)];
+    };
+    LineType type;
+    type.name = field("name");
+    if (type.name.empty()) problems.add(line_number, "name", "must not be empty");
+    if (!names.insert(type.name).second) {
+      problems.add(line_number, "name", "repeats the line type '" + type.name + "'");
+    }
+    bool ok = !type.name.empty();
+    for (const auto& [name, target] : {std::pair<const char*, double*>{"r_ohm_per_km", &type.r_ohm_per_km},
+                                       {"x_ohm_per_km", &type.x_ohm_per_km},
+                                       {"ampacity_a", &type.ampacity_a}}) {
+      const auto value = parse_csv_number(field(name));
+      if (!value || *value <= 0.0) {
+        problems.add(line_number, name, "must be a number > 0, got '" + field(name) + "'");
+        ok = false;
+      } else {
+        *target = *value;
+      }
+    }
+    const std::string& underground = field("underground");
+    if (underground == "true" || underground == "false") {
+      type.underground = underground == "true";
+    } else {
+      problems.add(line_number, "underground", "must be true or false, got '" + underground + "'");
+      ok = false;
+    }
+    type.source = field("source");
+    type.confidence = field("confidence");
+    if (type.source.empty()) problems.add(line_number, "source", "must not be empty");
+    if (type.confidence != "verified" && type.confidence != "secondary" && type.confidence != "estimate") {
+      problems.add(line_number, "confidence",
+                   "must be verified, secondary or estimate, got '" + type.confidence + "'");
+    }
+    if (ok) facts.line_types.push_back(std::move(type));
+  }
+  if (column_of.empty()) problems.add(1, "header", "missing");
+  for (auto& problem : problems.list()) out.push_back(std::move(problem));
+}
+
+void read_line_types(const MapView& top, const std::string& facts_path, SiteFacts& facts,
+                     Problems& problems) {
+  const auto node = top.get("line_types");
+  if (!node) return;
+  const MapView map(*node, "line_types", problems, {"file", "trunk", "branch"});
+  if (!map.ok()) return;
+  const auto file = read_text(map, "file", problems);
+  const auto trunk = read_text(map, "trunk", problems);
+  const auto branch = read_text(map, "branch", problems);
+  if (!file) return;
+  // Relative to the facts file, so the pair can be moved together.
+  const std::filesystem::path csv_path = std::filesystem::path(facts_path).parent_path() / *file;
+  const std::size_t before = problems.list().size();
+  read_line_type_csv(csv_path.lexically_normal().string(), facts, problems.list());
+  if (problems.list().size() != before) return;
+  for (const auto& [key, name] :
+       {std::pair<const char*, const std::optional<std::string>&>{"trunk", trunk}, {"branch", branch}}) {
+    if (!name) continue;
+    const bool found = std::any_of(facts.line_types.begin(), facts.line_types.end(),
+                                   [&](const LineType& type) { return type.name == *name; });
+    if (!found) {
+      problems.add(*map.get(key), map.path(key), "names no line type of " + *file + ": '" + *name + "'");
+    }
+  }
+  facts.trunk_line_type = trunk.value_or("");
+  facts.branch_line_type = branch.value_or("");
+}
+
+}  // namespace
+
+SiteFacts read_site_facts(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw Error(ErrorCode::kBadInput, path + ": cannot open facts file");
+  YAML::Node root;
+  try {
+    root = YAML::Load(in);
+  } catch (const YAML::Exception& e) {
+    throw ConfigError(path + ": invalid facts file",
+                      {path + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg});
+  }
+
+  Problems problems(path);
+  SiteFacts facts;
+  const MapView top(root, "", problems,
+                    {"schema", "version", "seed", "line_types", "sectors", "complexes", "gates"});
+  if (top.ok()) {
+    if (const auto schema = read_text(top, "schema", problems); schema && *schema != kSchema) {
+      problems.add(*top.get("schema"), "schema",
+                   std::string("must be ") + kSchema + ", got '" + *schema + "'");
+    }
+    if (const auto version = read_number(top, "version", problems); version && *version != kVersion) {
+      problems.add(*top.get("version"), "version",
+                   "must be " + std::to_string(kVersion) + ", got " + format_number(*version));
+    }
+    if (const auto seed = top.get("seed")) {
+      std::uint64_t value = 0;
+      if (!seed->IsScalar() || seed->Tag() == "!" || !YAML::convert<std::uint64_t>::decode(*seed, value) ||
+          seed->Scalar().front() == '-') {
+        problems.add(*seed, "seed", "must be a whole number >= 0, got " + describe(*seed));
+      } else {
+        facts.seed = value;
+      }
+    }
+    read_line_types(top, path, facts, problems);
+    std::set<std::string> sector_codes;
+    read_sectors(top, facts, sector_codes, problems);
+    read_complexes(top, sector_codes, facts, problems);
+    read_gates(top, facts, problems);
+  }
+  if (!problems.list().empty()) throw ConfigError(path + ": invalid facts file", problems.list());
+  return facts;
+}
+
+}  // namespace sandan

@@ -1,0 +1,169 @@
+#include <doctest/doctest.h>
+
+#include <string>
+
+#include "core/calendar.hpp"
+#include "core/error.hpp"
+#include "support/fixtures.hpp"
+
+using namespace sandan;
+
+namespace {
+
+const std::string kHolidaysPath = std::string(SANDAN_GIS_DATA_DIR) + "/calendar/holidays_kr.csv";
+
+// Zeller's congruence for the Gregorian calendar (Zeller 1887), an independent check of iso_weekday:
+// h = 0 is Saturday, 1 Sunday, 2 Monday … 6 Friday; January and February count as months 13 and 14
+// of the previous year.
+int zeller_iso_weekday(int year, int month, int day) {
+  if (month < 3) {
+    month += 12;
+    year -= 1;
+  }
+  const int k = year % 100;
+  const int j = year / 100;
+  const int h = (day + 13 * (month + 1) / 5 + k + k / 4 + j / 4 + 5 * j) % 7;
+  return (h + 5) % 7 + 1;
+}
+
+Calendar calendar_of(int year) { return load_calendar(year, kHolidaysPath); }
+
+}  // namespace
+
+TEST_CASE("a leap year has 8784 hours and a common year 8760") {
+  CHECK(calendar_of(2024).hours() == 8784);
+  CHECK(calendar_of(2026).hours() == 8760);
+  CHECK(calendar_of(2028).hours() == 8784);
+  CHECK(days_in_year(2100) == 365);  // divisible by 100, not by 400
+  CHECK(days_in_year(2000) == 366);
+}
+
+TEST_CASE("2026-01-01 is a Thursday, as Zeller's congruence says") {
+  CHECK(zeller_iso_weekday(2026, 1, 1) == 4);
+  CHECK(iso_weekday(Date{2026, 1, 1}) == 4);
+  CHECK(calendar_of(2026).weekday(0) == 4);
+  // Every day of 2024–2030 agrees with the independent formula.
+  for (int year = 2024; year <= 2030; ++year) {
+    const Calendar calendar = calendar_of(year);
+    for (int hour = 0; hour < calendar.hours(); hour += 24) {
+      const Date date = calendar.date(hour);
+      REQUIRE(calendar.weekday(hour) == zeller_iso_weekday(date.year, date.month, date.day));
+    }
+  }
+}
+
+TEST_CASE("the last hour of 2026 is 31 December 23:00") {
+  const Calendar calendar = calendar_of(2026);
+  const int last = 8760 - 1;
+  CHECK(calendar.date(last) == Date{2026, 12, 31});
+  CHECK(calendar.hour_of_day(last) == 23);
+  CHECK(calendar.month(last) == 12);
+  CHECK(calendar.day_of_year(last) == 365);
+  CHECK(calendar.first_hour(Date{2026, 12, 31}) == 8760 - 24);
+}
+
+TEST_CASE("hour 0 of 2026 is centred on 2025-12-31 15:30 UTC, nine hours behind KST") {
+  const Calendar calendar = calendar_of(2026);
+  CHECK(calendar.utc_midpoint(0) == DateTime{Date{2025, 12, 31}, 15, 30});
+  CHECK(to_string(calendar.utc_midpoint(0)) == "2025-12-31 15:30");
+  // 09:00–10:00 local is 00:30 UTC the same day.
+  CHECK(calendar.utc_midpoint(9) == DateTime{Date{2026, 1, 1}, 0, 30});
+  CHECK(calendar.utc_midpoint(8759) == DateTime{Date{2026, 12, 31}, 14, 30});
+}
+
+TEST_CASE("Seollal 2026 (17 February) is a holiday and 1 May is a factory holiday") {
+  const Calendar calendar = calendar_of(2026);
+  for (const int day : {16, 17, 18}) CHECK(calendar.day_type(Date{2026, 2, day}) == DayType::kHoliday);
+  CHECK(calendar.day_type(calendar.first_hour(Date{2026, 2, 17}) + 12) == DayType::kHoliday);
+  const auto may_day = calendar.holidays_on(Date{2026, 5, 1});
+  REQUIRE(may_day.size() == 1);
+  CHECK(may_day[0].kind == HolidayKind::kFactory);
+  CHECK(calendar.day_type(Date{2026, 5, 1}) == DayType::kHoliday);
+}
+
+TEST_CASE(
+    "ordinary days are weekdays, Saturdays and Sundays; shutdowns and weekend holidays take precedence") {
+  const Calendar calendar = calendar_of(2026);
+  CHECK(calendar.day_type(Date{2026, 1, 2}) == DayType::kWeekday);  // Friday
+  CHECK(calendar.day_type(Date{2026, 1, 3}) == DayType::kSaturday);
+  CHECK(calendar.day_type(Date{2026, 1, 4}) == DayType::kSunday);
+  CHECK(calendar.day_type(Date{2026, 7, 28}) == DayType::kShutdown);  // summer week
+  CHECK(calendar.day_type(Date{2026, 9, 26}) == DayType::kHoliday);   // Chuseok on a Saturday
+}
+
+TEST_CASE("the shipped holidays cover every year from 2024 to 2030 with both festivals") {
+  const auto holidays = read_holidays(kHolidaysPath);
+  for (int year = 2024; year <= 2030; ++year) {
+    int seollal = 0;
+    int chuseok = 0;
+    for (const auto& holiday : holidays) {
+      if (holiday.date.year != year || holiday.kind != HolidayKind::kPublic) continue;
+      if (holiday.name.find("Seollal") != std::string::npos) ++seollal;
+      if (holiday.name.find("Chuseok") != std::string::npos) ++chuseok;
+    }
+    CAPTURE(year);
+    CHECK(seollal >= 3);
+    CHECK(chuseok >= 3);
+  }
+  // Lunar dates that differ between the Korean and the Chinese calendar (KASI): Seollal 2027 and 2028.
+  CHECK(calendar_of(2027).holidays_on(Date{2027, 2, 7}).size() == 1);
+  CHECK(calendar_of(2028).day_type(Date{2028, 1, 28}) == DayType::kHoliday);
+  CHECK(calendar_of(2027).day_type(Date{2027, 9, 15}) == DayType::kHoliday);  // Chuseok
+}
+
+TEST_CASE("bad holiday rows are all reported at once with their line numbers") {
+  const test::TempDir dir("calendar_bad_rows");
+  const auto path = dir.path() / "holidays.csv";
+  test::write_text(path,
+                   "# comment line\n"                                             // 1
+                   "date,name,kind,source,confidence\n"                           // 2
+                   "2026-01-01,New Year's Day,public,law,verified\n"              // 3
+                   "2026-02-30,Impossible day,public,law,verified\n"              // 4
+                   "2026-03-01,Independence Movement Day,holiday,law,verified\n"  // 5
+                   "2026-05-05,Children's Day,public,law\n"                       // 6
+                   "\n"                                                           // 7
+                   "2026-06-06,Memorial Day,public,law,maybe\n");                 // 8
+  try {
+    (void)read_holidays(path.string());
+    FAIL("a bad holidays file was accepted");
+  } catch (const ConfigError& error) {
+    const auto& problems = error.problems();
+    REQUIRE(problems.size() == 4);
+    CHECK(problems[0].find(":4: date:") != std::string::npos);
+    CHECK(problems[1].find(":5: kind:") != std::string::npos);
+    CHECK(problems[2].find(":6: record:") != std::string::npos);
+    CHECK(problems[3].find(":8: confidence:") != std::string::npos);
+    CHECK(problems[0].find(path.string()) == 0);
+    CHECK(error.code() == ErrorCode::kBadInput);
+  }
+}
+
+TEST_CASE("quoted fields may hold commas, and columns may come in any order") {
+  const test::TempDir dir("calendar_quoted");
+  const auto path = dir.path() / "holidays.csv";
+  test::write_text(path,
+                   "kind,date,name,confidence,source\r\n"
+                   "public,2031-01-01,\"New Year's Day, 2031\",estimate,\"rule, not yet published\"\r\n");
+  const auto holidays = read_holidays(path.string());
+  REQUIRE(holidays.size() == 1);
+  CHECK(holidays[0].name == "New Year's Day, 2031");
+  CHECK(holidays[0].source == "rule, not yet published");
+  CHECK(holidays[0].date == Date{2031, 1, 1});
+  // A user who adds a year's rows can simulate it.
+  CHECK(Calendar(2031, holidays).hours() == 8760);
+}
+
+TEST_CASE("a year the holidays file does not cover is refused") {
+  CHECK_THROWS_AS(Calendar(2031, read_holidays(kHolidaysPath)), ConfigError);
+}
+
+TEST_CASE("dates are parsed strictly") {
+  CHECK(parse_date("2024-02-29") == Date{2024, 2, 29});
+  CHECK_FALSE(parse_date("2025-02-29"));
+  CHECK_FALSE(parse_date("2025-2-01"));
+  CHECK_FALSE(parse_date("2025/02/01"));
+  CHECK(to_string(Date{2026, 3, 9}) == "2026-03-09");
+  CHECK(add_days(Date{2024, 12, 31}, 1) == Date{2025, 1, 1});
+  CHECK(day_of_year(Date{2024, 12, 31}) == 366);
+  CHECK(date_of_day(2024, 60) == Date{2024, 2, 29});
+}
