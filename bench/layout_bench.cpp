@@ -26,15 +26,16 @@ int main(int argc, char** argv) {
   const sandan::SiteFacts facts = sandan::read_site_facts(facts_path);
   const auto dir = std::filesystem::temp_directory_path() / "sandan_bench_layout";
   std::filesystem::create_directories(dir);
-  std::printf("%6s %9s %9s %8s %9s | %8s %8s %8s %8s %8s %8s\n", "scale", "facil.", "roads", "segments", "firms",
-              "synth s", "write s", "read s", "graph s", "scc s", "attach s");
+  std::printf("%6s %9s %9s %8s %9s | %8s %8s %8s %8s %8s %8s\n", "scale", "facil.", "roads", "segments",
+              "firms", "synth s", "write s", "read s", "graph s", "scc s", "attach s");
   for (const double scale : scales) {
     sandan::SynthOptions options;
     options.scale = scale;
     auto t = std::chrono::steady_clock::now();
     const sandan::Site site = sandan::synthesize_site(facts, options);
     const double synth_s = seconds_since(t);
-    const std::string path = (dir / ("layout_x" + std::to_string(static_cast<int>(scale)) + ".gpkg")).string();
+    const std::string path =
+        (dir / ("layout_x" + std::to_string(static_cast<int>(scale)) + ".gpkg")).string();
     t = std::chrono::steady_clock::now();
     sandan::write_site(site, path);
     const double write_s = seconds_since(t);
@@ -53,9 +54,9 @@ int main(int argc, char** argv) {
     const double attach_s = seconds_since(t);
     long long firms = 0;
     for (const auto& f : loaded.facilities) firms += f.firms;
-    std::printf("%6.0f %9zu %9zu %8zu %9lld | %8.3f %8.3f %8.3f %8.4f %8.4f %8.4f   (%d SCC, %zu attached)\n", scale,
-                loaded.facilities.size(), loaded.roads.size(), loaded.feeders.size(), firms, synth_s, write_s, read_s,
-                graph_s, scc_s, attach_s, scc.count, attach.road_node.size());
+    std::printf("%6.0f %9zu %9zu %8zu %9lld | %8.3f %8.3f %8.3f %8.4f %8.4f %8.4f   (%d SCC, %zu attached)\n",
+                scale, loaded.facilities.size(), loaded.roads.size(), loaded.feeders.size(), firms, synth_s,
+                write_s, read_s, graph_s, scc_s, attach_s, scc.count, attach.road_node.size());
     std::filesystem::remove(path);
   }
   return 0;

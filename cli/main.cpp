@@ -83,18 +83,21 @@ int run(int argc, char** argv) {
   InspectArgs inspect;
   CLI::App* inspect_cmd = app.add_subcommand(
       "inspect", "Layers, counts, per-complex figures, connectivity and every problem of a GIS layout");
-  inspect_cmd->add_option("sources", inspect.sources, "GIS files or folders (GeoPackage, Shapefile, GeoJSON, ...)")
+  inspect_cmd
+      ->add_option("sources", inspect.sources, "GIS files or folders (GeoPackage, Shapefile, GeoJSON, ...)")
       ->required();
   inspect_cmd->add_flag("--json", inspect.json, "Print one JSON object instead of tables");
   inspect_cmd->add_option("--crs", inspect.crs, "Working CRS (default EPSG:5186)");
 
   SynthArgs synth;
-  CLI::App* synth_cmd =
-      app.add_subcommand("synth", "Synthesise a plausible layout from complex statistics (a facts YAML file)");
+  CLI::App* synth_cmd = app.add_subcommand(
+      "synth", "Synthesise a plausible layout from complex statistics (a facts YAML file)");
   synth_cmd->add_option("facts", synth.facts, "Facts file, e.g. gis_data/complexes.yaml")->required();
-  synth_cmd->add_option("-o,--output", synth.output, "Output: a .gpkg file, or a folder with --format")->required();
-  auto* scale_opt = synth_cmd->add_option("--scale", synth.scale, "Multiply areas, firms and employees by this factor")
-                        ->check(CLI::PositiveNumber);
+  synth_cmd->add_option("-o,--output", synth.output, "Output: a .gpkg file, or a folder with --format")
+      ->required();
+  auto* scale_opt =
+      synth_cmd->add_option("--scale", synth.scale, "Multiply areas, firms and employees by this factor")
+          ->check(CLI::PositiveNumber);
   synth_cmd->add_option("--firms", synth.firms, "Total firms wanted (sets the scale)")
       ->check(CLI::PositiveNumber)
       ->excludes(scale_opt);

@@ -136,7 +136,8 @@ double distance_to_segment_m(const XY& p, const XY& a, const XY& b) {
 
 double ring_distance_m(const Ring& ring, const XY& p) {
   double best = std::numeric_limits<double>::infinity();
-  for (std::size_t i = 0; i + 1 < ring.size(); ++i) best = std::min(best, distance_to_segment_m(p, ring[i], ring[i + 1]));
+  for (std::size_t i = 0; i + 1 < ring.size(); ++i)
+    best = std::min(best, distance_to_segment_m(p, ring[i], ring[i + 1]));
   return best;
 }
 }  // namespace

@@ -11,7 +11,8 @@
 namespace sandan {
 
 bool InspectReport::has_errors() const {
-  return std::any_of(problems.begin(), problems.end(), [](const Problem& p) { return p.severity == Severity::kError; });
+  return std::any_of(problems.begin(), problems.end(),
+                     [](const Problem& p) { return p.severity == Severity::kError; });
 }
 
 namespace {
@@ -22,8 +23,8 @@ constexpr double kFarFromRoadM = 500.0;
 constexpr double kShareSlack = 1e-3;
 constexpr std::size_t kMaxListed = 10;
 
-void warn(std::vector<Problem>& problems, const std::string& layer, const std::string& id, const std::string& field,
-          const std::string& message) {
+void warn(std::vector<Problem>& problems, const std::string& layer, const std::string& id,
+          const std::string& field, const std::string& message) {
   problems.push_back({Severity::kWarning, "", layer, id, field, message});
 }
 
@@ -85,8 +86,9 @@ void analyse(const Site& site, InspectReport& report) {
   report.road_links = static_cast<int>(graph.links.size());
   const Components scc = strongly_connected_components(graph);
   report.road_components = scc.count;
-  report.largest_component_share =
-      graph.nodes.empty() ? 0.0 : static_cast<double>(scc.component_size.front()) / static_cast<double>(graph.nodes.size());
+  report.largest_component_share = graph.nodes.empty() ? 0.0
+                                                       : static_cast<double>(scc.component_size.front()) /
+                                                             static_cast<double>(graph.nodes.size());
   if (scc.count > 1) {
     // Name a road of each smaller component so the user can find it.
     std::vector<std::string> example(scc.count);
@@ -103,7 +105,8 @@ void analyse(const Site& site, InspectReport& report) {
     }
     if (scc.count - 1 > static_cast<int>(kMaxListed)) {
       warn(report.problems, "roads", "", "",
-           std::to_string(scc.count - 1 - static_cast<int>(kMaxListed)) + " more disconnected parts not listed");
+           std::to_string(scc.count - 1 - static_cast<int>(kMaxListed)) +
+               " more disconnected parts not listed");
     }
   }
 
@@ -143,7 +146,8 @@ void analyse(const Site& site, InspectReport& report) {
     for (const auto& g : site.gates) share += g.share;
     if (std::abs(share - 1.0) > kShareSlack) {
       char text[160];
-      std::snprintf(text, sizeof text, "gate shares sum to %.4f, not 1; external trips will be scaled", share);
+      std::snprintf(text, sizeof text, "gate shares sum to %.4f, not 1; external trips will be scaled",
+                    share);
       warn(report.problems, "gates", "", "share", text);
     }
   }
@@ -182,16 +186,18 @@ std::string to_text(const InspectReport& report) {
   for (std::size_t i = 0; i < report.sources.size(); ++i) out += (i ? ", " : "") + report.sources[i];
   out += "\nWorking CRS: " + report.crs + "\n\nLayers\n";
   char line[512];
-  std::snprintf(line, sizeof line, "  %-12s %-16s %-12s %9s  %s\n", "layer", "geometry", "CRS", "features", "source");
+  std::snprintf(line, sizeof line, "  %-12s %-16s %-12s %9s  %s\n", "layer", "geometry", "CRS", "features",
+                "source");
   out += line;
   for (const auto& l : report.layers) {
-    std::snprintf(line, sizeof line, "  %-12s %-16s %-12s %9lld  %s\n", l.name.c_str(), l.geometry_type.c_str(),
-                  l.crs.c_str(), l.features, l.source.c_str());
+    std::snprintf(line, sizeof line, "  %-12s %-16s %-12s %9lld  %s\n", l.name.c_str(),
+                  l.geometry_type.c_str(), l.crs.c_str(), l.features, l.source.c_str());
     out += line;
   }
   out += "\nComplexes (synthetic layouts say so in their README; figures are sums over the layout)\n";
-  std::snprintf(line, sizeof line, "  %-15s %-6s %8s %6s %6s %9s %12s %12s %8s %9s %4s\n", "complex", "role", "area km2",
-                "facil.", "firms", "employees", "floor m2", "roof m2", "road km", "feeder km", "subs");
+  std::snprintf(line, sizeof line, "  %-15s %-6s %8s %6s %6s %9s %12s %12s %8s %9s %4s\n", "complex", "role",
+                "area km2", "facil.", "firms", "employees", "floor m2", "roof m2", "road km", "feeder km",
+                "subs");
   out += line;
   ComplexSummary total;
   for (const auto& c : report.complexes) {
@@ -209,23 +215,24 @@ std::string to_text(const InspectReport& report) {
     total.feeder_km += c.feeder_km;
     total.substations += c.substations;
   }
-  std::snprintf(line, sizeof line, "  %-15s %-6s %8.3f %6d %6lld %9lld %12.0f %12.0f %8.2f %9.2f %4d\n", "total", "",
-                total.area_km2, total.facilities, total.firms, total.employees, total.floor_area_m2,
-                total.roof_area_m2, total.road_km, total.feeder_km, total.substations);
+  std::snprintf(line, sizeof line, "  %-15s %-6s %8.3f %6d %6lld %9lld %12.0f %12.0f %8.2f %9.2f %4d\n",
+                "total", "", total.area_km2, total.facilities, total.firms, total.employees,
+                total.floor_area_m2, total.roof_area_m2, total.road_km, total.feeder_km, total.substations);
   out += line;
-  out += "\nRoad graph: " + std::to_string(report.road_nodes) + " nodes, " + std::to_string(report.road_links) +
-         " directed links, " + fmt("%.2f", report.road_km) + " km of road; " + std::to_string(report.road_components) +
-         " strongly connected component(s), the largest holding " + fmt("%.1f", 100.0 * report.largest_component_share) +
-         " % of nodes\n";
-  out += "Feeders: " + std::to_string(report.feeders) + " feeders, " + std::to_string(report.feeder_segments) +
-         " segments, " + std::to_string(report.feeder_buses) + " buses, " + fmt("%.2f", report.feeder_km) + " km; " +
-         std::to_string(report.feeder_loops) + " loop(s), " + std::to_string(report.unreached_buses) +
-         " bus(es) not reached from a substation\n";
+  out += "\nRoad graph: " + std::to_string(report.road_nodes) + " nodes, " +
+         std::to_string(report.road_links) + " directed links, " + fmt("%.2f", report.road_km) +
+         " km of road; " + std::to_string(report.road_components) +
+         " strongly connected component(s), the largest holding " +
+         fmt("%.1f", 100.0 * report.largest_component_share) + " % of nodes\n";
+  out += "Feeders: " + std::to_string(report.feeders) + " feeders, " +
+         std::to_string(report.feeder_segments) + " segments, " + std::to_string(report.feeder_buses) +
+         " buses, " + fmt("%.2f", report.feeder_km) + " km; " + std::to_string(report.feeder_loops) +
+         " loop(s), " + std::to_string(report.unreached_buses) + " bus(es) not reached from a substation\n";
   out += "Facilities: farthest from a road node " + fmt("%.0f", report.max_road_distance_m) + " m\n";
   std::size_t errors = 0;
   for (const auto& p : report.problems) errors += p.severity == Severity::kError ? 1 : 0;
-  out += "\nProblems: " + std::to_string(errors) + " error(s), " + std::to_string(report.problems.size() - errors) +
-         " warning(s)\n";
+  out += "\nProblems: " + std::to_string(errors) + " error(s), " +
+         std::to_string(report.problems.size() - errors) + " warning(s)\n";
   for (const auto& p : report.problems) out += "  " + p.to_string() + "\n";
   return out;
 }
@@ -236,8 +243,11 @@ std::string to_json(const InspectReport& report) {
   j["crs"] = report.crs;
   j["layers"] = nlohmann::ordered_json::array();
   for (const auto& l : report.layers) {
-    j["layers"].push_back(
-        {{"name", l.name}, {"source", l.source}, {"crs", l.crs}, {"geometry_type", l.geometry_type}, {"features", l.features}});
+    j["layers"].push_back({{"name", l.name},
+                           {"source", l.source},
+                           {"crs", l.crs},
+                           {"geometry_type", l.geometry_type},
+                           {"features", l.features}});
   }
   j["complexes"] = nlohmann::ordered_json::array();
   for (const auto& c : report.complexes) {
@@ -260,12 +270,9 @@ std::string to_json(const InspectReport& report) {
                      {"km", report.road_km},
                      {"strongly_connected_components", report.road_components},
                      {"largest_component_share", report.largest_component_share}};
-  j["feeders"] = {{"feeders", report.feeders},
-                  {"segments", report.feeder_segments},
-                  {"buses", report.feeder_buses},
-                  {"km", report.feeder_km},
-                  {"loops", report.feeder_loops},
-                  {"unreached_buses", report.unreached_buses}};
+  j["feeders"] = {{"feeders", report.feeders},    {"segments", report.feeder_segments},
+                  {"buses", report.feeder_buses}, {"km", report.feeder_km},
+                  {"loops", report.feeder_loops}, {"unreached_buses", report.unreached_buses}};
   j["max_facility_road_distance_m"] = report.max_road_distance_m;
   j["problems"] = nlohmann::ordered_json::array();
   for (const auto& p : report.problems) {

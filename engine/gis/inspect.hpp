@@ -50,7 +50,8 @@ struct InspectReport {
 
 // Reads the sources and inspects them. Problems in the content go into the report; throws only if
 // target_crs is unknown.
-[[nodiscard]] InspectReport inspect_sources(const std::vector<std::string>& sources, const ReadOptions& options = {});
+[[nodiscard]] InspectReport inspect_sources(const std::vector<std::string>& sources,
+                                            const ReadOptions& options = {});
 
 // Same figures for a Site already in memory (problems hold the topology findings only).
 [[nodiscard]] InspectReport inspect_site(const Site& site);

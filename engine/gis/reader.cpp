@@ -173,8 +173,8 @@ class LayerReader {
       if (index < 0) index = defn->GetFieldIndex(std::string(field.name).substr(0, 10).c_str());
       if (index < 0) {
         if (field.required) {
-          layer_problem(field.name, std::string("required field is missing; add a ") +
-                                        kind_name(field.kind) + " field '" + field.name + "'");
+          layer_problem(field.name, std::string("required field is missing; add a ") + kind_name(field.kind) +
+                                        " field '" + field.name + "'");
           ok_ = false;
         }
         indices_[field.name] = -1;
@@ -414,8 +414,8 @@ class Loader {
       auto it = layers_.find(spec.name);
       if (it == layers_.end()) {
         error("", spec.name, "", "",
-              "required layer is missing from the sources; add a " + std::string(geom_kind_name(spec.geometry)) +
-                  " layer named '" + spec.name + "'");
+              "required layer is missing from the sources; add a " +
+                  std::string(geom_kind_name(spec.geometry)) + " layer named '" + spec.name + "'");
         continue;
       }
       read_layer(spec, it->second);
@@ -467,9 +467,10 @@ class Loader {
       return std::nullopt;
     }
     const OGRwkbGeometryType type = wkbFlatten(geom->getGeometryType());
-    const bool type_ok = (spec.geometry == GeomKind::kPolygon && (type == wkbPolygon || type == wkbMultiPolygon)) ||
-                         (spec.geometry == GeomKind::kLine && (type == wkbLineString || type == wkbMultiLineString)) ||
-                         (spec.geometry == GeomKind::kPoint && (type == wkbPoint || type == wkbMultiPoint));
+    const bool type_ok =
+        (spec.geometry == GeomKind::kPolygon && (type == wkbPolygon || type == wkbMultiPolygon)) ||
+        (spec.geometry == GeomKind::kLine && (type == wkbLineString || type == wkbMultiLineString)) ||
+        (spec.geometry == GeomKind::kPoint && (type == wkbPoint || type == wkbMultiPoint));
     if (!type_ok) {
       reader.problem(Severity::kError, id, "geometry",
                      std::string("geometry is ") + OGRGeometryTypeToName(type) + ", expected " +
@@ -488,14 +489,15 @@ class Loader {
     }
     std::unique_ptr<OGRGeometry> working(geom->clone());
     if (transform != nullptr && working->transform(transform) != OGRERR_NONE) {
-      reader.problem(Severity::kError, id, "geometry",
-                     "coordinates could not be transformed to " + options_.target_crs +
-                         "; check the layer's CRS");
+      reader.problem(
+          Severity::kError, id, "geometry",
+          "coordinates could not be transformed to " + options_.target_crs + "; check the layer's CRS");
       return std::nullopt;
     }
     if (!all_finite(*working)) {
-      reader.problem(Severity::kError, id, "geometry",
-                     "coordinates fall outside the area of " + options_.target_crs + "; check the layer's CRS");
+      reader.problem(
+          Severity::kError, id, "geometry",
+          "coordinates fall outside the area of " + options_.target_crs + "; check the layer's CRS");
       return std::nullopt;
     }
     ParsedGeometry parsed;
@@ -604,9 +606,9 @@ class Loader {
       } else if (name == "feeders") {
         read_feeder(reader, feature, id, geom);
       }
-      const bool feature_ok =
-          std::none_of(result_.problems.begin() + static_cast<std::ptrdiff_t>(errors_before),
-                       result_.problems.end(), [](const Problem& p) { return p.severity == Severity::kError; });
+      const bool feature_ok = std::none_of(
+          result_.problems.begin() + static_cast<std::ptrdiff_t>(errors_before), result_.problems.end(),
+          [](const Problem& p) { return p.severity == Severity::kError; });
       if (!feature_ok) drop_last(name);
     }
   }
@@ -636,7 +638,8 @@ class Loader {
     c.complex_id = reader.text(feature, "complex_id", id, true).value_or("");
     c.name = reader.text(feature, "name", id, true).value_or("");
     c.name_ko = reader.text(feature, "name_ko", id, true).value_or("");
-    c.role = word(reader, feature, "role", id, true, parse_complex_role, "hub, linked").value_or(ComplexRole::kLinked);
+    c.role = word(reader, feature, "role", id, true, parse_complex_role, "hub, linked")
+                 .value_or(ComplexRole::kLinked);
     c.extra = reader.extra(feature);
     if (geom) c.boundary = geom->polygons;
     result_.site.complexes.push_back(std::move(c));
@@ -653,10 +656,12 @@ class Loader {
     const auto roof = reader.number(feature, "roof_area_m2", id, false, 0.0);
     f.employees = static_cast<int>(reader.integer(feature, "employees", id, true, 0).value_or(0));
     f.firms = static_cast<int>(reader.integer(feature, "firms", id, false, 1).value_or(1));
-    f.shift = word(reader, feature, "shift", id, true, parse_shift, "day, two, continuous").value_or(Shift::kDay);
+    f.shift =
+        word(reader, feature, "shift", id, true, parse_shift, "day, two, continuous").value_or(Shift::kDay);
     f.annual_elec_mwh = reader.number(feature, "annual_elec_mwh", id, false, 0.0);
     f.annual_fuel_mwh = reader.number(feature, "annual_fuel_mwh", id, false, 0.0);
-    f.fuel = word(reader, feature, "fuel", id, false, parse_fuel, "lng, lpg, diesel, fuel_oil").value_or(Fuel::kNone);
+    f.fuel = word(reader, feature, "fuel", id, false, parse_fuel, "lng, lpg, diesel, fuel_oil")
+                 .value_or(Fuel::kNone);
     f.feeder_bus = reader.text(feature, "feeder_bus", id, false).value_or("");
     f.extra = reader.extra(feature);
     if (geom) {
@@ -675,9 +680,9 @@ class Loader {
     r.speed_kmh = reader.number(feature, "speed_kmh", id, true, 0.0, false).value_or(0.0);
     r.capacity_veh_h = reader.number(feature, "capacity_veh_h", id, true, 0.0, false).value_or(0.0);
     r.oneway = reader.boolean(feature, "oneway", id).value_or(false);
-    r.road_class = word(reader, feature, "class", id, true, parse_road_class,
-                        "arterial, collector, local, external")
-                       .value_or(RoadClass::kLocal);
+    r.road_class =
+        word(reader, feature, "class", id, true, parse_road_class, "arterial, collector, local, external")
+            .value_or(RoadClass::kLocal);
     r.extra = reader.extra(feature);
     if (geom) r.geometry = geom->line;
     result_.site.roads.push_back(std::move(r));

@@ -22,14 +22,12 @@ constexpr std::array<std::pair<const char*, Fuel>, 5> kFuels{{{"", Fuel::kNone},
                                                               {"lpg", Fuel::kLpg},
                                                               {"diesel", Fuel::kDiesel},
                                                               {"fuel_oil", Fuel::kFuelOil}}};
-constexpr std::array<std::pair<const char*, GateKind>, 3> kGateKinds{{{"expressway", GateKind::kExpressway},
-                                                                      {"port", GateKind::kPort},
-                                                                      {"city", GateKind::kCity}}};
-constexpr std::array<std::pair<const char*, RoadClass>, 4> kRoadClasses{
-    {{"arterial", RoadClass::kArterial},
-     {"collector", RoadClass::kCollector},
-     {"local", RoadClass::kLocal},
-     {"external", RoadClass::kExternal}}};
+constexpr std::array<std::pair<const char*, GateKind>, 3> kGateKinds{
+    {{"expressway", GateKind::kExpressway}, {"port", GateKind::kPort}, {"city", GateKind::kCity}}};
+constexpr std::array<std::pair<const char*, RoadClass>, 4> kRoadClasses{{{"arterial", RoadClass::kArterial},
+                                                                         {"collector", RoadClass::kCollector},
+                                                                         {"local", RoadClass::kLocal},
+                                                                         {"external", RoadClass::kExternal}}};
 
 template <typename Enum, std::size_t N>
 const char* word_of(const std::array<std::pair<const char*, Enum>, N>& words, Enum value) {

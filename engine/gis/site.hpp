@@ -53,10 +53,10 @@ struct Facility {
 
 struct Road {
   std::string road_id;
-  int lanes = 1;                 // per direction
-  double speed_kmh = 50.0;       // free-flow speed
-  double capacity_veh_h = 900;   // per direction
-  bool oneway = false;           // true: only in digitised direction
+  int lanes = 1;                // per direction
+  double speed_kmh = 50.0;      // free-flow speed
+  double capacity_veh_h = 900;  // per direction
+  bool oneway = false;          // true: only in digitised direction
   RoadClass road_class = RoadClass::kLocal;
   LineString geometry;
   ExtraFields extra;

@@ -627,8 +627,9 @@ void read_line_types(const MapView& top, const std::string& facts_path, SiteFact
   for (const auto& [key, name] :
        {std::pair<const char*, const std::optional<std::string>&>{"trunk", trunk}, {"branch", branch}}) {
     if (!name) continue;
+    const std::string& wanted = *name;
     const bool found = std::any_of(facts.line_types.begin(), facts.line_types.end(),
-                                   [&](const LineType& type) { return type.name == *name; });
+                                   [&](const LineType& type) { return type.name == wanted; });
     if (!found) {
       problems.add(*map.get(key), map.path(key), "names no line type of " + *file + ": '" + *name + "'");
     }

@@ -99,7 +99,9 @@ class PointGrid {
       return std::hash<std::int64_t>()(k.first * 73856093) ^ std::hash<std::int64_t>()(k.second * 19349663);
     }
   };
-  [[nodiscard]] std::int64_t cell_of(double v) const { return static_cast<std::int64_t>(std::floor(v / cell_m_)); }
+  [[nodiscard]] std::int64_t cell_of(double v) const {
+    return static_cast<std::int64_t>(std::floor(v / cell_m_));
+  }
   static std::pair<std::int64_t, std::int64_t> key(std::int64_t x, std::int64_t y) { return {x, y}; }
 
   double cell_m_;
@@ -150,7 +152,8 @@ RoadGraph build_road_graph(const Site& site, double snap_tolerance_m) {
   std::partial_sum(graph.out_offset.begin(), graph.out_offset.end(), graph.out_offset.begin());
   graph.out_link.assign(graph.links.size(), 0);
   std::vector<int> fill(graph.out_offset.begin(), graph.out_offset.end() - 1);
-  for (std::size_t l = 0; l < graph.links.size(); ++l) graph.out_link[fill[graph.links[l].from_node]++] = static_cast<int>(l);
+  for (std::size_t l = 0; l < graph.links.size(); ++l)
+    graph.out_link[fill[graph.links[l].from_node]++] = static_cast<int>(l);
   return graph;
 }
 
@@ -210,9 +213,8 @@ Components strongly_connected_components(const RoadGraph& graph) {
   }
   std::vector<int> order(count);
   std::iota(order.begin(), order.end(), 0);
-  std::sort(order.begin(), order.end(), [&](int a, int b) {
-    return size[a] != size[b] ? size[a] > size[b] : first[a] < first[b];
-  });
+  std::sort(order.begin(), order.end(),
+            [&](int a, int b) { return size[a] != size[b] ? size[a] > size[b] : first[a] < first[b]; });
   std::vector<int> rank(count);
   Components result;
   result.count = count;

@@ -34,8 +34,8 @@ struct RoadGraph {
 
 struct Components {
   int count = 0;
-  std::vector<int> node_component;   // component of each node, 0..count-1, largest first
-  std::vector<int> component_size;   // nodes in each component, descending
+  std::vector<int> node_component;  // component of each node, 0..count-1, largest first
+  std::vector<int> component_size;  // nodes in each component, descending
 };
 
 // Strongly connected components (Tarjan 1972, iterative so deep graphs do not overflow the stack).
@@ -64,6 +64,7 @@ struct Attachments {
   std::vector<double> bus_distance_m;
 };
 
-[[nodiscard]] Attachments attach_facilities(const Site& site, const RoadGraph& roads, const FeederTopology& feeders);
+[[nodiscard]] Attachments attach_facilities(const Site& site, const RoadGraph& roads,
+                                            const FeederTopology& feeders);
 
 }  // namespace sandan

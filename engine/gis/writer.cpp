@@ -9,9 +9,9 @@
 #include <algorithm>
 #include <filesystem>
 #include <functional>
-#include <optional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "core/error.hpp"
@@ -71,17 +71,17 @@ class LayerWriter {
       : transform_(transform), path_(path) {
     char** layer_options = nullptr;
     layer_options = CSLSetNameValue(layer_options, "SPATIAL_INDEX", "NO");
-    layer_ = dataset.CreateLayer(name.c_str(), const_cast<OGRSpatialReference*>(&srs), geometry_type,
-                                 dataset.GetDriver() == GetGDALDriverManager()->GetDriverByName("GPKG")
-                                     ? layer_options
-                                     : nullptr);
+    layer_ = dataset.CreateLayer(
+        name.c_str(), const_cast<OGRSpatialReference*>(&srs), geometry_type,
+        dataset.GetDriver() == GetGDALDriverManager()->GetDriverByName("GPKG") ? layer_options : nullptr);
     CSLDestroy(layer_options);
     if (layer_ == nullptr) fail("cannot create layer '" + name + "'");
     for (const auto& field : fields) {
       index_[field.name] = static_cast<int>(index_.size());
       OGRFieldDefn defn(field.name, field.type);
       defn.SetSubType(field.subtype);
-      if (layer_->CreateField(&defn) != OGRERR_NONE) fail("cannot create field '" + std::string(field.name) + "'");
+      if (layer_->CreateField(&defn) != OGRERR_NONE)
+        fail("cannot create field '" + std::string(field.name) + "'");
     }
     if (layer_->StartTransaction() != OGRERR_NONE) transaction_ = false;
   }
@@ -128,11 +128,13 @@ class LayerWriter {
 
 // dataset_for gives the dataset a layer goes to: one GeoPackage, or one file a layer.
 void write_layers(const Site& site, const OGRSpatialReference& srs, OGRCoordinateTransformation* transform,
-                  const std::string& path, const std::function<GDALDataset&(const std::string&)>& dataset_for) {
+                  const std::string& path,
+                  const std::function<GDALDataset&(const std::string&)>& dataset_for) {
   {
-    LayerWriter w(dataset_for("complexes"), "complexes", wkbMultiPolygon, srs,
-                  {{"complex_id", OFTString}, {"name", OFTString}, {"name_ko", OFTString}, {"role", OFTString}},
-                  transform, path);
+    LayerWriter w(
+        dataset_for("complexes"), "complexes", wkbMultiPolygon, srs,
+        {{"complex_id", OFTString}, {"name", OFTString}, {"name_ko", OFTString}, {"role", OFTString}},
+        transform, path);
     for (const auto& c : site.complexes) {
       w.begin();
       w.set("complex_id", c.complex_id);
@@ -215,8 +217,8 @@ void write_layers(const Site& site, const OGRSpatialReference& srs, OGRCoordinat
   }
   {
     LayerWriter w(dataset_for("substations"), "substations", wkbPoint, srs,
-                  {{"substation_id", OFTString}, {"voltage_kv", OFTReal}, {"capacity_mva", OFTReal}}, transform,
-                  path);
+                  {{"substation_id", OFTString}, {"voltage_kv", OFTReal}, {"capacity_mva", OFTReal}},
+                  transform, path);
     for (const auto& s : site.substations) {
       w.begin();
       w.set("substation_id", s.substation_id);
@@ -240,7 +242,8 @@ void write_layers(const Site& site, const OGRSpatialReference& srs, OGRCoordinat
       w.begin();
       w.set("segment_id", seg.segment_id);
       w.set("feeder_id", seg.feeder_id);
-      w.set("substation_id", seg.substation >= 0 ? site.substations[seg.substation].substation_id.c_str() : "");
+      w.set("substation_id",
+            seg.substation >= 0 ? site.substations[seg.substation].substation_id.c_str() : "");
       w.set("from_bus", seg.from_bus);
       w.set("to_bus", seg.to_bus);
       w.set("line_type", seg.line_type);
@@ -253,11 +256,13 @@ void write_layers(const Site& site, const OGRSpatialReference& srs, OGRCoordinat
 
 // A folder may be replaced only if it holds nothing but a layout's layer files.
 bool holds_only_layer_files(const fs::path& folder) {
-  static const std::vector<std::string> layers{"complexes", "facilities", "roads", "gates", "substations", "feeders"};
+  static const std::vector<std::string> layers{"complexes", "facilities",  "roads",
+                                               "gates",     "substations", "feeders"};
   std::error_code ec;
   for (const auto& entry : fs::directory_iterator(folder, ec)) {
     const std::string stem = entry.path().stem().string();
-    if (!entry.is_regular_file() || std::find(layers.begin(), layers.end(), stem) == layers.end()) return false;
+    if (!entry.is_regular_file() || std::find(layers.begin(), layers.end(), stem) == layers.end())
+      return false;
   }
   return !ec;
 }
@@ -267,8 +272,9 @@ bool holds_only_layer_files(const fs::path& folder) {
 VectorFormat format_from_path(const std::string& path) {
   const std::string ext = fs::path(path).extension().string();
   if (ext == ".gpkg") return VectorFormat::kGeoPackage;
-  throw Error(ErrorCode::kBadInput, path + ": unknown output format; use a .gpkg file name, or give the "
-                                           "format of a folder output explicitly (geojson, shapefile)");
+  throw Error(ErrorCode::kBadInput, path +
+                                        ": unknown output format; use a .gpkg file name, or give the "
+                                        "format of a folder output explicitly (geojson, shapefile)");
 }
 
 void write_site(const Site& site, const std::string& path, const WriteOptions& options) {
@@ -286,12 +292,14 @@ void write_site(const Site& site, const std::string& path, const WriteOptions& o
   std::unique_ptr<OGRCoordinateTransformation> transform;
   if (!source.IsSame(&target)) {
     transform.reset(OGRCreateCoordinateTransformation(&source, &target));
-    if (!transform) throw Error(ErrorCode::kBadInput, "no transformation from " + site.crs + " to " + options.crs);
+    if (!transform)
+      throw Error(ErrorCode::kBadInput, "no transformation from " + site.crs + " to " + options.crs);
   }
 
   const fs::path final_path(path);
-  const fs::path temp_path = final_path.parent_path() / (final_path.filename().string() + ".tmp-" +
-                                                         std::to_string(::getpid()) + final_path.extension().string());
+  const fs::path temp_path =
+      final_path.parent_path() / (final_path.filename().string() + ".tmp-" + std::to_string(::getpid()) +
+                                  final_path.extension().string());
   std::error_code ec;
   fs::remove_all(temp_path, ec);
 
@@ -311,19 +319,18 @@ void write_site(const Site& site, const std::string& path, const WriteOptions& o
       fs::create_directories(temp_path, ec);
       if (ec) throw Error(ErrorCode::kIo, path + ": cannot create folder: " + ec.message());
       std::vector<DatasetPtr> datasets;
-      write_layers(site, target, transform.get(), path,
-                   [&](const std::string& layer) -> GDALDataset& {
-                     const fs::path file = temp_path / (layer + (geojson ? ".geojson" : ".shp"));
-                     char** creation = nullptr;
-                     if (!geojson) creation = CSLSetNameValue(creation, "ENCODING", "UTF-8");
-                     GDALDataset* ds = driver->Create(file.c_str(), 0, 0, 0, GDT_Unknown, creation);
-                     CSLDestroy(creation);
-                     if (ds == nullptr) {
-                       throw Error(ErrorCode::kIo, file.string() + ": cannot create: " + CPLGetLastErrorMsg());
-                     }
-                     datasets.emplace_back(ds);
-                     return *ds;
-                   });
+      write_layers(site, target, transform.get(), path, [&](const std::string& layer) -> GDALDataset& {
+        const fs::path file = temp_path / (layer + (geojson ? ".geojson" : ".shp"));
+        char** creation = nullptr;
+        if (!geojson) creation = CSLSetNameValue(creation, "ENCODING", "UTF-8");
+        GDALDataset* ds = driver->Create(file.c_str(), 0, 0, 0, GDT_Unknown, creation);
+        CSLDestroy(creation);
+        if (ds == nullptr) {
+          throw Error(ErrorCode::kIo, file.string() + ": cannot create: " + CPLGetLastErrorMsg());
+        }
+        datasets.emplace_back(ds);
+        return *ds;
+      });
       datasets.clear();
     }
   } catch (...) {
@@ -335,7 +342,8 @@ void write_site(const Site& site, const std::string& path, const WriteOptions& o
   if (fs::is_directory(final_path, ec)) {
     if (!holds_only_layer_files(final_path)) {
       fs::remove_all(temp_path, ec);
-      throw Error(ErrorCode::kIo, path + ": is a folder holding other files than a layout's; choose another output");
+      throw Error(ErrorCode::kIo,
+                  path + ": is a folder holding other files than a layout's; choose another output");
     }
   }
   fs::remove_all(final_path, ec);

@@ -64,27 +64,27 @@ std::string dump(const Site& site) {
     for (const auto& poly : c.boundary) points(poly.outer);
   }
   for (const auto& f : site.facilities) {
-    out << f.facility_id << '|' << f.complex << '|' << f.name << '|' << f.ksic << '|' << f.floor_area_m2 << '|'
-        << f.roof_area_m2 << '|' << f.employees << '|' << f.firms << '|' << to_string(f.shift) << '|'
+    out << f.facility_id << '|' << f.complex << '|' << f.name << '|' << f.ksic << '|' << f.floor_area_m2
+        << '|' << f.roof_area_m2 << '|' << f.employees << '|' << f.firms << '|' << to_string(f.shift) << '|'
         << to_string(f.fuel) << '|' << f.feeder_bus << '\n';
     for (const auto& poly : f.footprint) points(poly.outer);
   }
   for (const auto& r : site.roads) {
-    out << r.road_id << '|' << r.lanes << '|' << r.speed_kmh << '|' << r.capacity_veh_h << '|' << r.oneway << '|'
-        << to_string(r.road_class) << '\n';
+    out << r.road_id << '|' << r.lanes << '|' << r.speed_kmh << '|' << r.capacity_veh_h << '|' << r.oneway
+        << '|' << to_string(r.road_class) << '\n';
     points(r.geometry);
   }
   for (const auto& g : site.gates) {
-    out << g.gate_id << '|' << g.name << '|' << to_string(g.kind) << '|' << g.share << '|' << g.position.x_m << ' '
-        << g.position.y_m << '\n';
+    out << g.gate_id << '|' << g.name << '|' << to_string(g.kind) << '|' << g.share << '|' << g.position.x_m
+        << ' ' << g.position.y_m << '\n';
   }
   for (const auto& s : site.substations) {
     out << s.substation_id << '|' << s.voltage_kv << '|' << s.capacity_mva << '|' << s.position.x_m << ' '
         << s.position.y_m << '\n';
   }
   for (const auto& s : site.feeders) {
-    out << s.segment_id << '|' << s.feeder_id << '|' << s.substation << '|' << s.from_bus << '|' << s.to_bus << '|'
-        << s.line_type << '|' << s.length_m << '\n';
+    out << s.segment_id << '|' << s.feeder_id << '|' << s.substation << '|' << s.from_bus << '|' << s.to_bus
+        << '|' << s.line_type << '|' << s.length_m << '\n';
     points(s.geometry);
   }
   return out.str();
@@ -151,7 +151,8 @@ TEST_CASE("sandan synth with a bad facts file exits 2 and writes nothing") {
   CHECK_FALSE(std::filesystem::exists(dir.path() / "out.gpkg"));
   // No temporary file is left behind either.
   std::size_t files = 0;
-  for (const auto& entry : std::filesystem::directory_iterator(dir.path())) files += entry.path().extension() == ".gpkg";
+  for (const auto& entry : std::filesystem::directory_iterator(dir.path()))
+    files += entry.path().extension() == ".gpkg";
   CHECK(files == 0);
 }
 
@@ -191,11 +192,14 @@ TEST_CASE("the committed layout of the five complexes matches the facts file") {
   CHECK(j["feeders"]["unreached_buses"] == 0);
 }
 
-TEST_CASE("the five complexes written as EPSG:4326 GeoJSON inspect to the same areas and lengths within 0.1 %") {
+TEST_CASE(
+    "the five complexes written as EPSG:4326 GeoJSON inspect to the same areas and lengths within 0.1 %") {
   TempDir dir("cli_reproject");
   const std::string geojson = dir.str("wgs84");
-  REQUIRE(run_sandan("synth " + gis_data("complexes.yaml") + " -o " + geojson + " --format geojson --crs EPSG:4326", dir)
-              .exit_code == 0);
+  REQUIRE(
+      run_sandan(
+          "synth " + gis_data("complexes.yaml") + " -o " + geojson + " --format geojson --crs EPSG:4326", dir)
+          .exit_code == 0);
   const Run a = run_sandan("inspect --json " + gis_data("incheon.gpkg"), dir);
   const Run b = run_sandan("inspect --json " + geojson, dir);
   REQUIRE(a.exit_code == 0);
@@ -207,9 +211,11 @@ TEST_CASE("the five complexes written as EPSG:4326 GeoJSON inspect to the same a
   for (std::size_t i = 0; i < ja["complexes"].size(); ++i) {
     for (const char* key : {"area_km2", "roof_area_m2", "road_km", "feeder_km"}) {
       CAPTURE(key);
-      CHECK(jb["complexes"][i][key].get<double>() == doctest::Approx(ja["complexes"][i][key].get<double>()).epsilon(1e-3));
+      CHECK(jb["complexes"][i][key].get<double>() ==
+            doctest::Approx(ja["complexes"][i][key].get<double>()).epsilon(1e-3));
     }
   }
-  CHECK(jb["road_graph"]["km"].get<double>() == doctest::Approx(ja["road_graph"]["km"].get<double>()).epsilon(1e-3));
+  CHECK(jb["road_graph"]["km"].get<double>() ==
+        doctest::Approx(ja["road_graph"]["km"].get<double>()).epsilon(1e-3));
   CHECK(jb["road_graph"]["nodes"] == ja["road_graph"]["nodes"]);
 }

@@ -2,12 +2,12 @@
 // bad-input test can break exactly one thing.
 #pragma once
 
+#include <unistd.h>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <string>
-#include <unistd.h>
 
 namespace sandan::test {
 
@@ -15,8 +15,8 @@ namespace sandan::test {
 class TempDir {
  public:
   explicit TempDir(const std::string& name) {
-    path_ = std::filesystem::temp_directory_path() /
-            ("sandan_test_" + name + "_" + std::to_string(::getpid()));
+    path_ =
+        std::filesystem::temp_directory_path() / ("sandan_test_" + name + "_" + std::to_string(::getpid()));
     std::filesystem::remove_all(path_);
     std::filesystem::create_directories(path_);
   }
@@ -52,7 +52,8 @@ inline std::string pt(double x, double y) {
 inline std::string collection(const std::string& features) {
   return R"({"type": "FeatureCollection",
  "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::5186"}},
- "features": [)" + features + "]}\n";
+ "features": [)" +
+         features + "]}\n";
 }
 
 inline std::string feature(const std::string& properties, const std::string& geometry) {
@@ -60,19 +61,22 @@ inline std::string feature(const std::string& properties, const std::string& geo
 }
 
 inline std::string polygon(double x0, double y0, double x1, double y1) {
-  return R"({"type": "Polygon", "coordinates": [[)" + pt(x0, y0) + ", " + pt(x1, y0) + ", " + pt(x1, y1) + ", " +
-         pt(x0, y1) + ", " + pt(x0, y0) + "]]}";
+  return R"({"type": "Polygon", "coordinates": [[)" + pt(x0, y0) + ", " + pt(x1, y0) + ", " + pt(x1, y1) +
+         ", " + pt(x0, y1) + ", " + pt(x0, y0) + "]]}";
 }
 
 inline std::string line(double x0, double y0, double x1, double y1) {
   return R"({"type": "LineString", "coordinates": [)" + pt(x0, y0) + ", " + pt(x1, y1) + "]}";
 }
 
-inline std::string point(double x, double y) { return R"({"type": "Point", "coordinates": )" + pt(x, y) + "}"; }
+inline std::string point(double x, double y) {
+  return R"({"type": "Point", "coordinates": )" + pt(x, y) + "}";
+}
 
-inline std::string road(const std::string& id, double x0, double y0, double x1, double y1, const std::string& cls = "local",
-                        int oneway = 0) {
-  return feature(R"("road_id": ")" + id + R"(", "lanes": 1, "speed_kmh": 30.0, "capacity_veh_h": 800.0, "oneway": )" +
+inline std::string road(const std::string& id, double x0, double y0, double x1, double y1,
+                        const std::string& cls = "local", int oneway = 0) {
+  return feature(R"("road_id": ")" + id +
+                     R"(", "lanes": 1, "speed_kmh": 30.0, "capacity_veh_h": 800.0, "oneway": )" +
                      std::to_string(oneway) + R"(, "class": ")" + cls + R"(")",
                  line(x0, y0, x1, y1));
 }
@@ -95,9 +99,10 @@ inline std::map<std::string, std::string> tiny_layers() {
                  "annual_elec_mwh": 2500.0, "fuel": "lng", "feeder_bus": "b1")",
               polygon(100, 100, 200, 150)) +
       ", " +
-      feature(R"("facility_id": "f2", "complex_id": "alpha", "name": "Knowledge industry centre", "ksic": "C26",
+      feature(
+          R"("facility_id": "f2", "complex_id": "alpha", "name": "Knowledge industry centre", "ksic": "C26",
                  "floor_area_m2": 40000.0, "employees": 300, "firms": 25, "shift": "day", "storeys": 5)",
-              polygon(600, 600, 700, 680)));
+          polygon(600, 600, 700, 680)));
   std::string roads;
   int n = 0;
   auto add = [&](double x0, double y0, double x1, double y1) {
@@ -112,18 +117,21 @@ inline std::map<std::string, std::string> tiny_layers() {
   }
   roads += ", " + road("x1", -200, 500, 0, 500, "external");
   layers["roads"] = collection(roads);
-  layers["gates"] = collection(
-      feature(R"("gate_id": "g1", "name": "West interchange", "kind": "expressway", "share": 1.0)", point(-200, 500)));
+  layers["gates"] =
+      collection(feature(R"("gate_id": "g1", "name": "West interchange", "kind": "expressway", "share": 1.0)",
+                         point(-200, 500)));
   layers["substations"] = collection(
       feature(R"("substation_id": "ss1", "voltage_kv": 154.0, "capacity_mva": 60.0)", point(0, 0)));
   layers["feeders"] = collection(
-      feature(R"("segment_id": "s1", "feeder_id": "fd1", "substation_id": "ss1", "from_bus": "ss1", "to_bus": "b1",
+      feature(
+          R"("segment_id": "s1", "feeder_id": "fd1", "substation_id": "ss1", "from_bus": "ss1", "to_bus": "b1",
                  "line_type": "ACSR-OC 160")",
-              line(0, 0, 500, 0)) +
+          line(0, 0, 500, 0)) +
       ", " +
-      feature(R"("segment_id": "s2", "feeder_id": "fd1", "substation_id": "ss1", "from_bus": "b1", "to_bus": "b2",
+      feature(
+          R"("segment_id": "s2", "feeder_id": "fd1", "substation_id": "ss1", "from_bus": "b1", "to_bus": "b2",
                  "line_type": "ACSR-OC 58")",
-              line(500, 0, 500, 500)));
+          line(500, 0, 500, 500)));
   return layers;
 }
 

@@ -6,8 +6,11 @@ using namespace sandan;
 
 TEST_CASE("shoelace area of a rectangle far from the origin keeps its precision") {
   // A 30 m x 20 m footprint at typical EPSG:5186 coordinates: 600 m² exactly.
-  const Ring ring{{200000.0, 550000.0}, {200030.0, 550000.0}, {200030.0, 550020.0},
-                  {200000.0, 550020.0}, {200000.0, 550000.0}};
+  const Ring ring{{200000.0, 550000.0},
+                  {200030.0, 550000.0},
+                  {200030.0, 550020.0},
+                  {200000.0, 550020.0},
+                  {200000.0, 550000.0}};
   CHECK(signed_area_m2(ring) == doctest::Approx(600.0).epsilon(1e-12));
   CHECK(area_m2(Polygon{ring, {}}) == doctest::Approx(600.0).epsilon(1e-12));
 }

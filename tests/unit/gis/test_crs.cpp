@@ -74,6 +74,4 @@ TEST_CASE("longitude/latitude to EPSG:5186 uses easting-first order and the Cent
   CHECK(back.lat_deg == doctest::Approx(37.475).epsilon(1e-9));
 }
 
-TEST_CASE("an unknown CRS is bad input") {
-  CHECK_THROWS_AS(CrsTransform("EPSG:999999", "EPSG:4326"), Error);
-}
+TEST_CASE("an unknown CRS is bad input") { CHECK_THROWS_AS(CrsTransform("EPSG:999999", "EPSG:4326"), Error); }

@@ -13,10 +13,11 @@ using namespace sandan::test;
 
 namespace {
 
-const Problem* find_error(const SiteReadResult& result, const std::string& layer, const std::string& feature_id,
-                          const std::string& field) {
+const Problem* find_error(const SiteReadResult& result, const std::string& layer,
+                          const std::string& feature_id, const std::string& field) {
   for (const auto& p : result.problems) {
-    if (p.severity == Severity::kError && p.layer == layer && p.feature_id == feature_id && p.field == field) return &p;
+    if (p.severity == Severity::kError && p.layer == layer && p.feature_id == feature_id && p.field == field)
+      return &p;
   }
   return nullptr;
 }
@@ -57,7 +58,8 @@ TEST_CASE("a folder of GeoJSON layers loads into a Site with areas, defaults and
   CHECK(site.facilities[1].roof_area_m2 == doctest::Approx(8000.0));
   CHECK(site.facilities[1].firms == 25);
   const auto& extra = site.facilities[1].extra;
-  CHECK(std::find(extra.begin(), extra.end(), std::pair<std::string, std::string>{"storeys", "5"}) != extra.end());
+  CHECK(std::find(extra.begin(), extra.end(), std::pair<std::string, std::string>{"storeys", "5"}) !=
+        extra.end());
   CHECK(site.roads.size() == 13);
   CHECK(length_m(site.roads.back().geometry) == doctest::Approx(200.0));
   CHECK(site.feeders[0].substation == 0);
@@ -65,7 +67,8 @@ TEST_CASE("a folder of GeoJSON layers loads into a Site with areas, defaults and
   CHECK(site.gates[0].kind == GateKind::kExpressway);
 }
 
-TEST_CASE("the same layout as EPSG:4326 GeoJSON and as EPSG:5186 GeoPackage loads to the same areas and lengths") {
+TEST_CASE(
+    "the same layout as EPSG:4326 GeoJSON and as EPSG:5186 GeoPackage loads to the same areas and lengths") {
   TempDir dir("reader_reproject");
   const Site original = load_site({write_layers(dir, tiny_layers())});
   const std::string gpkg = dir.str("layout.gpkg");
@@ -94,7 +97,8 @@ TEST_CASE("the same layout as EPSG:4326 GeoJSON and as EPSG:5186 GeoPackage load
     CHECK(length_m(a.roads[i].geometry) == doctest::Approx(length_m(b.roads[i].geometry)).epsilon(1e-3));
   }
   for (std::size_t i = 0; i < a.facilities.size(); ++i) {
-    CHECK(area_m2(a.facilities[i].footprint) == doctest::Approx(area_m2(b.facilities[i].footprint)).epsilon(1e-3));
+    CHECK(area_m2(a.facilities[i].footprint) ==
+          doctest::Approx(area_m2(b.facilities[i].footprint)).epsilon(1e-3));
   }
 }
 
@@ -136,9 +140,9 @@ TEST_CASE("a missing layer is reported by name") {
 }
 
 TEST_CASE("a missing required field is reported with source, layer and field") {
-  const auto result = read_with(
-      "reader_missing_field", "substations",
-      collection(feature(R"("substation_id": "ss1", "voltage_kv": 154.0)", point(0, 0))));
+  const auto result =
+      read_with("reader_missing_field", "substations",
+                collection(feature(R"("substation_id": "ss1", "voltage_kv": 154.0)", point(0, 0))));
   const Problem* p = find_error(result, "substations", "", "capacity_mva");
   REQUIRE(p != nullptr);
   CHECK(p->source.find("substations.geojson") != std::string::npos);
@@ -148,7 +152,8 @@ TEST_CASE("a missing required field is reported with source, layer and field") {
 TEST_CASE("a field of the wrong type is reported") {
   const auto result = read_with(
       "reader_wrong_type", "gates",
-      collection(feature(R"("gate_id": "g1", "name": "West", "kind": "expressway", "share": "most")", point(-200, 500))));
+      collection(feature(R"("gate_id": "g1", "name": "West", "kind": "expressway", "share": "most")",
+                         point(-200, 500))));
   const Problem* p = find_error(result, "gates", "g1", "share");
   REQUIRE(p != nullptr);
   CHECK(p->message.find("'most' is text") != std::string::npos);
@@ -156,11 +161,11 @@ TEST_CASE("a field of the wrong type is reported") {
 }
 
 TEST_CASE("values out of range, not whole or of an unknown word are reported per feature") {
-  const auto result = read_with(
-      "reader_values", "facilities",
-      collection(feature(R"("facility_id": "f1", "complex_id": "alpha", "name": "A", "ksic": "C25",
+  const auto result =
+      read_with("reader_values", "facilities",
+                collection(feature(R"("facility_id": "f1", "complex_id": "alpha", "name": "A", "ksic": "C25",
                             "floor_area_m2": -5.0, "employees": 2.5, "shift": "night")",
-                         polygon(100, 100, 200, 150))));
+                                   polygon(100, 100, 200, 150))));
   CHECK(find_error(result, "facilities", "f1", "floor_area_m2") != nullptr);
   CHECK(find_error(result, "facilities", "f1", "employees") != nullptr);
   const Problem* shift = find_error(result, "facilities", "f1", "shift");
@@ -171,13 +176,13 @@ TEST_CASE("values out of range, not whole or of an unknown word are reported per
 }
 
 TEST_CASE("invalid geometry is reported: a self-intersecting bow-tie footprint") {
-  const std::string bowtie = R"({"type": "Polygon", "coordinates": [[)" + pt(100, 100) + ", " + pt(200, 150) + ", " +
-                             pt(200, 100) + ", " + pt(100, 150) + ", " + pt(100, 100) + "]]}";
-  const auto result = read_with(
-      "reader_bowtie", "facilities",
-      collection(feature(R"("facility_id": "f1", "complex_id": "alpha", "name": "A", "ksic": "C25",
+  const std::string bowtie = R"({"type": "Polygon", "coordinates": [[)" + pt(100, 100) + ", " + pt(200, 150) +
+                             ", " + pt(200, 100) + ", " + pt(100, 150) + ", " + pt(100, 100) + "]]}";
+  const auto result =
+      read_with("reader_bowtie", "facilities",
+                collection(feature(R"("facility_id": "f1", "complex_id": "alpha", "name": "A", "ksic": "C25",
                             "floor_area_m2": 100.0, "employees": 2, "shift": "day")",
-                         bowtie)));
+                                   bowtie)));
   const Problem* p = find_error(result, "facilities", "f1", "geometry");
   REQUIRE(p != nullptr);
   CHECK(p->message.find("invalid") != std::string::npos);
@@ -186,13 +191,14 @@ TEST_CASE("invalid geometry is reported: a self-intersecting bow-tie footprint")
 TEST_CASE("empty geometry and geometry of the wrong type are reported") {
   const auto result = read_with(
       "reader_empty_geom", "roads",
-      collection(feature(R"("road_id": "r1", "lanes": 1, "speed_kmh": 30.0, "capacity_veh_h": 800.0, "oneway": 0,
+      collection(
+          feature(R"("road_id": "r1", "lanes": 1, "speed_kmh": 30.0, "capacity_veh_h": 800.0, "oneway": 0,
                             "class": "local")",
-                         "null") +
-                 ", " +
-                 feature(R"("road_id": "r2", "lanes": 1, "speed_kmh": 30.0, "capacity_veh_h": 800.0, "oneway": 0,
+                  "null") +
+          ", " +
+          feature(R"("road_id": "r2", "lanes": 1, "speed_kmh": 30.0, "capacity_veh_h": 800.0, "oneway": 0,
                             "class": "local")",
-                         point(0, 0))));
+                  point(0, 0))));
   REQUIRE(find_error(result, "roads", "r1", "geometry") != nullptr);
   const Problem* p = find_error(result, "roads", "r2", "geometry");
   REQUIRE(p != nullptr);
@@ -200,11 +206,13 @@ TEST_CASE("empty geometry and geometry of the wrong type are reported") {
 }
 
 TEST_CASE("duplicate ids are reported") {
-  const auto result = read_with(
-      "reader_duplicates", "gates",
-      collection(feature(R"("gate_id": "g1", "name": "West", "kind": "expressway", "share": 0.5)", point(-200, 500)) +
-                 ", " +
-                 feature(R"("gate_id": "g1", "name": "Port", "kind": "port", "share": 0.5)", point(-200, 600))));
+  const auto result =
+      read_with("reader_duplicates", "gates",
+                collection(feature(R"("gate_id": "g1", "name": "West", "kind": "expressway", "share": 0.5)",
+                                   point(-200, 500)) +
+                           ", " +
+                           feature(R"("gate_id": "g1", "name": "Port", "kind": "port", "share": 0.5)",
+                                   point(-200, 600))));
   const Problem* p = find_error(result, "gates", "g1", "gate_id");
   REQUIRE(p != nullptr);
   CHECK(p->message.find("used by another feature") != std::string::npos);
@@ -214,13 +222,15 @@ TEST_CASE("dangling references are reported: unknown complex, substation and bus
   TempDir dir("reader_dangling");
   auto layers = tiny_layers();
   layers["facilities"] = collection(
-      feature(R"("facility_id": "f1", "complex_id": "omega", "name": "A", "ksic": "C25", "floor_area_m2": 100.0,
+      feature(
+          R"("facility_id": "f1", "complex_id": "omega", "name": "A", "ksic": "C25", "floor_area_m2": 100.0,
                  "employees": 2, "shift": "day")",
-              polygon(100, 100, 200, 150)) +
+          polygon(100, 100, 200, 150)) +
       ", " +
-      feature(R"("facility_id": "f2", "complex_id": "alpha", "name": "B", "ksic": "C25", "floor_area_m2": 100.0,
+      feature(
+          R"("facility_id": "f2", "complex_id": "alpha", "name": "B", "ksic": "C25", "floor_area_m2": 100.0,
                  "employees": 2, "shift": "day", "feeder_bus": "nowhere")",
-              polygon(600, 600, 700, 680)));
+          polygon(600, 600, 700, 680)));
   layers["feeders"] = collection(feature(R"("segment_id": "s1", "feeder_id": "fd1", "substation_id": "ss9",
                                             "from_bus": "ss1", "to_bus": "b1", "line_type": "ACSR-OC 160")",
                                          line(0, 0, 500, 0)));
@@ -264,8 +274,8 @@ TEST_CASE("load_site throws one ConfigError listing every error") {
   TempDir dir("reader_throw");
   auto layers = tiny_layers();
   layers.erase("gates");
-  layers["substations"] = collection(feature(R"("substation_id": "ss1", "voltage_kv": -1.0, "capacity_mva": 60.0)",
-                                             point(0, 0)));
+  layers["substations"] =
+      collection(feature(R"("substation_id": "ss1", "voltage_kv": -1.0, "capacity_mva": 60.0)", point(0, 0)));
   try {
     (void)load_site({write_layers(dir, layers)});
     FAIL("expected a ConfigError");

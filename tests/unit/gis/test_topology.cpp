@@ -19,7 +19,8 @@ Road make_road(const std::string& id, XY a, XY b, bool oneway = false) {
   return r;
 }
 
-FeederSegment make_segment(const std::string& id, const std::string& from, const std::string& to, XY a, XY b) {
+FeederSegment make_segment(const std::string& id, const std::string& from, const std::string& to, XY a,
+                           XY b) {
   FeederSegment s;
   s.segment_id = id;
   s.feeder_id = "fd";
