@@ -59,13 +59,13 @@ XY CrsTransform::apply(double x, double y) const {
 }
 
 XY lonlat_to_working(const LonLat& position) {
-  static const CrsTransform transform("EPSG:4326", kDefaultCrs);
-  return transform.apply(position.lon_deg, position.lat_deg);
+  static const CrsTransform kTransform("EPSG:4326", kDefaultCrs);
+  return kTransform.apply(position.lon_deg, position.lat_deg);
 }
 
 LonLat working_to_lonlat(const XY& position) {
-  static const CrsTransform transform(kDefaultCrs, "EPSG:4326");
-  const XY p = transform.apply(position.x_m, position.y_m);
+  static const CrsTransform kTransform(kDefaultCrs, "EPSG:4326");
+  const XY p = kTransform.apply(position.x_m, position.y_m);
   return {p.x_m, p.y_m};
 }
 

@@ -60,7 +60,7 @@ struct LayerSpec {
 // The layout schema (docs/gis-schema.md). Names are matched exactly, or by their first ten
 // characters, which is what Shapefile's dBase tables keep of a longer name.
 const std::vector<LayerSpec>& layer_specs() {
-  static const std::vector<LayerSpec> specs{
+  static const std::vector<LayerSpec> kSpecs{
       {"complexes",
        GeomKind::kPolygon,
        "complex_id",
@@ -117,7 +117,7 @@ const std::vector<LayerSpec>& layer_specs() {
         {"line_type", FieldKind::kString, true},
         {"length_m", FieldKind::kReal, false}}},
   };
-  return specs;
+  return kSpecs;
 }
 
 const char* kind_name(FieldKind kind) {
@@ -144,11 +144,11 @@ std::string crs_label(const OGRSpatialReference& srs) {
 
 // File extensions opened when a source is a folder; sidecar files (.dbf, .shx, .prj) are not.
 bool is_vector_file(const fs::path& path) {
-  static const std::set<std::string> extensions{".gpkg", ".shp", ".geojson", ".json", ".fgb",
-                                                ".gml",  ".kml", ".sqlite",  ".gpx"};
+  static const std::set<std::string> kExtensions{".gpkg", ".shp", ".geojson", ".json", ".fgb",
+                                                 ".gml",  ".kml", ".sqlite",  ".gpx"};
   std::string ext = path.extension().string();
   std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
-  return extensions.count(ext) > 0;
+  return kExtensions.count(ext) > 0;
 }
 
 struct DatasetCloser {

@@ -256,12 +256,12 @@ void write_layers(const Site& site, const OGRSpatialReference& srs, OGRCoordinat
 
 // A folder may be replaced only if it holds nothing but a layout's layer files.
 bool holds_only_layer_files(const fs::path& folder) {
-  static const std::vector<std::string> layers{"complexes", "facilities",  "roads",
-                                               "gates",     "substations", "feeders"};
+  static const std::vector<std::string> kLayers{"complexes", "facilities",  "roads",
+                                                "gates",     "substations", "feeders"};
   std::error_code ec;
   for (const auto& entry : fs::directory_iterator(folder, ec)) {
     const std::string stem = entry.path().stem().string();
-    if (!entry.is_regular_file() || std::find(layers.begin(), layers.end(), stem) == layers.end())
+    if (!entry.is_regular_file() || std::find(kLayers.begin(), kLayers.end(), stem) == kLayers.end())
       return false;
   }
   return !ec;
