@@ -29,6 +29,68 @@ struct SynthArgs {
   std::string crs = sandan::kDefaultCrs;
 };
 
+struct RunArgs {
+  std::string scenario;
+  std::string output;
+  int threads = 0;
+};
+
+// Progress on stderr with an ETA, once a run has taken more than a second.
+class ProgressLine {
+ public:
+  void operator()(const std::string& stage, double done) {
+    const double elapsed_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+    if (elapsed_s < 1.0 && done < 1.0) return;
+    const double eta_s = done > 0.0 ? elapsed_s * (1.0 - done) / done : 0.0;
+    std::fprintf(stderr, "sandan: %-18s %3.0f %%  %6.1f s elapsed, ETA %.1f s\n", stage.c_str(), 100.0 * done,
+                 elapsed_s, eta_s);
+  }
+
+ private:
+  std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
+};
+
+int run_run(const RunArgs& args, const std::string& command) {
+  sandan::RunOptions options;
+  options.threads = args.threads;
+  ProgressLine progress;
+  options.progress = [&](const std::string& stage, double done) { progress(stage, done); };
+  const auto start = std::chrono::steady_clock::now();
+  const sandan::RunResult run = sandan::run_scenario_file(args.scenario, args.output, command, options);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  std::cout << "Scenario " << run.scenario_name << " (run " << run.run_id << ", " << run.energy.hours
+            << " hours, " << run.energy.facility_ids.size() << " facilities)\n\n";
+  std::cout << sandan::kpi_table(run);
+  if (!args.output.empty())
+    std::cout << "\nResults: " << args.output << " (group runs/" << run.run_id << ")\n";
+  std::fprintf(stderr, "sandan: ran %s in %.2f s\n", args.scenario.c_str(), seconds);
+  return 0;
+}
+
+struct WeatherArgs {
+  std::string normals;
+  std::string output;
+  int year = 2026;
+  std::uint64_t seed = 1;
+};
+
+int run_weather(const WeatherArgs& args) {
+  const sandan::Weather weather =
+      sandan::synthesize_weather_file(args.normals, args.output, args.year, args.seed);
+  double ghi_wh_m2 = 0.0;
+  double temp_c = 0.0;
+  for (std::size_t h = 0; h < weather.hours(); ++h) {
+    ghi_wh_m2 += weather.ghi_wh_m2[h];
+    temp_c += weather.dry_bulb_c[h];
+  }
+  std::printf("Synthetic weather for %s, %d (seed %llu): %zu hours\n", weather.location.city.c_str(),
+              args.year, static_cast<unsigned long long>(args.seed), weather.hours());
+  std::printf("  annual global horizontal irradiation %.1f kWh/m2, mean temperature %.2f C\n",
+              ghi_wh_m2 / 1e3, temp_c / static_cast<double>(weather.hours()));
+  std::printf("  written to %s\n", args.output.c_str());
+  return 0;
+}
+
 int run_inspect(const InspectArgs& args) {
   sandan::ReadOptions options;
   options.target_crs = args.crs;
@@ -106,6 +168,28 @@ int run(int argc, char** argv) {
       ->check(CLI::IsMember({"gpkg", "geojson", "shapefile"}));
   synth_cmd->add_option("--crs", synth.crs, "CRS of the output (default EPSG:5186)");
 
+  RunArgs run_args;
+  CLI::App* run_cmd = app.add_subcommand("run", "Run a scenario: a year of energy flows for every facility");
+  run_cmd->add_option("scenario", run_args.scenario, "Scenario file, e.g. scenarios/baseline.yaml")
+      ->required();
+  run_cmd->add_option("-o,--output", run_args.output, "HDF5 results file (default: none, print only)");
+  run_cmd->add_option("-j,--threads", run_args.threads, "Threads (default: every core)")
+      ->check(CLI::NonNegativeNumber);
+
+  WeatherArgs weather_args;
+  CLI::App* weather_cmd = app.add_subcommand(
+      "weather", "Generate a synthetic typical weather year (EPW) from monthly climate normals");
+  weather_cmd
+      ->add_option("normals", weather_args.normals, "Normals CSV, e.g. gis_data/weather/incheon_normals.csv")
+      ->required();
+  weather_cmd->add_option("-o,--output", weather_args.output, "EPW file to write")->required();
+  weather_cmd->add_option("--year", weather_args.year, "Year of the rows (default 2026)")
+      ->check(CLI::Range(1900, 9999));
+  weather_cmd->add_option("--seed", weather_args.seed, "Seed (default 1)");
+
+  std::string command;
+  for (int i = 0; i < argc; ++i) command += (i ? " " : "") + std::string(argv[i]);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -117,6 +201,8 @@ int run(int argc, char** argv) {
   try {
     if (*inspect_cmd) return run_inspect(inspect);
     if (*synth_cmd) return run_synth(synth);
+    if (*run_cmd) return run_run(run_args, command);
+    if (*weather_cmd) return run_weather(weather_args);
   } catch (const sandan::Error& e) {
     std::cerr << "sandan: error: " << e.what() << "\n";
     return static_cast<int>(e.code());

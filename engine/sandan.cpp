@@ -1,5 +1,11 @@
 #include "sandan.hpp"
 
+#include <cstdio>
+#include <map>
+#include <memory>
+
+#include "io/hdf5_results.hpp"
+
 namespace sandan {
 
 const char* version() { return SANDAN_VERSION; }
@@ -10,6 +16,52 @@ Site synthesize_to_file(const std::string& facts_path, const std::string& output
   Site site = synthesize_site(facts, synth_options);
   write_site(site, output_path, write_options);
   return site;
+}
+
+RunResult run_scenario_file(const std::string& scenario_path, const std::string& output_path,
+                            const std::string& command, const RunOptions& options) {
+  const ScenarioSpec spec = read_scenario(scenario_path);
+  // The output is opened first so that an unwritable path fails before a long run, not after it.
+  std::unique_ptr<Hdf5ResultFile> file;
+  if (!output_path.empty()) file = std::make_unique<Hdf5ResultFile>(output_path, command);
+  RunResult run = run_scenario(spec, options);
+  if (file) {
+    file->write(run);
+    file->commit();
+  }
+  return run;
+}
+
+Weather synthesize_weather_file(const std::string& normals_path, const std::string& output_path, int year,
+                                std::uint64_t seed) {
+  const ClimateNormals normals = read_climate_normals(normals_path);
+  Weather weather = synthesize_weather(normals, year, seed);
+  write_epw(weather, output_path);
+  return weather;
+}
+
+std::string kpi_table(const RunResult& run) {
+  std::map<std::string, std::map<std::string, double>> by_complex;
+  std::vector<std::string> order;
+  for (const auto& k : run.kpis) {
+    if (by_complex.find(k.complex) == by_complex.end()) order.push_back(k.complex);
+    by_complex[k.complex][k.key] = k.value;
+  }
+  std::string out;
+  char line[256];
+  std::snprintf(line, sizeof line, "%-15s %6s %10s %9s %9s %9s %9s %7s %7s %10s %10s\n", "complex", "facil.",
+                "load MWh", "peak kW", "fuel MWh", "PV kWp", "PV MWh", "kWh/kWp", "self %", "import MWh",
+                "bill MKRW");
+  out += line;
+  for (const auto& cx : order) {
+    auto& k = by_complex[cx];
+    std::snprintf(line, sizeof line, "%-15s %6.0f %10.0f %9.0f %9.0f %9.0f %9.0f %7.0f %7.1f %10.0f %10.0f\n",
+                  cx.c_str(), k["facilities"], k["annual_load_mwh"], k["peak_import_kw"],
+                  k["annual_fuel_mwh"], k["pv_capacity_kwp"], k["annual_pv_mwh"], k["pv_yield_kwh_per_kwp"],
+                  100.0 * k["self_sufficiency"], k["annual_import_mwh"], k["bill_krw"] / 1e6);
+    out += line;
+  }
+  return out;
 }
 
 }  // namespace sandan

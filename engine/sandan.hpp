@@ -6,11 +6,16 @@
 #include <vector>
 
 #include "core/error.hpp"
+#include "energy/weather.hpp"
+#include "energy/weather_synth.hpp"
 #include "gis/inspect.hpp"
 #include "gis/reader.hpp"
 #include "gis/site.hpp"
 #include "gis/synth.hpp"
 #include "gis/writer.hpp"
+#include "scenario/results.hpp"
+#include "scenario/runner.hpp"
+#include "scenario/scenario.hpp"
 
 namespace sandan {
 
@@ -21,5 +26,19 @@ namespace sandan {
 // Throws ConfigError for a bad facts file, Error(kIo) if the output cannot be written.
 Site synthesize_to_file(const std::string& facts_path, const std::string& output_path,
                         const SynthOptions& synth_options, const WriteOptions& write_options);
+
+// Runs a scenario file and, if output_path is not empty, writes its results to an HDF5 file
+// (schema sandan-results v1) that appears only when complete. command is stored in the file.
+// Throws ConfigError for bad input, Error(kIo) if the results cannot be written.
+RunResult run_scenario_file(const std::string& scenario_path, const std::string& output_path,
+                            const std::string& command, const RunOptions& options);
+
+// Generates a synthetic typical year from monthly climate normals and writes it as an EPW file.
+// Throws ConfigError for a bad normals file, Error(kIo) if the file cannot be written.
+Weather synthesize_weather_file(const std::string& normals_path, const std::string& output_path, int year,
+                                std::uint64_t seed);
+
+// A table of a run's KPIs, one row a complex and one for all together.
+[[nodiscard]] std::string kpi_table(const RunResult& run);
 
 }  // namespace sandan

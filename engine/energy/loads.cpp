@@ -1,0 +1,543 @@
+// energy/loads: the archetype file reader and the hourly load model (docs/energy-model.md, "Loads").
+#include "energy/loads.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <cstdio>
+#include <fstream>
+#include <limits>
+#include <optional>
+#include <utility>
+
+#include "core/error.hpp"
+#include "core/rng.hpp"
+
+namespace sandan {
+namespace {
+
+constexpr const char* kSchema = "sandan-load-archetypes";
+constexpr int kVersion = 1;
+constexpr int kHoursPerDay = 24;
+constexpr double kInfinity = std::numeric_limits<double>::infinity();
+
+class Problems {
+ public:
+  explicit Problems(std::string file) : file_(std::move(file)) {}
+  void add(int line, const std::string& key_path, const std::string& message) {
+    list_.push_back(file_ + ":" + std::to_string(line) + ": " + key_path + ": " + message);
+  }
+  void add(const YAML::Node& node, const std::string& key_path, const std::string& message) {
+    add(node.Mark().line + 1, key_path, message);
+  }
+  [[nodiscard]] const std::vector<std::string>& list() const { return list_; }
+
+ private:
+  std::string file_;
+  std::vector<std::string> list_;
+};
+
+std::string join_path(const std::string& path, const std::string& key) {
+  return path.empty() ? key : path + "." + key;
+}
+
+std::string describe(const YAML::Node& node) {
+  if (!node.IsDefined() || node.IsNull()) return "nothing";
+  if (node.IsMap()) return "a map";
+  if (node.IsSequence()) return "a list";
+  if (node.Tag() == "!") return "the text \"" + node.Scalar() + "\"";
+  return "'" + node.Scalar() + "'";
+}
+
+std::string format_number(double value) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%g", value);
+  return text;
+}
+
+// A YAML map with a fixed set of keys: unknown, repeated and missing keys are reported when it is
+// opened. Missing keys are reported at line, the line of the key that holds the map (the map's own
+// position is its first key in block style); 0 for the map's position.
+class MapView {
+ public:
+  MapView(const YAML::Node& node, std::string path, Problems& problems, const std::vector<std::string>& keys,
+          int line = 0)
+      : path_(std::move(path)) {
+    if (!node.IsMap()) {
+      problems.add(node, path_.empty() ? "(top level)" : path_, "must be a map, got " + describe(node));
+      return;
+    }
+    ok_ = true;
+    for (const auto& entry : node) {
+      const YAML::Node& key = entry.first;
+      if (!key.IsScalar()) {
+        problems.add(key, path_, "keys must be words, got " + describe(key));
+        continue;
+      }
+      const std::string& name = key.Scalar();
+      if (std::find(keys.begin(), keys.end(), name) == keys.end()) {
+        problems.add(key, join_path(path_, name), "unknown key");
+      } else if (!values_.emplace(name, entry.second).second) {
+        problems.add(key, join_path(path_, name), "repeated key");
+      } else {
+        key_lines_[name] = key.Mark().line + 1;
+      }
+    }
+    const int missing_line = line > 0 ? line : node.Mark().line + 1;
+    for (const auto& name : keys) {
+      if (values_.find(name) == values_.end()) problems.add(missing_line, join_path(path_, name), "missing");
+    }
+  }
+
+  [[nodiscard]] bool ok() const { return ok_; }
+  [[nodiscard]] std::string path(const std::string& key) const { return join_path(path_, key); }
+  [[nodiscard]] std::optional<YAML::Node> get(const std::string& key) const {
+    const auto it = values_.find(key);
+    if (it == values_.end()) return std::nullopt;
+    return it->second;
+  }
+  // Line of a key that is present.
+  [[nodiscard]] int key_line(const std::string& key) const { return key_lines_.at(key); }
+
+ private:
+  std::string path_;
+  std::map<std::string, YAML::Node> values_;
+  std::map<std::string, int> key_lines_;
+  bool ok_ = false;
+};
+
+// Numbers must be plain YAML scalars: a quoted "0.5" is a text, and a wrong type is reported, not
+// converted.
+std::optional<double> as_number(const YAML::Node& node, const std::string& path, Problems& problems) {
+  double value = 0.0;
+  if (!node.IsScalar() || node.Tag() == "!" || !YAML::convert<double>::decode(node, value) ||
+      !std::isfinite(value)) {
+    problems.add(node, path, "must be a number, got " + describe(node));
+    return std::nullopt;
+  }
+  return value;
+}
+
+void check_text(const MapView& map, const std::string& key, Problems& problems) {
+  const auto node = map.get(key);
+  if (node && (!node->IsScalar() || node->Scalar().empty())) {
+    problems.add(*node, map.path(key), "must be a non-empty text, got " + describe(*node));
+  }
+}
+
+void check_confidence(const MapView& map, Problems& problems) {
+  const auto node = map.get("confidence");
+  if (!node) return;
+  if (!node->IsScalar() ||
+      (node->Scalar() != "verified" && node->Scalar() != "secondary" && node->Scalar() != "estimate")) {
+    problems.add(*node, map.path("confidence"),
+                 "must be verified, secondary or estimate, got " + describe(*node));
+  }
+}
+
+void check_range(const YAML::Node& node, const std::string& path, double value, double lo, double hi,
+                 Problems& problems) {
+  if (value >= lo && value <= hi) return;
+  const std::string range = hi == kInfinity ? ">= " + format_number(lo)
+                                            : "in [" + format_number(lo) + ", " + format_number(hi) + "]";
+  problems.add(node, path, "must be " + range + ", got " + format_number(value));
+}
+
+// {value, source, confidence}: a figure in [lo, hi] and where it comes from.
+std::optional<double> read_figure(const MapView& parent, const std::string& key, double lo, double hi,
+                                  Problems& problems) {
+  const auto node = parent.get(key);
+  if (!node) return std::nullopt;
+  const MapView map(*node, parent.path(key), problems, {"value", "source", "confidence"},
+                    parent.key_line(key));
+  if (!map.ok()) return std::nullopt;
+  check_text(map, "source", problems);
+  check_confidence(map, problems);
+  const auto value_node = map.get("value");
+  if (!value_node) return std::nullopt;
+  const auto value = as_number(*value_node, map.path("value"), problems);
+  if (!value) return std::nullopt;
+  check_range(*value_node, map.path("value"), *value, lo, hi, problems);
+  return value;
+}
+
+void assign(double& target, std::optional<double> value) {
+  if (value) target = *value;
+}
+
+// {values: [24 numbers >= 0], source, confidence}.
+std::vector<double> read_day_profile(const MapView& parent, const std::string& key, Problems& problems) {
+  const auto node = parent.get(key);
+  if (!node) return {};
+  const MapView map(*node, parent.path(key), problems, {"values", "source", "confidence"},
+                    parent.key_line(key));
+  if (!map.ok()) return {};
+  check_text(map, "source", problems);
+  check_confidence(map, problems);
+  const auto values = map.get("values");
+  if (!values) return {};
+  const std::string path = map.path("values");
+  if (!values->IsSequence() || values->size() != kHoursPerDay) {
+    problems.add(
+        *values, path,
+        "must be a list of 24 numbers (hours 0-23), got " +
+            (values->IsSequence() ? "a list of " + std::to_string(values->size()) : describe(*values)));
+    return {};
+  }
+  std::vector<double> profile;
+  bool ok = true;
+  for (std::size_t i = 0; i < values->size(); ++i) {
+    const YAML::Node item = (*values)[i];
+    const std::string item_path = path + "[" + std::to_string(i) + "]";
+    const auto value = as_number(item, item_path, problems);
+    if (!value) {
+      ok = false;
+      continue;
+    }
+    if (*value < 0.0) {
+      check_range(item, item_path, *value, 0.0, kInfinity, problems);
+      ok = false;
+    }
+    profile.push_back(*value);
+  }
+  return ok ? profile : std::vector<double>{};
+}
+
+std::optional<ShiftProfile> read_shift(const MapView& shifts, const std::string& key, Problems& problems) {
+  const auto node = shifts.get(key);
+  if (!node) return std::nullopt;
+  const MapView map(*node, shifts.path(key), problems, {"weekday", "saturday", "sunday", "shutdown"},
+                    shifts.key_line(key));
+  if (!map.ok()) return std::nullopt;
+  ShiftProfile shift;
+  shift.weekday = read_day_profile(map, "weekday", problems);
+  shift.saturday = read_day_profile(map, "saturday", problems);
+  shift.sunday = read_day_profile(map, "sunday", problems);
+  shift.shutdown = read_day_profile(map, "shutdown", problems);
+  if (!shift.weekday.empty() && *std::max_element(shift.weekday.begin(), shift.weekday.end()) <= 0.0) {
+    problems.add(*map.get("weekday"), map.path("weekday.values"), "must not be all 0");
+    return std::nullopt;
+  }
+  if (shift.weekday.empty() || shift.saturday.empty() || shift.sunday.empty() || shift.shutdown.empty()) {
+    return std::nullopt;
+  }
+  return shift;
+}
+
+std::optional<SectorArchetype> read_sector(const YAML::Node& node, const std::string& path, int line,
+                                           Problems& problems) {
+  const MapView map(node, path, problems,
+                    {"name", "elec_kwh_per_m2", "fuel_kwh_per_m2", "cooling_share", "heating_share",
+                     "fuel_space_heating_share"},
+                    line);
+  if (!map.ok()) return std::nullopt;
+  check_text(map, "name", problems);
+  SectorArchetype sector;
+  if (const auto name = map.get("name"); name && name->IsScalar()) sector.name = name->Scalar();
+  const auto elec = read_figure(map, "elec_kwh_per_m2", 0.0, kInfinity, problems);
+  const auto fuel = read_figure(map, "fuel_kwh_per_m2", 0.0, kInfinity, problems);
+  const auto cooling = read_figure(map, "cooling_share", 0.0, 1.0, problems);
+  const auto heating = read_figure(map, "heating_share", 0.0, 1.0, problems);
+  const auto space_heating = read_figure(map, "fuel_space_heating_share", 0.0, 1.0, problems);
+  if (cooling && heating && *cooling + *heating > 1.0) {
+    problems.add(*map.get("heating_share"), map.path("heating_share"),
+                 "cooling_share + heating_share must be <= 1, got " + format_number(*cooling + *heating));
+  }
+  if (!elec || !fuel || !cooling || !heating || !space_heating) return std::nullopt;
+  sector.elec_kwh_per_m2 = *elec;
+  sector.fuel_kwh_per_m2 = *fuel;
+  sector.cooling_share = *cooling;
+  sector.heating_share = *heating;
+  sector.fuel_space_heating_share = *space_heating;
+  return sector;
+}
+
+// A KSIC division as gis_data/complexes.yaml writes it: one capital letter and two digits.
+bool is_ksic_division(const std::string& code) {
+  return code.size() == 3 && code[0] >= 'A' && code[0] <= 'Z' && code[1] >= '0' && code[1] <= '9' &&
+         code[2] >= '0' && code[2] <= '9';
+}
+
+void read_sectors(const MapView& top, LoadLibrary& library, Problems& problems) {
+  const auto node = top.get("sectors");
+  if (!node) return;
+  if (!node->IsMap()) {
+    problems.add(*node, "sectors", "must be a map of KSIC divisions, got " + describe(*node));
+    return;
+  }
+  for (const auto& entry : *node) {
+    const YAML::Node& key = entry.first;
+    if (!key.IsScalar() || !is_ksic_division(key.Scalar())) {
+      problems.add(key, "sectors",
+                   "keys must be KSIC divisions (a letter and two digits, e.g. C29), got " + describe(key));
+      continue;
+    }
+    const std::string path = "sectors." + key.Scalar();
+    if (library.sectors.count(key.Scalar()) != 0) {
+      problems.add(key, path, "repeated key");
+      continue;
+    }
+    if (auto sector = read_sector(entry.second, path, key.Mark().line + 1, problems))
+      library.sectors.emplace(key.Scalar(), *sector);
+  }
+}
+
+const std::vector<double>& day_profile(const ShiftProfile& shift, DayType type) {
+  switch (type) {
+    case DayType::kWeekday:
+      return shift.weekday;
+    case DayType::kSaturday:
+      return shift.saturday;
+    case DayType::kSunday:
+    case DayType::kHoliday:
+      return shift.sunday;
+    case DayType::kShutdown:
+      return shift.shutdown;
+  }
+  return shift.weekday;
+}
+
+double profile_value(const std::vector<double>& profile, int hour_of_day) {
+  return static_cast<std::size_t>(hour_of_day) < profile.size()
+             ? profile[static_cast<std::size_t>(hour_of_day)]
+             : 0.0;
+}
+
+double max_of(const std::vector<double>& values) {
+  double best = 0.0;
+  for (double v : values) best = std::max(best, v);
+  return best;
+}
+
+// Hourly shapes of one (sector, shift) pair for the year, each summing to 1, before noise.
+struct Shapes {
+  std::vector<double> elec;
+  std::vector<double> fuel;
+};
+
+// share · series / Σ series, added to out; a series that is 0 all year (no hour warm enough for
+// cooling, say) hands its share to the fallback series, so the annual total still holds.
+void add_share(std::vector<double>& out, double share, const std::vector<double>& series, double series_sum,
+               const std::vector<double>& fallback, double fallback_sum) {
+  if (share <= 0.0) return;
+  const bool use_series = series_sum > 0.0;
+  const std::vector<double>& chosen = use_series ? series : fallback;
+  const double sum = use_series ? series_sum : fallback_sum;
+  if (sum <= 0.0) return;
+  const double factor = share / sum;
+  for (std::size_t h = 0; h < out.size(); ++h) out[h] += factor * chosen[h];
+}
+
+Shapes make_shapes(const SectorArchetype& sector, const ShiftProfile& shift, const Calendar& calendar,
+                   const std::vector<double>& dry_bulb_c, const LoadLibrary& library) {
+  const auto hours = static_cast<std::size_t>(calendar.hours());
+  std::vector<double> occupancy(hours);
+  std::vector<double> cooling(hours);
+  std::vector<double> heating(hours);
+  const double peak =
+      std::max({max_of(shift.weekday), max_of(shift.saturday), max_of(shift.sunday), max_of(shift.shutdown)});
+  const double unoccupied = std::clamp(library.hvac_unoccupied_weight, 0.0, 1.0);
+  double occupancy_sum = 0.0;
+  double cooling_sum = 0.0;
+  double heating_sum = 0.0;
+  for (std::size_t h = 0; h < hours; ++h) {
+    const int hour = static_cast<int>(h);
+    const double load =
+        std::max(0.0, profile_value(day_profile(shift, calendar.day_type(hour)), calendar.hour_of_day(hour)));
+    occupancy[h] = load;
+    occupancy_sum += load;
+    // Degree-hours weighted by how busy the factory is: HVAC is set back, not off, outside working hours.
+    const double weight = peak > 0.0 ? unoccupied + (1.0 - unoccupied) * load / peak : 1.0;
+    const double t = h < dry_bulb_c.size() ? dry_bulb_c[h] : std::numeric_limits<double>::quiet_NaN();
+    // A NaN temperature fails both comparisons and counts as neutral.
+    cooling[h] = t > library.cooling_balance_c ? (t - library.cooling_balance_c) * weight : 0.0;
+    heating[h] = t < library.heating_balance_c ? (library.heating_balance_c - t) * weight : 0.0;
+    cooling_sum += cooling[h];
+    heating_sum += heating[h];
+  }
+  // A profile that is 0 all year (possible only in a library built in code) becomes flat.
+  if (occupancy_sum <= 0.0) {
+    std::fill(occupancy.begin(), occupancy.end(), 1.0);
+    occupancy_sum = static_cast<double>(hours);
+  }
+
+  const double cooling_share = std::clamp(sector.cooling_share, 0.0, 1.0);
+  const double heating_share = std::clamp(sector.heating_share, 0.0, 1.0 - cooling_share);
+  const double space_heating_share = std::clamp(sector.fuel_space_heating_share, 0.0, 1.0);
+  Shapes shapes;
+  shapes.elec.assign(hours, 0.0);
+  add_share(shapes.elec, 1.0 - cooling_share - heating_share, occupancy, occupancy_sum, occupancy,
+            occupancy_sum);
+  add_share(shapes.elec, cooling_share, cooling, cooling_sum, occupancy, occupancy_sum);
+  add_share(shapes.elec, heating_share, heating, heating_sum, occupancy, occupancy_sum);
+  shapes.fuel.assign(hours, 0.0);
+  add_share(shapes.fuel, 1.0 - space_heating_share, occupancy, occupancy_sum, occupancy, occupancy_sum);
+  add_share(shapes.fuel, space_heating_share, heating, heating_sum, occupancy, occupancy_sum);
+  return shapes;
+}
+
+// An approximately standard normal number from one 64-bit draw: the sum of its four 16-bit parts
+// (Irwin-Hall with n = 4, variance 4 · N²/12 for N = 2^16) centred and scaled to unit variance. Its
+// tails end at ±√12 ≈ 3.5, which is what meter noise needs, at a fraction of Box-Muller's cost.
+double approx_normal(Rng& rng) {
+  constexpr double kParts = 65536.0;
+  constexpr double kMean = 4.0 * (kParts - 1.0) / 2.0;
+  const double scale = std::sqrt(3.0) / kParts;
+  const std::uint64_t bits = rng.next();
+  const double sum = static_cast<double>(bits & 0xFFFFU) + static_cast<double>((bits >> 16U) & 0xFFFFU) +
+                     static_cast<double>((bits >> 32U) & 0xFFFFU) + static_cast<double>(bits >> 48U);
+  return (sum - kMean) * scale;
+}
+
+// Hourly multipliers (1 + σz/2)² of a stationary AR(1) process z with unit variance: never negative, mean
+// ≈ 1, relative standard deviation ≈ σ; a cheap second-order stand-in for the lognormal exp(σz).
+void fill_noise(std::vector<double>& multiplier, double sd, double autocorrelation, Rng& rng) {
+  const double phi = std::clamp(autocorrelation, 0.0, 0.99);
+  const double innovation = std::sqrt(1.0 - phi * phi);
+  const double half_sd = 0.5 * std::max(0.0, sd);
+  double z = approx_normal(rng);
+  for (std::size_t h = 0; h < multiplier.size(); ++h) {
+    if (h > 0) z = phi * z + innovation * approx_normal(rng);
+    const double root = 1.0 + half_sd * z;
+    multiplier[h] = root * root;
+  }
+}
+
+// Writes total_kwh · shape · multiplier / Σ(shape · multiplier) and returns the sum of what was written.
+double write_scaled(const std::vector<double>& shape, const std::vector<double>& multiplier, double total_kwh,
+                    float* out) {
+  if (!(total_kwh > 0.0)) return 0.0;
+  double sum = 0.0;
+  for (std::size_t h = 0; h < shape.size(); ++h) sum += shape[h] * multiplier[h];
+  if (!(sum > 0.0)) return 0.0;
+  const double scale = total_kwh / sum;
+  double written = 0.0;
+  for (std::size_t h = 0; h < shape.size(); ++h) {
+    const auto value = static_cast<float>(shape[h] * multiplier[h] * scale);
+    out[h] = value;
+    written += static_cast<double>(value);
+  }
+  return written;
+}
+
+double finite_or_zero(double value) { return std::isfinite(value) && value > 0.0 ? value : 0.0; }
+
+}  // namespace
+
+LoadLibrary read_load_library(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw Error(ErrorCode::kBadInput, path + ": cannot open load archetypes file");
+  YAML::Node root;
+  try {
+    root = YAML::Load(in);
+  } catch (const YAML::Exception& e) {
+    throw ConfigError(path + ": invalid load archetypes file",
+                      {path + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg});
+  }
+
+  Problems problems(path);
+  LoadLibrary library;
+  const MapView top(root, "", problems,
+                    {"schema", "version", "cooling_balance_c", "heating_balance_c", "hvac_unoccupied_weight",
+                     "noise_sd", "noise_autocorrelation", "shifts", "sectors", "fallback"});
+  if (top.ok()) {
+    if (const auto schema = top.get("schema");
+        schema && (!schema->IsScalar() || schema->Scalar() != kSchema)) {
+      problems.add(*schema, "schema", std::string("must be ") + kSchema + ", got " + describe(*schema));
+    }
+    if (const auto version = top.get("version")) {
+      if (const auto value = as_number(*version, "version", problems); value && *value != kVersion) {
+        problems.add(*version, "version",
+                     "must be " + std::to_string(kVersion) + ", got " + format_number(*value));
+      }
+    }
+    const auto cooling = read_figure(top, "cooling_balance_c", -30.0, 40.0, problems);
+    const auto heating = read_figure(top, "heating_balance_c", -30.0, 40.0, problems);
+    if (cooling && heating && *heating > *cooling) {
+      problems.add(
+          *top.get("heating_balance_c"), "heating_balance_c.value",
+          "must be <= cooling_balance_c (" + format_number(*cooling) + "), got " + format_number(*heating));
+    }
+    assign(library.cooling_balance_c, cooling);
+    assign(library.heating_balance_c, heating);
+    assign(library.hvac_unoccupied_weight, read_figure(top, "hvac_unoccupied_weight", 0.0, 1.0, problems));
+    assign(library.noise_sd, read_figure(top, "noise_sd", 0.0, 1.0, problems));
+    assign(library.noise_autocorrelation, read_figure(top, "noise_autocorrelation", 0.0, 0.99, problems));
+
+    if (const auto shifts_node = top.get("shifts")) {
+      const MapView shifts(*shifts_node, "shifts", problems, {"day", "two", "continuous"},
+                           top.key_line("shifts"));
+      if (shifts.ok()) {
+        for (const Shift shift : {Shift::kDay, Shift::kTwo, Shift::kContinuous}) {
+          if (auto profile = read_shift(shifts, to_string(shift), problems)) library.shifts[shift] = *profile;
+        }
+      }
+    }
+    read_sectors(top, library, problems);
+    if (const auto fallback = top.get("fallback")) {
+      if (auto sector = read_sector(*fallback, "fallback", top.key_line("fallback"), problems))
+        library.fallback = *sector;
+    }
+  }
+  if (!problems.list().empty()) throw ConfigError(path + ": invalid load archetypes file", problems.list());
+  return library;
+}
+
+FacilityLoads model_loads(const Site& site, const Calendar& calendar, const std::vector<double>& dry_bulb_c,
+                          const LoadLibrary& library, std::uint64_t seed) {
+  const auto hours = static_cast<std::size_t>(calendar.hours());
+  const std::size_t count = site.facilities.size();
+  FacilityLoads loads;
+  loads.hours = calendar.hours();
+  loads.elec_kw.assign(count * hours, 0.0F);
+  loads.fuel_kw.assign(count * hours, 0.0F);
+  loads.annual_elec_mwh.assign(count, 0.0);
+  loads.annual_fuel_mwh.assign(count, 0.0);
+
+  // The shapes depend only on (sector, shift): a few dozen pairs for thousands of facilities, so each
+  // is built once and a facility costs only its noise and a scaling.
+  const ShiftProfile flat{std::vector<double>(kHoursPerDay, 1.0), std::vector<double>(kHoursPerDay, 1.0),
+                          std::vector<double>(kHoursPerDay, 1.0), std::vector<double>(kHoursPerDay, 1.0)};
+  std::map<std::pair<const SectorArchetype*, Shift>, Shapes> shapes;
+  std::vector<double> multiplier(hours, 1.0);
+
+  for (std::size_t f = 0; f < count; ++f) {
+    const Facility& facility = site.facilities[f];
+    const auto sector_it = library.sectors.find(facility.ksic);
+    const SectorArchetype& sector = sector_it == library.sectors.end() ? library.fallback : sector_it->second;
+    auto shape_it = shapes.find({&sector, facility.shift});
+    if (shape_it == shapes.end()) {
+      const auto shift_it = library.shifts.find(facility.shift);
+      const ShiftProfile& shift = shift_it == library.shifts.end() ? flat : shift_it->second;
+      shape_it = shapes
+                     .emplace(std::make_pair(&sector, facility.shift),
+                              make_shapes(sector, shift, calendar, dry_bulb_c, library))
+                     .first;
+    }
+
+    const double floor_m2 = finite_or_zero(facility.floor_area_m2);
+    const double elec_kwh = facility.annual_elec_mwh ? 1000.0 * finite_or_zero(*facility.annual_elec_mwh)
+                                                     : floor_m2 * finite_or_zero(sector.elec_kwh_per_m2);
+    double fuel_kwh = 0.0;
+    if (facility.annual_fuel_mwh) {
+      fuel_kwh = 1000.0 * finite_or_zero(*facility.annual_fuel_mwh);
+    } else if (facility.fuel != Fuel::kNone) {
+      fuel_kwh = floor_m2 * finite_or_zero(sector.fuel_kwh_per_m2);
+    }
+
+    if (library.noise_sd > 0.0) {
+      Rng rng(seed, f);
+      fill_noise(multiplier, library.noise_sd, library.noise_autocorrelation, rng);
+    }
+    // Production drives both carriers, so one noise series serves electricity and fuel.
+    loads.annual_elec_mwh[f] =
+        write_scaled(shape_it->second.elec, multiplier, elec_kwh, loads.elec_kw.data() + f * hours) / 1000.0;
+    loads.annual_fuel_mwh[f] =
+        write_scaled(shape_it->second.fuel, multiplier, fuel_kwh, loads.fuel_kw.data() + f * hours) / 1000.0;
+  }
+  return loads;
+}
+
+}  // namespace sandan

@@ -1,0 +1,403 @@
+#include "io/hdf5_results.hpp"
+
+#include <hdf5.h>
+#include <hdf5_hl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <chrono>
+#include <ctime>
+#include <filesystem>
+#include <map>
+
+#include "core/error.hpp"
+
+#ifndef SANDAN_VERSION
+#define SANDAN_VERSION "unknown"
+#endif
+
+namespace sandan {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Compression: shuffle + deflate level 1. Hourly float32 series of noisy loads compress only ~2x,
+// and level 1 writes several times faster than the default 6 for nearly the same size.
+constexpr unsigned kDeflateLevel = 1;
+// Chunks of whole years for a few dozen entities: reading one facility touches one chunk.
+constexpr hsize_t kEntitiesPerChunk = 32;
+
+// Owns an HDF5 identifier and closes it with the right function.
+class Handle {
+ public:
+  Handle() = default;
+  Handle(hid_t id, herr_t (*close)(hid_t)) : id_(id), close_(close) {}
+  ~Handle() { reset(); }
+  Handle(Handle&& other) noexcept : id_(other.id_), close_(other.close_) { other.id_ = H5I_INVALID_HID; }
+  Handle& operator=(Handle&& other) noexcept {
+    if (this != &other) {
+      reset();
+      id_ = other.id_;
+      close_ = other.close_;
+      other.id_ = H5I_INVALID_HID;
+    }
+    return *this;
+  }
+  Handle(const Handle&) = delete;
+  Handle& operator=(const Handle&) = delete;
+  void reset() {
+    if (id_ >= 0 && close_ != nullptr) close_(id_);
+    id_ = H5I_INVALID_HID;
+  }
+  [[nodiscard]] hid_t get() const { return id_; }
+  [[nodiscard]] bool ok() const { return id_ >= 0; }
+
+ private:
+  hid_t id_ = H5I_INVALID_HID;
+  herr_t (*close_)(hid_t) = nullptr;
+};
+
+class Writer {
+ public:
+  explicit Writer(std::string path) : path_(std::move(path)) {}
+
+  hid_t check(hid_t id, const std::string& what) const {
+    if (id < 0) throw Error(ErrorCode::kIo, path_ + ": HDF5 could not " + what);
+    return id;
+  }
+  void check(herr_t status, const std::string& what, int) const {
+    if (status < 0) throw Error(ErrorCode::kIo, path_ + ": HDF5 could not " + what);
+  }
+
+  Handle group(hid_t parent, const std::string& name) {
+    Handle lcpl(check(H5Pcreate(H5P_LINK_CREATE), "create a property list"), H5Pclose);
+    H5Pset_create_intermediate_group(lcpl.get(), 1);
+    return {
+        check(H5Gcreate2(parent, name.c_str(), lcpl.get(), H5P_DEFAULT, H5P_DEFAULT), "create group " + name),
+        H5Gclose};
+  }
+
+  static Handle utf8_string_type() {
+    const hid_t type = H5Tcopy(H5T_C_S1);
+    H5Tset_size(type, H5T_VARIABLE);
+    H5Tset_cset(type, H5T_CSET_UTF8);
+    return {type, H5Tclose};
+  }
+
+  void attr(hid_t loc, const std::string& name, const std::string& value) {
+    Handle type = utf8_string_type();
+    Handle space(H5Screate(H5S_SCALAR), H5Sclose);
+    Handle a(check(H5Acreate2(loc, name.c_str(), type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT),
+                   "create attribute " + name),
+             H5Aclose);
+    const char* data = value.c_str();
+    check(H5Awrite(a.get(), type.get(), &data), "write attribute " + name, 0);
+  }
+
+  void attr(hid_t loc, const std::string& name, long long value) {
+    Handle space(H5Screate(H5S_SCALAR), H5Sclose);
+    Handle a(check(H5Acreate2(loc, name.c_str(), H5T_STD_I64LE, space.get(), H5P_DEFAULT, H5P_DEFAULT),
+                   "create attribute " + name),
+             H5Aclose);
+    check(H5Awrite(a.get(), H5T_NATIVE_LLONG, &value), "write attribute " + name, 0);
+  }
+
+  Handle strings(hid_t loc, const std::string& name, const std::vector<std::string>& values) {
+    Handle type = utf8_string_type();
+    const std::array<hsize_t, 1> dims{values.size()};
+    Handle space(H5Screate_simple(1, dims.data(), nullptr), H5Sclose);
+    Handle ds(
+        check(H5Dcreate2(loc, name.c_str(), type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+              "create dataset " + name),
+        H5Dclose);
+    std::vector<const char*> pointers;
+    pointers.reserve(values.size());
+    for (const auto& v : values) pointers.push_back(v.c_str());
+    if (!values.empty()) {
+      check(H5Dwrite(ds.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, pointers.data()), "write " + name,
+            0);
+    }
+    return ds;
+  }
+
+  template <typename T>
+  Handle numbers(hid_t loc, const std::string& name, const std::vector<T>& values, hid_t file_type,
+                 hid_t mem_type) {
+    const std::array<hsize_t, 1> dims{values.size()};
+    Handle space(H5Screate_simple(1, dims.data(), nullptr), H5Sclose);
+    Handle ds(
+        check(H5Dcreate2(loc, name.c_str(), file_type, space.get(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+              "create dataset " + name),
+        H5Dclose);
+    if (!values.empty()) {
+      check(H5Dwrite(ds.get(), mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()), "write " + name, 0);
+    }
+    return ds;
+  }
+
+  // A chunked, compressed float32 [rows × hours] dataset.
+  Handle matrix(hid_t loc, const std::string& name, const std::vector<float>& values, std::size_t rows,
+                std::size_t hours, const std::string& units, const std::string& long_name) {
+    const std::array<hsize_t, 2> dims{rows, hours};
+    Handle space(H5Screate_simple(2, dims.data(), nullptr), H5Sclose);
+    Handle dcpl(check(H5Pcreate(H5P_DATASET_CREATE), "create a property list"), H5Pclose);
+    if (rows > 0 && hours > 0) {
+      const std::array<hsize_t, 2> chunk{std::min<hsize_t>(rows, kEntitiesPerChunk), hours};
+      H5Pset_chunk(dcpl.get(), 2, chunk.data());
+      H5Pset_shuffle(dcpl.get());
+      H5Pset_deflate(dcpl.get(), kDeflateLevel);
+    }
+    Handle ds(check(H5Dcreate2(loc, name.c_str(), H5T_IEEE_F32LE, space.get(), H5P_DEFAULT, dcpl.get(),
+                               H5P_DEFAULT),
+                    "create dataset " + name),
+              H5Dclose);
+    if (!values.empty()) {
+      check(H5Dwrite(ds.get(), H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()),
+            "write " + name, 0);
+    }
+    attr(ds.get(), "units", units);
+    attr(ds.get(), "long_name", long_name);
+    return ds;
+  }
+
+  void make_scale(const Handle& ds, const std::string& dimension) {
+    check(H5DSset_scale(ds.get(), dimension.c_str()), "make " + dimension + " a dimension scale", 0);
+  }
+  void attach(const Handle& var, const Handle& scale, unsigned index) {
+    check(H5DSattach_scale(var.get(), scale.get(), index), "attach a dimension scale", 0);
+  }
+
+ private:
+  std::string path_;
+};
+
+std::string utc_now() {
+  const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char buffer[32];
+  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buffer;
+}
+
+// The headline KPIs copied into /index for every run (complex "all").
+const std::array<const char*, 6> kIndexKpis{"annual_load_mwh", "annual_pv_mwh", "self_sufficiency",
+                                            "peak_import_kw",  "bill_krw",      "annual_fuel_mwh"};
+
+}  // namespace
+
+struct Hdf5ResultFile::Impl {
+  std::string path;
+  std::string temp_path;
+  Handle file;
+  Writer writer{""};
+  bool committed = false;
+  struct IndexRow {
+    std::string run_id, scenario, status, parameters;
+    std::map<std::string, double> kpis;
+  };
+  std::vector<IndexRow> index;
+};
+
+Hdf5ResultFile::Hdf5ResultFile(std::string path, std::string command) : impl_(std::make_unique<Impl>()) {
+  // HDF5 prints its own error stack on failures; sandan reports failures itself.
+  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+  impl_->path = path;
+  const fs::path final_path(path);
+  impl_->temp_path =
+      (final_path.parent_path() / (final_path.filename().string() + ".tmp-" + std::to_string(::getpid())))
+          .string();
+  impl_->writer = Writer(path);
+  impl_->file =
+      Handle(H5Fcreate(impl_->temp_path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose);
+  if (!impl_->file.ok())
+    throw Error(ErrorCode::kIo, path + ": cannot create the results file (is the folder writable?)");
+  Writer& w = impl_->writer;
+  const hid_t root = impl_->file.get();
+  w.attr(root, "schema", std::string("sandan-results"));
+  w.attr(root, "schema_version", 1LL);
+  w.attr(root, "sandan_version", std::string(SANDAN_VERSION));
+  w.attr(root, "created", utc_now());
+  w.attr(root, "command", command);
+  w.group(root, "runs");
+}
+
+Hdf5ResultFile::~Hdf5ResultFile() {
+  if (!impl_->committed) {
+    impl_->file.reset();
+    std::error_code ec;
+    fs::remove(impl_->temp_path, ec);
+  }
+}
+
+void Hdf5ResultFile::write(const RunResult& run) {
+  Writer& w = impl_->writer;
+  for (const auto& row : impl_->index) {
+    if (row.run_id == run.run_id)
+      throw Error(ErrorCode::kBadInput, impl_->path + ": run id '" + run.run_id + "' repeats");
+  }
+  Handle group = w.group(impl_->file.get(), "runs/" + run.run_id);
+  w.attr(group.get(), "scenario", run.scenario_yaml);
+  w.attr(group.get(), "scenario_name", run.scenario_name);
+  w.attr(group.get(), "seed", static_cast<long long>(run.seed));
+  w.attr(group.get(), "parameters", run.parameters_json);
+  w.attr(group.get(), "status", run.status);
+
+  const EnergyResults& e = run.energy;
+  const auto hours = static_cast<std::size_t>(e.hours);
+  Handle energy = w.group(group.get(), "energy");
+  std::vector<double> time_h(hours);
+  for (std::size_t h = 0; h < hours; ++h) time_h[h] = static_cast<double>(h);
+  Handle time = w.numbers(energy.get(), "time", time_h, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE);
+  w.make_scale(time, "time");
+  w.attr(time.get(), "units", "hours since " + std::to_string(e.year) + "-01-01 00:00:00");
+  w.attr(time.get(), "calendar", std::string("standard"));
+  w.attr(time.get(), "long_name", std::string("start of the hour, local time"));
+  w.attr(time.get(), "time_zone",
+         std::string("KST (UTC+9), local standard time; each value is the mean of the hour"));
+  Handle facility = w.strings(energy.get(), "facility", e.facility_ids);
+  w.make_scale(facility, "facility");
+  Handle complex = w.strings(energy.get(), "complex", e.complex_ids);
+  w.make_scale(complex, "complex");
+
+  Handle facility_complex = w.strings(energy.get(), "facility_complex", e.facility_complex);
+  w.attach(facility_complex, facility, 0);
+  Handle kwp =
+      w.numbers(energy.get(), "pv_capacity_kwp", e.pv_capacity_kwp, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE);
+  w.attr(kwp.get(), "units", std::string("kWp"));
+  w.attach(kwp, facility, 0);
+  Handle bill = w.numbers(energy.get(), "bill_krw", e.bill_krw, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE);
+  w.attr(bill.get(), "units", std::string("KRW"));
+  w.attr(bill.get(), "long_name",
+         std::string("electricity bill of the year, incl. add-ons, power fund and VAT"));
+  w.attach(bill, facility, 0);
+
+  const std::size_t n_fac = e.facility_ids.size();
+  struct Series {
+    const char* name;
+    const std::vector<float>* values;
+    const char* units;
+    const char* long_name;
+  };
+  const std::vector<Series> facility_series{
+      {"load_kw", &e.load_kw, "kW", "electricity demand"},
+      {"pv_kw", &e.pv_kw, "kW", "PV output (AC)"},
+      {"curtailed_kw", &e.curtailed_kw, "kW", "PV curtailed by the export limit"},
+      {"battery_kw", &e.battery_kw, "kW", "battery power, > 0 discharging"},
+      {"battery_soc", &e.battery_soc, "1", "battery state of charge at the end of the hour"},
+      {"import_kw", &e.import_kw, "kW", "power drawn from the grid"},
+      {"export_kw", &e.export_kw, "kW", "power fed into the grid"},
+      {"fuel_kw", &e.fuel_kw, "kW", "fuel demand (process and space heat)"},
+  };
+  for (const auto& s : facility_series) {
+    if (s.values->size() != n_fac * hours) continue;  // facility series not kept
+    Handle ds = w.matrix(energy.get(), s.name, *s.values, n_fac, hours, s.units, s.long_name);
+    w.attach(ds, facility, 0);
+    w.attach(ds, time, 1);
+  }
+  const std::size_t n_cx = e.complex_ids.size();
+  const std::vector<Series> complex_series{
+      {"complex_load_kw", &e.complex_load_kw, "kW", "electricity demand of the complex"},
+      {"complex_pv_kw", &e.complex_pv_kw, "kW", "PV output of the complex"},
+      {"complex_curtailed_kw", &e.complex_curtailed_kw, "kW", "PV curtailed in the complex"},
+      {"complex_battery_kw", &e.complex_battery_kw, "kW",
+       "batteries of the complex (facility and shared), > 0 discharging"},
+      {"complex_import_kw", &e.complex_import_kw, "kW", "import at the complex's grid connection"},
+      {"complex_export_kw", &e.complex_export_kw, "kW", "export at the complex's grid connection"},
+  };
+  for (const auto& s : complex_series) {
+    Handle ds = w.matrix(energy.get(), s.name, *s.values, n_cx, hours, s.units, s.long_name);
+    w.attach(ds, complex, 0);
+    w.attach(ds, time, 1);
+  }
+  if (!e.battery_ids.empty()) {
+    Handle battery = w.strings(energy.get(), "battery", e.battery_ids);
+    w.make_scale(battery, "battery");
+    Handle owner = w.strings(energy.get(), "battery_complex", e.battery_complex);
+    w.attach(owner, battery, 0);
+    Handle kw = w.matrix(energy.get(), "shared_battery_kw", e.shared_battery_kw, e.battery_ids.size(), hours,
+                         "kW", "shared battery power, > 0 discharging");
+    w.attach(kw, battery, 0);
+    w.attach(kw, time, 1);
+    Handle soc = w.matrix(energy.get(), "shared_battery_soc", e.shared_battery_soc, e.battery_ids.size(),
+                          hours, "1", "shared battery state of charge");
+    w.attach(soc, battery, 0);
+    w.attach(soc, time, 1);
+  }
+
+  // KPIs as a table of four columns along a `row` dimension.
+  Handle kpi = w.group(group.get(), "kpi");
+  std::vector<long long> rows(run.kpis.size());
+  std::vector<std::string> keys, complexes, units;
+  std::vector<double> values;
+  for (std::size_t i = 0; i < run.kpis.size(); ++i) {
+    rows[i] = static_cast<long long>(i);
+    keys.push_back(run.kpis[i].key);
+    complexes.push_back(run.kpis[i].complex);
+    values.push_back(run.kpis[i].value);
+    units.push_back(run.kpis[i].unit);
+  }
+  Handle row = w.numbers(kpi.get(), "row", rows, H5T_STD_I64LE, H5T_NATIVE_LLONG);
+  w.make_scale(row, "row");
+  for (auto& [name, column] : std::vector<std::pair<const char*, const std::vector<std::string>*>>{
+           {"key", &keys}, {"complex", &complexes}, {"unit", &units}}) {
+    Handle ds = w.strings(kpi.get(), name, *column);
+    w.attach(ds, row, 0);
+  }
+  Handle value = w.numbers(kpi.get(), "value", values, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE);
+  w.attach(value, row, 0);
+
+  Impl::IndexRow index_row{run.run_id, run.scenario_name, run.status, run.parameters_json, {}};
+  for (const auto& k : run.kpis) {
+    if (k.complex == "all") index_row.kpis[k.key] = k.value;
+  }
+  impl_->index.push_back(index_row);
+}
+
+void Hdf5ResultFile::commit() {
+  Writer& w = impl_->writer;
+  Handle index = w.group(impl_->file.get(), "index");
+  std::vector<long long> runs;
+  std::vector<std::string> run_ids, scenarios, statuses, parameters;
+  for (std::size_t i = 0; i < impl_->index.size(); ++i) {
+    const auto& r = impl_->index[i];
+    runs.push_back(static_cast<long long>(i));
+    run_ids.push_back(r.run_id);
+    scenarios.push_back(r.scenario);
+    statuses.push_back(r.status);
+    parameters.push_back(r.parameters);
+  }
+  Handle run = w.numbers(index.get(), "run", runs, H5T_STD_I64LE, H5T_NATIVE_LLONG);
+  w.make_scale(run, "run");
+  for (auto& [name, column] :
+       std::vector<std::pair<const char*, const std::vector<std::string>*>>{{"run_id", &run_ids},
+                                                                            {"scenario", &scenarios},
+                                                                            {"status", &statuses},
+                                                                            {"parameters", &parameters}}) {
+    Handle ds = w.strings(index.get(), name, *column);
+    w.attach(ds, run, 0);
+  }
+  for (const char* key : kIndexKpis) {
+    std::vector<double> column;
+    for (const auto& r : impl_->index) {
+      auto it = r.kpis.find(key);
+      column.push_back(it == r.kpis.end() ? std::numeric_limits<double>::quiet_NaN() : it->second);
+    }
+    Handle ds = w.numbers(index.get(), key, column, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE);
+    w.attach(ds, run, 0);
+  }
+  index.reset();
+  run.reset();
+  if (H5Fflush(impl_->file.get(), H5F_SCOPE_GLOBAL) < 0) {
+    throw Error(ErrorCode::kIo, impl_->path + ": cannot flush the results file (disk full?)");
+  }
+  impl_->file.reset();
+  std::error_code ec;
+  fs::rename(impl_->temp_path, impl_->path, ec);
+  if (ec)
+    throw Error(ErrorCode::kIo, impl_->path + ": cannot move the finished file into place: " + ec.message());
+  impl_->committed = true;
+}
+
+}  // namespace sandan

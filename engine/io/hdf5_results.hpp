@@ -1,0 +1,35 @@
+// io/hdf5_results: writes runs to an HDF5 file of schema `sandan-results` version 1
+// (docs/results-schema.md). Every group carries its own coordinate datasets as HDF5 dimension
+// scales, so `xarray.open_dataset(path, group="runs/<id>/energy", engine="h5netcdf")` opens it with
+// named dimensions and decoded times. The file is built under a temporary name and appears under
+// its final name only when commit() succeeds.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "scenario/results.hpp"
+
+namespace sandan {
+
+class Hdf5ResultFile : public ResultSink {
+ public:
+  // command: the command line that made the file, stored as an attribute. Throws Error(kIo) if the
+  // temporary file cannot be created.
+  Hdf5ResultFile(std::string path, std::string command);
+  ~Hdf5ResultFile() override;  // without commit(): removes the temporary file
+  Hdf5ResultFile(const Hdf5ResultFile&) = delete;
+  Hdf5ResultFile& operator=(const Hdf5ResultFile&) = delete;
+
+  // Writes /runs/<run_id>/... Throws Error(kIo) on failure, Error(kBadInput) for a repeated run id.
+  void write(const RunResult& run) override;
+  // Writes /index, closes the file and renames it onto the final path. Throws Error(kIo).
+  void commit();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace sandan

@@ -1,0 +1,57 @@
+// scenario/results: what one run produces, in memory, before a ResultSink stores it. Arrays are
+// entity-major ([entity * hours + hour]) float32 hour means; ids are the layout's string ids.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace sandan {
+
+struct Kpi {
+  std::string key;      // e.g. "annual_load_mwh"
+  std::string complex;  // complex id, or "all"
+  double value = 0.0;
+  std::string unit;  // e.g. "MWh"
+};
+
+// Energy flows of every facility and complex, hour by hour. Sign convention, every hour and entity:
+// load = (pv − curtailed) + battery + import − export, with battery > 0 when discharging.
+struct EnergyResults {
+  int year = 2026;
+  int hours = 0;
+  std::vector<std::string> facility_ids;
+  std::vector<std::string> facility_complex;  // complex id of each facility
+  std::vector<double> pv_capacity_kwp;        // per facility
+  std::vector<float> load_kw, pv_kw, curtailed_kw, battery_kw, battery_soc, import_kw, export_kw, fuel_kw;
+  std::vector<double> bill_krw;  // per facility, the year's electricity bill
+  // Per complex: the sums over its facilities plus its shared batteries; import/export at the
+  // complex's grid connection, after shared batteries.
+  std::vector<std::string> complex_ids;
+  std::vector<float> complex_load_kw, complex_pv_kw, complex_curtailed_kw, complex_battery_kw,
+      complex_import_kw, complex_export_kw;
+  // Shared batteries (at a complex or substation).
+  std::vector<std::string> battery_ids;
+  std::vector<std::string> battery_complex;
+  std::vector<float> shared_battery_kw, shared_battery_soc;
+};
+
+struct RunResult {
+  std::string run_id;
+  std::string scenario_name;
+  std::string scenario_yaml;  // resolved
+  std::uint64_t seed = 0;
+  std::string parameters_json = "{}";
+  std::string status = "ok";
+  EnergyResults energy;
+  std::vector<Kpi> kpis;
+};
+
+// Where results go: an HDF5 file (io::Hdf5ResultSink) or memory (Python). The runner only sees this.
+class ResultSink {
+ public:
+  virtual ~ResultSink() = default;
+  virtual void write(const RunResult& run) = 0;
+};
+
+}  // namespace sandan

@@ -1,0 +1,27 @@
+// scenario/runner: runs one scenario: loads its inputs, applies its interventions, runs the energy
+// models for every facility, closes the balance per facility and complex, and computes the KPIs.
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include "scenario/results.hpp"
+#include "scenario/scenario.hpp"
+
+namespace sandan {
+
+struct RunOptions {
+  int threads = 0;  // 0: every core; results are identical for any count
+  // Keep every facility's hourly series (needed for the results file). false keeps only the
+  // complexes' hourly series and per-facility annual figures, so layouts far larger than memory
+  // would hold at facility resolution still run (benchmarks).
+  bool facility_hourly = true;
+  // Called with a stage name and the share of the run done, 0..1.
+  std::function<void(const std::string& stage, double done)> progress;
+};
+
+// Throws ConfigError for bad inputs (files, ids named in the scenario, weather that does not fit the
+// year or the sun), Error(kIo) for unreadable files.
+[[nodiscard]] RunResult run_scenario(const ScenarioSpec& spec, const RunOptions& options = {});
+
+}  // namespace sandan

@@ -1,0 +1,465 @@
+#include "scenario/scenario.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <functional>
+#include <limits>
+#include <set>
+
+#include "core/error.hpp"
+
+namespace sandan {
+namespace {
+
+namespace fs = std::filesystem;
+
+// What one file states; unset members are inherited from the file it extends.
+struct PartialScenario {
+  std::optional<std::string> name;
+  std::optional<std::string> extends;
+  std::optional<int> year;
+  std::optional<std::uint64_t> seed;
+  std::optional<std::string> site;
+  std::optional<std::string> weather;
+  std::optional<std::string> holidays;
+  std::optional<std::string> tariff;
+  std::optional<std::string> load_library;
+  std::optional<std::vector<std::string>> complexes;
+  std::optional<double> delta_t_s;
+  bool has_interventions = false;
+  std::vector<RooftopPvIntervention> rooftop_pv;
+  std::vector<BatteryIntervention> batteries;
+};
+
+// Reads typed values from one file's YAML, collecting every problem as "file:line: key.path: message".
+class Reader {
+ public:
+  Reader(std::string file, std::vector<std::string>& problems)
+      : file_(std::move(file)), problems_(problems) {}
+
+  void problem(const YAML::Node& node, const std::string& path, const std::string& message) {
+    const int line = node.IsDefined() ? node.Mark().line + 1 : 0;
+    problems_.push_back(file_ + (line > 0 ? ":" + std::to_string(line) : "") + ": " + path + ": " + message);
+  }
+
+  // Reports keys of a map that are not in `known`.
+  void check_keys(const YAML::Node& map, const std::string& path, const std::set<std::string>& known) {
+    for (const auto& item : map) {
+      const std::string key = item.first.as<std::string>();
+      if (known.count(key) == 0) {
+        std::string list;
+        for (const auto& k : known) list += (list.empty() ? "" : ", ") + k;
+        problem(item.first, join(path, key), "unknown key; known keys here: " + list);
+      }
+    }
+  }
+
+  std::optional<std::string> text(const YAML::Node& node, const std::string& path) {
+    if (!node.IsScalar()) {
+      problem(node, path, "expected a text value");
+      return std::nullopt;
+    }
+    return node.as<std::string>();
+  }
+
+  // A number in [lo, hi]; quoted numbers are text, not numbers.
+  std::optional<double> number(const YAML::Node& node, const std::string& path, double lo, double hi) {
+    if (!node.IsScalar() || node.Tag() == "!") {
+      problem(node, path, "expected a number");
+      return std::nullopt;
+    }
+    double value = 0.0;
+    try {
+      value = node.as<double>();
+    } catch (const YAML::BadConversion&) {
+      problem(node, path, "expected a number, got '" + node.as<std::string>() + "'");
+      return std::nullopt;
+    }
+    if (!std::isfinite(value) || value < lo || value > hi) {
+      problem(node, path,
+              "value " + node.as<std::string>() + " is out of range [" + fmt(lo) + ", " + fmt(hi) + "]");
+      return std::nullopt;
+    }
+    return value;
+  }
+
+  std::optional<long long> integer(const YAML::Node& node, const std::string& path, long long lo,
+                                   long long hi) {
+    const auto value = number(node, path, static_cast<double>(lo), static_cast<double>(hi));
+    if (!value) return std::nullopt;
+    if (std::floor(*value) != *value) {
+      problem(node, path, "expected a whole number");
+      return std::nullopt;
+    }
+    return static_cast<long long>(*value);
+  }
+
+  std::optional<std::vector<std::string>> text_list(const YAML::Node& node, const std::string& path) {
+    if (!node.IsSequence()) {
+      problem(node, path, "expected a list, e.g. [juan, bupyeong]");
+      return std::nullopt;
+    }
+    std::vector<std::string> values;
+    for (std::size_t i = 0; i < node.size(); ++i) {
+      if (auto v = text(node[i], path + "[" + std::to_string(i) + "]")) values.push_back(*v);
+    }
+    return values;
+  }
+
+  // A path stated in this file, made relative to the working folder.
+  std::string resolve(const std::string& path) const {
+    const fs::path p(path);
+    if (p.is_absolute()) return p.lexically_normal().string();
+    return (fs::path(file_).parent_path() / p).lexically_normal().string();
+  }
+
+  static std::string join(const std::string& path, const std::string& key) {
+    return path.empty() ? key : path + "." + key;
+  }
+
+ private:
+  static std::string fmt(double v) {
+    char buffer[32];
+    std::snprintf(buffer, sizeof buffer, "%g", v);
+    return buffer;
+  }
+
+  std::string file_;
+  std::vector<std::string>& problems_;
+};
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
+
+std::optional<BatteryStrategy> parse_strategy(const std::string& text) {
+  if (text == "self_consumption") return BatteryStrategy::kSelfConsumption;
+  if (text == "peak_shaving") return BatteryStrategy::kPeakShaving;
+  if (text == "tou_arbitrage") return BatteryStrategy::kTouArbitrage;
+  return std::nullopt;
+}
+
+void read_rooftop_pv(Reader& r, const YAML::Node& node, const std::string& path, PartialScenario& out) {
+  if (!node.IsMap()) {
+    r.problem(node, path, "expected a map of settings, e.g. {complexes: [juan], roof_share: 0.6}");
+    return;
+  }
+  r.check_keys(
+      node, path,
+      {"complexes", "roof_share", "m2_per_kwp", "min_roof_m2", "tilt_deg", "azimuth_deg", "dc_ac_ratio",
+       "inverter_efficiency", "gamma_per_c", "system_losses_pct", "albedo", "export_limit_kw_per_kwp"});
+  RooftopPvIntervention pv;
+  auto set = [&](const char* key, double& target, double lo, double hi) {
+    if (node[key]) {
+      if (auto v = r.number(node[key], Reader::join(path, key), lo, hi)) target = *v;
+    }
+  };
+  if (node["complexes"]) {
+    if (auto v = r.text_list(node["complexes"], Reader::join(path, "complexes"))) pv.pv.complexes = *v;
+  }
+  set("roof_share", pv.pv.roof_share, 0.0, 1.0);
+  set("m2_per_kwp", pv.pv.m2_per_kwp, 1.0, 100.0);
+  set("min_roof_m2", pv.pv.min_roof_m2, 0.0, kInf);
+  set("tilt_deg", pv.pv.tilt_deg, 0.0, 90.0);
+  set("azimuth_deg", pv.pv.azimuth_deg, 0.0, 360.0);
+  set("dc_ac_ratio", pv.pv.dc_ac_ratio, 0.5, 3.0);
+  set("inverter_efficiency", pv.pv.inverter_efficiency, 0.5, 1.0);
+  set("gamma_per_c", pv.pv.gamma_per_c, -0.02, 0.0);
+  set("system_losses_pct", pv.pv.system_losses_pct, 0.0, 100.0);
+  set("albedo", pv.pv.albedo, 0.0, 1.0);
+  if (node["export_limit_kw_per_kwp"]) {
+    pv.export_limit_kw_per_kwp =
+        r.number(node["export_limit_kw_per_kwp"], Reader::join(path, "export_limit_kw_per_kwp"), 0.0, kInf);
+  }
+  out.rooftop_pv.push_back(pv);
+}
+
+void read_battery(Reader& r, const YAML::Node& node, const std::string& path, PartialScenario& out) {
+  if (!node.IsMap()) {
+    r.problem(node, path,
+              "expected a map of settings, e.g. {at: complex:juan, energy_kwh: 20000, power_kw: 5000}");
+    return;
+  }
+  r.check_keys(node, path,
+               {"at", "complexes", "energy_kwh", "power_kw", "energy_kwh_per_kwp", "power_kw_per_kwp",
+                "round_trip_efficiency", "soc_min", "soc_max", "soc_initial", "strategy"});
+  BatteryIntervention b;
+  bool ok = true;
+  if (!node["at"]) {
+    r.problem(node, path + ".at",
+              "missing; say where the battery sits: facility:<id>, facilities, complex:<id> "
+              "or substation:<id>");
+    ok = false;
+  } else if (auto at = r.text(node["at"], path + ".at")) {
+    const auto colon = at->find(':');
+    const std::string kind = at->substr(0, colon);
+    b.target_id = colon == std::string::npos ? "" : at->substr(colon + 1);
+    if (kind == "facility" && !b.target_id.empty()) {
+      b.placement = BatteryPlacement::kFacility;
+    } else if (*at == "facilities") {
+      b.placement = BatteryPlacement::kFacilities;
+    } else if (kind == "complex" && !b.target_id.empty()) {
+      b.placement = BatteryPlacement::kComplex;
+    } else if (kind == "substation" && !b.target_id.empty()) {
+      b.placement = BatteryPlacement::kSubstation;
+    } else {
+      r.problem(
+          node["at"], path + ".at",
+          "'" + *at + "' is not a place; use facility:<id>, facilities, complex:<id> or substation:<id>");
+      ok = false;
+    }
+  }
+  const bool per_kwp = ok && b.placement == BatteryPlacement::kFacilities;
+  const char* energy_key = per_kwp ? "energy_kwh_per_kwp" : "energy_kwh";
+  const char* power_key = per_kwp ? "power_kw_per_kwp" : "power_kw";
+  for (const char* key : {"energy_kwh", "power_kw", "energy_kwh_per_kwp", "power_kw_per_kwp"}) {
+    const bool wanted = std::string(key) == energy_key || std::string(key) == power_key;
+    if (ok && node[key] && !wanted) {
+      r.problem(node[key], Reader::join(path, key),
+                per_kwp ? "batteries at 'facilities' are sized per kWp of PV: use energy_kwh_per_kwp and "
+                          "power_kw_per_kwp"
+                        : "a single battery is sized in kWh and kW: use energy_kwh and power_kw");
+    }
+  }
+  if (ok) {
+    for (const char* key : {energy_key, power_key}) {
+      if (!node[key]) {
+        r.problem(node, Reader::join(path, key), "missing");
+        continue;
+      }
+      const auto v = r.number(node[key], Reader::join(path, key), 0.0, kInf);
+      if (!v) continue;
+      (std::string(key) == energy_key ? b.battery.energy_kwh : b.battery.power_kw) = *v;
+    }
+  }
+  if (node["complexes"]) {
+    if (ok && b.placement != BatteryPlacement::kFacilities) {
+      r.problem(node["complexes"], path + ".complexes",
+                "only batteries at 'facilities' take a list of complexes");
+    } else if (auto v = r.text_list(node["complexes"], path + ".complexes")) {
+      b.complexes = *v;
+    }
+  }
+  auto set = [&](const char* key, double& target, double lo, double hi) {
+    if (node[key]) {
+      if (auto v = r.number(node[key], Reader::join(path, key), lo, hi)) target = *v;
+    }
+  };
+  set("round_trip_efficiency", b.battery.round_trip_efficiency, 0.01, 1.0);
+  set("soc_min", b.battery.soc_min, 0.0, 1.0);
+  set("soc_max", b.battery.soc_max, 0.0, 1.0);
+  set("soc_initial", b.battery.soc_initial, 0.0, 1.0);
+  if (b.battery.soc_min >= b.battery.soc_max) {
+    r.problem(node, path, "soc_min must be below soc_max");
+  } else if (b.battery.soc_initial < b.battery.soc_min || b.battery.soc_initial > b.battery.soc_max) {
+    r.problem(node, path, "soc_initial must lie between soc_min and soc_max");
+  }
+  if (node["strategy"]) {
+    if (auto s = r.text(node["strategy"], path + ".strategy")) {
+      if (auto strategy = parse_strategy(*s)) {
+        b.battery.strategy = *strategy;
+      } else {
+        r.problem(node["strategy"], path + ".strategy",
+                  "unknown strategy '" + *s + "'; use self_consumption, peak_shaving or tou_arbitrage");
+      }
+    }
+  }
+  out.batteries.push_back(b);
+}
+
+PartialScenario read_partial(const std::string& file, std::vector<std::string>& problems) {
+  PartialScenario out;
+  Reader r(file, problems);
+  YAML::Node root;
+  try {
+    root = YAML::LoadFile(file);
+  } catch (const YAML::BadFile&) {
+    problems.push_back(file + ": cannot read the scenario file");
+    return out;
+  } catch (const YAML::ParserException& e) {
+    problems.push_back(file + ":" + std::to_string(e.mark.line + 1) + ": not valid YAML: " + e.msg);
+    return out;
+  }
+  if (!root.IsMap()) {
+    problems.push_back(file + ": a scenario file is a map of settings (name:, site:, interventions: ...)");
+    return out;
+  }
+  r.check_keys(root, "",
+               {"name", "extends", "year", "seed", "site", "weather", "holidays", "tariff", "load_library",
+                "complexes", "delta_t_s", "interventions"});
+  if (root["name"]) out.name = r.text(root["name"], "name");
+  if (root["extends"]) {
+    if (auto v = r.text(root["extends"], "extends")) out.extends = r.resolve(*v);
+  }
+  if (root["year"]) {
+    // The holidays data cover 2024–2030; the calendar refuses a year the file does not list.
+    if (auto v = r.integer(root["year"], "year", 1900, 9999)) out.year = static_cast<int>(*v);
+  }
+  if (root["seed"]) {
+    if (auto v = r.integer(root["seed"], "seed", 0, 9007199254740992LL))
+      out.seed = static_cast<std::uint64_t>(*v);
+  }
+  for (const auto& [key, target] : std::initializer_list<std::pair<const char*, std::optional<std::string>*>>{
+           {"site", &out.site},
+           {"weather", &out.weather},
+           {"holidays", &out.holidays},
+           {"tariff", &out.tariff},
+           {"load_library", &out.load_library}}) {
+    if (root[key]) {
+      if (auto v = r.text(root[key], key)) *target = r.resolve(*v);
+    }
+  }
+  if (root["complexes"]) out.complexes = r.text_list(root["complexes"], "complexes");
+  if (root["delta_t_s"]) out.delta_t_s = r.number(root["delta_t_s"], "delta_t_s", -100.0, 200.0);
+  if (root["interventions"]) {
+    out.has_interventions = true;
+    const YAML::Node list = root["interventions"];
+    if (!list.IsSequence()) {
+      r.problem(list, "interventions", "expected a list of interventions, e.g. - rooftop_pv: {...}");
+    } else {
+      for (std::size_t i = 0; i < list.size(); ++i) {
+        const std::string path = "interventions[" + std::to_string(i) + "]";
+        const YAML::Node item = list[i];
+        if (!item.IsMap() || item.size() != 1) {
+          r.problem(item, path, "each intervention is one key (rooftop_pv or battery) with its settings");
+          continue;
+        }
+        const std::string kind = item.begin()->first.as<std::string>();
+        const YAML::Node settings = item.begin()->second;
+        if (kind == "rooftop_pv") {
+          read_rooftop_pv(r, settings, path + ".rooftop_pv", out);
+        } else if (kind == "battery") {
+          read_battery(r, settings, path + ".battery", out);
+        } else {
+          r.problem(item.begin()->first, path + "." + kind,
+                    "unknown intervention; this version of sandan knows rooftop_pv and battery");
+        }
+      }
+    }
+  }
+  return out;
+}
+
+template <typename T>
+void inherit(std::optional<T>& child, const std::optional<T>& parent) {
+  if (!child && parent) child = parent;
+}
+
+std::string emit_resolved(const ScenarioSpec& s) {
+  YAML::Emitter e;
+  e << YAML::BeginMap;
+  e << YAML::Key << "name" << YAML::Value << s.name;
+  e << YAML::Key << "year" << YAML::Value << s.year;
+  e << YAML::Key << "seed" << YAML::Value << s.seed;
+  e << YAML::Key << "site" << YAML::Value << s.site;
+  e << YAML::Key << "weather" << YAML::Value << s.weather;
+  e << YAML::Key << "holidays" << YAML::Value << s.holidays;
+  e << YAML::Key << "tariff" << YAML::Value << s.tariff;
+  e << YAML::Key << "load_library" << YAML::Value << s.load_library;
+  e << YAML::Key << "complexes" << YAML::Value << YAML::Flow << s.complexes;
+  e << YAML::Key << "delta_t_s" << YAML::Value << s.delta_t_s;
+  e << YAML::Key << "interventions" << YAML::Value << YAML::BeginSeq;
+  for (const auto& pv : s.rooftop_pv) {
+    e << YAML::BeginMap << YAML::Key << "rooftop_pv" << YAML::Value << YAML::Flow << YAML::BeginMap;
+    e << YAML::Key << "complexes" << YAML::Value << YAML::Flow << pv.pv.complexes;
+    e << YAML::Key << "roof_share" << YAML::Value << pv.pv.roof_share;
+    e << YAML::Key << "m2_per_kwp" << YAML::Value << pv.pv.m2_per_kwp;
+    e << YAML::Key << "min_roof_m2" << YAML::Value << pv.pv.min_roof_m2;
+    e << YAML::Key << "tilt_deg" << YAML::Value << pv.pv.tilt_deg;
+    e << YAML::Key << "azimuth_deg" << YAML::Value << pv.pv.azimuth_deg;
+    e << YAML::Key << "dc_ac_ratio" << YAML::Value << pv.pv.dc_ac_ratio;
+    if (pv.export_limit_kw_per_kwp) {
+      e << YAML::Key << "export_limit_kw_per_kwp" << YAML::Value << *pv.export_limit_kw_per_kwp;
+    }
+    e << YAML::EndMap << YAML::EndMap;
+  }
+  for (const auto& b : s.batteries) {
+    static const char* const kPlaces[] = {"facility:", "facilities", "complex:", "substation:"};
+    const bool per_kwp = b.placement == BatteryPlacement::kFacilities;
+    e << YAML::BeginMap << YAML::Key << "battery" << YAML::Value << YAML::Flow << YAML::BeginMap;
+    e << YAML::Key << "at" << YAML::Value
+      << std::string(kPlaces[static_cast<int>(b.placement)]) + (per_kwp ? "" : b.target_id);
+    if (per_kwp) e << YAML::Key << "complexes" << YAML::Value << YAML::Flow << b.complexes;
+    e << YAML::Key << (per_kwp ? "energy_kwh_per_kwp" : "energy_kwh") << YAML::Value << b.battery.energy_kwh;
+    e << YAML::Key << (per_kwp ? "power_kw_per_kwp" : "power_kw") << YAML::Value << b.battery.power_kw;
+    e << YAML::Key << "round_trip_efficiency" << YAML::Value << b.battery.round_trip_efficiency;
+    static const char* const kStrategies[] = {"self_consumption", "peak_shaving", "tou_arbitrage"};
+    e << YAML::Key << "strategy" << YAML::Value << kStrategies[static_cast<int>(b.battery.strategy)];
+    e << YAML::EndMap << YAML::EndMap;
+  }
+  e << YAML::EndSeq << YAML::EndMap;
+  return std::string(e.c_str()) + "\n";
+}
+
+}  // namespace
+
+ScenarioSpec read_scenario(const std::string& path) {
+  std::vector<std::string> problems;
+  // The chain from the file given to the root it extends, child first.
+  std::vector<PartialScenario> chain;
+  std::vector<std::string> files;
+  std::string next = fs::path(path).lexically_normal().string();
+  while (true) {
+    if (std::find(files.begin(), files.end(), next) != files.end()) {
+      problems.push_back(files.back() + ": extends: '" + next +
+                         "' is already in the chain of extends (a cycle)");
+      break;
+    }
+    files.push_back(next);
+    chain.push_back(read_partial(next, problems));
+    if (!chain.back().extends) break;
+    next = *chain.back().extends;
+  }
+  // Merge from the root down: the child's settings win.
+  PartialScenario merged;
+  for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
+    PartialScenario child = *it;
+    inherit(child.name, merged.name);
+    inherit(child.year, merged.year);
+    inherit(child.seed, merged.seed);
+    inherit(child.site, merged.site);
+    inherit(child.weather, merged.weather);
+    inherit(child.holidays, merged.holidays);
+    inherit(child.tariff, merged.tariff);
+    inherit(child.load_library, merged.load_library);
+    inherit(child.complexes, merged.complexes);
+    inherit(child.delta_t_s, merged.delta_t_s);
+    if (!child.has_interventions) {
+      child.has_interventions = merged.has_interventions;
+      child.rooftop_pv = merged.rooftop_pv;
+      child.batteries = merged.batteries;
+    }
+    merged = child;
+  }
+  ScenarioSpec spec;
+  spec.path = path;
+  const std::string& file = files.front();
+  auto require = [&](const std::optional<std::string>& value, const char* key, const char* example) {
+    if (!value) problems.push_back(file + ": " + key + ": missing; e.g. " + key + ": " + example);
+    return value.value_or("");
+  };
+  spec.name = require(merged.name, "name", "baseline");
+  spec.site = require(merged.site, "site", "../gis_data/incheon.gpkg");
+  spec.weather = require(merged.weather, "weather", "../gis_data/weather/incheon_synthetic.epw");
+  spec.holidays = require(merged.holidays, "holidays", "../gis_data/calendar/holidays_kr.csv");
+  spec.tariff =
+      require(merged.tariff, "tariff", "../gis_data/tariffs/kepco_industrial_b_hv_a_ii_2024-10-24.yaml");
+  spec.load_library = require(merged.load_library, "load_library", "../gis_data/loads/archetypes.yaml");
+  spec.year = merged.year.value_or(2026);
+  spec.seed = merged.seed.value_or(1);
+  spec.complexes = merged.complexes.value_or(std::vector<std::string>{});
+  spec.delta_t_s = merged.delta_t_s.value_or(69.0);
+  spec.rooftop_pv = merged.rooftop_pv;
+  spec.batteries = merged.batteries;
+  if (!problems.empty()) {
+    const std::string headline =
+        path + ": invalid scenario (" + std::to_string(problems.size()) + " problems)";
+    throw ConfigError(headline, std::move(problems));
+  }
+  spec.resolved_yaml = emit_resolved(spec);
+  return spec;
+}
+
+}  // namespace sandan

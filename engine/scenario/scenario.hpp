@@ -1,0 +1,61 @@
+// scenario/scenario: a scenario file (YAML) parsed into a typed ScenarioSpec. A scenario names its
+// inputs (layout, weather, holidays, tariff, load archetypes), the year, the complexes to simulate and
+// the interventions to apply. `extends:` inherits another scenario file and overrides what it states.
+// The language is described in docs/scenarios.md.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "energy/battery.hpp"
+#include "energy/rooftop_pv.hpp"
+
+namespace sandan {
+
+// Rooftop PV on the roofs of the listed complexes; later interventions override earlier ones for the
+// facilities they cover.
+struct RooftopPvIntervention {
+  RooftopPvSpec pv;
+  // Export allowed per kWp of PV (kW/kWp); surplus beyond it is curtailed. nullopt: unlimited.
+  std::optional<double> export_limit_kw_per_kwp;
+};
+
+// Where a battery sits:
+// - kFacility: one facility's meter (facility_id);
+// - kFacilities: every facility with PV in `complexes` (all if empty), sized per kWp of its PV;
+// - kComplex / kSubstation: shared, on the aggregate net load of a complex, or of the facilities
+//   supplied from a substation's feeders.
+enum class BatteryPlacement { kFacility, kFacilities, kComplex, kSubstation };
+
+struct BatteryIntervention {
+  BatteryPlacement placement = BatteryPlacement::kComplex;
+  std::string target_id;               // facility, complex or substation id
+  std::vector<std::string> complexes;  // for kFacilities
+  BatterySpec battery;                 // energy_kwh and power_kw (for kFacilities: per kWp)
+};
+
+struct ScenarioSpec {
+  std::string name;
+  std::string path;           // the scenario file
+  std::string resolved_yaml;  // every setting after `extends`, as YAML (stored with the results)
+  int year = 2026;
+  std::uint64_t seed = 1;
+  std::string site;          // GIS source; relative paths are resolved against the file that states them
+  std::string weather;       // EPW file
+  std::string holidays;      // holidays CSV
+  std::string tariff;        // tariff YAML
+  std::string load_library;  // load archetypes YAML
+  std::vector<std::string> complexes;  // empty: every complex of the layout
+  double delta_t_s = 69.0;             // TT − UT for the solar position (≈69 s in 2024–2030)
+  std::vector<RooftopPvIntervention> rooftop_pv;
+  std::vector<BatteryIntervention> batteries;
+};
+
+// Reads a scenario file and the files it extends. Every problem in every file (unknown key, wrong
+// type, out-of-range value, missing required key, a cycle of `extends`) is reported at once, each
+// with file, line and key path. Throws ConfigError.
+[[nodiscard]] ScenarioSpec read_scenario(const std::string& path);
+
+}  // namespace sandan

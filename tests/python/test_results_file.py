@@ -1,0 +1,82 @@
+"""The results file opens in h5py and xarray as docs/results-schema.md says.
+
+Runs `sandan run` on the shipped pv_battery scenario restricted to one complex, once, and checks the
+file's schema, dimension scales, decoded times and the hourly energy balance.
+"""
+import os
+import subprocess
+import sys
+
+import h5py
+import numpy as np
+import pytest
+import xarray as xr
+
+SANDAN = os.environ["SANDAN_EXE"]
+SOURCE_DIR = os.environ["SANDAN_SOURCE_DIR"]
+
+
+@pytest.fixture(scope="module")
+def results(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("results")
+    scenario = folder / "small.yaml"
+    scenario.write_text(
+        "name: small\n"
+        f"extends: {SOURCE_DIR}/scenarios/pv_battery.yaml\n"
+        "complexes: [bupyeong, juan]\n"
+    )
+    out = folder / "small.h5"
+    run = subprocess.run([SANDAN, "run", str(scenario), "-o", str(out)], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    return out
+
+
+def test_root_and_run_attributes_follow_the_schema(results):
+    with h5py.File(results, "r") as f:
+        assert f.attrs["schema"] == "sandan-results"
+        assert f.attrs["schema_version"] == 1
+        assert "sandan run" in f.attrs["command"]
+        run = f["runs/small"]
+        assert run.attrs["status"] == "ok"
+        assert "rooftop_pv" in run.attrs["scenario"]
+        assert list(f["index/run_id"].asstr()[:]) == ["small"]
+
+
+def test_energy_group_opens_in_xarray_with_named_dimensions_and_decoded_times(results):
+    ds = xr.open_dataset(results, group="runs/small/energy", engine="h5netcdf")
+    assert ds.load_kw.dims == ("facility", "time")
+    assert ds.complex_import_kw.dims == ("complex", "time")
+    assert ds.sizes["time"] == 8760
+    assert np.datetime64("2026-01-01T00:00") == ds.time.values[0]
+    assert np.datetime64("2026-12-31T23:00") == ds.time.values[-1]
+    assert set(ds.complex.values) == {"juan", "bupyeong"}
+    assert ds.load_kw.attrs["units"] == "kW"
+    assert (ds.pv_capacity_kwp > 0).any()
+    assert ds.sizes["battery"] == 1
+
+
+def test_the_energy_balance_closes_every_hour_for_facilities_and_complexes(results):
+    ds = xr.open_dataset(results, group="runs/small/energy", engine="h5netcdf")
+    supply = ds.pv_kw - ds.curtailed_kw + ds.battery_kw + ds.import_kw - ds.export_kw
+    # float32 storage: relative error of ~1e-7 on values of up to a few MW.
+    assert float(abs(supply - ds.load_kw).max()) < 1e-2
+    csupply = (ds.complex_pv_kw - ds.complex_curtailed_kw + ds.complex_battery_kw + ds.complex_import_kw
+               - ds.complex_export_kw)
+    assert float(abs(csupply - ds.complex_load_kw).max()) < 1.0
+    # A complex's load is the sum of its facilities' loads.
+    juan = ds.load_kw.where(ds.facility_complex == "juan", drop=True).sum("facility")
+    assert np.allclose(juan.values, ds.complex_load_kw.sel(complex="juan").values, rtol=1e-5)
+
+
+def test_kpi_table_opens_as_a_dataframe(results):
+    kpi = xr.open_dataset(results, group="runs/small/kpi", engine="h5netcdf").to_dataframe()
+    total = kpi[(kpi.complex == "all") & (kpi.key == "annual_load_mwh")].value.iloc[0]
+    parts = kpi[(kpi.complex != "all") & (kpi.key == "annual_load_mwh")].value.sum()
+    assert total == pytest.approx(parts, rel=1e-9)
+    yield_ = kpi[(kpi.complex == "bupyeong") & (kpi.key == "pv_yield_kwh_per_kwp")].value.iloc[0]
+    # FACTS §7: a rooftop PV yield of ≈1,200–1,300 kWh/kWp a year is expected in Incheon [E].
+    assert 1000 < yield_ < 1500
+
+
+if __name__ == "__main__":
+    sys.exit(pytest.main([__file__, "-q"]))

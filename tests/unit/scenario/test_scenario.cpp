@@ -1,0 +1,127 @@
+#include <doctest/doctest.h>
+
+#include <algorithm>
+
+#include "core/error.hpp"
+#include "scenario/scenario.hpp"
+#include "support/fixtures.hpp"
+
+using namespace sandan;
+using namespace sandan::test;
+
+namespace {
+
+const char* const kBase = R"(name: base
+year: 2026
+seed: 7
+site: data/layout.gpkg
+weather: data/weather.epw
+holidays: data/holidays.csv
+tariff: data/tariff.yaml
+load_library: data/archetypes.yaml
+complexes: [juan, bupyeong]
+)";
+
+std::vector<std::string> problems_of(const std::string& path) {
+  try {
+    (void)read_scenario(path);
+  } catch (const ConfigError& e) {
+    return e.problems();
+  }
+  return {};
+}
+
+bool any_contains(const std::vector<std::string>& problems, const std::string& text) {
+  return std::any_of(problems.begin(), problems.end(),
+                     [&](const std::string& p) { return p.find(text) != std::string::npos; });
+}
+
+}  // namespace
+
+TEST_CASE("a scenario file parses into a spec with paths resolved against its folder") {
+  TempDir dir("scenario_basic");
+  write_text(dir.path() / "base.yaml", kBase);
+  const ScenarioSpec spec = read_scenario(dir.str("base.yaml"));
+  CHECK(spec.name == "base");
+  CHECK(spec.year == 2026);
+  CHECK(spec.seed == 7);
+  CHECK(spec.site == dir.str("data/layout.gpkg"));
+  CHECK(spec.complexes == std::vector<std::string>{"juan", "bupyeong"});
+  CHECK(spec.rooftop_pv.empty());
+  CHECK(spec.resolved_yaml.find("name: base") != std::string::npos);
+}
+
+TEST_CASE("extends inherits every setting and the child overrides what it states") {
+  TempDir dir("scenario_extends");
+  std::filesystem::create_directories(dir.path() / "variants");
+  write_text(dir.path() / "base.yaml", kBase);
+  write_text(dir.path() / "variants" / "pv.yaml", R"(name: pv
+extends: ../base.yaml
+weather: other.epw
+interventions:
+  - rooftop_pv: {complexes: [juan], roof_share: 0.6, min_roof_m2: 1000, export_limit_kw_per_kwp: 0}
+  - battery: {at: "complex:juan", energy_kwh: 20000, power_kw: 5000, strategy: peak_shaving}
+  - battery: {at: facilities, energy_kwh_per_kwp: 1, power_kw_per_kwp: 0.5}
+)");
+  const ScenarioSpec spec = read_scenario(dir.str("variants/pv.yaml"));
+  CHECK(spec.name == "pv");
+  CHECK(spec.seed == 7);                                 // inherited
+  CHECK(spec.site == dir.str("data/layout.gpkg"));       // resolved against base.yaml's folder
+  CHECK(spec.weather == dir.str("variants/other.epw"));  // resolved against pv.yaml's folder
+  REQUIRE(spec.rooftop_pv.size() == 1);
+  CHECK(spec.rooftop_pv[0].pv.roof_share == doctest::Approx(0.6));
+  CHECK(spec.rooftop_pv[0].pv.m2_per_kwp == doctest::Approx(10.0));  // the default
+  CHECK(spec.rooftop_pv[0].export_limit_kw_per_kwp.value() == doctest::Approx(0.0));
+  REQUIRE(spec.batteries.size() == 2);
+  CHECK(spec.batteries[0].placement == BatteryPlacement::kComplex);
+  CHECK(spec.batteries[0].target_id == "juan");
+  CHECK(spec.batteries[0].battery.strategy == BatteryStrategy::kPeakShaving);
+  CHECK(spec.batteries[1].placement == BatteryPlacement::kFacilities);
+  CHECK(spec.batteries[1].battery.energy_kwh == doctest::Approx(1.0));
+}
+
+TEST_CASE("every problem of a scenario file is reported at once with file, line and key path") {
+  TempDir dir("scenario_errors");
+  write_text(dir.path() / "bad.yaml", R"(name: bad
+extends: base.yaml
+colour: blue
+year: "2026"
+interventions:
+  - rooftop_pv: {roof_share: 1.5, tilt: 10}
+  - battery: {at: "garage", energy_kwh: 100, power_kw: 50, strategy: cheapest}
+  - wind_farm: {}
+)");
+  write_text(dir.path() / "base.yaml", kBase);
+  const auto problems = problems_of(dir.str("bad.yaml"));
+  INFO(problems.size());
+  CHECK(any_contains(problems, "bad.yaml:3: colour: unknown key"));
+  CHECK(any_contains(problems, "bad.yaml:4: year: expected a number"));
+  CHECK(any_contains(problems,
+                     "bad.yaml:6: interventions[0].rooftop_pv.roof_share: value 1.5 is out of range [0, 1]"));
+  CHECK(any_contains(problems, "bad.yaml:6: interventions[0].rooftop_pv.tilt: unknown key"));
+  CHECK(any_contains(problems, "bad.yaml:7: interventions[1].battery.at: 'garage' is not a place"));
+  CHECK(any_contains(problems, "interventions[1].battery.strategy: unknown strategy 'cheapest'"));
+  CHECK(any_contains(problems, "bad.yaml:8: interventions[2].wind_farm: unknown intervention"));
+  CHECK(problems.size() == 7);
+}
+
+TEST_CASE("missing required settings and a cycle of extends are reported") {
+  TempDir dir("scenario_missing");
+  write_text(dir.path() / "a.yaml", "name: a\nextends: b.yaml\n");
+  write_text(dir.path() / "b.yaml", "name: b\nextends: a.yaml\n");
+  const auto cycle = problems_of(dir.str("a.yaml"));
+  CHECK(any_contains(cycle, "a cycle"));
+  CHECK(any_contains(cycle, "site: missing"));
+  write_text(dir.path() / "c.yaml", "name: c\nsite: x.gpkg\n");
+  const auto missing = problems_of(dir.str("c.yaml"));
+  CHECK(any_contains(missing, "weather: missing"));
+  CHECK(any_contains(missing, "tariff: missing"));
+  CHECK_FALSE(any_contains(missing, "site: missing"));
+}
+
+TEST_CASE("a file that is not YAML or not there is reported by name") {
+  TempDir dir("scenario_unreadable");
+  write_text(dir.path() / "broken.yaml", "name: [unclosed\n");
+  CHECK(any_contains(problems_of(dir.str("broken.yaml")), "broken.yaml:"));
+  CHECK(any_contains(problems_of(dir.str("absent.yaml")), "absent.yaml: cannot read"));
+}
