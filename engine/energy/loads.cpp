@@ -485,8 +485,72 @@ LoadLibrary read_load_library(const std::string& path) {
   return library;
 }
 
+struct LoadModel::Impl {
+  const Site& site;
+  const LoadLibrary& library;
+  std::uint64_t seed = 0;
+  std::size_t hours = 0;
+  std::map<std::pair<const SectorArchetype*, Shift>, Shapes> shapes;
+
+  const SectorArchetype& sector_of(const Facility& facility) const {
+    const auto it = library.sectors.find(facility.ksic);
+    return it == library.sectors.end() ? library.fallback : it->second;
+  }
+};
+
+LoadModel::LoadModel(const Site& site, const Calendar& calendar, const std::vector<double>& dry_bulb_c,
+                     const LoadLibrary& library, std::uint64_t seed)
+    : impl_(
+          std::make_unique<Impl>(Impl{site, library, seed, static_cast<std::size_t>(calendar.hours()), {}})) {
+  // The shapes depend only on (sector, shift): a few dozen pairs for thousands of facilities, so each
+  // is built once and a facility costs only its noise and a scaling.
+  const ShiftProfile flat{std::vector<double>(kHoursPerDay, 1.0), std::vector<double>(kHoursPerDay, 1.0),
+                          std::vector<double>(kHoursPerDay, 1.0), std::vector<double>(kHoursPerDay, 1.0)};
+  for (const Facility& facility : site.facilities) {
+    const SectorArchetype& sector = impl_->sector_of(facility);
+    const auto key = std::make_pair(&sector, facility.shift);
+    if (impl_->shapes.count(key) > 0) continue;
+    const auto shift_it = library.shifts.find(facility.shift);
+    const ShiftProfile& shift = shift_it == library.shifts.end() ? flat : shift_it->second;
+    impl_->shapes.emplace(key, make_shapes(sector, shift, calendar, dry_bulb_c, library));
+  }
+}
+
+LoadModel::~LoadModel() = default;
+
+int LoadModel::hours() const { return static_cast<int>(impl_->hours); }
+
+LoadModel::Annual LoadModel::facility(std::size_t f, float* elec_kw, float* fuel_kw) const {
+  const Facility& facility = impl_->site.facilities[f];
+  const LoadLibrary& library = impl_->library;
+  const SectorArchetype& sector = impl_->sector_of(facility);
+  const Shapes& shapes = impl_->shapes.at({&sector, facility.shift});
+  const double floor_m2 = finite_or_zero(facility.floor_area_m2);
+  const double elec_kwh = facility.annual_elec_mwh ? 1000.0 * finite_or_zero(*facility.annual_elec_mwh)
+                                                   : floor_m2 * finite_or_zero(sector.elec_kwh_per_m2);
+  double fuel_kwh = 0.0;
+  if (facility.annual_fuel_mwh) {
+    fuel_kwh = 1000.0 * finite_or_zero(*facility.annual_fuel_mwh);
+  } else if (facility.fuel != Fuel::kNone) {
+    fuel_kwh = floor_m2 * finite_or_zero(sector.fuel_kwh_per_m2);
+  }
+  // One scratch series a thread: facility() runs in parallel loops.
+  thread_local std::vector<double> multiplier;
+  multiplier.assign(impl_->hours, 1.0);
+  if (library.noise_sd > 0.0) {
+    Rng rng(impl_->seed, f);
+    fill_noise(multiplier, library.noise_sd, library.noise_autocorrelation, rng);
+  }
+  // Production drives both carriers, so one noise series serves electricity and fuel.
+  Annual annual;
+  annual.elec_mwh = write_scaled(shapes.elec, multiplier, elec_kwh, elec_kw) / 1000.0;
+  annual.fuel_mwh = write_scaled(shapes.fuel, multiplier, fuel_kwh, fuel_kw) / 1000.0;
+  return annual;
+}
+
 FacilityLoads model_loads(const Site& site, const Calendar& calendar, const std::vector<double>& dry_bulb_c,
                           const LoadLibrary& library, std::uint64_t seed) {
+  const LoadModel model(site, calendar, dry_bulb_c, library, seed);
   const auto hours = static_cast<std::size_t>(calendar.hours());
   const std::size_t count = site.facilities.size();
   FacilityLoads loads;
@@ -495,47 +559,11 @@ FacilityLoads model_loads(const Site& site, const Calendar& calendar, const std:
   loads.fuel_kw.assign(count * hours, 0.0F);
   loads.annual_elec_mwh.assign(count, 0.0);
   loads.annual_fuel_mwh.assign(count, 0.0);
-
-  // The shapes depend only on (sector, shift): a few dozen pairs for thousands of facilities, so each
-  // is built once and a facility costs only its noise and a scaling.
-  const ShiftProfile flat{std::vector<double>(kHoursPerDay, 1.0), std::vector<double>(kHoursPerDay, 1.0),
-                          std::vector<double>(kHoursPerDay, 1.0), std::vector<double>(kHoursPerDay, 1.0)};
-  std::map<std::pair<const SectorArchetype*, Shift>, Shapes> shapes;
-  std::vector<double> multiplier(hours, 1.0);
-
   for (std::size_t f = 0; f < count; ++f) {
-    const Facility& facility = site.facilities[f];
-    const auto sector_it = library.sectors.find(facility.ksic);
-    const SectorArchetype& sector = sector_it == library.sectors.end() ? library.fallback : sector_it->second;
-    auto shape_it = shapes.find({&sector, facility.shift});
-    if (shape_it == shapes.end()) {
-      const auto shift_it = library.shifts.find(facility.shift);
-      const ShiftProfile& shift = shift_it == library.shifts.end() ? flat : shift_it->second;
-      shape_it = shapes
-                     .emplace(std::make_pair(&sector, facility.shift),
-                              make_shapes(sector, shift, calendar, dry_bulb_c, library))
-                     .first;
-    }
-
-    const double floor_m2 = finite_or_zero(facility.floor_area_m2);
-    const double elec_kwh = facility.annual_elec_mwh ? 1000.0 * finite_or_zero(*facility.annual_elec_mwh)
-                                                     : floor_m2 * finite_or_zero(sector.elec_kwh_per_m2);
-    double fuel_kwh = 0.0;
-    if (facility.annual_fuel_mwh) {
-      fuel_kwh = 1000.0 * finite_or_zero(*facility.annual_fuel_mwh);
-    } else if (facility.fuel != Fuel::kNone) {
-      fuel_kwh = floor_m2 * finite_or_zero(sector.fuel_kwh_per_m2);
-    }
-
-    if (library.noise_sd > 0.0) {
-      Rng rng(seed, f);
-      fill_noise(multiplier, library.noise_sd, library.noise_autocorrelation, rng);
-    }
-    // Production drives both carriers, so one noise series serves electricity and fuel.
-    loads.annual_elec_mwh[f] =
-        write_scaled(shape_it->second.elec, multiplier, elec_kwh, loads.elec_kw.data() + f * hours) / 1000.0;
-    loads.annual_fuel_mwh[f] =
-        write_scaled(shape_it->second.fuel, multiplier, fuel_kwh, loads.fuel_kw.data() + f * hours) / 1000.0;
+    const LoadModel::Annual annual =
+        model.facility(f, loads.elec_kw.data() + f * hours, loads.fuel_kw.data() + f * hours);
+    loads.annual_elec_mwh[f] = annual.elec_mwh;
+    loads.annual_fuel_mwh[f] = annual.fuel_mwh;
   }
   return loads;
 }

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -66,6 +67,30 @@ struct FacilityLoads {
 // names no fuel (Fuel::kNone) burns none: its halls are heated electrically. Random noise is seeded from
 // (seed, facility index), so results do not depend on thread count. Annual totals are reproduced
 // exactly (the profile is rescaled after noise and temperature terms). Does not throw.
+// The same model one facility at a time, for runners that work through a layout in blocks or threads.
+// The constructor builds the hourly shape of every (sector, shift) pair the site uses; facility() is
+// const and thread-safe. Facility f's noise is seeded from (seed, f), as in model_loads.
+class LoadModel {
+ public:
+  LoadModel(const Site& site, const Calendar& calendar, const std::vector<double>& dry_bulb_c,
+            const LoadLibrary& library, std::uint64_t seed);
+  ~LoadModel();
+  LoadModel(const LoadModel&) = delete;
+  LoadModel& operator=(const LoadModel&) = delete;
+
+  [[nodiscard]] int hours() const;
+  struct Annual {
+    double elec_mwh = 0.0;
+    double fuel_mwh = 0.0;
+  };
+  // Writes hours() values of electricity and fuel demand (kW) for facility f.
+  Annual facility(std::size_t f, float* elec_kw, float* fuel_kw) const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
 [[nodiscard]] FacilityLoads model_loads(const Site& site, const Calendar& calendar,
                                         const std::vector<double>& dry_bulb_c, const LoadLibrary& library,
                                         std::uint64_t seed);

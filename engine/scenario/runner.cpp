@@ -152,11 +152,11 @@ RunResult run_scenario(const ScenarioSpec& spec, const RunOptions& options) {
   e.hours = hours;
 
   progress("facility loads", 0.1);
-  const FacilityLoads loads = model_loads(site, in.calendar, in.weather.dry_bulb_c, in.library, spec.seed);
+  const LoadModel load_model(site, in.calendar, in.weather.dry_bulb_c, in.library, spec.seed);
 
   // PV: the last intervention covering a facility sizes it; each intervention has one orientation
   // and so one profile per kWp.
-  progress("rooftop PV", 0.3);
+  progress("rooftop PV", 0.15);
   std::vector<double> kwp(n_fac, 0.0);
   std::vector<int> pv_of(n_fac, -1);
   std::vector<std::vector<float>> profiles;
@@ -199,61 +199,13 @@ RunResult run_scenario(const ScenarioSpec& spec, const RunOptions& options) {
   }
   const TouPeriods tou = tou_periods(in.tariff, in.calendar);
 
-  progress("facility balance", 0.4);
-  e.load_kw.assign(loads.elec_kw.begin(), loads.elec_kw.end());
-  e.fuel_kw.assign(loads.fuel_kw.begin(), loads.fuel_kw.end());
-  for (auto* v : {&e.pv_kw, &e.curtailed_kw, &e.battery_kw, &e.battery_soc, &e.import_kw, &e.export_kw}) {
-    v->assign(n_fac * hours_z, 0.0F);
-  }
   e.bill_krw.assign(n_fac, 0.0);
   e.pv_capacity_kwp = kwp;
+  std::vector<double> annual_fuel_mwh(n_fac, 0.0);
   for (const auto& f : site.facilities) {
     e.facility_ids.push_back(f.facility_id);
     e.facility_complex.push_back(site.complexes[f.complex].complex_id);
   }
-
-  // Each facility is independent: its series are disjoint slices, so threads never share a write.
-#pragma omp parallel for schedule(dynamic, 16) num_threads(threads)
-  for (std::size_t f = 0; f < n_fac; ++f) {
-    const std::size_t o = f * hours_z;
-    const float* load = &e.load_kw[o];
-    float* pv = &e.pv_kw[o];
-    if (pv_of[f] >= 0 && kwp[f] > 0.0) {
-      const auto& profile = profiles[static_cast<std::size_t>(pv_of[f])];
-      for (int h = 0; h < hours; ++h) pv[h] = static_cast<float>(kwp[f] * profile[h]);
-    }
-    float* battery = &e.battery_kw[o];
-    if (has_battery[f]) {
-      std::vector<float> net(hours_z);
-      for (int h = 0; h < hours; ++h) net[h] = load[h] - pv[h];
-      const BatteryOperation op = operate_battery(battery_of[f], net, in.calendar, tou);
-      std::copy(op.battery_kw.begin(), op.battery_kw.end(), battery);
-      std::copy(op.soc.begin(), op.soc.end(), &e.battery_soc[o]);
-    }
-    const double limit_kw = pv_of[f] >= 0 && spec.rooftop_pv[pv_of[f]].export_limit_kw_per_kwp
-                                ? *spec.rooftop_pv[pv_of[f]].export_limit_kw_per_kwp * kwp[f]
-                                : std::numeric_limits<double>::infinity();
-    for (int h = 0; h < hours; ++h) {
-      const float residual = load[h] - pv[h] - battery[h];
-      if (residual >= 0.0F) {
-        e.import_kw[o + h] = residual;
-      } else {
-        const float surplus = -residual;
-        const float exported = static_cast<float>(std::min<double>(surplus, limit_kw));
-        e.export_kw[o + h] = exported;
-        e.curtailed_kw[o + h] = surplus - exported;
-      }
-    }
-    const auto bills =
-        monthly_bills(in.tariff, in.calendar, std::span<const float>(&e.import_kw[o], hours_z));
-    double total = 0.0;
-    for (const auto& b : bills) total += b.total_krw;
-    e.bill_krw[f] = total;
-  }
-
-  // Complexes: sums over facilities in facility order, parallel over hours so the result does not
-  // depend on the thread count.
-  progress("complex balance", 0.7);
   const std::size_t n_cx = in.complexes.size();
   std::unordered_map<int, std::size_t> slot_of_complex;
   for (std::size_t k = 0; k < n_cx; ++k) {
@@ -267,23 +219,108 @@ RunResult run_scenario(const ScenarioSpec& spec, const RunOptions& options) {
   std::vector<std::size_t> slot(n_fac);
   for (std::size_t f = 0; f < n_fac; ++f) slot[f] = slot_of_complex.at(site.facilities[f].complex);
   std::vector<float> complex_net(n_cx * hours_z, 0.0F);  // import − export of the facilities
-#pragma omp parallel for schedule(static) num_threads(threads)
-  for (int h = 0; h < hours; ++h) {
-    for (std::size_t f = 0; f < n_fac; ++f) {
-      const std::size_t o = f * hours_z + static_cast<std::size_t>(h);
-      const std::size_t c = slot[f] * hours_z + static_cast<std::size_t>(h);
-      e.complex_load_kw[c] += e.load_kw[o];
-      e.complex_pv_kw[c] += e.pv_kw[o];
-      e.complex_curtailed_kw[c] += e.curtailed_kw[o];
-      e.complex_battery_kw[c] += e.battery_kw[o];
-      complex_net[c] += e.import_kw[o] - e.export_kw[o];
+
+  // Facilities supplied from a substation that holds a shared battery: their net exchange is summed
+  // per substation as the blocks go by.
+  std::vector<int> substation_slot(n_fac, -1);
+  std::vector<int> slot_substation;  // substation index of each slot
+  for (const auto& b : spec.batteries) {
+    if (b.placement != BatteryPlacement::kSubstation) continue;
+    const auto s_it = std::find_if(site.substations.begin(), site.substations.end(),
+                                   [&](const Substation& s) { return s.substation_id == b.target_id; });
+    const int s_index = static_cast<int>(s_it - site.substations.begin());
+    if (std::find(slot_substation.begin(), slot_substation.end(), s_index) == slot_substation.end()) {
+      slot_substation.push_back(s_index);
     }
   }
+  if (!slot_substation.empty()) {
+    const FeederTopology feeders = build_feeder_topology(site);
+    const Attachments attach = attach_facilities(site, build_road_graph(site), feeders);
+    for (std::size_t f = 0; f < n_fac; ++f) {
+      const int bus = attach.bus[f];
+      if (bus < 0) continue;
+      const auto it = std::find(slot_substation.begin(), slot_substation.end(), feeders.substation[bus]);
+      if (it != slot_substation.end()) substation_slot[f] = static_cast<int>(it - slot_substation.begin());
+    }
+  }
+  std::vector<float> substation_net(slot_substation.size() * hours_z, 0.0F);
 
-  // Shared batteries act on the net exchange of their complex or substation.
-  FeederTopology feeders;
-  Attachments attach;
-  bool topology_built = false;
+  // Facilities are worked through in blocks: all at once when their series are kept, else a few
+  // thousand at a time so that memory stays bounded whatever the layout's size.
+  constexpr std::size_t kBlockFacilities = 4096;
+  const std::size_t block = options.facility_hourly ? std::max<std::size_t>(n_fac, 1) : kBlockFacilities;
+  std::vector<float>* series[] = {&e.load_kw,    &e.fuel_kw,     &e.pv_kw,     &e.curtailed_kw,
+                                  &e.battery_kw, &e.battery_soc, &e.import_kw, &e.export_kw};
+  for (auto* v : series) v->assign(std::min(block, n_fac) * hours_z, 0.0F);
+
+  for (std::size_t start = 0; start < n_fac; start += block) {
+    const std::size_t count = std::min(block, n_fac - start);
+    progress("facility balance", 0.2 + 0.5 * static_cast<double>(start) / static_cast<double>(n_fac));
+    if (start > 0) {
+      for (auto* v : series) std::fill(v->begin(), v->end(), 0.0F);
+    }
+    // Each facility is independent: its series are disjoint slices, so threads never share a write.
+#pragma omp parallel for schedule(dynamic, 16) num_threads(threads)
+    for (std::size_t i = 0; i < count; ++i) {
+      const std::size_t f = start + i;
+      const std::size_t o = i * hours_z;
+      float* load = &e.load_kw[o];
+      annual_fuel_mwh[f] = load_model.facility(f, load, &e.fuel_kw[o]).fuel_mwh;
+      float* pv = &e.pv_kw[o];
+      if (pv_of[f] >= 0 && kwp[f] > 0.0) {
+        const auto& profile = profiles[static_cast<std::size_t>(pv_of[f])];
+        for (int h = 0; h < hours; ++h) pv[h] = static_cast<float>(kwp[f] * profile[h]);
+      }
+      float* battery = &e.battery_kw[o];
+      if (has_battery[f]) {
+        std::vector<float> net(hours_z);
+        for (int h = 0; h < hours; ++h) net[h] = load[h] - pv[h];
+        const BatteryOperation op = operate_battery(battery_of[f], net, in.calendar, tou);
+        std::copy(op.battery_kw.begin(), op.battery_kw.end(), battery);
+        std::copy(op.soc.begin(), op.soc.end(), &e.battery_soc[o]);
+      }
+      const double limit_kw = pv_of[f] >= 0 && spec.rooftop_pv[pv_of[f]].export_limit_kw_per_kwp
+                                  ? *spec.rooftop_pv[pv_of[f]].export_limit_kw_per_kwp * kwp[f]
+                                  : std::numeric_limits<double>::infinity();
+      for (int h = 0; h < hours; ++h) {
+        const float residual = load[h] - pv[h] - battery[h];
+        if (residual >= 0.0F) {
+          e.import_kw[o + h] = residual;
+        } else {
+          const float surplus = -residual;
+          const float exported = static_cast<float>(std::min<double>(surplus, limit_kw));
+          e.export_kw[o + h] = exported;
+          e.curtailed_kw[o + h] = surplus - exported;
+        }
+      }
+      const auto bills =
+          monthly_bills(in.tariff, in.calendar, std::span<const float>(&e.import_kw[o], hours_z));
+      double total = 0.0;
+      for (const auto& b : bills) total += b.total_krw;
+      e.bill_krw[f] = total;
+    }
+    // Complexes: sums over the block's facilities in facility order, parallel over hours, so the
+    // result does not depend on the thread count.
+#pragma omp parallel for schedule(static) num_threads(threads)
+    for (int h = 0; h < hours; ++h) {
+      for (std::size_t i = 0; i < count; ++i) {
+        const std::size_t o = i * hours_z + static_cast<std::size_t>(h);
+        const std::size_t c = slot[start + i] * hours_z + static_cast<std::size_t>(h);
+        e.complex_load_kw[c] += e.load_kw[o];
+        e.complex_pv_kw[c] += e.pv_kw[o];
+        e.complex_curtailed_kw[c] += e.curtailed_kw[o];
+        e.complex_battery_kw[c] += e.battery_kw[o];
+        complex_net[c] += e.import_kw[o] - e.export_kw[o];
+        if (substation_slot[start + i] >= 0) {
+          substation_net[static_cast<std::size_t>(substation_slot[start + i]) * hours_z +
+                         static_cast<std::size_t>(h)] += e.import_kw[o] - e.export_kw[o];
+        }
+      }
+    }
+  }
+  progress("shared batteries", 0.7);
+
+  // Shared batteries act on the net exchange of their complex or substation, one after another.
   for (std::size_t i = 0; i < spec.batteries.size(); ++i) {
     const auto& b = spec.batteries[i];
     if (b.placement != BatteryPlacement::kComplex && b.placement != BatteryPlacement::kSubstation) continue;
@@ -295,22 +332,19 @@ RunResult run_scenario(const ScenarioSpec& spec, const RunOptions& options) {
       }
       std::copy(&complex_net[owner * hours_z], &complex_net[owner * hours_z] + hours, net.begin());
     } else {
-      if (!topology_built) {
-        feeders = build_feeder_topology(site);
-        attach = attach_facilities(site, build_road_graph(site), feeders);
-        topology_built = true;
-      }
       const auto s_it = std::find_if(site.substations.begin(), site.substations.end(),
                                      [&](const Substation& s) { return s.substation_id == b.target_id; });
       const int s_index = static_cast<int>(s_it - site.substations.begin());
-      std::vector<std::size_t> count(n_cx, 0);
+      const auto sub_slot = static_cast<std::size_t>(
+          std::find(slot_substation.begin(), slot_substation.end(), s_index) - slot_substation.begin());
+      std::copy(&substation_net[sub_slot * hours_z], &substation_net[sub_slot * hours_z] + hours,
+                net.begin());
+      // The battery counts in the complex most of the substation's facilities belong to.
+      std::vector<std::size_t> members(n_cx, 0);
       for (std::size_t f = 0; f < n_fac; ++f) {
-        const int bus = attach.bus[f];
-        if (bus < 0 || feeders.substation[bus] != s_index) continue;
-        ++count[slot[f]];
-        for (int h = 0; h < hours; ++h) net[h] += e.import_kw[f * hours_z + h] - e.export_kw[f * hours_z + h];
+        if (substation_slot[f] == static_cast<int>(sub_slot)) ++members[slot[f]];
       }
-      owner = static_cast<std::size_t>(std::max_element(count.begin(), count.end()) - count.begin());
+      owner = static_cast<std::size_t>(std::max_element(members.begin(), members.end()) - members.begin());
     }
     const BatteryOperation op = operate_battery(b.battery, net, in.calendar, tou);
     e.battery_ids.push_back(b.placement == BatteryPlacement::kComplex ? "complex:" + b.target_id
@@ -338,7 +372,7 @@ RunResult run_scenario(const ScenarioSpec& spec, const RunOptions& options) {
   for (std::size_t f = 0; f < n_fac; ++f) {
     cx_kwp[slot[f]] += kwp[f];
     cx_bill[slot[f]] += e.bill_krw[f];
-    cx_fuel[slot[f]] += loads.annual_fuel_mwh[f];
+    cx_fuel[slot[f]] += annual_fuel_mwh[f];
     ++cx_facilities[slot[f]];
   }
   struct Totals {

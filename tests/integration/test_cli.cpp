@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "gis/reader.hpp"
 #include "gis/synth.hpp"
@@ -218,4 +219,77 @@ TEST_CASE(
   CHECK(jb["road_graph"]["km"].get<double>() ==
         doctest::Approx(ja["road_graph"]["km"].get<double>()).epsilon(1e-3));
   CHECK(jb["road_graph"]["nodes"] == ja["road_graph"]["nodes"]);
+}
+
+TEST_CASE("sandan run of the baseline writes the results file and prints the KPI table") {
+  TempDir dir("cli_run");
+  const std::string out = dir.str("baseline.h5");
+  const Run run =
+      run_sandan("run " + std::string(SANDAN_SOURCE_DIR) + "/scenarios/baseline.yaml -o " + out, dir);
+  INFO(run.err);
+  REQUIRE(run.exit_code == 0);
+  CHECK(std::filesystem::exists(out));
+  CHECK(run.out.find("beautiful_park") != std::string::npos);
+  CHECK(run.out.find("\nall ") != std::string::npos);
+  // Nothing but the results file is left in the folder: the temporary file was renamed.
+  std::size_t files = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(dir.path())) {
+    files += entry.path().filename() != "stderr.txt" ? 1 : 0;
+  }
+  CHECK(files == 1);
+}
+
+TEST_CASE("sandan run with a bad scenario exits 2 naming file, line and key, and writes nothing") {
+  TempDir dir("cli_run_bad");
+  write_text(dir.path() / "bad.yaml",
+             "name: bad\nextends: " + std::string(SANDAN_SOURCE_DIR) +
+                 "/scenarios/baseline.yaml\ninterventions:\n  - rooftop_pv: {roof_share: 2}\n");
+  const Run run = run_sandan("run " + dir.str("bad.yaml") + " -o " + dir.str("out.h5"), dir);
+  CHECK(run.exit_code == 2);
+  CHECK(run.err.find("bad.yaml:4: interventions[0].rooftop_pv.roof_share: value 2 is out of range") !=
+        std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(dir.path() / "out.h5"));
+}
+
+TEST_CASE("sandan run refuses weather whose radiation falls where the sun is down") {
+  TempDir dir("cli_run_night");
+  // The synthetic year shifted by twelve hours: its sunshine lands in the night.
+  std::ifstream in(gis_data("weather/incheon_synthetic.epw"));
+  std::vector<std::string> lines;
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  REQUIRE(lines.size() == 8 + 8760);
+  auto fields = [](const std::string& line) {
+    std::vector<std::string> out;
+    std::stringstream row(line);
+    for (std::string f; std::getline(row, f, ',');) out.push_back(f);
+    return out;
+  };
+  std::ofstream epw(dir.path() / "shifted.epw");
+  for (std::size_t i = 0; i < 8; ++i) epw << lines[i] << "\n";
+  for (std::size_t r = 0; r < 8760; ++r) {
+    auto row = fields(lines[8 + r]);
+    const auto source = fields(lines[8 + (r + 12) % 8760]);
+    for (const int column : {13, 14, 15}) row[column] = source[column];  // GHI, DNI, DHI
+    std::string joined;
+    for (std::size_t k = 0; k < row.size(); ++k) joined += (k ? "," : "") + row[k];
+    epw << joined << "\n";
+  }
+  epw.close();
+  write_text(dir.path() / "night.yaml", "name: night\nextends: " + std::string(SANDAN_SOURCE_DIR) +
+                                            "/scenarios/baseline.yaml\nweather: shifted.epw\n");
+  const Run run = run_sandan("run " + dir.str("night.yaml") + " -o " + dir.str("out.h5"), dir);
+  CHECK(run.exit_code == 2);
+  CHECK(run.err.find("shifted.epw") != std::string::npos);
+  CHECK(run.err.find("below the horizon") != std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(dir.path() / "out.h5"));
+}
+
+TEST_CASE("sandan run into a folder that cannot be written exits 3 before running") {
+  TempDir dir("cli_run_io");
+  const Run run = run_sandan("run " + std::string(SANDAN_SOURCE_DIR) + "/scenarios/baseline.yaml -o " +
+                                 dir.str("no/such/folder/out.h5"),
+                             dir);
+  CHECK(run.exit_code == 3);
+  CHECK(run.err.find("cannot create the results file") != std::string::npos);
+  CHECK(run.out.empty());
 }

@@ -1,0 +1,127 @@
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+#include "core/error.hpp"
+#include "scenario/runner.hpp"
+#include "scenario/scenario.hpp"
+#include "support/fixtures.hpp"
+
+using namespace sandan;
+using namespace sandan::test;
+
+namespace {
+
+// A scenario on the shipped data, restricted to Incheon Local (the smallest complex) for speed.
+std::string write_scenario(const TempDir& dir, const std::string& name, const std::string& body) {
+  const std::string gis(SANDAN_GIS_DATA_DIR);
+  const std::string text =
+      "name: " + name + "\nyear: 2026\nseed: 3\nsite: " + gis + "/incheon.gpkg\nweather: " + gis +
+      "/weather/incheon_synthetic.epw\nholidays: " + gis + "/calendar/holidays_kr.csv\ntariff: " + gis +
+      "/tariffs/kepco_industrial_b_hv_a_ii_2026-04-16.yaml\nload_library: " + gis +
+      "/loads/archetypes.yaml\ncomplexes: [local]\n" + body;
+  write_text(dir.path() / (name + ".yaml"), text);
+  return dir.str(name + ".yaml");
+}
+
+std::map<std::string, double> kpis(const RunResult& run, const std::string& complex) {
+  std::map<std::string, double> out;
+  for (const auto& k : run.kpis) {
+    if (k.complex == complex) out[k.key] = k.value;
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("the energy balance closes every hour for every facility and complex") {
+  TempDir dir("runner_balance");
+  const auto spec = read_scenario(write_scenario(dir, "pv", R"(interventions:
+  - rooftop_pv: {roof_share: 0.8, min_roof_m2: 500, export_limit_kw_per_kwp: 0.2}
+  - battery: {at: facilities, energy_kwh_per_kwp: 1, power_kw_per_kwp: 0.5}
+  - battery: {at: "complex:local", energy_kwh: 4000, power_kw: 1000, strategy: peak_shaving}
+)"));
+  const RunResult run = run_scenario(spec);
+  const EnergyResults& e = run.energy;
+  REQUIRE(e.hours == 8760);
+  REQUIRE(e.facility_ids.size() == 112);
+  double worst = 0.0;
+  double curtailed = 0.0;
+  for (std::size_t i = 0; i < e.load_kw.size(); ++i) {
+    const double supply = e.pv_kw[i] - e.curtailed_kw[i] + e.battery_kw[i] + e.import_kw[i] - e.export_kw[i];
+    worst = std::max(worst, std::abs(supply - e.load_kw[i]) / std::max(1.0F, e.load_kw[i]));
+    curtailed += e.curtailed_kw[i];
+    REQUIRE(e.import_kw[i] >= 0.0F);
+    REQUIRE(e.export_kw[i] >= 0.0F);
+    REQUIRE(e.import_kw[i] * e.export_kw[i] == 0.0F);
+  }
+  CHECK(worst < 1e-5);
+  CHECK(curtailed > 0.0);  // an export limit of 0.2 kW/kWp bites at midday
+  for (std::size_t i = 0; i < e.complex_load_kw.size(); ++i) {
+    const double supply = e.complex_pv_kw[i] - e.complex_curtailed_kw[i] + e.complex_battery_kw[i] +
+                          e.complex_import_kw[i] - e.complex_export_kw[i];
+    REQUIRE(std::abs(supply - e.complex_load_kw[i]) < 1e-3 * std::max(1.0F, e.complex_load_kw[i]));
+  }
+  REQUIRE(e.battery_ids == std::vector<std::string>{"complex:local"});
+}
+
+TEST_CASE("rooftop PV and a peak-shaving battery lower imports and the peak against the baseline") {
+  TempDir dir("runner_compare");
+  const RunResult base = run_scenario(read_scenario(write_scenario(dir, "base", "")));
+  const RunResult pv = run_scenario(read_scenario(write_scenario(dir, "pvb", R"(interventions:
+  - rooftop_pv: {roof_share: 0.5, min_roof_m2: 1000}
+  - battery: {at: "complex:local", energy_kwh: 8000, power_kw: 2000, strategy: peak_shaving}
+)")));
+  const auto b = kpis(base, "local");
+  const auto p = kpis(pv, "local");
+  CHECK(b.at("pv_capacity_kwp") == 0.0);
+  CHECK(p.at("pv_capacity_kwp") > 0.0);
+  CHECK(p.at("annual_load_mwh") == doctest::Approx(b.at("annual_load_mwh")).epsilon(1e-9));  // same loads
+  CHECK(p.at("annual_import_mwh") < b.at("annual_import_mwh"));
+  CHECK(p.at("peak_import_kw") < b.at("peak_import_kw"));
+  CHECK(p.at("bill_krw") < b.at("bill_krw"));
+  CHECK(p.at("self_sufficiency") > 0.0);
+}
+
+TEST_CASE("results do not depend on the thread count or on keeping facility series") {
+  TempDir dir("runner_threads");
+  const auto spec = read_scenario(write_scenario(dir, "t", R"(interventions:
+  - rooftop_pv: {roof_share: 0.5}
+  - battery: {at: facilities, energy_kwh_per_kwp: 1, power_kw_per_kwp: 0.5, strategy: tou_arbitrage}
+)"));
+  RunOptions one;
+  one.threads = 1;
+  RunOptions two;
+  two.threads = 2;
+  RunOptions lean;
+  lean.threads = 2;
+  lean.facility_hourly = false;
+  const RunResult a = run_scenario(spec, one);
+  const RunResult b = run_scenario(spec, two);
+  const RunResult c = run_scenario(spec, lean);
+  CHECK(a.energy.load_kw == b.energy.load_kw);
+  CHECK(a.energy.import_kw == b.energy.import_kw);
+  CHECK(a.energy.complex_import_kw == b.energy.complex_import_kw);
+  CHECK(a.energy.complex_import_kw == c.energy.complex_import_kw);
+  CHECK(c.energy.load_kw.empty());
+  REQUIRE(a.kpis.size() == c.kpis.size());
+  for (std::size_t i = 0; i < a.kpis.size(); ++i) CHECK(a.kpis[i].value == c.kpis[i].value);
+}
+
+TEST_CASE("ids the layout does not have are reported before anything runs") {
+  TempDir dir("runner_ids");
+  const auto spec = read_scenario(write_scenario(dir, "ids", R"(interventions:
+  - rooftop_pv: {complexes: [atlantis]}
+  - battery: {at: "substation:ss_nowhere", energy_kwh: 10, power_kw: 5}
+)"));
+  try {
+    (void)run_scenario(spec);
+    FAIL("expected a ConfigError");
+  } catch (const ConfigError& e) {
+    const std::string what = e.what();
+    CHECK(what.find("'atlantis' is not a simulated complex") != std::string::npos);
+    CHECK(what.find("substation 'ss_nowhere' is not in the layout") != std::string::npos);
+  }
+}
