@@ -24,10 +24,21 @@ RunResult run_scenario_file(const std::string& scenario_path, const std::string&
   // The output is opened first so that an unwritable path fails before a long run, not after it.
   std::unique_ptr<Hdf5ResultFile> file;
   if (!output_path.empty()) file = std::make_unique<Hdf5ResultFile>(output_path, command);
-  RunResult run = run_scenario(spec, options);
+  // Writing a year of facility series takes about as long as computing it: the run's progress is
+  // scaled to the first part of the bar and writing fills the rest.
+  const double run_share = file ? 0.5 : 1.0;
+  RunOptions run_options = options;
+  if (options.progress) {
+    run_options.progress = [&](const std::string& stage, double done) {
+      options.progress(stage, run_share * done);
+    };
+  }
+  RunResult run = run_scenario(spec, run_options);
   if (file) {
+    if (options.progress) options.progress("writing results", run_share);
     file->write(run);
     file->commit();
+    if (options.progress) options.progress("done", 1.0);
   }
   return run;
 }

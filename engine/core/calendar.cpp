@@ -296,6 +296,10 @@ Calendar::Calendar(int year, const std::vector<Holiday>& holidays)
                    [](const Holiday& a, const Holiday& b) { return a.date < b.date; });
 
   day_types_.resize(static_cast<std::size_t>(days_in_year(year)));
+  month_of_day_.resize(day_types_.size());
+  for (std::size_t day = 0; day < month_of_day_.size(); ++day) {
+    month_of_day_[day] = static_cast<unsigned char>(date_of_day(year, static_cast<int>(day) + 1).month);
+  }
   for (int day = 1; day <= days_in_year(year); ++day) {
     const int weekday_iso = iso_weekday(date_of_day(year, day));
     day_types_[static_cast<std::size_t>(day - 1)] = weekday_iso == 7   ? DayType::kSunday

@@ -104,7 +104,7 @@ class Calendar {
 
   // Functions of an hour index take 0 ≤ hour < hours() (not checked: they are called in hot loops).
   [[nodiscard]] Date date(int hour) const { return date_of_day(year_, hour / 24 + 1); }
-  [[nodiscard]] int month(int hour) const { return date(hour).month; }
+  [[nodiscard]] int month(int hour) const { return month_of_day_[static_cast<std::size_t>(hour / 24)]; }
   [[nodiscard]] int day_of_year(int hour) const { return hour / 24 + 1; }
   [[nodiscard]] int weekday(int hour) const { return (first_weekday_ - 1 + hour / 24) % 7 + 1; }  // ISO
   [[nodiscard]] int hour_of_day(int hour) const { return hour % 24; }  // 0..23, local
@@ -125,7 +125,8 @@ class Calendar {
   int year_;
   int first_weekday_;  // ISO weekday of 1 January
   std::vector<Holiday> holidays_;
-  std::vector<DayType> day_types_;  // one a day of the year
+  std::vector<DayType> day_types_;           // one a day of the year
+  std::vector<unsigned char> month_of_day_;  // 1..12, one a day: month() is called in hot loops
 };
 
 // read_holidays then Calendar: the usual way to get a year.

@@ -660,6 +660,12 @@ std::vector<MonthlyBill> monthly_bills(const Tariff& tariff, const Calendar& cal
                                           std::to_string(calendar.hours()));
   }
   const auto rates = hourly_energy_rates(tariff, calendar);
+  return monthly_bills(tariff, calendar, import_kw, rates, contract_kw);
+}
+
+std::vector<MonthlyBill> monthly_bills(const Tariff& tariff, const Calendar& calendar,
+                                       std::span<const float> import_kw, std::span<const double> rates,
+                                       double contract_kw) {
   std::vector<MonthlyBill> bills(12);
   for (int month = 1; month <= 12; ++month) bills[static_cast<std::size_t>(month - 1)].month = month;
   for (int day = 0; day < calendar.days(); ++day) {

@@ -89,4 +89,12 @@ struct MonthlyBill {
                                                      std::span<const float> import_kw,
                                                      double contract_kw = 0.0);
 
+// The same with the hourly energy rates already computed (hourly_energy_rates), for loops over many
+// meters. Preconditions, not checked: import_kw and hourly_rates have calendar.hours() values. Does
+// not throw.
+[[nodiscard]] std::vector<MonthlyBill> monthly_bills(const Tariff& tariff, const Calendar& calendar,
+                                                     std::span<const float> import_kw,
+                                                     std::span<const double> hourly_rates,
+                                                     double contract_kw = 0.0);
+
 }  // namespace sandan

@@ -198,6 +198,7 @@ RunResult run_scenario(const ScenarioSpec& spec, const RunOptions& options) {
     }
   }
   const TouPeriods tou = tou_periods(in.tariff, in.calendar);
+  const std::vector<double> rates_krw_per_kwh = hourly_energy_rates(in.tariff, in.calendar);
 
   e.bill_krw.assign(n_fac, 0.0);
   e.pv_capacity_kwp = kwp;
@@ -299,21 +300,27 @@ RunResult run_scenario(const ScenarioSpec& spec, const RunOptions& options) {
       for (const auto& b : bills) total += b.total_krw;
       e.bill_krw[f] = total;
     }
-    // Complexes: sums over the block's facilities in facility order, parallel over hours, so the
-    // result does not depend on the thread count.
+    // Complexes: sums over the block's facilities in facility order, parallel over chunks of hours,
+    // so the result does not depend on the thread count; within a chunk each facility's hours are
+    // contiguous in memory.
+    constexpr int kHoursPerChunk = 256;
+    const int chunks = (hours + kHoursPerChunk - 1) / kHoursPerChunk;
 #pragma omp parallel for schedule(static) num_threads(threads)
-    for (int h = 0; h < hours; ++h) {
+    for (int chunk = 0; chunk < chunks; ++chunk) {
+      const auto h0 = static_cast<std::size_t>(chunk * kHoursPerChunk);
+      const auto h1 = std::min(h0 + kHoursPerChunk, hours_z);
       for (std::size_t i = 0; i < count; ++i) {
-        const std::size_t o = i * hours_z + static_cast<std::size_t>(h);
-        const std::size_t c = slot[start + i] * hours_z + static_cast<std::size_t>(h);
-        e.complex_load_kw[c] += e.load_kw[o];
-        e.complex_pv_kw[c] += e.pv_kw[o];
-        e.complex_curtailed_kw[c] += e.curtailed_kw[o];
-        e.complex_battery_kw[c] += e.battery_kw[o];
-        complex_net[c] += e.import_kw[o] - e.export_kw[o];
-        if (substation_slot[start + i] >= 0) {
-          substation_net[static_cast<std::size_t>(substation_slot[start + i]) * hours_z +
-                         static_cast<std::size_t>(h)] += e.import_kw[o] - e.export_kw[o];
+        const std::size_t o = i * hours_z;
+        const std::size_t c = slot[start + i] * hours_z;
+        const int sub = substation_slot[start + i];
+        for (std::size_t h = h0; h < h1; ++h) {
+          e.complex_load_kw[c + h] += e.load_kw[o + h];
+          e.complex_pv_kw[c + h] += e.pv_kw[o + h];
+          e.complex_curtailed_kw[c + h] += e.curtailed_kw[o + h];
+          e.complex_battery_kw[c + h] += e.battery_kw[o + h];
+          const float net = e.import_kw[o + h] - e.export_kw[o + h];
+          complex_net[c + h] += net;
+          if (sub >= 0) substation_net[static_cast<std::size_t>(sub) * hours_z + h] += net;
         }
       }
     }
