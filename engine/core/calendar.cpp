@@ -7,6 +7,7 @@
 #include <set>
 #include <utility>
 
+#include "core/csv.hpp"
 #include "core/error.hpp"
 
 namespace sandan {
@@ -43,43 +44,6 @@ Date civil_from_days(long long days) {
 }
 
 std::string two_digits(int value) { return (value < 10 ? "0" : "") + std::to_string(value); }
-
-// One CSV record; fields may be double-quoted, with "" for a quote inside (RFC 4180, one line a record).
-std::optional<std::vector<std::string>> split_csv(const std::string& line) {
-  std::vector<std::string> fields;
-  std::string field;
-  bool quoted = false;
-  for (std::size_t i = 0; i < line.size(); ++i) {
-    const char c = line[i];
-    if (quoted) {
-      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
-        field += '"';
-        ++i;
-      } else if (c == '"') {
-        quoted = false;
-      } else {
-        field += c;
-      }
-    } else if (c == '"') {
-      quoted = true;
-    } else if (c == ',') {
-      fields.push_back(field);
-      field.clear();
-    } else {
-      field += c;
-    }
-  }
-  if (quoted) return std::nullopt;
-  fields.push_back(field);
-  return fields;
-}
-
-std::string_view trim(std::string_view text) {
-  const auto first = text.find_first_not_of(" \t");
-  if (first == std::string_view::npos) return {};
-  const auto last = text.find_last_not_of(" \t");
-  return text.substr(first, last - first + 1);
-}
 
 std::optional<HolidayKind> parse_kind(std::string_view text) {
   if (text == "public") return HolidayKind::kPublic;
@@ -193,24 +157,18 @@ std::vector<Holiday> read_holidays(const std::string& path) {
   bool header_read = false;
   std::set<std::pair<Date, std::string>> seen;
   std::vector<Holiday> holidays;
-  std::string line;
-  int line_number = 0;
-  while (std::getline(in, line)) {
-    ++line_number;
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    // A byte-order mark is what spreadsheet programs put at the start of a UTF-8 file.
-    if (line_number == 1 && line.starts_with("\xEF\xBB\xBF")) line.erase(0, 3);
-    const std::string_view content = trim(line);
-    if (content.empty() || content.front() == '#') continue;
-    const auto fields = split_csv(line);
-    if (!fields) {
+  const CsvFile file = read_csv(in);
+  for (const CsvRecord& record : file.records) {
+    const int line_number = record.line;
+    if (record.unbalanced_quotes) {
       add(line_number, "record", "unbalanced double quotes");
       continue;
     }
+    const std::vector<std::string>& fields = record.fields;
     if (!header_read) {
       header_read = true;
-      for (std::size_t i = 0; i < fields->size(); ++i) {
-        const std::string name(trim((*fields)[i]));
+      for (std::size_t i = 0; i < fields.size(); ++i) {
+        const std::string name(trim_blanks(fields[i]));
         if (std::find(columns.begin(), columns.end(), name) == columns.end()) {
           add(line_number, name, "unknown column (expected date, name, kind, source, confidence)");
         } else if (!column_of.emplace(name, i).second) {
@@ -220,16 +178,16 @@ std::vector<Holiday> read_holidays(const std::string& path) {
       for (const auto& name : columns) {
         if (column_of.count(name) == 0) add(line_number, name, "missing column");
       }
-      if (column_of.size() != columns.size() || fields->size() != columns.size()) break;
+      if (column_of.size() != columns.size() || fields.size() != columns.size()) break;
       continue;
     }
-    if (fields->size() != columns.size()) {
+    if (fields.size() != columns.size()) {
       add(line_number, "record",
-          "has " + std::to_string(fields->size()) + " fields, expected " + std::to_string(columns.size()));
+          "has " + std::to_string(fields.size()) + " fields, expected " + std::to_string(columns.size()));
       continue;
     }
     const auto field = [&](const std::string& name) {
-      return std::string(trim((*fields)[column_of.at(name)]));
+      return std::string(trim_blanks(fields[column_of.at(name)]));
     };
     Holiday holiday;
     bool ok = true;
@@ -270,7 +228,7 @@ std::vector<Holiday> read_holidays(const std::string& path) {
     }
     if (ok) holidays.push_back(std::move(holiday));
   }
-  if (!header_read) add(line_number, "header", "no header line (date,name,kind,source,confidence)");
+  if (!header_read) add(file.line_count, "header", "no header line (date,name,kind,source,confidence)");
   if (!problems.empty()) throw ConfigError(path + ": invalid holidays file", std::move(problems));
   return holidays;
 }

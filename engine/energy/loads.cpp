@@ -12,6 +12,7 @@
 #include <optional>
 #include <utility>
 
+#include "config/yaml_check.hpp"
 #include "core/error.hpp"
 #include "core/rng.hpp"
 
@@ -23,110 +24,16 @@ constexpr int kVersion = 1;
 constexpr int kHoursPerDay = 24;
 constexpr double kInfinity = std::numeric_limits<double>::infinity();
 
-class Problems {
- public:
-  explicit Problems(std::string file) : file_(std::move(file)) {}
-  void add(int line, const std::string& key_path, const std::string& message) {
-    list_.push_back(file_ + ":" + std::to_string(line) + ": " + key_path + ": " + message);
-  }
-  void add(const YAML::Node& node, const std::string& key_path, const std::string& message) {
-    add(node.Mark().line + 1, key_path, message);
-  }
-  [[nodiscard]] const std::vector<std::string>& list() const { return list_; }
+using config::as_number;
+using config::check_range;
+using config::describe;
+using config::format_number;
+using config::indexed;
+using config::MapView;
+using config::Problems;
+using config::read_text;
 
- private:
-  std::string file_;
-  std::vector<std::string> list_;
-};
-
-std::string join_path(const std::string& path, const std::string& key) {
-  return path.empty() ? key : path + "." + key;
-}
-
-std::string describe(const YAML::Node& node) {
-  if (!node.IsDefined() || node.IsNull()) return "nothing";
-  if (node.IsMap()) return "a map";
-  if (node.IsSequence()) return "a list";
-  if (node.Tag() == "!") return "the text \"" + node.Scalar() + "\"";
-  return "'" + node.Scalar() + "'";
-}
-
-std::string format_number(double value) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%g", value);
-  return text;
-}
-
-// A YAML map with a fixed set of keys: unknown, repeated and missing keys are reported when it is
-// opened. Missing keys are reported at line, the line of the key that holds the map (the map's own
-// position is its first key in block style); 0 for the map's position.
-class MapView {
- public:
-  MapView(const YAML::Node& node, std::string path, Problems& problems, const std::vector<std::string>& keys,
-          int line = 0)
-      : path_(std::move(path)) {
-    if (!node.IsMap()) {
-      problems.add(node, path_.empty() ? "(top level)" : path_, "must be a map, got " + describe(node));
-      return;
-    }
-    ok_ = true;
-    for (const auto& entry : node) {
-      const YAML::Node& key = entry.first;
-      if (!key.IsScalar()) {
-        problems.add(key, path_, "keys must be words, got " + describe(key));
-        continue;
-      }
-      const std::string& name = key.Scalar();
-      if (std::find(keys.begin(), keys.end(), name) == keys.end()) {
-        problems.add(key, join_path(path_, name), "unknown key");
-      } else if (!values_.emplace(name, entry.second).second) {
-        problems.add(key, join_path(path_, name), "repeated key");
-      } else {
-        key_lines_[name] = key.Mark().line + 1;
-      }
-    }
-    const int missing_line = line > 0 ? line : node.Mark().line + 1;
-    for (const auto& name : keys) {
-      if (values_.find(name) == values_.end()) problems.add(missing_line, join_path(path_, name), "missing");
-    }
-  }
-
-  [[nodiscard]] bool ok() const { return ok_; }
-  [[nodiscard]] std::string path(const std::string& key) const { return join_path(path_, key); }
-  [[nodiscard]] std::optional<YAML::Node> get(const std::string& key) const {
-    const auto it = values_.find(key);
-    if (it == values_.end()) return std::nullopt;
-    return it->second;
-  }
-  // Line of a key that is present.
-  [[nodiscard]] int key_line(const std::string& key) const { return key_lines_.at(key); }
-
- private:
-  std::string path_;
-  std::map<std::string, YAML::Node> values_;
-  std::map<std::string, int> key_lines_;
-  bool ok_ = false;
-};
-
-// Numbers must be plain YAML scalars: a quoted "0.5" is a text, and a wrong type is reported, not
-// converted.
-std::optional<double> as_number(const YAML::Node& node, const std::string& path, Problems& problems) {
-  double value = 0.0;
-  if (!node.IsScalar() || node.Tag() == "!" || !YAML::convert<double>::decode(node, value) ||
-      !std::isfinite(value)) {
-    problems.add(node, path, "must be a number, got " + describe(node));
-    return std::nullopt;
-  }
-  return value;
-}
-
-void check_text(const MapView& map, const std::string& key, Problems& problems) {
-  const auto node = map.get(key);
-  if (node && (!node->IsScalar() || node->Scalar().empty())) {
-    problems.add(*node, map.path(key), "must be a non-empty text, got " + describe(*node));
-  }
-}
-
+// Unlike the other readers, a confidence of the wrong type is reported against the allowed words.
 void check_confidence(const MapView& map, Problems& problems) {
   const auto node = map.get("confidence");
   if (!node) return;
@@ -137,23 +44,15 @@ void check_confidence(const MapView& map, Problems& problems) {
   }
 }
 
-void check_range(const YAML::Node& node, const std::string& path, double value, double lo, double hi,
-                 Problems& problems) {
-  if (value >= lo && value <= hi) return;
-  const std::string range = hi == kInfinity ? ">= " + format_number(lo)
-                                            : "in [" + format_number(lo) + ", " + format_number(hi) + "]";
-  problems.add(node, path, "must be " + range + ", got " + format_number(value));
-}
-
 // {value, source, confidence}: a figure in [lo, hi] and where it comes from.
 std::optional<double> read_figure(const MapView& parent, const std::string& key, double lo, double hi,
                                   Problems& problems) {
   const auto node = parent.get(key);
   if (!node) return std::nullopt;
-  const MapView map(*node, parent.path(key), problems, {"value", "source", "confidence"},
+  const MapView map(*node, parent.path(key), problems, {"value", "source", "confidence"}, {},
                     parent.key_line(key));
   if (!map.ok()) return std::nullopt;
-  check_text(map, "source", problems);
+  (void)read_text(map, "source", problems);
   check_confidence(map, problems);
   const auto value_node = map.get("value");
   if (!value_node) return std::nullopt;
@@ -171,10 +70,10 @@ void assign(double& target, std::optional<double> value) {
 std::vector<double> read_day_profile(const MapView& parent, const std::string& key, Problems& problems) {
   const auto node = parent.get(key);
   if (!node) return {};
-  const MapView map(*node, parent.path(key), problems, {"values", "source", "confidence"},
+  const MapView map(*node, parent.path(key), problems, {"values", "source", "confidence"}, {},
                     parent.key_line(key));
   if (!map.ok()) return {};
-  check_text(map, "source", problems);
+  (void)read_text(map, "source", problems);
   check_confidence(map, problems);
   const auto values = map.get("values");
   if (!values) return {};
@@ -190,7 +89,7 @@ std::vector<double> read_day_profile(const MapView& parent, const std::string& k
   bool ok = true;
   for (std::size_t i = 0; i < values->size(); ++i) {
     const YAML::Node item = (*values)[i];
-    const std::string item_path = path + "[" + std::to_string(i) + "]";
+    const std::string item_path = indexed(path, i);
     const auto value = as_number(item, item_path, problems);
     if (!value) {
       ok = false;
@@ -208,7 +107,7 @@ std::vector<double> read_day_profile(const MapView& parent, const std::string& k
 std::optional<ShiftProfile> read_shift(const MapView& shifts, const std::string& key, Problems& problems) {
   const auto node = shifts.get(key);
   if (!node) return std::nullopt;
-  const MapView map(*node, shifts.path(key), problems, {"weekday", "saturday", "sunday", "shutdown"},
+  const MapView map(*node, shifts.path(key), problems, {"weekday", "saturday", "sunday", "shutdown"}, {},
                     shifts.key_line(key));
   if (!map.ok()) return std::nullopt;
   ShiftProfile shift;
@@ -231,9 +130,9 @@ std::optional<SectorArchetype> read_sector(const YAML::Node& node, const std::st
   const MapView map(node, path, problems,
                     {"name", "elec_kwh_per_m2", "fuel_kwh_per_m2", "cooling_share", "heating_share",
                      "fuel_space_heating_share"},
-                    line);
+                    {}, line);
   if (!map.ok()) return std::nullopt;
-  check_text(map, "name", problems);
+  (void)read_text(map, "name", problems);
   SectorArchetype sector;
   if (const auto name = map.get("name"); name && name->IsScalar()) sector.name = name->Scalar();
   const auto elec = read_figure(map, "elec_kwh_per_m2", 0.0, kInfinity, problems);
@@ -437,7 +336,7 @@ LoadLibrary read_load_library(const std::string& path) {
                       {path + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg});
   }
 
-  Problems problems(path);
+  Problems problems(path, "(top level)");
   LoadLibrary library;
   const MapView top(root, "", problems,
                     {"schema", "version", "cooling_balance_c", "heating_balance_c", "hvac_unoccupied_weight",
@@ -467,7 +366,7 @@ LoadLibrary read_load_library(const std::string& path) {
     assign(library.noise_autocorrelation, read_figure(top, "noise_autocorrelation", 0.0, 0.99, problems));
 
     if (const auto shifts_node = top.get("shifts")) {
-      const MapView shifts(*shifts_node, "shifts", problems, {"day", "two", "continuous"},
+      const MapView shifts(*shifts_node, "shifts", problems, {"day", "two", "continuous"}, {},
                            top.key_line("shifts"));
       if (shifts.ok()) {
         for (const Shift shift : {Shift::kDay, Shift::kTwo, Shift::kContinuous}) {

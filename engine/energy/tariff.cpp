@@ -15,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "config/yaml_check.hpp"
 #include "core/error.hpp"
 
 namespace sandan {
@@ -27,142 +28,16 @@ constexpr std::array<const char*, 3> kDayKindNames{"weekday", "saturday", "sunda
 // KEPCO's floor of billing demand: 30 % of contract demand (기본공급약관, 요금적용전력).
 constexpr double kContractFloorShare = 0.3;
 
-class Problems {
- public:
-  explicit Problems(std::string file) : file_(std::move(file)) {}
-
-  void add(int line, const std::string& key_path, const std::string& message) {
-    list_.push_back(file_ + ":" + std::to_string(line) + ": " + key_path + ": " + message);
-  }
-  void add(const YAML::Node& node, const std::string& key_path, const std::string& message) {
-    add(node.Mark().line + 1, key_path, message);
-  }
-  [[nodiscard]] const std::vector<std::string>& list() const { return list_; }
-
- private:
-  std::string file_;
-  std::vector<std::string> list_;
-};
-
-std::string join_path(const std::string& path, const std::string& key) {
-  return path.empty() ? key : path + "." + key;
-}
-
-std::string indexed(const std::string& path, std::size_t index) {
-  return path + "[" + std::to_string(index) + "]";
-}
-
-std::string describe(const YAML::Node& node) {
-  if (!node.IsDefined() || node.IsNull()) return "nothing";
-  if (node.IsMap()) return "a map";
-  if (node.IsSequence()) return "a list";
-  if (node.Tag() == "!") return "the text \"" + node.Scalar() + "\"";
-  return "'" + node.Scalar() + "'";
-}
-
-std::string format_number(double value) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%g", value);
-  return text;
-}
-
-// A YAML map with a fixed set of keys: unknown and repeated keys are reported when it is opened,
-// missing required keys too.
-class MapView {
- public:
-  MapView(const YAML::Node& node, std::string path, Problems& problems,
-          const std::vector<std::string>& required, const std::vector<std::string>& optional = {})
-      : node_(node), path_(std::move(path)) {
-    if (!node.IsMap()) {
-      problems.add(node, path_.empty() ? "(top)" : path_, "must be a map, got " + describe(node));
-      return;
-    }
-    ok_ = true;
-    for (const auto& entry : node) {
-      const YAML::Node& key = entry.first;
-      if (!key.IsScalar()) {
-        problems.add(key, path_, "keys must be words, got " + describe(key));
-        continue;
-      }
-      const std::string& name = key.Scalar();
-      const bool known = std::find(required.begin(), required.end(), name) != required.end() ||
-                         std::find(optional.begin(), optional.end(), name) != optional.end();
-      if (!known) {
-        problems.add(key, join_path(path_, name), "unknown key");
-      } else if (!values_.emplace(name, entry.second).second) {
-        problems.add(key, join_path(path_, name), "repeated key");
-      } else {
-        key_lines_[name] = key.Mark().line + 1;
-      }
-    }
-    for (const auto& name : required) {
-      if (values_.find(name) == values_.end()) problems.add(node, join_path(path_, name), "missing");
-    }
-  }
-
-  [[nodiscard]] bool ok() const { return ok_; }
-  [[nodiscard]] const YAML::Node& node() const { return node_; }
-  [[nodiscard]] const std::string& path() const { return path_; }
-  [[nodiscard]] std::string path(const std::string& key) const { return join_path(path_, key); }
-  // Line of a present key itself: a block map or list value starts on a later line.
-  [[nodiscard]] int key_line(const std::string& key) const { return key_lines_.at(key); }
-  [[nodiscard]] std::optional<YAML::Node> get(const std::string& key) const {
-    const auto it = values_.find(key);
-    if (it == values_.end()) return std::nullopt;
-    return it->second;
-  }
-
- private:
-  YAML::Node node_;
-  std::string path_;
-  std::map<std::string, YAML::Node> values_;
-  std::map<std::string, int> key_lines_;
-  bool ok_ = false;
-};
-
-std::optional<std::string> as_text(const YAML::Node& node, const std::string& path, Problems& problems) {
-  if (!node.IsScalar() || node.Scalar().empty()) {
-    problems.add(node, path, "must be a non-empty text, got " + describe(node));
-    return std::nullopt;
-  }
-  return node.Scalar();
-}
-
-std::optional<std::string> read_text(const MapView& map, const std::string& key, Problems& problems) {
-  const auto node = map.get(key);
-  if (!node) return std::nullopt;
-  return as_text(*node, map.path(key), problems);
-}
-
-// Numbers must be plain YAML scalars: a quoted "116.0" is a text, and a wrong type is reported, not
-// converted.
-std::optional<double> as_number(const YAML::Node& node, const std::string& path, Problems& problems) {
-  double value = 0.0;
-  if (!node.IsScalar() || node.Tag() == "!" || !YAML::convert<double>::decode(node, value) ||
-      !std::isfinite(value)) {
-    problems.add(node, path, "must be a number, got " + describe(node));
-    return std::nullopt;
-  }
-  return value;
-}
-
-std::optional<int> as_whole(const YAML::Node& node, const std::string& path, Problems& problems) {
-  const auto value = as_number(node, path, problems);
-  if (!value) return std::nullopt;
-  if (*value != std::floor(*value) || std::abs(*value) > 1e9) {
-    problems.add(node, path, "must be a whole number, got " + format_number(*value));
-    return std::nullopt;
-  }
-  return static_cast<int>(*value);
-}
-
-void read_confidence(const MapView& map, Problems& problems) {
-  const auto word = read_text(map, "confidence", problems);
-  if (word && *word != "verified" && *word != "secondary" && *word != "estimate") {
-    problems.add(*map.get("confidence"), map.path("confidence"),
-                 "must be verified, secondary or estimate, got '" + *word + "'");
-  }
-}
+using config::as_number_in;
+using config::as_text;
+using config::as_whole;
+using config::describe;
+using config::format_number;
+using config::indexed;
+using config::MapView;
+using config::Problems;
+using config::read_confidence;
+using config::read_text;
 
 // {value, source, confidence}: a figure and where it comes from; value must lie in [lo, hi].
 std::optional<double> read_sourced(const MapView& parent, const std::string& key, double lo, double hi,
@@ -175,16 +50,7 @@ std::optional<double> read_sourced(const MapView& parent, const std::string& key
   read_confidence(map, problems);
   const auto value_node = map.get("value");
   if (!value_node) return std::nullopt;
-  const auto value = as_number(*value_node, map.path("value"), problems);
-  if (!value) return std::nullopt;
-  if (*value < lo || *value > hi) {
-    const std::string range = hi == HUGE_VAL
-                                  ? "must be >= " + format_number(lo)
-                                  : "must be in [" + format_number(lo) + ", " + format_number(hi) + "]";
-    problems.add(*value_node, map.path("value"), range + ", got " + format_number(*value));
-    return std::nullopt;
-  }
-  return value;
+  return as_number_in(*value_node, map.path("value"), lo, hi, problems);
 }
 
 // "HH-HH": the hours from the first up to (not including) the second, local time; "22-08" runs past
@@ -560,7 +426,7 @@ Tariff read_tariff(const std::string& path) {
                       {path + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg});
   }
 
-  Problems problems(path);
+  Problems problems(path, "(top)");
   Tariff tariff;
   const MapView top(
       root, "", problems,

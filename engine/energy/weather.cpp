@@ -15,6 +15,7 @@
 #include <utility>
 
 #include "core/calendar.hpp"
+#include "core/csv.hpp"
 #include "core/error.hpp"
 
 namespace sandan {
@@ -117,33 +118,17 @@ class Problems {
   std::map<std::string, std::size_t> counts_;
 };
 
-std::string_view trim(std::string_view text) {
-  const auto first = text.find_first_not_of(" \t");
-  if (first == std::string_view::npos) return {};
-  const auto last = text.find_last_not_of(" \t");
-  return text.substr(first, last - first + 1);
-}
-
 std::vector<std::string_view> split_fields(std::string_view line) {
   std::vector<std::string_view> fields;
   std::size_t start = 0;
   while (true) {
     const auto comma = line.find(',', start);
-    fields.push_back(
-        trim(line.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start)));
+    fields.push_back(trim_blanks(
+        line.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start)));
     if (comma == std::string_view::npos) break;
     start = comma + 1;
   }
   return fields;
-}
-
-std::optional<double> parse_double(std::string_view text) {
-  if (!text.empty() && text.front() == '+') text.remove_prefix(1);
-  if (text.empty()) return std::nullopt;
-  double value = 0.0;
-  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (error != std::errc() || end != text.data() + text.size() || !std::isfinite(value)) return std::nullopt;
-  return value;
 }
 
 std::optional<int> parse_int(std::string_view text) {
@@ -291,7 +276,7 @@ void read_location(std::string_view line, Weather& weather, Problems& problems) 
                                          {"time zone", 8, &location.utc_offset_h, -12.0, 12.0},
                                          {"elevation", 9, &location.elevation_m, -1000.0, 9999.9}}};
   for (const auto& numeric : numerics) {
-    const auto value = parse_double(fields[numeric.index]);
+    const auto value = parse_csv_double(fields[numeric.index]);
     if (!value) {
       problems.add("header", 1, std::string("LOCATION ") + numeric.name,
                    "must be a number, got '" + std::string(fields[numeric.index]) + "'");
@@ -364,7 +349,7 @@ Weather read_epw(const std::string& path) {
     if (!line.empty() && line.back() == '\r') line.pop_back();
     lines.push_back(std::move(line));
   }
-  while (!lines.empty() && trim(lines.back()).empty()) lines.pop_back();
+  while (!lines.empty() && trim_blanks(lines.back()).empty()) lines.pop_back();
   if (!lines.empty() && lines.front().starts_with("\xEF\xBB\xBF")) lines.front().erase(0, 3);
 
   Problems problems(path);
@@ -453,7 +438,7 @@ Weather read_epw(const std::string& path) {
     }
     for (const auto& spec : field_specs()) {
       const auto text = fields[static_cast<std::size_t>(spec.column)];
-      if (const auto value = parse_double(text)) {
+      if (const auto value = parse_csv_double(text)) {
         (weather.*spec.member)[row] = *value;
       } else {
         problems.add("non-numeric field", line_number, column_label(spec),

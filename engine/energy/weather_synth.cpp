@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "core/calendar.hpp"
+#include "core/csv.hpp"
 #include "core/error.hpp"
 #include "core/rng.hpp"
 #include "energy/irradiance.hpp"
@@ -106,52 +107,6 @@ constexpr double kWindDirectionHourlySigmaDeg = 15.0;
 
 // Independent random streams of one seed.
 enum class Stream : std::uint64_t { kDailyKt = 1, kHourlyKt, kTemperature, kWindSpeed, kWindDirection };
-
-std::string_view trim(std::string_view text) {
-  const auto first = text.find_first_not_of(" \t");
-  if (first == std::string_view::npos) return {};
-  const auto last = text.find_last_not_of(" \t");
-  return text.substr(first, last - first + 1);
-}
-
-// One CSV record; fields may be double-quoted, with "" for a quote inside (RFC 4180, one line a record).
-std::optional<std::vector<std::string>> split_csv(std::string_view line) {
-  std::vector<std::string> fields;
-  std::string field;
-  bool quoted = false;
-  for (std::size_t i = 0; i < line.size(); ++i) {
-    const char c = line[i];
-    if (quoted) {
-      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
-        field += '"';
-        ++i;
-      } else if (c == '"') {
-        quoted = false;
-      } else {
-        field += c;
-      }
-    } else if (c == '"') {
-      quoted = true;
-    } else if (c == ',') {
-      fields.emplace_back(trim(field));
-      field.clear();
-    } else {
-      field += c;
-    }
-  }
-  if (quoted) return std::nullopt;
-  fields.emplace_back(trim(field));
-  return fields;
-}
-
-std::optional<double> parse_double(std::string_view text) {
-  if (!text.empty() && text.front() == '+') text.remove_prefix(1);
-  if (text.empty()) return std::nullopt;
-  double value = 0.0;
-  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (error != std::errc() || end != text.data() + text.size() || !std::isfinite(value)) return std::nullopt;
-  return value;
-}
 
 std::string number_text(double value) {
   std::array<char, 64> buffer{};
@@ -740,13 +695,11 @@ ClimateNormals read_climate_normals(const std::string& path) {
   bool table_usable = false;
   int header_line = 0;
   std::array<int, 12> month_lines{};
-  std::string line;
-  int line_number = 0;
   int last_line = 0;
 
   const auto read_number = [&](int at, const std::string& field, std::string_view text, double min,
                                double max) -> std::optional<double> {
-    const auto value = parse_double(text);
+    const auto value = parse_csv_double(text);
     if (!value) {
       add(at, field, "must be a number, got '" + std::string(text) + "'");
       return std::nullopt;
@@ -759,23 +712,21 @@ ClimateNormals read_climate_normals(const std::string& path) {
     return value;
   };
 
-  while (std::getline(in, line)) {
-    ++line_number;
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (line_number == 1 && line.starts_with("\xEF\xBB\xBF")) line.erase(0, 3);
-    const std::string_view content = trim(line);
-    if (content.empty() || content.front() == '#') continue;
+  for (const CsvRecord& record : read_csv(in).records) {
+    const int line_number = record.line;
     last_line = line_number;
-    const auto fields = split_csv(content);
-    if (!fields) {
+    if (record.unbalanced_quotes) {
       add(line_number, "record", "unbalanced double quotes");
       continue;
     }
-    if (!in_table && fields->front() == "month") {
+    // Spaces around a field never matter here, quoted or not.
+    std::vector<std::string> fields;
+    for (const auto& field : record.fields) fields.emplace_back(trim_blanks(field));
+    if (!in_table && fields.front() == "month") {
       in_table = true;
       header_line = line_number;
-      for (std::size_t i = 0; i < fields->size(); ++i) {
-        const std::string& name = (*fields)[i];
+      for (std::size_t i = 0; i < fields.size(); ++i) {
+        const std::string& name = fields[i];
         if (std::find_if(kColumns.begin(), kColumns.end(), [&](const char* c) { return name == c; }) ==
             kColumns.end()) {
           add(line_number, name.empty() ? "(empty)" : name,
@@ -787,18 +738,18 @@ ClimateNormals read_climate_normals(const std::string& path) {
       for (const char* name : kColumns) {
         if (column_of.count(name) == 0) add(line_number, name, "missing column");
       }
-      table_usable = column_of.size() == kColumns.size() && fields->size() == kColumns.size();
+      table_usable = column_of.size() == kColumns.size() && fields.size() == kColumns.size();
       continue;
     }
     if (!in_table) {
-      if (fields->size() != 2) {
-        add(line_number, fields->front(),
+      if (fields.size() != 2) {
+        add(line_number, fields.front(),
             "expected 'key,value' (quote a value that contains commas), got " +
-                std::to_string(fields->size()) + " fields");
+                std::to_string(fields.size()) + " fields");
         continue;
       }
-      const std::string& key = (*fields)[0];
-      const std::string& value = (*fields)[1];
+      const std::string& key = fields[0];
+      const std::string& value = fields[1];
       const auto spec =
           std::find_if(kKeys.begin(), kKeys.end(), [&](const KeySpec& k) { return key == k.key; });
       if (spec == kKeys.end()) {
@@ -849,12 +800,12 @@ ClimateNormals read_climate_normals(const std::string& path) {
       continue;
     }
     if (!table_usable) continue;
-    if (fields->size() != kColumns.size()) {
+    if (fields.size() != kColumns.size()) {
       add(line_number, "record",
-          "has " + std::to_string(fields->size()) + " fields, expected " + std::to_string(kColumns.size()));
+          "has " + std::to_string(fields.size()) + " fields, expected " + std::to_string(kColumns.size()));
       continue;
     }
-    const auto field = [&](const char* name) -> const std::string& { return (*fields)[column_of.at(name)]; };
+    const auto field = [&](const char* name) -> const std::string& { return fields[column_of.at(name)]; };
     const auto month = read_number(line_number, "month", field("month"), 1.0, 12.0);
     if (month && *month != std::floor(*month)) add(line_number, "month", "must be a whole number 1–12");
     const int month_index = month ? static_cast<int>(*month) - 1 : -1;

@@ -16,6 +16,8 @@
 #include <utility>
 #include <vector>
 
+#include "config/yaml_check.hpp"
+#include "core/csv.hpp"
 #include "core/error.hpp"
 #include "gis/synth.hpp"
 
@@ -28,158 +30,26 @@ constexpr int kVersion = 1;
 // is a mistake rather than rounding.
 constexpr double kShareTolerance = 0.01;
 
-class Problems {
- public:
-  explicit Problems(std::string file) : file_(std::move(file)) {}
-
-  void add(int line, const std::string& key_path, const std::string& message) {
-    list_.push_back(file_ + ":" + std::to_string(line) + ": " + key_path + ": " + message);
-  }
-  void add(const YAML::Node& node, const std::string& key_path, const std::string& message) {
-    add(node.Mark().line + 1, key_path, message);
-  }
-  [[nodiscard]] const std::string& file() const { return file_; }
-  [[nodiscard]] std::vector<std::string>& list() { return list_; }
-
- private:
-  std::string file_;
-  std::vector<std::string> list_;
-};
-
-std::string join_path(const std::string& path, const std::string& key) {
-  return path.empty() ? key : path + "." + key;
-}
-
-std::string indexed(const std::string& path, std::size_t index) {
-  return path + "[" + std::to_string(index) + "]";
-}
-
-std::string describe(const YAML::Node& node) {
-  if (node.IsNull()) return "nothing";
-  if (node.IsMap()) return "a map";
-  if (node.IsSequence()) return "a list";
-  if (node.Tag() == "!") return "the text \"" + node.Scalar() + "\"";
-  return "'" + node.Scalar() + "'";
-}
-
-// A YAML map with a fixed set of keys: unknown and repeated keys are reported when it is opened,
-// missing required keys when they are asked for.
-class MapView {
- public:
-  MapView(const YAML::Node& node, std::string path, Problems& problems, std::vector<std::string> required,
-          std::vector<std::string> optional = {})
-      : node_(node), path_(std::move(path)), problems_(problems), required_(std::move(required)) {
-    if (!node.IsMap()) {
-      problems_.add(node, path_, "must be a map, got " + describe(node));
-      return;
-    }
-    ok_ = true;
-    for (const auto& entry : node) {
-      const YAML::Node& key = entry.first;
-      if (!key.IsScalar()) {
-        problems_.add(key, path_, "keys must be words, got " + describe(key));
-        continue;
-      }
-      const std::string& name = key.Scalar();
-      const bool known = std::find(required_.begin(), required_.end(), name) != required_.end() ||
-                         std::find(optional.begin(), optional.end(), name) != optional.end();
-      if (!known) {
-        problems_.add(key, join_path(path_, name), "unknown key");
-      } else if (!values_.emplace(name, entry.second).second) {
-        problems_.add(key, join_path(path_, name), "repeated key");
-      } else {
-        key_lines_[name] = key.Mark().line + 1;
-      }
-    }
-    for (const auto& name : required_) {
-      if (values_.find(name) == values_.end()) problems_.add(node, join_path(path_, name), "missing");
-    }
-  }
-
-  [[nodiscard]] bool ok() const { return ok_; }
-  [[nodiscard]] const YAML::Node& node() const { return node_; }
-  [[nodiscard]] std::string path(const std::string& key) const { return join_path(path_, key); }
-  // Line of the key itself: a list or map value may start on a later line.
-  [[nodiscard]] int key_line(const std::string& key) const { return key_lines_.at(key); }
-  [[nodiscard]] std::optional<YAML::Node> get(const std::string& key) const {
-    const auto it = values_.find(key);
-    if (it == values_.end()) return std::nullopt;
-    return it->second;
-  }
-
- private:
-  YAML::Node node_;
-  std::string path_;
-  Problems& problems_;
-  std::vector<std::string> required_;
-  std::map<std::string, YAML::Node> values_;
-  std::map<std::string, int> key_lines_;
-  bool ok_ = false;
-};
-
-std::optional<std::string> read_text(const MapView& map, const std::string& key, Problems& problems) {
-  const auto node = map.get(key);
-  if (!node) return std::nullopt;
-  if (!node->IsScalar() || node->Scalar().empty()) {
-    problems.add(*node, map.path(key), "must be a non-empty text, got " + describe(*node));
-    return std::nullopt;
-  }
-  return node->Scalar();
-}
-
-// Numbers must be plain YAML scalars: a quoted "1.17" is a text, and a wrong type is reported, not
-// converted.
-std::optional<double> as_number(const YAML::Node& node, const std::string& path, Problems& problems) {
-  double value = 0.0;
-  if (!node.IsScalar() || node.Tag() == "!" || !YAML::convert<double>::decode(node, value) ||
-      !std::isfinite(value)) {
-    problems.add(node, path, "must be a number, got " + describe(node));
-    return std::nullopt;
-  }
-  return value;
-}
-
-std::optional<double> read_number(const MapView& map, const std::string& key, Problems& problems) {
-  const auto node = map.get(key);
-  if (!node) return std::nullopt;
-  return as_number(*node, map.path(key), problems);
-}
-
-std::string format_number(double value) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%g", value);
-  return text;
-}
+using config::as_number;
+using config::describe;
+using config::format_number;
+using config::indexed;
+using config::MapView;
+using config::Problems;
+using config::read_confidence;
+using config::read_number;
+using config::read_text;
 
 void check_range(const MapView& map, const std::string& key, std::optional<double> value, double lo,
                  double hi, Problems& problems) {
-  if (!value || (*value >= lo && *value <= hi)) return;
-  problems.add(
-      *map.get(key), map.path(key),
-      "must be in [" + format_number(lo) + ", " + format_number(hi) + "], got " + format_number(*value));
-}
-
-std::optional<std::string> read_confidence(const MapView& map, Problems& problems) {
-  auto word = read_text(map, "confidence", problems);
-  if (word && *word != "verified" && *word != "secondary" && *word != "estimate") {
-    problems.add(*map.get("confidence"), map.path("confidence"),
-                 "must be verified, secondary or estimate, got '" + *word + "'");
-    return std::nullopt;
-  }
-  return word;
+  if (value) config::check_range(*map.get(key), map.path(key), *value, lo, hi, problems);
 }
 
 // {value, source, confidence}: a figure and where it comes from.
-std::optional<Sourced> read_sourced(const MapView& parent, const std::string& key, Problems& problems) {
-  const auto node = parent.get(key);
-  if (!node) return std::nullopt;
-  const MapView map(*node, parent.path(key), problems, {"value", "source", "confidence"});
-  if (!map.ok()) return std::nullopt;
-  const auto value = read_number(map, "value", problems);
-  const auto source = read_text(map, "source", problems);
-  const auto confidence = read_confidence(map, problems);
-  if (!value || !source || !confidence) return std::nullopt;
-  return Sourced{*value, *source, *confidence};
+std::optional<Sourced> read_fact(const MapView& parent, const std::string& key, Problems& problems) {
+  const auto figure = config::read_sourced(parent, key, problems);
+  if (!figure) return std::nullopt;
+  return Sourced{figure->value, figure->source, figure->confidence};
 }
 
 void require_positive(const MapView& parent, const std::string& key, const std::optional<Sourced>& figure,
@@ -284,7 +154,7 @@ void read_sectors(const MapView& top, SiteFacts& facts, std::set<std::string>& s
         facts.sector_fuel[code] = *fuel;
       }
     }
-    const auto intensity = read_sourced(sector, "elec_kwh_per_m2", problems);
+    const auto intensity = read_fact(sector, "elec_kwh_per_m2", problems);
     require_positive(sector, "elec_kwh_per_m2", intensity, false, problems);
     if (intensity) facts.sector_elec_kwh_per_m2[code] = intensity->value;
   }
@@ -324,9 +194,9 @@ void read_complexes(const MapView& top, const std::set<std::string>& sector_code
       }
     }
     const auto centre = read_position(map, "centre", problems);
-    const auto area = read_sourced(map, "area_km2", problems);
-    const auto firms = read_sourced(map, "firms", problems);
-    const auto employees = read_sourced(map, "employees", problems);
+    const auto area = read_fact(map, "area_km2", problems);
+    const auto firms = read_fact(map, "firms", problems);
+    const auto employees = read_fact(map, "employees", problems);
     require_positive(map, "area_km2", area, false, problems);
     require_positive(map, "firms", firms, true, problems);
     require_positive(map, "employees", employees, true, problems);
@@ -460,7 +330,7 @@ void read_gates(const MapView& top, SiteFacts& facts, Problems& problems) {
       }
     }
     const auto position = read_position(map, "position", problems);
-    const auto share = read_sourced(map, "share", problems);
+    const auto share = read_fact(map, "share", problems);
     if (share && (share->value < 0.0 || share->value > 1.0)) {
       problems.add((*map.get("share"))["value"], map.path("share") + ".value",
                    "must be in [0, 1], got " + format_number(share->value));
@@ -485,36 +355,6 @@ void read_gates(const MapView& top, SiteFacts& facts, Problems& problems) {
   }
 }
 
-// One CSV record; fields may be double-quoted, with "" for a quote inside (RFC 4180, one line a record).
-std::optional<std::vector<std::string>> split_csv(const std::string& line) {
-  std::vector<std::string> fields;
-  std::string field;
-  bool quoted = false;
-  for (std::size_t i = 0; i < line.size(); ++i) {
-    const char c = line[i];
-    if (quoted) {
-      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
-        field += '"';
-        ++i;
-      } else if (c == '"') {
-        quoted = false;
-      } else {
-        field += c;
-      }
-    } else if (c == '"') {
-      quoted = true;
-    } else if (c == ',') {
-      fields.push_back(field);
-      field.clear();
-    } else if (c != '\r') {
-      field += c;
-    }
-  }
-  if (quoted) return std::nullopt;
-  fields.push_back(field);
-  return fields;
-}
-
 std::optional<double> parse_csv_number(const std::string& text) {
   std::size_t used = 0;
   try {
@@ -535,21 +375,18 @@ void read_line_type_csv(const std::string& csv_path, SiteFacts& facts, std::vect
   }
   const std::vector<std::string> columns{"name",        "r_ohm_per_km", "x_ohm_per_km", "ampacity_a",
                                          "underground", "source",       "confidence"};
-  std::string line;
   std::map<std::string, std::size_t> column_of;
-  int line_number = 0;
   std::set<std::string> names;
-  while (std::getline(in, line)) {
-    ++line_number;
-    if (line.empty() || line == "\r") continue;
-    const auto fields = split_csv(line);
-    if (!fields) {
+  for (const CsvRecord& record : read_csv(in).records) {
+    const int line_number = record.line;
+    if (record.unbalanced_quotes) {
       problems.add(line_number, "record", "unbalanced quotes");
       continue;
     }
+    const std::vector<std::string>& fields = record.fields;
     if (column_of.empty()) {
-      for (std::size_t i = 0; i < fields->size(); ++i) {
-        const std::string& name = (*fields)[i];
+      for (std::size_t i = 0; i < fields.size(); ++i) {
+        const std::string& name = fields[i];
         if (std::find(columns.begin(), columns.end(), name) == columns.end()) {
           problems.add(line_number, name, "unknown column");
         } else if (!column_of.emplace(name, i).second) {
@@ -562,14 +399,14 @@ void read_line_type_csv(const std::string& csv_path, SiteFacts& facts, std::vect
       if (column_of.size() != columns.size()) break;
       continue;
     }
-    if (fields->size() != columns.size()) {
+    if (fields.size() != columns.size()) {
       problems.add(
           line_number, "record",
-          "has " + std::to_string(fields->size()) + " fields, the header " + std::to_string(columns.size()));
+          "has " + std::to_string(fields.size()) + " fields, the header " + std::to_string(columns.size()));
       continue;
     }
     const auto field = [&](const std::string& name) -> const std::string& {
-      return (*fields)[column_of.at(name)];
+      return fields[column_of.at(name)];
     };
     LineType type;
     type.name = field("name");

@@ -17,7 +17,7 @@ class Hdf5ResultFile : public ResultSink {
  public:
   // command: the command line that made the file, stored as an attribute. Throws Error(kIo) if the
   // temporary file cannot be created.
-  Hdf5ResultFile(std::string path, std::string command);
+  Hdf5ResultFile(const std::string& path, const std::string& command);
   ~Hdf5ResultFile() override;  // without commit(): removes the temporary file
   Hdf5ResultFile(const Hdf5ResultFile&) = delete;
   Hdf5ResultFile& operator=(const Hdf5ResultFile&) = delete;

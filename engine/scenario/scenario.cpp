@@ -4,12 +4,12 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 #include <filesystem>
 #include <functional>
 #include <limits>
 #include <set>
 
+#include "config/yaml_check.hpp"
 #include "core/error.hpp"
 
 namespace sandan {
@@ -53,7 +53,7 @@ class Reader {
       if (known.count(key) == 0) {
         std::string list;
         for (const auto& k : known) list += (list.empty() ? "" : ", ") + k;
-        problem(item.first, join(path, key), "unknown key; known keys here: " + list);
+        problem(item.first, config::join_path(path, key), "unknown key; known keys here: " + list);
       }
     }
   }
@@ -81,7 +81,8 @@ class Reader {
     }
     if (!std::isfinite(value) || value < lo || value > hi) {
       problem(node, path,
-              "value " + node.as<std::string>() + " is out of range [" + fmt(lo) + ", " + fmt(hi) + "]");
+              "value " + node.as<std::string>() + " is out of range [" + config::format_number(lo) + ", " +
+                  config::format_number(hi) + "]");
       return std::nullopt;
     }
     return value;
@@ -117,17 +118,7 @@ class Reader {
     return (fs::path(file_).parent_path() / p).lexically_normal().string();
   }
 
-  static std::string join(const std::string& path, const std::string& key) {
-    return path.empty() ? key : path + "." + key;
-  }
-
  private:
-  static std::string fmt(double v) {
-    char buffer[32];
-    std::snprintf(buffer, sizeof buffer, "%g", v);
-    return buffer;
-  }
-
   std::string file_;
   std::vector<std::string>& problems_;
 };
@@ -153,11 +144,11 @@ void read_rooftop_pv(Reader& r, const YAML::Node& node, const std::string& path,
   RooftopPvIntervention pv;
   auto set = [&](const char* key, double& target, double lo, double hi) {
     if (node[key]) {
-      if (auto v = r.number(node[key], Reader::join(path, key), lo, hi)) target = *v;
+      if (auto v = r.number(node[key], config::join_path(path, key), lo, hi)) target = *v;
     }
   };
   if (node["complexes"]) {
-    if (auto v = r.text_list(node["complexes"], Reader::join(path, "complexes"))) pv.pv.complexes = *v;
+    if (auto v = r.text_list(node["complexes"], config::join_path(path, "complexes"))) pv.pv.complexes = *v;
   }
   set("roof_share", pv.pv.roof_share, 0.0, 1.0);
   set("m2_per_kwp", pv.pv.m2_per_kwp, 1.0, 100.0);
@@ -170,8 +161,8 @@ void read_rooftop_pv(Reader& r, const YAML::Node& node, const std::string& path,
   set("system_losses_pct", pv.pv.system_losses_pct, 0.0, 100.0);
   set("albedo", pv.pv.albedo, 0.0, 1.0);
   if (node["export_limit_kw_per_kwp"]) {
-    pv.export_limit_kw_per_kwp =
-        r.number(node["export_limit_kw_per_kwp"], Reader::join(path, "export_limit_kw_per_kwp"), 0.0, kInf);
+    pv.export_limit_kw_per_kwp = r.number(node["export_limit_kw_per_kwp"],
+                                          config::join_path(path, "export_limit_kw_per_kwp"), 0.0, kInf);
   }
   out.rooftop_pv.push_back(pv);
 }
@@ -217,7 +208,7 @@ void read_battery(Reader& r, const YAML::Node& node, const std::string& path, Pa
   for (const char* key : {"energy_kwh", "power_kw", "energy_kwh_per_kwp", "power_kw_per_kwp"}) {
     const bool wanted = std::string(key) == energy_key || std::string(key) == power_key;
     if (ok && node[key] && !wanted) {
-      r.problem(node[key], Reader::join(path, key),
+      r.problem(node[key], config::join_path(path, key),
                 per_kwp ? "batteries at 'facilities' are sized per kWp of PV: use energy_kwh_per_kwp and "
                           "power_kw_per_kwp"
                         : "a single battery is sized in kWh and kW: use energy_kwh and power_kw");
@@ -226,10 +217,10 @@ void read_battery(Reader& r, const YAML::Node& node, const std::string& path, Pa
   if (ok) {
     for (const char* key : {energy_key, power_key}) {
       if (!node[key]) {
-        r.problem(node, Reader::join(path, key), "missing");
+        r.problem(node, config::join_path(path, key), "missing");
         continue;
       }
-      const auto v = r.number(node[key], Reader::join(path, key), 0.0, kInf);
+      const auto v = r.number(node[key], config::join_path(path, key), 0.0, kInf);
       if (!v) continue;
       (std::string(key) == energy_key ? b.battery.energy_kwh : b.battery.power_kw) = *v;
     }
@@ -244,7 +235,7 @@ void read_battery(Reader& r, const YAML::Node& node, const std::string& path, Pa
   }
   auto set = [&](const char* key, double& target, double lo, double hi) {
     if (node[key]) {
-      if (auto v = r.number(node[key], Reader::join(path, key), lo, hi)) target = *v;
+      if (auto v = r.number(node[key], config::join_path(path, key), lo, hi)) target = *v;
     }
   };
   set("round_trip_efficiency", b.battery.round_trip_efficiency, 0.01, 1.0);

@@ -1,0 +1,189 @@
+#include "config/yaml_check.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <utility>
+
+namespace sandan::config {
+
+Problems::Problems(std::string file, std::string top_name)
+    : file_(std::move(file)), top_name_(std::move(top_name)) {}
+
+void Problems::add(int line, const std::string& key_path, const std::string& message) {
+  list_.push_back(file_ + ":" + std::to_string(line) + ": " + key_path + ": " + message);
+}
+
+void Problems::add(const YAML::Node& node, const std::string& key_path, const std::string& message) {
+  add(node.Mark().line + 1, key_path, message);
+}
+
+std::string join_path(const std::string& path, const std::string& key) {
+  return path.empty() ? key : path + "." + key;
+}
+
+std::string indexed(const std::string& path, std::size_t index) {
+  return path + "[" + std::to_string(index) + "]";
+}
+
+std::string describe(const YAML::Node& node) {
+  if (!node.IsDefined() || node.IsNull()) return "nothing";
+  if (node.IsMap()) return "a map";
+  if (node.IsSequence()) return "a list";
+  if (node.Tag() == "!") return "the text \"" + node.Scalar() + "\"";
+  return "'" + node.Scalar() + "'";
+}
+
+std::string format_number(double value) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%g", value);
+  return text;
+}
+
+MapView::MapView(const YAML::Node& node, std::string path, Problems& problems,
+                 const std::vector<std::string>& required, const std::vector<std::string>& optional,
+                 int missing_line)
+    : node_(node), path_(std::move(path)) {
+  if (!node.IsMap()) {
+    problems.add(node, path_.empty() ? problems.top_name() : path_, "must be a map, got " + describe(node));
+    return;
+  }
+  ok_ = true;
+  for (const auto& entry : node) {
+    const YAML::Node& key = entry.first;
+    if (!key.IsScalar()) {
+      problems.add(key, path_, "keys must be words, got " + describe(key));
+      continue;
+    }
+    const std::string& name = key.Scalar();
+    const bool known = std::find(required.begin(), required.end(), name) != required.end() ||
+                       std::find(optional.begin(), optional.end(), name) != optional.end();
+    if (!known) {
+      problems.add(key, join_path(path_, name), "unknown key");
+    } else if (!values_.emplace(name, entry.second).second) {
+      problems.add(key, join_path(path_, name), "repeated key");
+    } else {
+      key_lines_[name] = key.Mark().line + 1;
+    }
+  }
+  const int line = missing_line > 0 ? missing_line : node.Mark().line + 1;
+  for (const auto& name : required) {
+    if (values_.find(name) == values_.end()) problems.add(line, join_path(path_, name), "missing");
+  }
+}
+
+std::optional<YAML::Node> MapView::get(const std::string& key) const {
+  const auto it = values_.find(key);
+  if (it == values_.end()) return std::nullopt;
+  return it->second;
+}
+
+std::optional<std::string> as_text(const YAML::Node& node, const std::string& path, Problems& problems) {
+  if (!node.IsScalar() || node.Scalar().empty()) {
+    problems.add(node, path, "must be a non-empty text, got " + describe(node));
+    return std::nullopt;
+  }
+  return node.Scalar();
+}
+
+std::optional<std::string> read_text(const MapView& map, const std::string& key, Problems& problems) {
+  const auto node = map.get(key);
+  if (!node) return std::nullopt;
+  return as_text(*node, map.path(key), problems);
+}
+
+std::optional<double> as_number(const YAML::Node& node, const std::string& path, Problems& problems) {
+  double value = 0.0;
+  if (!node.IsScalar() || node.Tag() == "!" || !YAML::convert<double>::decode(node, value) ||
+      !std::isfinite(value)) {
+    problems.add(node, path, "must be a number, got " + describe(node));
+    return std::nullopt;
+  }
+  return value;
+}
+
+std::optional<double> read_number(const MapView& map, const std::string& key, Problems& problems) {
+  const auto node = map.get(key);
+  if (!node) return std::nullopt;
+  return as_number(*node, map.path(key), problems);
+}
+
+bool check_range(const YAML::Node& node, const std::string& path, double value, double lo, double hi,
+                 Problems& problems) {
+  if (value >= lo && value <= hi) return true;
+  const std::string range = std::isinf(hi) ? ">= " + format_number(lo)
+                                           : "in [" + format_number(lo) + ", " + format_number(hi) + "]";
+  problems.add(node, path, "must be " + range + ", got " + format_number(value));
+  return false;
+}
+
+std::optional<double> as_number_in(const YAML::Node& node, const std::string& path, double lo, double hi,
+                                   Problems& problems) {
+  const auto value = as_number(node, path, problems);
+  if (!value || !check_range(node, path, *value, lo, hi, problems)) return std::nullopt;
+  return value;
+}
+
+std::optional<int> as_whole(const YAML::Node& node, const std::string& path, Problems& problems) {
+  // Beyond this a double no longer converts to int safely, and no configured count comes near it.
+  constexpr double kMaxWhole = 1e9;
+  const auto value = as_number(node, path, problems);
+  if (!value) return std::nullopt;
+  if (*value != std::floor(*value) || std::abs(*value) > kMaxWhole) {
+    problems.add(node, path, "must be a whole number, got " + format_number(*value));
+    return std::nullopt;
+  }
+  return static_cast<int>(*value);
+}
+
+std::optional<bool> as_bool(const YAML::Node& node, const std::string& path, Problems& problems) {
+  if (node.IsScalar() && node.Tag() != "!") {
+    if (node.Scalar() == "true") return true;
+    if (node.Scalar() == "false") return false;
+  }
+  problems.add(node, path, "must be true or false, got " + describe(node));
+  return std::nullopt;
+}
+
+std::optional<std::vector<std::string>> as_text_list(const YAML::Node& node, const std::string& path,
+                                                     Problems& problems) {
+  if (!node.IsSequence() || node.size() == 0) {
+    problems.add(node, path, "must be a non-empty list, got " + describe(node));
+    return std::nullopt;
+  }
+  std::vector<std::string> texts;
+  bool ok = true;
+  for (std::size_t i = 0; i < node.size(); ++i) {
+    if (auto text = as_text(node[i], indexed(path, i), problems)) {
+      texts.push_back(std::move(*text));
+    } else {
+      ok = false;
+    }
+  }
+  if (!ok) return std::nullopt;
+  return texts;
+}
+
+std::optional<std::string> read_confidence(const MapView& map, Problems& problems) {
+  auto word = read_text(map, "confidence", problems);
+  if (word && *word != "verified" && *word != "secondary" && *word != "estimate") {
+    problems.add(*map.get("confidence"), map.path("confidence"),
+                 "must be verified, secondary or estimate, got '" + *word + "'");
+    return std::nullopt;
+  }
+  return word;
+}
+
+std::optional<SourcedValue> read_sourced(const MapView& parent, const std::string& key, Problems& problems) {
+  const auto node = parent.get(key);
+  if (!node) return std::nullopt;
+  const MapView map(*node, parent.path(key), problems, {"value", "source", "confidence"});
+  if (!map.ok()) return std::nullopt;
+  const auto value = read_number(map, "value", problems);
+  const auto source = read_text(map, "source", problems);
+  const auto confidence = read_confidence(map, problems);
+  if (!value || !source || !confidence) return std::nullopt;
+  return SourcedValue{*value, *source, *confidence};
+}
+
+}  // namespace sandan::config

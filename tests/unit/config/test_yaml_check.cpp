@@ -1,0 +1,118 @@
+#include <doctest/doctest.h>
+
+#include <yaml-cpp/yaml.h>
+
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "config/yaml_check.hpp"
+
+using namespace sandan::config;
+
+namespace {
+
+bool has(const Problems& problems, const std::string& text) {
+  for (const auto& problem : problems.list()) {
+    if (problem == text) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+TEST_CASE("paths and descriptions") {
+  CHECK(join_path("", "a") == "a");
+  CHECK(join_path("a", "b") == "a.b");
+  CHECK(indexed("a.b", 2) == "a.b[2]");
+  CHECK(describe(YAML::Load("~")) == "nothing");
+  CHECK(describe(YAML::Node()) == "nothing");
+  CHECK(describe(YAML::Load("{a: 1}")) == "a map");
+  CHECK(describe(YAML::Load("[1]")) == "a list");
+  CHECK(describe(YAML::Load("word")) == "'word'");
+  CHECK(describe(YAML::Load("\"1.5\"")) == "the text \"1.5\"");
+  CHECK(format_number(0.25) == "0.25");
+  CHECK(format_number(1e9) == "1e+09");
+}
+
+TEST_CASE("MapView reports unknown, repeated and missing keys") {
+  const YAML::Node root = YAML::Load("top:\n  a: 1\n  b: 2\n  a: 3\n  c: 4\n");
+  Problems problems("f.yaml");
+  const MapView top(root, "", problems, {"top"});
+  REQUIRE(top.ok());
+  CHECK(top.key_line("top") == 1);
+  const MapView map(*top.get("top"), top.path("top"), problems, {"a", "d"}, {"b"});
+  CHECK(map.ok());
+  CHECK(map.key_line("b") == 3);
+  CHECK(map.get("b"));
+  CHECK_FALSE(map.get("c"));
+  CHECK(has(problems, "f.yaml:4: top.a: repeated key"));
+  CHECK(has(problems, "f.yaml:5: top.c: unknown key"));
+  CHECK(has(problems, "f.yaml:2: top.d: missing"));
+  CHECK(problems.list().size() == 3);
+
+  Problems at_key("f.yaml");
+  const MapView placed(*top.get("top"), "top", at_key, {"a", "b", "c", "d"}, {}, top.key_line("top"));
+  CHECK(has(at_key, "f.yaml:1: top.d: missing"));
+}
+
+TEST_CASE("a document that is not a map is named by the reader's top name") {
+  Problems problems("f.yaml", "(top)");
+  const MapView top(YAML::Load("[1, 2]"), "", problems, {"a"});
+  CHECK_FALSE(top.ok());
+  CHECK(problems.list() == std::vector<std::string>{"f.yaml:1: (top): must be a map, got a list"});
+}
+
+TEST_CASE("typed getters") {
+  const YAML::Node root = YAML::Load(
+      "text: hello\nempty: ''\nnumber: 1.5\nquoted: \"1.5\"\nwhole: 3\nhalf: 2.5\nyes: true\nmaybe: "
+      "perhaps\nlist: [a, b]\nbad_list: [a, [b]]\n");
+  Problems problems("f.yaml");
+  const MapView map(
+      root, "", problems, {},
+      {"text", "empty", "number", "quoted", "whole", "half", "yes", "maybe", "list", "bad_list"});
+  CHECK(read_text(map, "text", problems) == "hello");
+  CHECK_FALSE(read_text(map, "empty", problems));
+  CHECK_FALSE(read_text(map, "absent", problems));
+  CHECK(read_number(map, "number", problems) == 1.5);
+  CHECK_FALSE(read_number(map, "quoted", problems));
+  CHECK(as_whole(*map.get("whole"), "whole", problems) == 3);
+  CHECK_FALSE(as_whole(*map.get("half"), "half", problems));
+  CHECK(as_bool(*map.get("yes"), "yes", problems) == true);
+  CHECK_FALSE(as_bool(*map.get("maybe"), "maybe", problems));
+  CHECK(as_text_list(*map.get("list"), "list", problems) == std::vector<std::string>{"a", "b"});
+  CHECK_FALSE(as_text_list(*map.get("bad_list"), "bad_list", problems));
+  CHECK(has(problems, "f.yaml:2: empty: must be a non-empty text, got the text \"\""));
+  CHECK(has(problems, "f.yaml:4: quoted: must be a number, got the text \"1.5\""));
+  CHECK(has(problems, "f.yaml:6: half: must be a whole number, got 2.5"));
+  CHECK(has(problems, "f.yaml:8: maybe: must be true or false, got 'perhaps'"));
+  CHECK(has(problems, "f.yaml:10: bad_list[1]: must be a non-empty text, got a list"));
+  CHECK(problems.list().size() == 5);
+}
+
+TEST_CASE("number ranges") {
+  const YAML::Node node = YAML::Load("7");
+  Problems problems("f.yaml");
+  CHECK(as_number_in(node, "x", 0.0, 10.0, problems) == 7.0);
+  CHECK_FALSE(as_number_in(node, "x", 0.0, 1.0, problems));
+  CHECK_FALSE(as_number_in(node, "x", 8.0, HUGE_VAL, problems));
+  CHECK(problems.list() == std::vector<std::string>{"f.yaml:1: x: must be in [0, 1], got 7",
+                                                    "f.yaml:1: x: must be >= 8, got 7"});
+}
+
+TEST_CASE("sourced values") {
+  const YAML::Node root = YAML::Load(
+      "good: {value: 2, source: a survey, confidence: verified}\n"
+      "bad: {value: 2, source: a survey, confidence: sure}\n");
+  Problems problems("f.yaml");
+  const MapView map(root, "", problems, {"good", "bad"});
+  const auto good = read_sourced(map, "good", problems);
+  REQUIRE(good);
+  CHECK(good->value == 2.0);
+  CHECK(good->source == "a survey");
+  CHECK(good->confidence == "verified");
+  CHECK_FALSE(read_sourced(map, "bad", problems));
+  CHECK(problems.list() ==
+        std::vector<std::string>{
+            "f.yaml:2: bad.confidence: must be verified, secondary or estimate, got 'sure'"});
+}
