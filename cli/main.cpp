@@ -91,6 +91,48 @@ int run_weather(const WeatherArgs& args) {
   return 0;
 }
 
+struct PowerflowArgs {
+  std::string case_dir;
+  std::string out_dir;
+  std::string method = "auto";
+};
+
+int run_powerflow(const PowerflowArgs& args) {
+  const sandan::Network network = sandan::read_case(args.case_dir);
+  sandan::PowerFlowOptions options;
+  if (args.method == "nr") options.method = sandan::PowerFlowMethod::kNewtonRaphson;
+  if (args.method == "nr-dense") options.method = sandan::PowerFlowMethod::kNewtonRaphsonDense;
+  if (args.method == "bfs") options.method = sandan::PowerFlowMethod::kBackwardForwardSweep;
+  const auto start = std::chrono::steady_clock::now();
+  const sandan::PowerFlowResult result = sandan::solve_power_flow(network, options);
+  const double ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  if (!result.converged) {
+    const std::string bus = result.worst_bus >= 0 ? network.buses[result.worst_bus].id : "?";
+    std::fprintf(stderr,
+                 "sandan: error: %s: the power flow did not converge after %d iterations (%s); worst "
+                 "mismatch %.3g p.u. at bus %s\n",
+                 args.case_dir.c_str(), result.iterations, sandan::to_string(result.method).c_str(),
+                 result.max_mismatch_pu, bus.c_str());
+    return static_cast<int>(sandan::ErrorCode::kBadInput);
+  }
+  std::printf("Case %s: %zu buses, %zu branches, %zu generators\n", args.case_dir.c_str(),
+              network.buses.size(), network.branches.size(), network.generators.size());
+  std::printf("  method          %s\n  iterations      %d\n  time            %.3f ms\n",
+              sandan::to_string(result.method).c_str(), result.iterations, ms);
+  std::printf("  total losses    %.6f MW\n", result.total_loss_mw);
+  std::printf("  min voltage     %.6f p.u. at bus %s\n", result.vmin_pu,
+              network.buses[result.vmin_bus].id.c_str());
+  std::printf("  max voltage     %.6f p.u. at bus %s\n", result.vmax_pu,
+              network.buses[result.vmax_bus].id.c_str());
+  if (!args.out_dir.empty()) {
+    sandan::write_solution(network, result, args.out_dir);
+    std::printf("  solution        %s/solution_bus.csv, solution_branch.csv, summary.json\n",
+                args.out_dir.c_str());
+  }
+  return 0;
+}
+
 int run_inspect(const InspectArgs& args) {
   sandan::ReadOptions options;
   options.target_crs = args.crs;
@@ -187,6 +229,17 @@ int run(int argc, char** argv) {
       ->check(CLI::Range(1900, 9999));
   weather_cmd->add_option("--seed", weather_args.seed, "Seed (default 1)");
 
+  PowerflowArgs powerflow_args;
+  CLI::App* powerflow_cmd = app.add_subcommand(
+      "powerflow", "AC power flow of a case in CSV form (bus.csv, gen.csv, branch.csv, case.json)");
+  powerflow_cmd->add_option("case", powerflow_args.case_dir, "Case folder")->required();
+  powerflow_cmd->add_option("--out", powerflow_args.out_dir,
+                            "Write solution_bus.csv, solution_branch.csv, summary.json here");
+  powerflow_cmd
+      ->add_option("--method", powerflow_args.method,
+                   "auto (sweep if radial, else Newton), nr, nr-dense or bfs")
+      ->check(CLI::IsMember({"auto", "nr", "nr-dense", "bfs"}));
+
   std::string command;
   for (int i = 0; i < argc; ++i) command += (i ? " " : "") + std::string(argv[i]);
 
@@ -203,6 +256,7 @@ int run(int argc, char** argv) {
     if (*synth_cmd) return run_synth(synth);
     if (*run_cmd) return run_run(run_args, command);
     if (*weather_cmd) return run_weather(weather_args);
+    if (*powerflow_cmd) return run_powerflow(powerflow_args);
   } catch (const sandan::Error& e) {
     std::cerr << "sandan: error: " << e.what() << "\n";
     return static_cast<int>(e.code());

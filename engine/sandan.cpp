@@ -1,5 +1,7 @@
 #include "sandan.hpp"
 
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <map>
 #include <memory>
@@ -71,6 +73,36 @@ std::string kpi_table(const RunResult& run) {
                   k["annual_fuel_mwh"], k["pv_capacity_kwp"], k["annual_pv_mwh"], k["pv_yield_kwh_per_kwp"],
                   100.0 * k["self_sufficiency"], k["annual_import_mwh"], k["bill_krw"] / 1e6);
     out += line;
+  }
+  if (run.grid.enabled) {
+    std::snprintf(line, sizeof line,
+                  "\nGrid (22.9 kV, %zu feeders, %d of %d hours not converged, losses %.0f MWh)\n",
+                  run.grid.feeder_ids.size(), run.grid.nonconverged_hours, run.grid.hours, run.grid.loss_mwh);
+    out += line;
+    const bool hosting_known =
+        std::none_of(run.grid.hosting_capacity_kwp.begin(), run.grid.hosting_capacity_kwp.end(),
+                     [](double v) { return std::isnan(v); });
+    std::snprintf(line, sizeof line, "%-15s %8s %8s %8s %9s %9s %12s\n", "complex", "min Vm", "max Vm",
+                  "max load", "Vm<min h", "Vm>max h", hosting_known ? "hosting kWp" : "");
+    out += line;
+    for (const auto& cx : order) {
+      double vmin = 10.0, vmax = 0.0, loading = 0.0, hosting = 0.0;
+      int under = 0, over = 0;
+      for (std::size_t d = 0; d < run.grid.feeder_ids.size(); ++d) {
+        if (cx != "all" && run.grid.feeder_complex[d] != cx) continue;
+        vmin = std::min(vmin, run.grid.min_vm_pu[d]);
+        vmax = std::max(vmax, run.grid.max_vm_pu[d]);
+        loading = std::max(loading, run.grid.max_loading[d]);
+        under = std::max(under, run.grid.undervoltage_hours[d]);
+        over = std::max(over, run.grid.overvoltage_hours[d]);
+        hosting += run.grid.hosting_capacity_kwp[d];
+      }
+      std::snprintf(line, sizeof line, "%-15s %8.4f %8.4f %7.0f%% %9d %9d ", cx.c_str(), vmin, vmax,
+                    100.0 * loading, under, over);
+      out += line;
+      std::snprintf(line, sizeof line, hosting_known ? "%12.0f\n" : "\n", hosting);
+      out += line;
+    }
   }
   return out;
 }

@@ -81,6 +81,10 @@ struct SiteFacts {
 // path. Throws ConfigError.
 [[nodiscard]] SiteFacts read_site_facts(const std::string& path);
 
+// Reads a line types CSV (gis_data/line_types.csv: name, r_ohm_per_km, x_ohm_per_km, ampacity_a,
+// underground, source, confidence). Throws ConfigError with every problem (file, line, column).
+[[nodiscard]] std::vector<LineType> read_line_types(const std::string& csv_path);
+
 struct SynthOptions {
   // Multiplies areas, firms and employees; positions spread from the layout's centre by sqrt(scale)
   // so that complexes keep their shape and never overlap. Must be > 0.

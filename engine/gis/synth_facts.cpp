@@ -520,4 +520,15 @@ SiteFacts read_site_facts(const std::string& path) {
   return facts;
 }
 
+std::vector<LineType> read_line_types(const std::string& csv_path) {
+  SiteFacts facts;
+  std::vector<std::string> problems;
+  read_line_type_csv(csv_path, facts, problems);
+  if (!problems.empty()) {
+    const std::string headline = csv_path + ": invalid line types file";
+    throw ConfigError(headline, std::move(problems));
+  }
+  return facts.line_types;
+}
+
 }  // namespace sandan

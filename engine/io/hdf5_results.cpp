@@ -11,6 +11,7 @@
 #include <ctime>
 #include <filesystem>
 #include <map>
+#include <tuple>
 
 #include "core/error.hpp"
 
@@ -222,6 +223,59 @@ std::string utc_now() {
 const std::array<const char*, 6> kIndexKpis{"annual_load_mwh", "annual_pv_mwh", "self_sufficiency",
                                             "peak_import_kw",  "bill_krw",      "annual_fuel_mwh"};
 
+void write_grid(Writer& w, const Handle& run_group, const GridResults& g) {
+  const auto hours = static_cast<std::size_t>(g.hours);
+  Handle grid = w.group(run_group.get(), "grid");
+  std::vector<double> time_h(hours);
+  for (std::size_t h = 0; h < hours; ++h) time_h[h] = static_cast<double>(h);
+  Handle time = w.numbers(grid.get(), "time", time_h, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE);
+  w.make_scale(time, "time");
+  w.attr(time.get(), "units", "hours since " + std::to_string(g.year) + "-01-01 00:00:00");
+  w.attr(time.get(), "calendar", std::string("standard"));
+  w.attr(time.get(), "long_name", std::string("start of the hour, local time (KST, UTC+9)"));
+  Handle bus = w.strings(grid.get(), "bus", g.bus_ids);
+  w.make_scale(bus, "bus");
+  Handle branch = w.strings(grid.get(), "branch", g.branch_ids);
+  w.make_scale(branch, "branch");
+  Handle feeder = w.strings(grid.get(), "feeder", g.feeder_ids);
+  w.make_scale(feeder, "feeder");
+  Handle branch_feeder = w.strings(grid.get(), "branch_feeder", g.branch_feeder);
+  w.attach(branch_feeder, branch, 0);
+  Handle vm = w.matrix(grid.get(), "bus_vm_pu", g.bus_vm_pu, g.bus_ids.size(), hours, "1",
+                       "voltage magnitude, per unit of the bus's base voltage");
+  w.attach(vm, bus, 0);
+  w.attach(vm, time, 1);
+  Handle loading = w.matrix(grid.get(), "branch_loading", g.branch_loading, g.branch_ids.size(), hours, "1",
+                            "apparent power over the branch's rating (the larger end)");
+  w.attach(loading, branch, 0);
+  w.attach(loading, time, 1);
+  Handle feeder_complex = w.strings(grid.get(), "feeder_complex", g.feeder_complex);
+  w.attach(feeder_complex, feeder, 0);
+  for (auto& [name, column, long_name] :
+       std::vector<std::tuple<const char*, const std::vector<int>*, const char*>>{
+           {"undervoltage_hours", &g.undervoltage_hours,
+            "hours with a bus of the feeder below the lower limit"},
+           {"overvoltage_hours", &g.overvoltage_hours,
+            "hours with a bus of the feeder above the upper limit"},
+           {"overload_hours", &g.overload_hours, "hours with a segment of the feeder over its rating"}}) {
+    std::vector<long long> values(column->begin(), column->end());
+    Handle ds = w.numbers(grid.get(), name, values, H5T_STD_I64LE, H5T_NATIVE_LLONG);
+    w.attr(ds.get(), "long_name", std::string(long_name));
+    w.attach(ds, feeder, 0);
+  }
+  for (auto& [name, column, units] :
+       std::vector<std::tuple<const char*, const std::vector<double>*, const char*>>{
+           {"min_vm_pu", &g.min_vm_pu, "1"},
+           {"max_vm_pu", &g.max_vm_pu, "1"},
+           {"max_loading", &g.max_loading, "1"},
+           {"hosting_capacity_kwp", &g.hosting_capacity_kwp, "kWp"}}) {
+    Handle ds = w.numbers(grid.get(), name, *column, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE);
+    w.attr(ds.get(), "units", std::string(units));
+    w.attach(ds, feeder, 0);
+  }
+  w.attr(grid.get(), "nonconverged_hours", static_cast<long long>(g.nonconverged_hours));
+}
+
 }  // namespace
 
 struct Hdf5ResultFile::Impl {
@@ -363,6 +417,8 @@ void Hdf5ResultFile::write(const RunResult& run) {
     w.attach(soc, battery, 0);
     w.attach(soc, time, 1);
   }
+
+  if (run.grid.enabled) write_grid(w, group, run.grid);
 
   // KPIs as a table of four columns along a `row` dimension.
   Handle kpi = w.group(group.get(), "kpi");

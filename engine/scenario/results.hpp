@@ -36,6 +36,30 @@ struct EnergyResults {
   std::vector<float> shared_battery_kw, shared_battery_soc;
 };
 
+// The 22.9 kV networks, hour by hour: voltages at every bus, loading of every branch (feeder segments
+// and substation transformers), and a violation summary per feeder.
+struct GridResults {
+  bool enabled = false;
+  int year = 2026;
+  int hours = 0;
+  std::vector<std::string> bus_ids;
+  std::vector<std::string> branch_ids;
+  std::vector<std::string> branch_feeder;  // feeder id, or "" for a transformer
+  std::vector<float> bus_vm_pu;            // [bus * hours + hour]
+  std::vector<float> branch_loading;       // share of the rating, [branch * hours + hour]
+  std::vector<std::string> feeder_ids;
+  std::vector<std::string> feeder_complex;
+  std::vector<int> undervoltage_hours;  // hours with a bus of the feeder below vmin
+  std::vector<int> overvoltage_hours;   // above vmax
+  std::vector<int> overload_hours;      // a segment over max_loading
+  std::vector<double> min_vm_pu;
+  std::vector<double> max_vm_pu;
+  std::vector<double> max_loading;
+  std::vector<double> hosting_capacity_kwp;  // NaN when not computed
+  int nonconverged_hours = 0;
+  double loss_mwh = 0.0;
+};
+
 struct RunResult {
   std::string run_id;
   std::string scenario_name;
@@ -44,6 +68,7 @@ struct RunResult {
   std::string parameters_json = "{}";
   std::string status = "ok";
   EnergyResults energy;
+  GridResults grid;
   std::vector<Kpi> kpis;
 };
 

@@ -16,7 +16,10 @@
 #include "energy/tariff.hpp"
 #include "energy/weather.hpp"
 #include "gis/reader.hpp"
+#include "gis/synth.hpp"
 #include "gis/topology.hpp"
+#include "grid/feeders.hpp"
+#include "grid/powerflow.hpp"
 
 namespace sandan {
 namespace {
@@ -126,6 +129,221 @@ double kwh(const std::vector<float>& series, std::size_t offset, int hours) {
   double total = 0.0;
   for (int h = 0; h < hours; ++h) total += series[offset + static_cast<std::size_t>(h)];
   return total;
+}
+
+// PV hosting capacity of each feeder (docs/grid-model.md): the largest multiple s of the reference PV
+// on the feeder's buses at which no bus rises above vmax and no segment of the feeder exceeds its
+// rating, by bisection on s in [0, kMaxScale]. Only the hours with the strongest reverse flow can
+// bind (PV output minus the feeder's load, at the reference PV), so each trial solves those hours.
+void hosting_capacity(const ScenarioSpec& spec, const GridModel& model,
+                      const std::vector<std::size_t>& bus_offset, const std::vector<float>& bus_p_kw,
+                      const std::vector<float>& bus_q_kvar, int hours, int threads,
+                      const std::vector<double>& reference_kwp_bus, const std::vector<float>& profile,
+                      const std::vector<PowerFlowSolver>& solvers, const std::vector<PowerFlowResult>& warm,
+                      GridResults& g) {
+  constexpr double kMaxScale = 40.0;
+  constexpr int kBisections = 14;
+  constexpr std::size_t kCandidateHours = 48;
+  const auto hours_z = static_cast<std::size_t>(hours);
+  const std::size_t n_feeder = model.feeder_ids.size();
+#pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
+  for (std::size_t d = 0; d < n_feeder; ++d) {
+    const auto n = static_cast<std::size_t>(model.feeder_substation[d]);
+    const auto& sn = model.networks[n];
+    const std::size_t nb = sn.network.buses.size();
+    double feeder_kwp = 0.0;
+    std::vector<double> reverse(hours_z, 0.0);
+    for (std::size_t b = 0; b < nb; ++b) {
+      if (sn.bus_feeder[b] != static_cast<int>(d)) continue;
+      const std::size_t gb = bus_offset[n] + b;
+      feeder_kwp += reference_kwp_bus[gb];
+      for (std::size_t h = 0; h < hours_z; ++h) {
+        reverse[h] += reference_kwp_bus[gb] * profile[h] - bus_p_kw[gb * hours_z + h];
+      }
+    }
+    if (feeder_kwp <= 0.0) {
+      g.hosting_capacity_kwp[d] = 0.0;
+      continue;
+    }
+    std::vector<std::size_t> order(hours_z);
+    for (std::size_t h = 0; h < hours_z; ++h) order[h] = h;
+    const std::size_t keep = std::min(kCandidateHours, hours_z);
+    std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(keep), order.end(),
+                      [&](std::size_t a, std::size_t b) {
+                        return reverse[a] != reverse[b] ? reverse[a] > reverse[b] : a < b;
+                      });
+    order.resize(keep);
+    std::vector<double> pd(nb), qd(nb);
+    auto violates = [&](double scale) {
+      for (const std::size_t h : order) {
+        for (std::size_t b = 0; b < nb; ++b) {
+          const std::size_t gb = bus_offset[n] + b;
+          const double extra_kw =
+              sn.bus_feeder[b] == static_cast<int>(d) ? scale * reference_kwp_bus[gb] * profile[h] : 0.0;
+          pd[b] = (bus_p_kw[gb * hours_z + h] - extra_kw) / 1000.0;
+          qd[b] = bus_q_kvar[gb * hours_z + h] / 1000.0;
+        }
+        const PowerFlowResult r = solvers[n].solve(pd, qd, warm[n].converged ? &warm[n] : nullptr);
+        if (!r.converged) return true;
+        for (std::size_t b = 0; b < nb; ++b) {
+          if (sn.bus_feeder[b] == static_cast<int>(d) && r.vm_pu[b] > spec.grid.vmax_pu) return true;
+        }
+        for (std::size_t k = 0; k < r.loading.size(); ++k) {
+          if (sn.branch_feeder[k] == static_cast<int>(d) && r.loading[k] > spec.grid.max_loading) return true;
+        }
+      }
+      return false;
+    };
+    double lo = 0.0;
+    double hi = kMaxScale;
+    if (!violates(hi)) {
+      lo = hi;
+    } else if (violates(0.0)) {
+      hi = 0.0;
+    } else {
+      for (int i = 0; i < kBisections; ++i) {
+        const double mid = 0.5 * (lo + hi);
+        (violates(mid) ? hi : lo) = mid;
+      }
+    }
+    g.hosting_capacity_kwp[d] = lo * feeder_kwp;
+  }
+}
+
+// The 22.9 kV power flow for every hour, parallel over hours. Every hour starts from the same
+// converged solution (at the year's mean loads), so results do not depend on the thread count.
+void run_grid(const ScenarioSpec& spec, const Site& site, const GridModel& model,
+              const std::vector<std::size_t>& bus_offset, const std::vector<float>& bus_p_kw,
+              const std::vector<float>& bus_q_kvar, const std::vector<std::size_t>& facility_slot,
+              const std::vector<std::string>& complex_ids, int hours, int threads,
+              const std::vector<double>& reference_kwp_bus, const std::vector<float>& reference_profile,
+              GridResults& g) {
+  const auto hours_z = static_cast<std::size_t>(hours);
+  g.enabled = true;
+  g.year = spec.year;
+  g.hours = hours;
+  std::vector<std::size_t> branch_offset;
+  std::size_t n_branch = 0;
+  for (const auto& sn : model.networks) {
+    branch_offset.push_back(n_branch);
+    n_branch += sn.network.branches.size();
+    for (const auto& bus : sn.network.buses) g.bus_ids.push_back(bus.id);
+    for (std::size_t k = 0; k < sn.network.branches.size(); ++k) {
+      g.branch_ids.push_back(sn.network.branches[k].id);
+      g.branch_feeder.push_back(sn.branch_feeder[k] >= 0 ? model.feeder_ids[sn.branch_feeder[k]] : "");
+    }
+  }
+  const std::size_t n_bus = g.bus_ids.size();
+  g.bus_vm_pu.assign(n_bus * hours_z, 0.0F);
+  g.branch_loading.assign(n_branch * hours_z, 0.0F);
+  std::vector<PowerFlowSolver> solvers;
+  std::vector<PowerFlowResult> warm;
+  for (std::size_t n = 0; n < model.networks.size(); ++n) {
+    const Network& net = model.networks[n].network;
+    solvers.emplace_back(net);
+    std::vector<double> pd(net.buses.size(), 0.0), qd(net.buses.size(), 0.0);
+    for (std::size_t b = 0; b < net.buses.size(); ++b) {
+      const std::size_t o = (bus_offset[n] + b) * hours_z;
+      for (std::size_t h = 0; h < hours_z; ++h) {
+        pd[b] += bus_p_kw[o + h];
+        qd[b] += bus_q_kvar[o + h];
+      }
+      pd[b] /= 1000.0 * static_cast<double>(hours);
+      qd[b] /= 1000.0 * static_cast<double>(hours);
+    }
+    warm.push_back(solvers.back().solve(pd, qd));
+  }
+  std::vector<double> loss_mw(hours_z, 0.0);
+  int nonconverged = 0;
+#pragma omp parallel for schedule(dynamic, 16) num_threads(threads) reduction(+ : nonconverged)
+  for (int h = 0; h < hours; ++h) {
+    std::vector<double> pd;
+    std::vector<double> qd;
+    for (std::size_t n = 0; n < model.networks.size(); ++n) {
+      const std::size_t nb = model.networks[n].network.buses.size();
+      pd.assign(nb, 0.0);
+      qd.assign(nb, 0.0);
+      for (std::size_t b = 0; b < nb; ++b) {
+        const std::size_t o = (bus_offset[n] + b) * hours_z + static_cast<std::size_t>(h);
+        pd[b] = bus_p_kw[o] / 1000.0;
+        qd[b] = bus_q_kvar[o] / 1000.0;
+      }
+      const PowerFlowResult r = solvers[n].solve(pd, qd, warm[n].converged ? &warm[n] : nullptr);
+      if (!r.converged) ++nonconverged;
+      for (std::size_t b = 0; b < nb; ++b) {
+        g.bus_vm_pu[(bus_offset[n] + b) * hours_z + static_cast<std::size_t>(h)] =
+            r.converged ? static_cast<float>(r.vm_pu[b]) : std::numeric_limits<float>::quiet_NaN();
+      }
+      for (std::size_t k = 0; k < r.loading.size(); ++k) {
+        g.branch_loading[(branch_offset[n] + k) * hours_z + static_cast<std::size_t>(h)] =
+            r.converged ? static_cast<float>(r.loading[k]) : std::numeric_limits<float>::quiet_NaN();
+      }
+      if (r.converged) loss_mw[static_cast<std::size_t>(h)] += r.total_loss_mw;
+    }
+  }
+  g.nonconverged_hours = nonconverged;
+  for (const double l : loss_mw) g.loss_mwh += l;
+
+  // Violations per feeder: hours in which any of its buses or segments is outside the limits.
+  const std::size_t n_feeder = model.feeder_ids.size();
+  g.feeder_ids = model.feeder_ids;
+  g.undervoltage_hours.assign(n_feeder, 0);
+  g.overvoltage_hours.assign(n_feeder, 0);
+  g.overload_hours.assign(n_feeder, 0);
+  g.min_vm_pu.assign(n_feeder, std::numeric_limits<double>::infinity());
+  g.max_vm_pu.assign(n_feeder, 0.0);
+  g.max_loading.assign(n_feeder, 0.0);
+  g.hosting_capacity_kwp.assign(n_feeder, std::numeric_limits<double>::quiet_NaN());
+  std::vector<char> under(n_feeder * hours_z, 0), over(n_feeder * hours_z, 0),
+      overload(n_feeder * hours_z, 0);
+  for (std::size_t n = 0; n < model.networks.size(); ++n) {
+    const auto& sn = model.networks[n];
+    for (std::size_t b = 0; b < sn.network.buses.size(); ++b) {
+      const int d = sn.bus_feeder[b];
+      if (d < 0) continue;
+      for (std::size_t h = 0; h < hours_z; ++h) {
+        const double v = g.bus_vm_pu[(bus_offset[n] + b) * hours_z + h];
+        if (std::isnan(v)) continue;
+        g.min_vm_pu[d] = std::min(g.min_vm_pu[d], v);
+        g.max_vm_pu[d] = std::max(g.max_vm_pu[d], v);
+        if (v < spec.grid.vmin_pu) under[d * hours_z + h] = 1;
+        if (v > spec.grid.vmax_pu) over[d * hours_z + h] = 1;
+      }
+    }
+    for (std::size_t k = 0; k < sn.network.branches.size(); ++k) {
+      const int d = sn.branch_feeder[k];
+      if (d < 0) continue;
+      for (std::size_t h = 0; h < hours_z; ++h) {
+        const double l = g.branch_loading[(branch_offset[n] + k) * hours_z + h];
+        if (std::isnan(l)) continue;
+        g.max_loading[d] = std::max(g.max_loading[d], l);
+        if (l > spec.grid.max_loading) overload[d * hours_z + h] = 1;
+      }
+    }
+  }
+  for (std::size_t d = 0; d < n_feeder; ++d) {
+    for (std::size_t h = 0; h < hours_z; ++h) {
+      g.undervoltage_hours[d] += under[d * hours_z + h];
+      g.overvoltage_hours[d] += over[d * hours_z + h];
+      g.overload_hours[d] += overload[d * hours_z + h];
+    }
+  }
+  // A feeder counts in the complex most of its facilities belong to.
+  std::vector<std::vector<int>> members(n_feeder, std::vector<int>(complex_ids.size(), 0));
+  for (std::size_t f = 0; f < site.facilities.size(); ++f) {
+    const int n = model.facility_network[f];
+    if (n < 0) continue;
+    const int d = model.networks[n].bus_feeder[model.facility_bus[f]];
+    if (d >= 0) ++members[d][facility_slot[f]];
+  }
+  for (std::size_t d = 0; d < n_feeder; ++d) {
+    const auto best = std::max_element(members[d].begin(), members[d].end()) - members[d].begin();
+    g.feeder_complex.push_back(complex_ids[static_cast<std::size_t>(best)]);
+  }
+  if (spec.grid.hosting_capacity) {
+    hosting_capacity(spec, model, bus_offset, bus_p_kw, bus_q_kvar, hours, threads, reference_kwp_bus,
+                     reference_profile, solvers, warm, g);
+  }
 }
 
 }  // namespace
@@ -248,6 +466,26 @@ RunResult run_scenario(const ScenarioSpec& spec, const RunOptions& options) {
   }
   std::vector<float> substation_net(slot_substation.size() * hours_z, 0.0F);
 
+  // The grid: each facility's net exchange (and the reactive power of its load) summed at its bus.
+  GridModel grid_model;
+  std::vector<std::size_t> bus_offset;  // first global bus of each network
+  std::vector<long long> facility_gbus(n_fac, -1);
+  std::size_t n_gbus = 0;
+  if (spec.grid.enabled) {
+    grid_model = build_grid_model(site, read_line_types(spec.grid.line_types));
+    for (const auto& sn : grid_model.networks) {
+      bus_offset.push_back(n_gbus);
+      n_gbus += sn.network.buses.size();
+    }
+    for (std::size_t f = 0; f < n_fac; ++f) {
+      facility_gbus[f] =
+          static_cast<long long>(bus_offset[grid_model.facility_network[f]]) + grid_model.facility_bus[f];
+    }
+  }
+  const double tan_phi = std::tan(std::acos(spec.grid.power_factor));
+  std::vector<float> bus_p_kw(n_gbus * hours_z, 0.0F);
+  std::vector<float> bus_q_kvar(n_gbus * hours_z, 0.0F);
+
   // Facilities are worked through in blocks: all at once when their series are kept, else a few
   // thousand at a time so that memory stays bounded whatever the layout's size.
   constexpr std::size_t kBlockFacilities = 4096;
@@ -324,6 +562,13 @@ RunResult run_scenario(const ScenarioSpec& spec, const RunOptions& options) {
           complex_net[c + h] += net;
           if (sub >= 0) substation_net[static_cast<std::size_t>(sub) * hours_z + h] += net;
         }
+        if (facility_gbus[start + i] >= 0) {
+          const auto b = static_cast<std::size_t>(facility_gbus[start + i]) * hours_z;
+          for (std::size_t h = h0; h < h1; ++h) {
+            bus_p_kw[b + h] += e.import_kw[o + h] - e.export_kw[o + h];
+            bus_q_kvar[b + h] += static_cast<float>(e.load_kw[o + h] * tan_phi);
+          }
+        }
       }
     }
   }
@@ -365,10 +610,48 @@ RunResult run_scenario(const ScenarioSpec& spec, const RunOptions& options) {
       e.complex_battery_kw[owner * hours_z + h] += op.battery_kw[h];
       complex_net[owner * hours_z + h] -= op.battery_kw[h];
     }
+    if (spec.grid.enabled) {
+      // A shared battery sits at the 22.9 kV bus of its substation, or, for a complex, of the
+      // substation that supplies most of the complex's facilities.
+      std::vector<std::size_t> members(grid_model.networks.size(), 0);
+      for (std::size_t f = 0; f < n_fac; ++f) {
+        const bool member =
+            b.placement == BatteryPlacement::kComplex ? slot[f] == owner : substation_slot[f] >= 0;
+        if (member && grid_model.facility_network[f] >= 0) ++members[grid_model.facility_network[f]];
+      }
+      const auto net_index =
+          static_cast<std::size_t>(std::max_element(members.begin(), members.end()) - members.begin());
+      const std::size_t gb = (bus_offset[net_index] + 1) * hours_z;
+      for (int h = 0; h < hours; ++h) bus_p_kw[gb + h] -= op.battery_kw[h];
+    }
   }
   for (std::size_t c = 0; c < n_cx * hours_z; ++c) {
     e.complex_import_kw[c] = std::max(complex_net[c], 0.0F);
     e.complex_export_kw[c] = std::max(-complex_net[c], 0.0F);
+  }
+
+  if (spec.grid.enabled) {
+    progress("grid power flow", 0.75);
+    // Hosting capacity is measured with PV spread over the roofs as a default rooftop_pv would
+    // place it (half of every roof, 10 m²/kWp), with the first intervention's orientation.
+    std::vector<double> reference_kwp_bus;
+    std::vector<float> reference_profile;
+    if (spec.grid.hosting_capacity) {
+      const RooftopPvSpec reference = spec.rooftop_pv.empty() ? RooftopPvSpec{} : spec.rooftop_pv.front().pv;
+      RooftopPvSpec spread = reference;
+      spread.complexes.clear();
+      spread.roof_share = 0.5;
+      spread.m2_per_kwp = 10.0;
+      spread.min_roof_m2 = 0.0;
+      const std::vector<double> sized = size_rooftop_pv(site, spread);
+      reference_kwp_bus.assign(n_gbus, 0.0);
+      for (std::size_t f = 0; f < n_fac; ++f) {
+        if (facility_gbus[f] >= 0) reference_kwp_bus[static_cast<std::size_t>(facility_gbus[f])] += sized[f];
+      }
+      reference_profile = pv_ac_kw_per_kwp(in.weather, in.calendar, spread);
+    }
+    run_grid(spec, site, grid_model, bus_offset, bus_p_kw, bus_q_kvar, slot, e.complex_ids, hours, threads,
+             reference_kwp_bus, reference_profile, run.grid);
   }
 
   // KPIs per complex and for all together.
@@ -427,6 +710,21 @@ RunResult run_scenario(const ScenarioSpec& spec, const RunOptions& options) {
       add("peak_import_kw", id, x.peak, "kW");
       add("self_sufficiency", id, x.load > 0 ? 1.0 - x.import / x.load : 0.0, "share");
       add("bill_krw", id, x.bill, "KRW");
+      if (spec.grid.enabled) {
+        int under = 0, over = 0, overload = 0;
+        double hosting = 0.0;
+        for (std::size_t d = 0; d < run.grid.feeder_ids.size(); ++d) {
+          if (id != "all" && run.grid.feeder_complex[d] != id) continue;
+          under = std::max(under, run.grid.undervoltage_hours[d]);
+          over = std::max(over, run.grid.overvoltage_hours[d]);
+          overload = std::max(overload, run.grid.overload_hours[d]);
+          hosting += run.grid.hosting_capacity_kwp[d];
+        }
+        add("worst_feeder_undervoltage_hours", id, under, "h");
+        add("worst_feeder_overvoltage_hours", id, over, "h");
+        add("worst_feeder_overload_hours", id, overload, "h");
+        if (spec.grid.hosting_capacity) add("pv_hosting_capacity_kwp", id, hosting, "kWp");
+      }
     };
     emit(t, cx);
     if (k + 1 == n_cx) {

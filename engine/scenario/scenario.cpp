@@ -30,6 +30,7 @@ struct PartialScenario {
   std::optional<std::string> load_library;
   std::optional<std::vector<std::string>> complexes;
   std::optional<double> delta_t_s;
+  std::optional<GridSpec> grid;
   bool has_interventions = false;
   std::vector<RooftopPvIntervention> rooftop_pv;
   std::vector<BatteryIntervention> batteries;
@@ -279,7 +280,7 @@ PartialScenario read_partial(const std::string& file, std::vector<std::string>& 
   }
   r.check_keys(root, "",
                {"name", "extends", "year", "seed", "site", "weather", "holidays", "tariff", "load_library",
-                "complexes", "delta_t_s", "interventions"});
+                "complexes", "delta_t_s", "interventions", "grid"});
   if (root["name"]) out.name = r.text(root["name"], "name");
   if (root["extends"]) {
     if (auto v = r.text(root["extends"], "extends")) out.extends = r.resolve(*v);
@@ -304,6 +305,39 @@ PartialScenario read_partial(const std::string& file, std::vector<std::string>& 
   }
   if (root["complexes"]) out.complexes = r.text_list(root["complexes"], "complexes");
   if (root["delta_t_s"]) out.delta_t_s = r.number(root["delta_t_s"], "delta_t_s", -100.0, 200.0);
+  if (root["grid"]) {
+    const YAML::Node g = root["grid"];
+    if (!g.IsMap()) {
+      r.problem(g, "grid", "expected a map, e.g. {line_types: ../gis_data/line_types.csv}");
+    } else {
+      r.check_keys(g, "grid",
+                   {"line_types", "power_factor", "vmin_pu", "vmax_pu", "max_loading", "hosting_capacity"});
+      GridSpec grid;
+      grid.enabled = true;
+      if (!g["line_types"]) {
+        r.problem(g, "grid.line_types", "missing; e.g. line_types: ../gis_data/line_types.csv");
+      } else if (auto v = r.text(g["line_types"], "grid.line_types")) {
+        grid.line_types = r.resolve(*v);
+      }
+      auto set = [&](const char* key, double& target, double lo, double hi) {
+        if (g[key]) {
+          if (auto v = r.number(g[key], std::string("grid.") + key, lo, hi)) target = *v;
+        }
+      };
+      set("power_factor", grid.power_factor, 0.5, 1.0);
+      set("vmin_pu", grid.vmin_pu, 0.5, 1.0);
+      set("vmax_pu", grid.vmax_pu, 1.0, 1.5);
+      set("max_loading", grid.max_loading, 0.1, 10.0);
+      if (g["hosting_capacity"]) {
+        try {
+          grid.hosting_capacity = g["hosting_capacity"].as<bool>();
+        } catch (const YAML::BadConversion&) {
+          r.problem(g["hosting_capacity"], "grid.hosting_capacity", "expected true or false");
+        }
+      }
+      out.grid = grid;
+    }
+  }
   if (root["interventions"]) {
     out.has_interventions = true;
     const YAML::Node list = root["interventions"];
@@ -351,6 +385,16 @@ std::string emit_resolved(const ScenarioSpec& s) {
   e << YAML::Key << "load_library" << YAML::Value << s.load_library;
   e << YAML::Key << "complexes" << YAML::Value << YAML::Flow << s.complexes;
   e << YAML::Key << "delta_t_s" << YAML::Value << s.delta_t_s;
+  if (s.grid.enabled) {
+    e << YAML::Key << "grid" << YAML::Value << YAML::Flow << YAML::BeginMap;
+    e << YAML::Key << "line_types" << YAML::Value << s.grid.line_types;
+    e << YAML::Key << "power_factor" << YAML::Value << s.grid.power_factor;
+    e << YAML::Key << "vmin_pu" << YAML::Value << s.grid.vmin_pu;
+    e << YAML::Key << "vmax_pu" << YAML::Value << s.grid.vmax_pu;
+    e << YAML::Key << "max_loading" << YAML::Value << s.grid.max_loading;
+    e << YAML::Key << "hosting_capacity" << YAML::Value << s.grid.hosting_capacity;
+    e << YAML::EndMap;
+  }
   e << YAML::Key << "interventions" << YAML::Value << YAML::BeginSeq;
   for (const auto& pv : s.rooftop_pv) {
     e << YAML::BeginMap << YAML::Key << "rooftop_pv" << YAML::Value << YAML::Flow << YAML::BeginMap;
@@ -417,6 +461,7 @@ ScenarioSpec read_scenario(const std::string& path) {
     inherit(child.load_library, merged.load_library);
     inherit(child.complexes, merged.complexes);
     inherit(child.delta_t_s, merged.delta_t_s);
+    inherit(child.grid, merged.grid);
     if (!child.has_interventions) {
       child.has_interventions = merged.has_interventions;
       child.rooftop_pv = merged.rooftop_pv;
@@ -442,6 +487,7 @@ ScenarioSpec read_scenario(const std::string& path) {
   spec.seed = merged.seed.value_or(1);
   spec.complexes = merged.complexes.value_or(std::vector<std::string>{});
   spec.delta_t_s = merged.delta_t_s.value_or(69.0);
+  spec.grid = merged.grid.value_or(GridSpec{});
   spec.rooftop_pv = merged.rooftop_pv;
   spec.batteries = merged.batteries;
   if (!problems.empty()) {

@@ -36,6 +36,17 @@ struct BatteryIntervention {
   BatterySpec battery;                 // energy_kwh and power_kw (for kFacilities: per kWp)
 };
 
+// The 22.9 kV power flow, hour by hour (docs/grid-model.md). Off unless the scenario has `grid:`.
+struct GridSpec {
+  bool enabled = false;
+  std::string line_types;     // line types CSV (Ω/km, ampacity)
+  double power_factor = 0.9;  // of facility loads, lagging (KEPCO's industrial minimum)
+  double vmin_pu = 0.95;      // voltage limits for the violation counts
+  double vmax_pu = 1.05;
+  double max_loading = 1.0;       // of a branch's rating
+  bool hosting_capacity = false;  // bisect the PV each feeder can host
+};
+
 struct ScenarioSpec {
   std::string name;
   std::string path;           // the scenario file
@@ -51,6 +62,7 @@ struct ScenarioSpec {
   double delta_t_s = 69.0;             // TT − UT for the solar position (≈69 s in 2024–2030)
   std::vector<RooftopPvIntervention> rooftop_pv;
   std::vector<BatteryIntervention> batteries;
+  GridSpec grid;
 };
 
 // Reads a scenario file and the files it extends. Every problem in every file (unknown key, wrong

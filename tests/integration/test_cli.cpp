@@ -293,3 +293,39 @@ TEST_CASE("sandan run into a folder that cannot be written exits 3 before runnin
   CHECK(run.err.find("cannot create the results file") != std::string::npos);
   CHECK(run.out.empty());
 }
+
+TEST_CASE("sandan powerflow solves case33bw as MATPOWER does and writes the solution files") {
+  TempDir dir("cli_powerflow");
+  const std::string out = dir.str("solution");
+  const Run run = run_sandan("powerflow " + std::string(SANDAN_SOURCE_DIR) +
+                                 "/tests/validation/data/powerflow/case33bw --method nr --out " + out,
+                             dir);
+  INFO(run.err);
+  REQUIRE(run.exit_code == 0);
+  // Baran & Wu 1989 / MATPOWER: losses 202.677 kW, Vmin 0.913090 p.u. at bus 18.
+  CHECK(run.out.find("0.202677 MW") != std::string::npos);
+  CHECK(run.out.find("0.913090 p.u. at bus 18") != std::string::npos);
+  const auto summary = nlohmann::json::parse(read_file(std::filesystem::path(out) / "summary.json"));
+  CHECK(summary["converged"] == true);
+  CHECK(summary["vmin_bus"] == "18");
+  CHECK(summary["total_loss_mw"].get<double>() == doctest::Approx(0.202677).epsilon(1e-5));
+  CHECK(std::filesystem::exists(std::filesystem::path(out) / "solution_bus.csv"));
+}
+
+TEST_CASE("sandan powerflow of a case without a slack bus exits 2 and writes nothing") {
+  TempDir dir("cli_powerflow_bad");
+  const auto src = std::filesystem::path(SANDAN_SOURCE_DIR) / "tests/validation/data/powerflow/case14";
+  const auto bad = dir.path() / "case";
+  std::filesystem::create_directories(bad);
+  for (const char* name : {"case.json", "gen.csv", "branch.csv"})
+    std::filesystem::copy_file(src / name, bad / name);
+  // Bus 1, the slack, becomes a PQ bus.
+  std::string bus = read_file(src / "bus.csv");
+  const auto first_row = bus.find('\n') + 1;
+  bus.replace(bus.find(",3,", first_row), 3, ",1,");
+  write_text(bad / "bus.csv", bus);
+  const Run run = run_sandan("powerflow " + bad.string() + " --out " + dir.str("solution"), dir);
+  CHECK(run.exit_code == 2);
+  CHECK(run.err.find("slack") != std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(dir.path() / "solution"));
+}
