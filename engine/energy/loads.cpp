@@ -130,7 +130,7 @@ std::optional<SectorArchetype> read_sector(const YAML::Node& node, const std::st
   const MapView map(node, path, problems,
                     {"name", "elec_kwh_per_m2", "fuel_kwh_per_m2", "cooling_share", "heating_share",
                      "fuel_space_heating_share"},
-                    {}, line);
+                    {"power_factor"}, line);
   if (!map.ok()) return std::nullopt;
   (void)read_text(map, "name", problems);
   SectorArchetype sector;
@@ -150,6 +150,11 @@ std::optional<SectorArchetype> read_sector(const YAML::Node& node, const std::st
   sector.cooling_share = *cooling;
   sector.heating_share = *heating;
   sector.fuel_space_heating_share = *space_heating;
+  if (map.get("power_factor")) {
+    const auto pf = read_figure(map, "power_factor", 0.5, 1.0, problems);
+    if (!pf) return std::nullopt;
+    sector.power_factor = *pf;
+  }
   return sector;
 }
 

@@ -35,6 +35,8 @@ struct SectorArchetype {
   // Share of fuel that is space heating (follows heating degree-hours); the rest is process heat
   // following the shift profile.
   double fuel_space_heating_share = 0.0;
+  // Power factor of the load (lagging), for the power flow; 0: the scenario's default.
+  double power_factor = 0.0;
 };
 
 struct LoadLibrary {

@@ -115,7 +115,8 @@ const std::vector<LayerSpec>& layer_specs() {
         {"from_bus", FieldKind::kString, true},
         {"to_bus", FieldKind::kString, true},
         {"line_type", FieldKind::kString, true},
-        {"length_m", FieldKind::kReal, false}}},
+        {"length_m", FieldKind::kReal, false},
+        {"status", FieldKind::kInteger, false}}},
   };
   return kSpecs;
 }
@@ -723,6 +724,11 @@ class Loader {
     f.to_bus = reader.text(feature, "to_bus", id, true).value_or("");
     f.line_type = reader.text(feature, "line_type", id, true).value_or("");
     const auto length = reader.number(feature, "length_m", id, false, 0.0, false);
+    const auto status = reader.integer(feature, "status", id, false, 0);
+    if (status && *status > 1) {
+      reader.problem(Severity::kError, id, "status", "must be 1 (in service) or 0 (an open switch)");
+    }
+    f.in_service = status.value_or(1) == 1;
     f.extra = reader.extra(feature);
     if (geom) {
       f.geometry = geom->line;

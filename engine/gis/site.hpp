@@ -87,7 +87,8 @@ struct FeederSegment {
   std::string from_bus;
   std::string to_bus;
   std::string line_type;
-  double length_m = 0.0;  // defaults to the geometry's length
+  double length_m = 0.0;   // defaults to the geometry's length
+  bool in_service = true;  // false: an open switch (a normally open tie); the segment carries nothing
   LineString geometry;
   ExtraFields extra;
 };

@@ -255,6 +255,8 @@ FeederTopology build_feeder_topology(const Site& site) {
   const std::size_t n = topo.bus_ids.size();
   std::vector<std::vector<std::pair<int, int>>> adjacent(n);
   for (std::size_t i = 0; i < ends.size(); ++i) {
+    // An open switch joins nothing: a normally open tie between two feeders is not a loop.
+    if (!site.feeders[i].in_service) continue;
     adjacent[ends[i].first].emplace_back(ends[i].second, static_cast<int>(i));
     adjacent[ends[i].second].emplace_back(ends[i].first, static_cast<int>(i));
   }

@@ -236,7 +236,8 @@ void write_layers(const Site& site, const OGRSpatialReference& srs, OGRCoordinat
                    {"from_bus", OFTString},
                    {"to_bus", OFTString},
                    {"line_type", OFTString},
-                   {"length_m", OFTReal}},
+                   {"length_m", OFTReal},
+                   {"status", OFTInteger}},
                   transform, path);
     for (const auto& seg : site.feeders) {
       w.begin();
@@ -248,6 +249,7 @@ void write_layers(const Site& site, const OGRSpatialReference& srs, OGRCoordinat
       w.set("to_bus", seg.to_bus);
       w.set("line_type", seg.line_type);
       w.set("length_m", seg.length_m);
+      w.set("status", seg.in_service ? 1 : 0);
       w.end(make_line(seg.geometry));
     }
     w.finish();

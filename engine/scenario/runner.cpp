@@ -482,7 +482,14 @@ RunResult run_scenario(const ScenarioSpec& spec, const RunOptions& options) {
           static_cast<long long>(bus_offset[grid_model.facility_network[f]]) + grid_model.facility_bus[f];
     }
   }
-  const double tan_phi = std::tan(std::acos(spec.grid.power_factor));
+  // The reactive power of each facility's load: its sector's power factor, else the scenario's.
+  std::vector<float> tan_phi(n_fac, 0.0F);
+  for (std::size_t f = 0; f < n_fac; ++f) {
+    const auto it = in.library.sectors.find(site.facilities[f].ksic);
+    const double sector_pf = it == in.library.sectors.end() ? 0.0 : it->second.power_factor;
+    tan_phi[f] =
+        static_cast<float>(std::tan(std::acos(sector_pf > 0.0 ? sector_pf : spec.grid.power_factor)));
+  }
   std::vector<float> bus_p_kw(n_gbus * hours_z, 0.0F);
   std::vector<float> bus_q_kvar(n_gbus * hours_z, 0.0F);
 
@@ -566,7 +573,7 @@ RunResult run_scenario(const ScenarioSpec& spec, const RunOptions& options) {
           const auto b = static_cast<std::size_t>(facility_gbus[start + i]) * hours_z;
           for (std::size_t h = h0; h < h1; ++h) {
             bus_p_kw[b + h] += e.import_kw[o + h] - e.export_kw[o + h];
-            bus_q_kvar[b + h] += static_cast<float>(e.load_kw[o + h] * tan_phi);
+            bus_q_kvar[b + h] += e.load_kw[o + h] * tan_phi[start + i];
           }
         }
       }

@@ -102,6 +102,22 @@ TEST_CASE("feeders form trees rooted at substations; a closing segment is a loop
   CHECK(topo.unreached_buses.size() == 2);
 }
 
+TEST_CASE("an open switch between two feeders is a normally open tie, not a loop") {
+  Site site;
+  Substation ss;
+  ss.substation_id = "ss1";
+  site.substations.push_back(ss);
+  site.feeders.push_back(make_segment("s1", "ss1", "b1", {0, 0}, {100, 0}));
+  site.feeders.push_back(make_segment("s2", "ss1", "b2", {0, 0}, {0, 100}));
+  site.feeders.push_back(make_segment("tie", "b1", "b2", {100, 0}, {0, 100}));
+  CHECK(build_feeder_topology(site).loop_segments.size() == 1);
+  site.feeders[2].in_service = false;
+  const FeederTopology topo = build_feeder_topology(site);
+  CHECK(topo.loop_segments.empty());
+  CHECK(topo.unreached_buses.empty());
+  CHECK(topo.parent_segment[topo.find_bus("b2")] == 1);
+}
+
 TEST_CASE("facilities attach to their nearest road node and to the bus they name or the nearest one") {
   TempDir dir("topology_attach");
   const Site site = load_site({write_layers(dir, tiny_layers())});
