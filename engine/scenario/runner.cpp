@@ -194,19 +194,18 @@ void hosting_capacity(const ScenarioSpec& spec, const GridModel& model,
       }
       return false;
     };
-    double lo = 0.0;
-    double hi = kMaxScale;
-    if (!violates(hi)) {
-      lo = hi;
-    } else if (violates(0.0)) {
-      hi = 0.0;
-    } else {
+    // 0 when the feeder already violates without added PV; kMaxScale when even that does not bind.
+    double scale = 0.0;
+    if (!violates(kMaxScale)) {
+      scale = kMaxScale;
+    } else if (!violates(0.0)) {
+      double hi = kMaxScale;
       for (int i = 0; i < kBisections; ++i) {
-        const double mid = 0.5 * (lo + hi);
-        (violates(mid) ? hi : lo) = mid;
+        const double mid = 0.5 * (scale + hi);
+        (violates(mid) ? hi : scale) = mid;
       }
     }
-    g.hosting_capacity_kwp[d] = lo * feeder_kwp;
+    g.hosting_capacity_kwp[d] = scale * feeder_kwp;
   }
 }
 
