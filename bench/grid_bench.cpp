@@ -122,7 +122,7 @@ int main(int argc, char** argv) {
         const Series s = run_series(model, pd, qd, series_hours, method, threads);
         const double us = 1e6 * s.seconds / static_cast<double>(s.solves);
         std::printf("%6.0f %9zu %6zu %8d | %-22s %7d %10.3f %12.1f %8.0fx %8d\n", scale,
-                    model.networks.size(), buses, hours,
+                    model.networks.size(), buses, series_hours,
                     method == sandan::PowerFlowMethod::kAuto ? "sweep (auto)" : "Newton-Raphson, sparse",
                     threads, s.seconds, us, dense_us / us, s.failed);
         std::fflush(stdout);
