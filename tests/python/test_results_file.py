@@ -78,5 +78,16 @@ def test_kpi_table_opens_as_a_dataframe(results):
     assert 1000 < yield_ < 1500
 
 
+def test_grid_group_opens_in_xarray_with_voltages_and_feeder_summary(results):
+    grid = xr.open_dataset(results, group="runs/small/grid", engine="h5netcdf")
+    assert grid.bus_vm_pu.dims == ("bus", "time")
+    assert grid.branch_loading.dims == ("branch", "time")
+    assert grid.attrs["nonconverged_hours"] == 0
+    # 22.9 kV feeders of a few km: voltages within a few per cent of nominal every hour.
+    assert 0.9 < float(grid.bus_vm_pu.min()) and float(grid.bus_vm_pu.max()) < 1.1
+    assert set(grid.feeder_complex.values) <= {"juan", "bupyeong"}
+    assert (grid.undervoltage_hours >= 0).all()
+
+
 if __name__ == "__main__":
     sys.exit(pytest.main([__file__, "-q"]))

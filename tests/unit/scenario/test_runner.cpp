@@ -179,3 +179,22 @@ TEST_CASE("a feeder hosts more PV when the voltage and loading limits are looser
   }
   CHECK(total_tight < total_loose);
 }
+
+TEST_CASE("a feeder line type missing from the line types file is bad input naming the segment") {
+  TempDir dir("runner_line_types");
+  // Only the trunk conductor: the layout's branch segments use ACSR-OC 58, which is now unknown.
+  write_text(dir.path() / "line_types.csv",
+             "name,r_ohm_per_km,x_ohm_per_km,ampacity_a,underground,source,confidence\n"
+             "ACSR-OC 160,0.182,0.391,460,false,test,estimate\n");
+  const auto spec =
+      read_scenario(write_scenario(dir, "lt", "grid: {line_types: " + dir.str("line_types.csv") + "}\n"));
+  try {
+    (void)run_scenario(spec);
+    FAIL("expected a ConfigError");
+  } catch (const ConfigError& e) {
+    CHECK(e.code() == ErrorCode::kBadInput);
+    const std::string what = e.what();
+    CHECK(what.find("unknown line type 'ACSR-OC 58'") != std::string::npos);
+    CHECK(what.find("segment '") != std::string::npos);
+  }
+}
