@@ -223,16 +223,24 @@ std::string utc_now() {
 const std::array<const char*, 6> kIndexKpis{"annual_load_mwh", "annual_pv_mwh", "self_sufficiency",
                                             "peak_import_kw",  "bill_krw",      "annual_fuel_mwh"};
 
+// The hourly time coordinate of a group: each group carries its own, so xarray decodes its times.
+Handle write_time(Writer& w, const Handle& group, int year, std::size_t hours) {
+  std::vector<double> time_h(hours);
+  for (std::size_t h = 0; h < hours; ++h) time_h[h] = static_cast<double>(h);
+  Handle time = w.numbers(group.get(), "time", time_h, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE);
+  w.make_scale(time, "time");
+  w.attr(time.get(), "units", "hours since " + std::to_string(year) + "-01-01 00:00:00");
+  w.attr(time.get(), "calendar", std::string("standard"));
+  w.attr(time.get(), "long_name", std::string("start of the hour, local time"));
+  w.attr(time.get(), "time_zone",
+         std::string("KST (UTC+9), local standard time; each value is the mean of the hour"));
+  return time;
+}
+
 void write_grid(Writer& w, const Handle& run_group, const GridResults& g) {
   const auto hours = static_cast<std::size_t>(g.hours);
   Handle grid = w.group(run_group.get(), "grid");
-  std::vector<double> time_h(hours);
-  for (std::size_t h = 0; h < hours; ++h) time_h[h] = static_cast<double>(h);
-  Handle time = w.numbers(grid.get(), "time", time_h, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE);
-  w.make_scale(time, "time");
-  w.attr(time.get(), "units", "hours since " + std::to_string(g.year) + "-01-01 00:00:00");
-  w.attr(time.get(), "calendar", std::string("standard"));
-  w.attr(time.get(), "long_name", std::string("start of the hour, local time (KST, UTC+9)"));
+  Handle time = write_time(w, grid, g.year, hours);
   Handle bus = w.strings(grid.get(), "bus", g.bus_ids);
   w.make_scale(bus, "bus");
   Handle branch = w.strings(grid.get(), "branch", g.branch_ids);
@@ -339,15 +347,7 @@ void Hdf5ResultFile::write(const RunResult& run) {
   const EnergyResults& e = run.energy;
   const auto hours = static_cast<std::size_t>(e.hours);
   Handle energy = w.group(group.get(), "energy");
-  std::vector<double> time_h(hours);
-  for (std::size_t h = 0; h < hours; ++h) time_h[h] = static_cast<double>(h);
-  Handle time = w.numbers(energy.get(), "time", time_h, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE);
-  w.make_scale(time, "time");
-  w.attr(time.get(), "units", "hours since " + std::to_string(e.year) + "-01-01 00:00:00");
-  w.attr(time.get(), "calendar", std::string("standard"));
-  w.attr(time.get(), "long_name", std::string("start of the hour, local time"));
-  w.attr(time.get(), "time_zone",
-         std::string("KST (UTC+9), local standard time; each value is the mean of the hour"));
+  Handle time = write_time(w, energy, e.year, hours);
   Handle facility = w.strings(energy.get(), "facility", e.facility_ids);
   w.make_scale(facility, "facility");
   Handle complex = w.strings(energy.get(), "complex", e.complex_ids);
