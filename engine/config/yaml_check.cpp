@@ -3,9 +3,23 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <fstream>
 #include <utility>
 
+#include "core/error.hpp"
+
 namespace sandan::config {
+
+YAML::Node load_yaml_file(const std::string& path, const std::string& what) {
+  std::ifstream in(path);
+  if (!in) throw Error(ErrorCode::kBadInput, path + ": cannot open " + what);
+  try {
+    return YAML::Load(in);
+  } catch (const YAML::Exception& e) {
+    throw ConfigError(path + ": invalid " + what,
+                      {path + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg});
+  }
+}
 
 Problems::Problems(std::string file, std::string top_name)
     : file_(std::move(file)), top_name_(std::move(top_name)) {}

@@ -37,6 +37,10 @@ class Problems {
 };
 
 // "a.b" from "a" and "b"; just the key at the top level.
+// Reads and parses a YAML file. what names the kind of file in messages ("tariff file"). Throws
+// Error(kBadInput) if the file cannot be opened, ConfigError with file and line if it is not YAML.
+YAML::Node load_yaml_file(const std::string& path, const std::string& what);
+
 std::string join_path(const std::string& path, const std::string& key);
 // "a[2]".
 std::string indexed(const std::string& path, std::size_t index);

@@ -7,7 +7,6 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdio>
-#include <fstream>
 #include <limits>
 #include <optional>
 #include <utility>
@@ -331,15 +330,7 @@ double finite_or_zero(double value) { return std::isfinite(value) && value > 0.0
 }  // namespace
 
 LoadLibrary read_load_library(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw Error(ErrorCode::kBadInput, path + ": cannot open load archetypes file");
-  YAML::Node root;
-  try {
-    root = YAML::Load(in);
-  } catch (const YAML::Exception& e) {
-    throw ConfigError(path + ": invalid load archetypes file",
-                      {path + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg});
-  }
+  const YAML::Node root = config::load_yaml_file(path, "load archetypes file");
 
   Problems problems(path, "(top level)");
   LoadLibrary library;

@@ -8,7 +8,6 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdio>
-#include <fstream>
 #include <map>
 #include <optional>
 #include <string>
@@ -416,15 +415,7 @@ std::size_t kind_index(TariffDayKind kind) { return static_cast<std::size_t>(kin
 }  // namespace
 
 Tariff read_tariff(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw Error(ErrorCode::kBadInput, path + ": cannot open tariff file");
-  YAML::Node root;
-  try {
-    root = YAML::Load(in);
-  } catch (const YAML::Exception& e) {
-    throw ConfigError(path + ": invalid tariff file",
-                      {path + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg});
-  }
+  const YAML::Node root = config::load_yaml_file(path, "tariff file");
 
   Problems problems(path, "(top)");
   Tariff tariff;

@@ -478,15 +478,7 @@ void read_line_types(const MapView& top, const std::string& facts_path, SiteFact
 }  // namespace
 
 SiteFacts read_site_facts(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw Error(ErrorCode::kBadInput, path + ": cannot open facts file");
-  YAML::Node root;
-  try {
-    root = YAML::Load(in);
-  } catch (const YAML::Exception& e) {
-    throw ConfigError(path + ": invalid facts file",
-                      {path + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg});
-  }
+  const YAML::Node root = config::load_yaml_file(path, "facts file");
 
   Problems problems(path);
   SiteFacts facts;
