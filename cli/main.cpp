@@ -58,6 +58,7 @@ int run_run(const RunArgs& args, const std::string& command) {
   const auto start = std::chrono::steady_clock::now();
   const sandan::RunResult run = sandan::run_scenario_file(args.scenario, args.output, command, options);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  for (const auto& note : run.notes) std::cerr << "sandan: note: " << note << "\n";
   std::cout << "Scenario " << run.scenario_name << " (run " << run.run_id << ", " << run.energy.hours
             << " hours, " << run.energy.facility_ids.size() << " facilities)\n\n";
   std::cout << sandan::kpi_table(run);

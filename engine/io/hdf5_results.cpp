@@ -343,6 +343,9 @@ void Hdf5ResultFile::write(const RunResult& run) {
   w.attr(group.get(), "seed", static_cast<long long>(run.seed));
   w.attr(group.get(), "parameters", run.parameters_json);
   w.attr(group.get(), "status", run.status);
+  std::string notes;
+  for (const auto& note : run.notes) notes += (notes.empty() ? "" : "\n") + note;
+  w.attr(group.get(), "notes", notes);
 
   const EnergyResults& e = run.energy;
   const auto hours = static_cast<std::size_t>(e.hours);

@@ -67,6 +67,7 @@ struct RunResult {
   std::uint64_t seed = 0;
   std::string parameters_json = "{}";
   std::string status = "ok";
+  std::vector<std::string> notes;  // things a user should know about the inputs (filled weather gaps, ...)
   EnergyResults energy;
   GridResults grid;
   std::vector<Kpi> kpis;

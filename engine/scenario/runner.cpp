@@ -362,6 +362,8 @@ RunResult run_scenario(const ScenarioSpec& spec, const RunOptions& options) {
   const auto hours_z = static_cast<std::size_t>(hours);
 
   RunResult run;
+  // Short gaps of the weather file were filled by interpolation: say so, with the rows concerned.
+  for (const auto& gap : in.weather.filled_gaps) run.notes.push_back(spec.weather + ": " + describe(gap));
   run.scenario_name = spec.name;
   run.run_id = spec.name;
   run.scenario_yaml = spec.resolved_yaml;
@@ -676,6 +678,19 @@ RunResult run_scenario(const ScenarioSpec& spec, const RunOptions& options) {
   struct Totals {
     double load = 0, pv = 0, curtailed = 0, import = 0, export_ = 0, fuel = 0, kwp = 0, bill = 0, peak = 0;
     int facilities = 0;
+    // Energies, capacities, bills and counts add up; the peak does not (it is taken from the sum).
+    Totals& operator+=(const Totals& t) {
+      load += t.load;
+      pv += t.pv;
+      curtailed += t.curtailed;
+      import += t.import;
+      export_ += t.export_;
+      fuel += t.fuel;
+      kwp += t.kwp;
+      bill += t.bill;
+      facilities += t.facilities;
+      return *this;
+    }
   };
   Totals all;
   std::vector<float> all_import(hours_z, 0.0F);
@@ -693,15 +708,7 @@ RunResult run_scenario(const ScenarioSpec& spec, const RunOptions& options) {
     t.bill = cx_bill[k];
     t.facilities = cx_facilities[k];
     for (int h = 0; h < hours; ++h) all_import[h] += e.complex_import_kw[o + h];
-    all.load += t.load;
-    all.pv += t.pv;
-    all.curtailed += t.curtailed;
-    all.import += t.import;
-    all.export_ += t.export_;
-    all.fuel += t.fuel;
-    all.kwp += t.kwp;
-    all.bill += t.bill;
-    all.facilities += t.facilities;
+    all += t;
     const std::string& cx = e.complex_ids[k];
     auto emit = [&](const Totals& x, const std::string& id) {
       add("facilities", id, x.facilities, "count");

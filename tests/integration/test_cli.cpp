@@ -284,6 +284,35 @@ TEST_CASE("sandan run refuses weather whose radiation falls where the sun is dow
   CHECK_FALSE(std::filesystem::exists(dir.path() / "out.h5"));
 }
 
+TEST_CASE("sandan run fills a short gap in the weather file and says so") {
+  TempDir dir("cli_run_gap");
+  std::ifstream in(gis_data("weather/incheon_synthetic.epw"));
+  std::ofstream epw(dir.path() / "gap.epw");
+  int line_number = 0;
+  for (std::string line; std::getline(in, line);) {
+    ++line_number;
+    // Three hours of dry-bulb temperature (field 6) marked missing (99.9) in the data rows 101-103.
+    if (line_number >= 8 + 101 && line_number <= 8 + 103) {
+      std::vector<std::string> fields;
+      std::stringstream row(line);
+      for (std::string f; std::getline(row, f, ',');) fields.push_back(f);
+      fields[6] = "99.9";
+      line.clear();
+      for (std::size_t k = 0; k < fields.size(); ++k) line += (k ? "," : "") + fields[k];
+    }
+    epw << line << "\n";
+  }
+  epw.close();
+  write_text(dir.path() / "gap.yaml", "name: gap\nextends: " + std::string(SANDAN_SOURCE_DIR) +
+                                          "/scenarios/baseline.yaml\ncomplexes: [local]\nweather: gap.epw\n");
+  const Run run = run_sandan("run " + dir.str("gap.yaml"), dir);
+  INFO(run.err);
+  CHECK(run.exit_code == 0);
+  CHECK(run.err.find("sandan: note:") != std::string::npos);
+  CHECK(run.err.find("gap.epw") != std::string::npos);
+  CHECK(run.err.find("dry_bulb_c: 3 missing hours interpolated") != std::string::npos);
+}
+
 TEST_CASE("sandan run into a folder that cannot be written exits 3 before running") {
   TempDir dir("cli_run_io");
   const Run run = run_sandan("run " + std::string(SANDAN_SOURCE_DIR) + "/scenarios/baseline.yaml -o " +
