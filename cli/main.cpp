@@ -134,6 +134,81 @@ int run_powerflow(const PowerflowArgs& args) {
   return 0;
 }
 
+struct AssignArgs {
+  std::string tntp_dir;
+  std::string out_dir;
+  std::string algorithm = "b";
+  double gap = 1e-8;
+  int max_iterations = 1000;
+  int first_thru_node = 0;
+  int threads = 0;
+};
+
+// Iterations of an assignment on stderr: at most one line every 0.2 s, and the last one.
+class IterationLine {
+ public:
+  void operator()(const sandan::IterationRecord& record) {
+    last_ = record;
+    const auto now = std::chrono::steady_clock::now();
+    if (printed_ >= 0 && now - printed_at_ < std::chrono::milliseconds(200)) return;
+    print(record);
+    printed_at_ = now;
+  }
+  void finish() {
+    if (last_ && last_->iteration != printed_) print(*last_);
+  }
+
+ private:
+  void print(const sandan::IterationRecord& record) {
+    std::fprintf(stderr, "sandan: iteration %d  relative gap %.2g  TSTT %.1f\n", record.iteration,
+                 record.relative_gap, record.tstt);
+    printed_ = record.iteration;
+  }
+
+  std::optional<sandan::IterationRecord> last_;
+  int printed_ = -1;
+  std::chrono::steady_clock::time_point printed_at_;
+};
+
+int run_assign(const AssignArgs& args) {
+  sandan::AssignmentOptions options;
+  options.algorithm = sandan::parse_assignment_algorithm(args.algorithm);
+  options.target_gap = args.gap;
+  options.max_iterations = args.max_iterations;
+  options.threads = args.threads;
+  const sandan::TntpCase tntp = sandan::read_tntp_dir(args.tntp_dir, args.first_thru_node);
+  const sandan::TrafficNetwork& net = tntp.network;
+  std::printf("Network %s: %d zones, %d nodes, %zu links\n", net.name.c_str(), net.zone_count, net.node_count,
+              net.links.size());
+  std::printf("  total demand    %.10g trips\n", tntp.demand.total());
+  if (tntp.intrazonal_dropped > 0.0)
+    std::printf("  intrazonal      %.10g trips dropped\n", tntp.intrazonal_dropped);
+  std::printf("  algorithm       %s, target relative gap %.3g, at most %d iterations\n",
+              sandan::to_string(options.algorithm), options.target_gap, options.max_iterations);
+  std::fflush(stdout);
+
+  const std::vector<sandan::DemandClass> demand{{"vehicles", 1.0, tntp.demand}};
+  IterationLine progress;
+  const sandan::AssignmentResult result = sandan::assign_traffic(
+      net, demand, options, [&](const sandan::IterationRecord& record) { progress(record); });
+  progress.finish();
+  std::printf("  iterations      %d\n", result.iterations);
+  std::printf("  relative gap    %.3g\n", result.relative_gap);
+  std::printf("  TSTT            %.3f\n", result.tstt);
+  std::printf("  objective       %.3f (Beckmann)\n", result.objective);
+  std::printf("  time            %.3f s\n", result.seconds);
+  std::printf("  converged       %s\n", result.converged ? "yes" : "no");
+  if (!result.converged) {
+    std::fprintf(stderr, "sandan: note: the target gap %.3g was not reached in %d iterations\n",
+                 options.target_gap, result.iterations);
+  }
+  if (!args.out_dir.empty()) {
+    sandan::write_assignment_outputs(net, result, sandan::to_string(options.algorithm), args.out_dir);
+    std::printf("  outputs         %s/flows.csv, summary.json\n", args.out_dir.c_str());
+  }
+  return 0;
+}
+
 int run_inspect(const InspectArgs& args) {
   sandan::ReadOptions options;
   options.target_crs = args.crs;
@@ -241,6 +316,25 @@ int run(int argc, char** argv) {
                    "auto (sweep if radial, else Newton), nr, nr-dense or bfs")
       ->check(CLI::IsMember({"auto", "nr", "nr-dense", "bfs"}));
 
+  AssignArgs assign_args;
+  CLI::App* assign_cmd = app.add_subcommand(
+      "assign", "Static user-equilibrium traffic assignment of a TNTP case (*_net.tntp, *_trips.tntp)");
+  assign_cmd->add_option("tntp", assign_args.tntp_dir, "Case folder, e.g. a TransportationNetworks folder")
+      ->required();
+  assign_cmd->add_option("--gap", assign_args.gap, "Target relative gap (default 1e-8)")
+      ->check(CLI::PositiveNumber);
+  assign_cmd->add_option("--max-iterations", assign_args.max_iterations, "Iteration limit (default 1000)")
+      ->check(CLI::PositiveNumber);
+  assign_cmd->add_option("--algorithm", assign_args.algorithm,
+                         "b (Algorithm B, default) or fw (Frank-Wolfe)");
+  assign_cmd
+      ->add_option("--first-thru-node", assign_args.first_thru_node,
+                   "Override the network's FIRST THRU NODE (1-based; 0 keeps the file's)")
+      ->check(CLI::NonNegativeNumber);
+  assign_cmd->add_option("--out", assign_args.out_dir, "Write flows.csv and summary.json here");
+  assign_cmd->add_option("-j,--threads", assign_args.threads, "Threads (default: every core)")
+      ->check(CLI::NonNegativeNumber);
+
   std::string command;
   for (int i = 0; i < argc; ++i) command += (i ? " " : "") + std::string(argv[i]);
 
@@ -258,6 +352,7 @@ int run(int argc, char** argv) {
     if (*run_cmd) return run_run(run_args, command);
     if (*weather_cmd) return run_weather(weather_args);
     if (*powerflow_cmd) return run_powerflow(powerflow_args);
+    if (*assign_cmd) return run_assign(assign_args);
   } catch (const sandan::Error& e) {
     std::cerr << "sandan: error: " << e.what() << "\n";
     return static_cast<int>(e.code());

@@ -104,6 +104,38 @@ std::string kpi_table(const RunResult& run) {
       out += line;
     }
   }
+  if (run.traffic.enabled) {
+    const TrafficResults& t = run.traffic;
+    float worst_gap = 0.0F;
+    for (float g : t.relative_gap) worst_gap = std::max(worst_gap, g);
+    double trips = 0.0;
+    for (std::size_t k = 0; k < t.classes.size(); ++k) trips += t.daily_trips[k];  // workday
+    std::snprintf(line, sizeof line,
+                  "\nTraffic (a year; %zu road links, %.0f vehicle trips a workday, 72 hourly "
+                  "assignments, worst relative gap %.1e)\n",
+                  t.link_road_id.size(), trips, static_cast<double>(worst_gap));
+    out += line;
+    std::snprintf(line, sizeof line, "%-15s %12s %12s %12s %12s %12s\n", "complex", "car 1000 km",
+                  "truck 1000 km", "heavy 1000 km", "EV truck %", "1000 veh-h");
+    out += line;
+    std::vector<std::string> rows = order;
+    rows.insert(rows.end() - (rows.empty() || rows.back() != "all" ? 0 : 1), "outside");
+    for (const auto& cx : rows) {
+      double car = 0.0, truck = 0.0, heavy = 0.0, hours = 0.0, electric = 0.0;
+      const std::size_t classes = t.classes.size();
+      for (std::size_t a = 0; a < t.area_ids.size(); ++a) {
+        if (cx != "all" && t.area_ids[a] != cx) continue;
+        car += t.vkt_km[a * classes];
+        truck += t.vkt_km[a * classes + 1] + t.vkt_km[a * classes + 2];
+        heavy += t.vkt_km[a * classes + 2];
+        electric += t.vkt_km[a * classes + 1] * t.electric_share[1] + t.vkt_km[a * classes + 2] * t.electric_share[2];
+        for (std::size_t k = 0; k < classes; ++k) hours += t.vht_h[a * classes + k];
+      }
+      std::snprintf(line, sizeof line, "%-15s %12.0f %12.0f %12.0f %12.1f %12.0f\n", cx.c_str(), car / 1e3,
+                    truck / 1e3, heavy / 1e3, truck > 0.0 ? 100.0 * electric / truck : 0.0, hours / 1e3);
+      out += line;
+    }
+  }
   return out;
 }
 

@@ -19,6 +19,8 @@
 #include "scenario/results.hpp"
 #include "scenario/runner.hpp"
 #include "scenario/scenario.hpp"
+#include "traffic/assignment.hpp"
+#include "traffic/tntp.hpp"
 
 namespace sandan {
 

@@ -138,6 +138,34 @@ class Writer {
     return ds;
   }
 
+  // An n-dimensional dataset, chunked and compressed by HDF5's own filters when it is large.
+  template <typename T>
+  Handle array(hid_t loc, const std::string& name, const std::vector<T>& values,
+               const std::vector<hsize_t>& dims, hid_t file_type, hid_t mem_type) {
+    Handle space(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr), H5Sclose);
+    Handle dcpl(check(H5Pcreate(H5P_DATASET_CREATE), "create a property list"), H5Pclose);
+    if (values.size() > 4096) {
+      // Chunks of whole trailing dimensions, about a megabyte each.
+      std::vector<hsize_t> chunk(dims);
+      std::size_t volume = values.size();
+      for (std::size_t d = 0; d + 1 < chunk.size() && volume * sizeof(T) > (1U << 20); ++d) {
+        volume /= chunk[d];
+        chunk[d] = 1;
+      }
+      H5Pset_chunk(dcpl.get(), static_cast<int>(chunk.size()), chunk.data());
+      H5Pset_shuffle(dcpl.get());
+      H5Pset_deflate(dcpl.get(), kDeflateLevel);
+    }
+    Handle ds(check(H5Dcreate2(loc, name.c_str(), file_type, space.get(), H5P_DEFAULT, dcpl.get(),
+                               H5P_DEFAULT),
+                    "create dataset " + name),
+              H5Dclose);
+    if (!values.empty()) {
+      check(H5Dwrite(ds.get(), mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()), "write " + name, 0);
+    }
+    return ds;
+  }
+
   // A chunked, compressed float32 [rows × hours] dataset.
   Handle matrix(hid_t loc, const std::string& name, const std::vector<float>& values, std::size_t rows,
                 std::size_t hours, const std::string& units, const std::string& long_name) {
@@ -284,6 +312,99 @@ void write_grid(Writer& w, const Handle& run_group, const GridResults& g) {
   w.attr(grid.get(), "nonconverged_hours", static_cast<long long>(g.nonconverged_hours));
 }
 
+void write_traffic(Writer& w, const Handle& run_group, const TrafficResults& t) {
+  Handle traffic = w.group(run_group.get(), "traffic");
+  const hsize_t days = t.day_types.size();
+  const hsize_t hours = 24;
+  const hsize_t links = t.link_road_id.size();
+  const hsize_t classes = t.classes.size();
+  const hsize_t areas = t.area_ids.size();
+  Handle day_type = w.strings(traffic.get(), "day_type", t.day_types);
+  w.make_scale(day_type, "day_type");
+  std::vector<long long> hour_values(24);
+  for (int h = 0; h < 24; ++h) hour_values[static_cast<std::size_t>(h)] = h;
+  Handle hour = w.numbers(traffic.get(), "hour", hour_values, H5T_STD_I64LE, H5T_NATIVE_LLONG);
+  w.make_scale(hour, "hour");
+  w.attr(hour.get(), "long_name", std::string("hour of the day, local time (KST): the hour starting then"));
+  std::vector<long long> link_values(links);
+  for (hsize_t l = 0; l < links; ++l) link_values[l] = static_cast<long long>(l);
+  Handle link = w.numbers(traffic.get(), "link", link_values, H5T_STD_I64LE, H5T_NATIVE_LLONG);
+  w.make_scale(link, "link");
+  w.attr(link.get(), "long_name", std::string("directed road link (index into the road graph's links)"));
+  Handle vehicle_class = w.strings(traffic.get(), "class", t.classes);
+  w.make_scale(vehicle_class, "class");
+  Handle area = w.strings(traffic.get(), "area", t.area_ids);
+  w.make_scale(area, "area");
+
+  Handle flow = w.array(traffic.get(), "link_flow_veh_h", t.link_flow_veh_h, {days, hours, links, classes},
+                        H5T_IEEE_F32LE, H5T_NATIVE_FLOAT);
+  w.attr(flow.get(), "units", std::string("vehicles/h"));
+  w.attr(flow.get(), "long_name", std::string("equilibrium link flow of the hour, by vehicle class"));
+  w.attach(flow, day_type, 0);
+  w.attach(flow, hour, 1);
+  w.attach(flow, link, 2);
+  w.attach(flow, vehicle_class, 3);
+  Handle speed = w.array(traffic.get(), "link_speed_kmh", t.link_speed_kmh, {days, hours, links},
+                         H5T_IEEE_F32LE, H5T_NATIVE_FLOAT);
+  w.attr(speed.get(), "units", std::string("km/h"));
+  w.attr(speed.get(), "long_name", std::string("mean speed on the link (length over BPR travel time)"));
+  w.attach(speed, day_type, 0);
+  w.attach(speed, hour, 1);
+  w.attach(speed, link, 2);
+  Handle gap = w.array(traffic.get(), "relative_gap", t.relative_gap, {days, hours}, H5T_IEEE_F32LE,
+                       H5T_NATIVE_FLOAT);
+  w.attr(gap.get(), "units", std::string("1"));
+  w.attr(gap.get(), "long_name", std::string("relative gap the hour's assignment reached"));
+  w.attach(gap, day_type, 0);
+  w.attach(gap, hour, 1);
+  std::vector<long long> iterations(t.iterations.begin(), t.iterations.end());
+  Handle its = w.array(traffic.get(), "iterations", iterations, {days, hours}, H5T_STD_I64LE, H5T_NATIVE_LLONG);
+  w.attach(its, day_type, 0);
+  w.attach(its, hour, 1);
+  Handle trips = w.array(traffic.get(), "daily_trips", t.daily_trips, {days, classes}, H5T_IEEE_F64LE,
+                         H5T_NATIVE_DOUBLE);
+  w.attr(trips.get(), "units", std::string("vehicles/day"));
+  w.attach(trips, day_type, 0);
+  w.attach(trips, vehicle_class, 1);
+  std::vector<long long> days_in_year(t.days_in_year.begin(), t.days_in_year.end());
+  Handle count = w.numbers(traffic.get(), "days_in_year", days_in_year, H5T_STD_I64LE, H5T_NATIVE_LLONG);
+  w.attr(count.get(), "units", std::string("days"));
+  w.attach(count, day_type, 0);
+  for (auto& [name, values, units, long_name] :
+       std::vector<std::tuple<const char*, const std::vector<double>*, const char*, const char*>>{
+           {"vkt_km", &t.vkt_km, "km", "vehicle-km a year on the area's road links"},
+           {"vht_h", &t.vht_h, "h", "vehicle-hours a year on the area's road links"}}) {
+    Handle ds = w.array(traffic.get(), name, *values, {areas, classes}, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE);
+    w.attr(ds.get(), "units", std::string(units));
+    w.attr(ds.get(), "long_name", std::string(long_name));
+    w.attach(ds, area, 0);
+    w.attach(ds, vehicle_class, 1);
+  }
+  for (auto& [name, values, units] : std::vector<std::tuple<const char*, const std::vector<double>*, const char*>>{
+           {"pce", &t.pce, "1"}, {"electric_share", &t.electric_share, "1"}}) {
+    Handle ds = w.numbers(traffic.get(), name, *values, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE);
+    w.attr(ds.get(), "units", std::string(units));
+    w.attach(ds, vehicle_class, 0);
+  }
+  Handle road_id = w.strings(traffic.get(), "link_road_id", t.link_road_id);
+  w.attach(road_id, link, 0);
+  Handle link_complex = w.strings(traffic.get(), "link_complex", t.link_complex);
+  w.attach(link_complex, link, 0);
+  for (auto& [name, values, units] : std::vector<std::tuple<const char*, const std::vector<double>*, const char*>>{
+           {"link_from_x", &t.link_from_x, "m"},
+           {"link_from_y", &t.link_from_y, "m"},
+           {"link_to_x", &t.link_to_x, "m"},
+           {"link_to_y", &t.link_to_y, "m"},
+           {"link_length_km", &t.link_length_km, "km"},
+           {"link_capacity_pce_h", &t.link_capacity_pce_h, "PCE/h"},
+           {"link_free_speed_kmh", &t.link_free_speed_kmh, "km/h"}}) {
+    Handle ds = w.numbers(traffic.get(), name, *values, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE);
+    w.attr(ds.get(), "units", std::string(units));
+    w.attach(ds, link, 0);
+  }
+  w.attr(traffic.get(), "year", static_cast<long long>(t.year));
+}
+
 }  // namespace
 
 struct Hdf5ResultFile::Impl {
@@ -422,6 +543,7 @@ void Hdf5ResultFile::write(const RunResult& run) {
   }
 
   if (run.grid.enabled) write_grid(w, group, run.grid);
+  if (run.traffic.enabled) write_traffic(w, group, run.traffic);
 
   // KPIs as a table of four columns along a `row` dimension.
   Handle kpi = w.group(group.get(), "kpi");

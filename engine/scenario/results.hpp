@@ -60,6 +60,33 @@ struct GridResults {
   double loss_mwh = 0.0;
 };
 
+// Road traffic of the simulated complexes: an equilibrium assignment for each hour of a workday, a
+// Saturday and a rest day (Sunday, holiday, shutdown); annual totals weight the three by the number of
+// such days in the year. Links are the road graph's directed links (connectors excluded).
+struct TrafficResults {
+  bool enabled = false;
+  int year = 2026;
+  std::vector<std::string> day_types;  // "workday", "saturday", "rest_day"
+  std::vector<int> days_in_year;       // by day type
+  std::vector<std::string> classes;    // "car", "light_truck", "heavy_truck"
+  std::vector<double> pce;             // by class
+  std::vector<std::string> link_road_id;
+  std::vector<std::string> link_complex;  // complex id covering the link's midpoint, "" outside
+  std::vector<double> link_from_x, link_from_y, link_to_x, link_to_y;  // working CRS, m
+  std::vector<double> link_length_km, link_capacity_pce_h, link_free_speed_kmh;
+  std::vector<float> link_flow_veh_h;  // [day_type][hour][link][class]
+  std::vector<float> link_speed_kmh;   // [day_type][hour][link]
+  std::vector<float> relative_gap;     // [day_type][hour]
+  std::vector<int> iterations;         // [day_type][hour]
+  std::vector<double> daily_trips;     // vehicles a day, [day_type][class]
+  // Annual vehicle-km and vehicle-hours on the links of each area (the simulated complexes, then
+  // "outside" for links no complex covers), [area][class].
+  std::vector<std::string> area_ids;
+  std::vector<double> vkt_km, vht_h;
+  std::vector<double> electric_share;  // of each class's vehicle-km (ev_trucks)
+  double seconds = 0.0;                // wall time of the 72 assignments
+};
+
 struct RunResult {
   std::string run_id;
   std::string scenario_name;
@@ -70,6 +97,7 @@ struct RunResult {
   std::vector<std::string> notes;  // things a user should know about the inputs (filled weather gaps, ...)
   EnergyResults energy;
   GridResults grid;
+  TrafficResults traffic;
   std::vector<Kpi> kpis;
 };
 

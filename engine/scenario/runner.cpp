@@ -20,6 +20,7 @@
 #include "gis/topology.hpp"
 #include "grid/feeders.hpp"
 #include "grid/powerflow.hpp"
+#include "scenario/traffic_run.hpp"
 
 namespace sandan {
 namespace {
@@ -86,6 +87,22 @@ Inputs load_inputs(const ScenarioSpec& spec) {
     for (const auto& id : b.complexes) {
       if (!complex_known(id)) problems.push_back(where + "facilities: complex '" + id + "' is not simulated");
     }
+  }
+  if (spec.logistics_hub) {
+    for (const auto& id : spec.logistics_hub->complexes) {
+      if (!complex_known(id)) {
+        problems.push_back(spec.path + ": interventions: logistics_hub: complexes: '" + id +
+                           "' is not a simulated complex");
+      }
+    }
+    if (!spec.traffic.enabled) {
+      problems.push_back(spec.path + ": interventions: logistics_hub needs the traffic model; add "
+                                     "traffic: {trip_rates: ../gis_data/traffic/trip_rates.yaml}");
+    }
+  }
+  if (spec.ev_trucks && !spec.traffic.enabled) {
+    problems.push_back(spec.path + ": interventions: ev_trucks needs the traffic model; add "
+                                   "traffic: {trip_rates: ../gis_data/traffic/trip_rates.yaml}");
   }
   if (!problems.empty()) {
     const std::string headline = spec.path + ": the scenario does not fit its layout";
@@ -662,6 +679,11 @@ RunResult run_scenario(const ScenarioSpec& spec, const RunOptions& options) {
              reference_kwp_bus, reference_profile, run.grid);
   }
 
+  if (spec.traffic.enabled) {
+    progress("traffic assignment", 0.85);
+    run_traffic(spec, site, e.complex_ids, in.calendar, threads, run.traffic);
+  }
+
   // KPIs per complex and for all together.
   progress("indicators", 0.9);
   auto add = [&](const std::string& key, const std::string& cx, double value, const std::string& unit) {
@@ -737,6 +759,26 @@ RunResult run_scenario(const ScenarioSpec& spec, const RunOptions& options) {
         add("worst_feeder_overvoltage_hours", id, over, "h");
         add("worst_feeder_overload_hours", id, overload, "h");
         if (spec.grid.hosting_capacity) add("pv_hosting_capacity_kwp", id, hosting, "kWp");
+      }
+      if (spec.traffic.enabled) {
+        // Vehicle-km and -hours on the roads of the complex ("all": every road link, outside too).
+        const TrafficResults& tr = run.traffic;
+        const std::size_t classes = tr.classes.size();
+        std::vector<double> vkt(classes, 0.0), vht(classes, 0.0);
+        for (std::size_t a = 0; a < tr.area_ids.size(); ++a) {
+          if (id != "all" && tr.area_ids[a] != id) continue;
+          for (std::size_t c = 0; c < classes; ++c) {
+            vkt[c] += tr.vkt_km[a * classes + c];
+            vht[c] += tr.vht_h[a * classes + c];
+          }
+        }
+        const double truck_km = vkt[1] + vkt[2];
+        add("car_km", id, vkt[0], "km");
+        add("truck_km", id, truck_km, "km");
+        add("light_truck_km", id, vkt[1], "km");
+        add("heavy_truck_km", id, vkt[2], "km");
+        add("electric_truck_km", id, vkt[1] * tr.electric_share[1] + vkt[2] * tr.electric_share[2], "km");
+        add("vehicle_hours", id, vht[0] + vht[1] + vht[2], "h");
       }
     };
     emit(t, cx);

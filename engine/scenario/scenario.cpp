@@ -31,7 +31,10 @@ struct PartialScenario {
   std::optional<std::vector<std::string>> complexes;
   std::optional<double> delta_t_s;
   std::optional<GridSpec> grid;
+  std::optional<TrafficSpec> traffic;
   bool has_interventions = false;
+  std::optional<LogisticsHubIntervention> logistics_hub;
+  std::optional<EvTrucksIntervention> ev_trucks;
   std::vector<RooftopPvIntervention> rooftop_pv;
   std::vector<BatteryIntervention> batteries;
 };
@@ -168,6 +171,56 @@ void read_rooftop_pv(Reader& r, const YAML::Node& node, const std::string& path,
   out.rooftop_pv.push_back(pv);
 }
 
+void read_logistics_hub(Reader& r, const YAML::Node& node, const std::string& path,
+                        PartialScenario& out) {
+  if (!node.IsMap()) {
+    r.problem(node, path, "expected a map, e.g. {complexes: [juan], share: 0.5, trip_reduction: 0.3}");
+    return;
+  }
+  r.check_keys(node, path, {"complexes", "share", "trip_reduction", "lat", "lon"});
+  LogisticsHubIntervention hub;
+  if (!node["complexes"]) {
+    r.problem(node, path + ".complexes", "missing; the complexes whose firms join the hub, e.g. [juan]");
+  } else if (auto v = r.text_list(node["complexes"], path + ".complexes")) {
+    hub.complexes = *v;
+  }
+  if (node["share"]) {
+    if (auto v = r.number(node["share"], path + ".share", 0.0, 1.0)) hub.share = *v;
+  }
+  if (node["trip_reduction"]) {
+    if (auto v = r.number(node["trip_reduction"], path + ".trip_reduction", 0.0, 0.95)) hub.trip_reduction = *v;
+  }
+  if (node["lat"].IsDefined() != node["lon"].IsDefined()) {
+    r.problem(node, path, "give both lat and lon of the hub, or neither (the complexes' centroid)");
+  } else if (node["lat"]) {
+    hub.lat_deg = r.number(node["lat"], path + ".lat", 33.0, 39.0);
+    hub.lon_deg = r.number(node["lon"], path + ".lon", 124.0, 132.0);
+  }
+  if (out.logistics_hub) r.problem(node, path, "a scenario has one logistics hub; merge the two entries");
+  out.logistics_hub = hub;
+}
+
+void read_ev_trucks(Reader& r, const YAML::Node& node, const std::string& path, PartialScenario& out) {
+  if (!node.IsMap()) {
+    r.problem(node, path, "expected a map, e.g. {light_truck_share: 0.3, heavy_truck_share: 0.1}");
+    return;
+  }
+  r.check_keys(node, path, {"light_truck_share", "heavy_truck_share"});
+  EvTrucksIntervention ev;
+  if (node["light_truck_share"]) {
+    if (auto v = r.number(node["light_truck_share"], path + ".light_truck_share", 0.0, 1.0)) {
+      ev.light_truck_share = *v;
+    }
+  }
+  if (node["heavy_truck_share"]) {
+    if (auto v = r.number(node["heavy_truck_share"], path + ".heavy_truck_share", 0.0, 1.0)) {
+      ev.heavy_truck_share = *v;
+    }
+  }
+  if (out.ev_trucks) r.problem(node, path, "a scenario has one ev_trucks entry; merge the two entries");
+  out.ev_trucks = ev;
+}
+
 void read_battery(Reader& r, const YAML::Node& node, const std::string& path, PartialScenario& out) {
   if (!node.IsMap()) {
     r.problem(node, path,
@@ -280,7 +333,7 @@ PartialScenario read_partial(const std::string& file, std::vector<std::string>& 
   }
   r.check_keys(root, "",
                {"name", "extends", "year", "seed", "site", "weather", "holidays", "tariff", "load_library",
-                "complexes", "delta_t_s", "interventions", "grid"});
+                "complexes", "delta_t_s", "interventions", "grid", "traffic"});
   if (root["name"]) out.name = r.text(root["name"], "name");
   if (root["extends"]) {
     if (auto v = r.text(root["extends"], "extends")) out.extends = r.resolve(*v);
@@ -338,6 +391,39 @@ PartialScenario read_partial(const std::string& file, std::vector<std::string>& 
       out.grid = grid;
     }
   }
+  if (root["traffic"]) {
+    const YAML::Node t = root["traffic"];
+    if (!t.IsMap()) {
+      r.problem(t, "traffic", "expected a map, e.g. {trip_rates: ../gis_data/traffic/trip_rates.yaml}");
+    } else {
+      r.check_keys(t, "traffic", {"trip_rates", "algorithm", "gap", "max_iterations"});
+      TrafficSpec traffic;
+      traffic.enabled = true;
+      if (!t["trip_rates"]) {
+        r.problem(t, "traffic.trip_rates", "missing; e.g. trip_rates: ../gis_data/traffic/trip_rates.yaml");
+      } else if (auto v = r.text(t["trip_rates"], "traffic.trip_rates")) {
+        traffic.trip_rates = r.resolve(*v);
+      }
+      if (t["algorithm"]) {
+        if (auto v = r.text(t["algorithm"], "traffic.algorithm")) {
+          if (*v == "b" || *v == "algorithm-b" || *v == "fw" || *v == "frank-wolfe") {
+            traffic.algorithm = *v;
+          } else {
+            r.problem(t["algorithm"], "traffic.algorithm", "unknown algorithm '" + *v + "'; use b or fw");
+          }
+        }
+      }
+      if (t["gap"]) {
+        if (auto v = r.number(t["gap"], "traffic.gap", 1e-14, 0.5)) traffic.target_gap = *v;
+      }
+      if (t["max_iterations"]) {
+        if (auto v = r.integer(t["max_iterations"], "traffic.max_iterations", 1, 100000)) {
+          traffic.max_iterations = static_cast<int>(*v);
+        }
+      }
+      out.traffic = traffic;
+    }
+  }
   if (root["interventions"]) {
     out.has_interventions = true;
     const YAML::Node list = root["interventions"];
@@ -357,9 +443,14 @@ PartialScenario read_partial(const std::string& file, std::vector<std::string>& 
           read_rooftop_pv(r, settings, path + ".rooftop_pv", out);
         } else if (kind == "battery") {
           read_battery(r, settings, path + ".battery", out);
+        } else if (kind == "logistics_hub") {
+          read_logistics_hub(r, settings, path + ".logistics_hub", out);
+        } else if (kind == "ev_trucks") {
+          read_ev_trucks(r, settings, path + ".ev_trucks", out);
         } else {
           r.problem(item.begin()->first, path + "." + kind,
-                    "unknown intervention; this version of sandan knows rooftop_pv and battery");
+                    "unknown intervention; this version of sandan knows rooftop_pv, battery, "
+                    "logistics_hub and ev_trucks");
         }
       }
     }
@@ -395,6 +486,14 @@ std::string emit_resolved(const ScenarioSpec& s) {
     e << YAML::Key << "hosting_capacity" << YAML::Value << s.grid.hosting_capacity;
     e << YAML::EndMap;
   }
+  if (s.traffic.enabled) {
+    e << YAML::Key << "traffic" << YAML::Value << YAML::Flow << YAML::BeginMap;
+    e << YAML::Key << "trip_rates" << YAML::Value << s.traffic.trip_rates;
+    e << YAML::Key << "algorithm" << YAML::Value << s.traffic.algorithm;
+    e << YAML::Key << "gap" << YAML::Value << s.traffic.target_gap;
+    e << YAML::Key << "max_iterations" << YAML::Value << s.traffic.max_iterations;
+    e << YAML::EndMap;
+  }
   e << YAML::Key << "interventions" << YAML::Value << YAML::BeginSeq;
   for (const auto& pv : s.rooftop_pv) {
     e << YAML::BeginMap << YAML::Key << "rooftop_pv" << YAML::Value << YAML::Flow << YAML::BeginMap;
@@ -422,6 +521,24 @@ std::string emit_resolved(const ScenarioSpec& s) {
     e << YAML::Key << "round_trip_efficiency" << YAML::Value << b.battery.round_trip_efficiency;
     static const char* const kStrategies[] = {"self_consumption", "peak_shaving", "tou_arbitrage"};
     e << YAML::Key << "strategy" << YAML::Value << kStrategies[static_cast<int>(b.battery.strategy)];
+    e << YAML::EndMap << YAML::EndMap;
+  }
+  if (s.logistics_hub) {
+    const LogisticsHubIntervention& h = *s.logistics_hub;
+    e << YAML::BeginMap << YAML::Key << "logistics_hub" << YAML::Value << YAML::Flow << YAML::BeginMap;
+    e << YAML::Key << "complexes" << YAML::Value << YAML::Flow << h.complexes;
+    e << YAML::Key << "share" << YAML::Value << h.share;
+    e << YAML::Key << "trip_reduction" << YAML::Value << h.trip_reduction;
+    if (h.lat_deg && h.lon_deg) {
+      e << YAML::Key << "lat" << YAML::Value << *h.lat_deg;
+      e << YAML::Key << "lon" << YAML::Value << *h.lon_deg;
+    }
+    e << YAML::EndMap << YAML::EndMap;
+  }
+  if (s.ev_trucks) {
+    e << YAML::BeginMap << YAML::Key << "ev_trucks" << YAML::Value << YAML::Flow << YAML::BeginMap;
+    e << YAML::Key << "light_truck_share" << YAML::Value << s.ev_trucks->light_truck_share;
+    e << YAML::Key << "heavy_truck_share" << YAML::Value << s.ev_trucks->heavy_truck_share;
     e << YAML::EndMap << YAML::EndMap;
   }
   e << YAML::EndSeq << YAML::EndMap;
@@ -462,10 +579,13 @@ ScenarioSpec read_scenario(const std::string& path) {
     inherit(child.complexes, merged.complexes);
     inherit(child.delta_t_s, merged.delta_t_s);
     inherit(child.grid, merged.grid);
+    inherit(child.traffic, merged.traffic);
     if (!child.has_interventions) {
       child.has_interventions = merged.has_interventions;
       child.rooftop_pv = merged.rooftop_pv;
       child.batteries = merged.batteries;
+      child.logistics_hub = merged.logistics_hub;
+      child.ev_trucks = merged.ev_trucks;
     }
     merged = child;
   }
@@ -488,6 +608,9 @@ ScenarioSpec read_scenario(const std::string& path) {
   spec.complexes = merged.complexes.value_or(std::vector<std::string>{});
   spec.delta_t_s = merged.delta_t_s.value_or(69.0);
   spec.grid = merged.grid.value_or(GridSpec{});
+  spec.traffic = merged.traffic.value_or(TrafficSpec{});
+  spec.logistics_hub = merged.logistics_hub;
+  spec.ev_trucks = merged.ev_trucks;
   spec.rooftop_pv = merged.rooftop_pv;
   spec.batteries = merged.batteries;
   if (!problems.empty()) {

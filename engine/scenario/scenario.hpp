@@ -47,6 +47,32 @@ struct GridSpec {
   bool hosting_capacity = false;  // bisect the PV each feeder can host
 };
 
+// Road traffic of the complexes, hour by hour on a workday, a Saturday and a rest day
+// (docs/traffic-model.md). Off unless the scenario has `traffic:`.
+struct TrafficSpec {
+  bool enabled = false;
+  std::string trip_rates;        // trip rates YAML
+  std::string algorithm = "b";   // assignment algorithm: b (Algorithm B) or fw (Frank-Wolfe)
+  double target_gap = 1e-4;      // relative gap each hour's assignment reaches
+  int max_iterations = 200;
+};
+
+// A shared logistics hub: a share of the truck trips of the listed complexes that leave or enter
+// them is consolidated through the hub (fewer trips on the long leg, a local leg to the hub).
+struct LogisticsHubIntervention {
+  std::vector<std::string> complexes;
+  double share = 0.5;
+  double trip_reduction = 0.3;
+  std::optional<double> lat_deg;  // where the hub stands; default: the centroid of the complexes'
+  std::optional<double> lon_deg;  // facilities
+};
+
+// Electric trucks: a share of each truck class's vehicle-km runs on electricity.
+struct EvTrucksIntervention {
+  double light_truck_share = 0.0;
+  double heavy_truck_share = 0.0;
+};
+
 struct ScenarioSpec {
   std::string name;
   std::string path;           // the scenario file
@@ -63,6 +89,9 @@ struct ScenarioSpec {
   std::vector<RooftopPvIntervention> rooftop_pv;
   std::vector<BatteryIntervention> batteries;
   GridSpec grid;
+  TrafficSpec traffic;
+  std::optional<LogisticsHubIntervention> logistics_hub;
+  std::optional<EvTrucksIntervention> ev_trucks;
 };
 
 // Reads a scenario file and the files it extends. Every problem in every file (unknown key, wrong

@@ -23,7 +23,7 @@ double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
-void check_demand(const TrafficNetwork& net, const std::vector<DemandClass>& demand) {
+void check_demand(const TrafficNetwork& net, const std::vector<DemandClass>& demand, bool reachability) {
   std::vector<std::string> problems;
   for (const DemandClass& c : demand) {
     if (c.trips.zones != net.zone_count) {
@@ -43,6 +43,7 @@ void check_demand(const TrafficNetwork& net, const std::vector<DemandClass>& dem
     }
   }
   if (!problems.empty()) throw ConfigError("demand does not fit network " + net.name, problems);
+  if (!reachability) return;
   std::vector<std::string> unreachable = unreachable_demand(net, demand);
   if (!unreachable.empty()) {
     throw ConfigError("network " + net.name +
@@ -240,6 +241,7 @@ class AlgorithmB {
         node_flow[static_cast<std::size_t>(net_.links[static_cast<std::size_t>(l)].from)] += v;
       }
       for (std::size_t l = 0; l < m; ++l) flow_[l] += bush.flow[l];
+      topological_order(bush);
     }
     update_costs(net_, flow_, state);
   }
@@ -256,10 +258,7 @@ class AlgorithmB {
     // Further passes over every bush without changing them (cheap: no shortest-path search).
     for (int sweep = 0; sweep < inner_passes; ++sweep) {
       bool moved = false;
-      for (Bush& bush : bushes_) {
-        topological_order(bush);
-        moved = equilibrate(bush, state, threshold) || moved;
-      }
+      for (Bush& bush : bushes_) moved = equilibrate(bush, state, threshold) || moved;
       if (!moved) break;
     }
   }
@@ -273,8 +272,7 @@ class AlgorithmB {
     const std::size_t classes = demand_.size();
     std::vector<std::vector<double>> result(classes, std::vector<double>(m, 0.0));
     std::vector<double> need(static_cast<std::size_t>(net_.node_count) * classes, 0.0);
-    for (Bush& bush : bushes_) {
-      topological_order(bush);
+    for (const Bush& bush : bushes_) {
       std::fill(need.begin(), need.end(), 0.0);
       for (int d = 0; d < net_.zone_count; ++d) {
         if (d == bush.origin) continue;
@@ -282,7 +280,7 @@ class AlgorithmB {
           need[static_cast<std::size_t>(d) * classes + k] = demand_[k].trips.at(bush.origin, d);
         }
       }
-      for (auto it = order_.rbegin(); it != order_.rend(); ++it) {
+      for (auto it = bush.order.rbegin(); it != bush.order.rend(); ++it) {
         const auto j = static_cast<std::size_t>(*it);
         double inflow = 0.0;
         for (int k = net_.in_offset[j]; k < net_.in_offset[j + 1]; ++k) {
@@ -312,29 +310,28 @@ class AlgorithmB {
     std::vector<double> demand;  // PCE by destination zone
     std::vector<double> flow;    // PCE by link
     std::vector<std::uint8_t> member;
-    std::vector<int> unused;
+    std::vector<int> order;  // topological order of the bush's nodes, kept while its links stay
   };
 
   [[nodiscard]] bool may_leave(const Bush& bush, int node) const {
     return node == bush.origin || net_.passable(node);
   }
 
-  // Kahn's algorithm on the bush's links from the origin; order_ holds the reached nodes.
-  void topological_order(const Bush& bush) {
-    for (int node : order_) position_[static_cast<std::size_t>(node)] = -1;
-    order_.clear();
+  // Kahn's algorithm on the bush's links from the origin; bush.order holds the reached nodes.
+  void topological_order(Bush& bush) {
+    std::vector<int>& order = bush.order;
+    order.clear();
     for (std::size_t l = 0; l < net_.links.size(); ++l) {
       if (bush.member[l] != 0) ++indegree_[static_cast<std::size_t>(net_.links[l].to)];
     }
-    order_.push_back(bush.origin);
-    for (std::size_t head = 0; head < order_.size(); ++head) {
-      const auto i = static_cast<std::size_t>(order_[head]);
-      position_[i] = static_cast<int>(head);
+    order.push_back(bush.origin);
+    for (std::size_t head = 0; head < order.size(); ++head) {
+      const auto i = static_cast<std::size_t>(order[head]);
       for (int k = net_.out_offset[i]; k < net_.out_offset[i + 1]; ++k) {
         const auto l = static_cast<std::size_t>(net_.out_link[static_cast<std::size_t>(k)]);
         if (bush.member[l] == 0) continue;
         const auto j = static_cast<std::size_t>(net_.links[l].to);
-        if (--indegree_[j] == 0) order_.push_back(static_cast<int>(j));
+        if (--indegree_[j] == 0) order.push_back(static_cast<int>(j));
       }
     }
     std::fill(indegree_.begin(), indegree_.end(), 0);
@@ -342,7 +339,8 @@ class AlgorithmB {
 
   // Shortest (over every bush link) and longest (over used links only when used_only) distances.
   void labels(const Bush& bush, const CostState& state, bool used_only) {
-    for (int node : order_) {
+    const std::vector<int>& order = bush.order;
+    for (int node : order) {
       min_dist_[static_cast<std::size_t>(node)] = kInf;
       max_dist_[static_cast<std::size_t>(node)] = -kInf;
       min_pred_[static_cast<std::size_t>(node)] = -1;
@@ -350,7 +348,7 @@ class AlgorithmB {
     }
     min_dist_[static_cast<std::size_t>(bush.origin)] = 0.0;
     max_dist_[static_cast<std::size_t>(bush.origin)] = 0.0;
-    for (int node : order_) {
+    for (int node : order) {
       const auto j = static_cast<std::size_t>(node);
       if (node == bush.origin) continue;
       for (int k = net_.in_offset[j]; k < net_.in_offset[j + 1]; ++k) {
@@ -375,7 +373,8 @@ class AlgorithmB {
   // every bush link (Dial 2006, Nie 2010). When none qualifies, links that shorten shortest paths and
   // respect the current topological order are added instead.
   void update_bush(Bush& bush, const CostState& state) {
-    topological_order(bush);
+    // Flow shifts do not change a bush's links, so its order from the last update still holds; so
+    // does it after unused links are dropped (a subset of an acyclic order's links).
     labels(bush, state, false);
     const std::size_t m = net_.links.size();
     for (std::size_t l = 0; l < m; ++l) {
@@ -385,8 +384,9 @@ class AlgorithmB {
         bush.flow[l] = 0.0;
       }
     }
-    topological_order(bush);
     labels(bush, state, false);
+    // Positions in the bush's order, for the fallback below.
+    for (std::size_t k = 0; k < bush.order.size(); ++k) position_[static_cast<std::size_t>(bush.order[k])] = static_cast<int>(k);
     bool added = false;
     for (std::size_t l = 0; l < m; ++l) {
       if (bush.member[l] != 0) continue;
@@ -413,6 +413,7 @@ class AlgorithmB {
         }
       }
     }
+    for (int node : bush.order) position_[static_cast<std::size_t>(node)] = -1;
     topological_order(bush);
   }
 
@@ -421,7 +422,7 @@ class AlgorithmB {
   bool equilibrate(Bush& bush, CostState& state, double threshold) {
     labels(bush, state, true);
     bool moved = false;
-    for (auto it = order_.rbegin(); it != order_.rend(); ++it) {
+    for (auto it = bush.order.rbegin(); it != bush.order.rend(); ++it) {
       const int j = *it;
       const auto ju = static_cast<std::size_t>(j);
       if (j == bush.origin || max_pred_[ju] < 0) continue;
@@ -495,7 +496,6 @@ class AlgorithmB {
   std::vector<int> max_pred_;
   std::vector<int> position_;
   std::vector<int> indegree_;
-  std::vector<int> order_;
   std::vector<unsigned> mark_;
   unsigned stamp_ = 0;
   std::vector<int> segment_max_;
@@ -554,7 +554,7 @@ AssignmentResult assign_traffic(const TrafficNetwork& net, const std::vector<Dem
                                 const AssignmentOptions& options,
                                 const std::function<void(const IterationRecord&)>& on_iteration) {
   const Clock::time_point start = Clock::now();
-  check_demand(net, demand);
+  check_demand(net, demand, options.check_reachability);
   AssignmentResult result = options.algorithm == AssignmentAlgorithm::kFrankWolfe
                                 ? frank_wolfe(net, demand, options, on_iteration, start)
                                 : algorithm_b(net, demand, options, on_iteration, start);

@@ -27,6 +27,9 @@ struct AssignmentOptions {
   double target_gap = 1e-8;
   int max_iterations = 1000;
   int threads = 0;  // for the shortest-path sweeps; 0: OpenMP's default. Results do not depend on it.
+  // Check that every zone pair with demand is connected before iterating. A caller that assigns many
+  // demands on one network checks once (unreachable_demand) and turns this off.
+  bool check_reachability = true;
 };
 
 struct IterationRecord {

@@ -111,7 +111,8 @@ struct DailyDemand {
                                        TrafficDay day, const LogisticsHubSpec& hub = {},
                                        const std::vector<int>& simulated = {});
 
-// The demand of hour 0..23 as assignment classes (car, light truck, heavy truck, with their PCE).
+// The demand of hour 0..23 as assignment classes (car, light truck, heavy truck, with their PCE); an
+// hour outside 0..23 gives the classes with no trips.
 [[nodiscard]] std::vector<DemandClass> hourly_demand(const DailyDemand& daily, const TripRates& rates,
                                                      int hour);
 

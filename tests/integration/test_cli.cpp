@@ -358,3 +358,71 @@ TEST_CASE("sandan powerflow of a case without a slack bus exits 2 and writes not
   CHECK(run.err.find("slack") != std::string::npos);
   CHECK_FALSE(std::filesystem::exists(dir.path() / "solution"));
 }
+
+TEST_CASE("sandan assign solves Sioux Falls to a 1e-8 gap and writes flows.csv and summary.json") {
+  TempDir dir("cli_assign");
+  const std::string out = dir.str("assignment");
+  const Run run = run_sandan(
+      "assign " + std::string(SANDAN_SOURCE_DIR) + "/tests/validation/data/tntp/SiouxFalls --out " + out,
+      dir);
+  INFO(run.err);
+  REQUIRE(run.exit_code == 0);
+  CHECK(run.out.find("Network SiouxFalls: 24 zones, 24 nodes, 76 links") != std::string::npos);
+  CHECK(run.out.find("360600 trips") != std::string::npos);
+  CHECK(run.out.find("converged       yes") != std::string::npos);
+  CHECK(run.err.find("relative gap") != std::string::npos);  // progress lines
+  std::istringstream flows(read_file(std::filesystem::path(out) / "flows.csv"));
+  std::string line;
+  std::getline(flows, line);
+  CHECK(line == "from,to,volume,cost");
+  std::size_t rows = 0;
+  while (std::getline(flows, line)) rows += line.empty() ? 0 : 1;
+  CHECK(rows == 76);
+  const auto summary = nlohmann::json::parse(read_file(std::filesystem::path(out) / "summary.json"));
+  CHECK(summary["relative_gap"].get<double>() <= 1e-8);
+  CHECK(summary["converged"] == true);
+  CHECK(summary["algorithm"] == "algorithm-b");
+  CHECK(summary["links"] == 76);
+  // Total system travel time of the best-known equilibrium: 7,480,225.34.
+  CHECK(summary["tstt"].get<double>() == doctest::Approx(7480225.34).epsilon(1e-6));
+}
+
+TEST_CASE(
+    "sandan assign of a network with a link to an unknown node exits 2 naming the file and writes nothing") {
+  TempDir dir("cli_assign_bad");
+  const auto src = std::filesystem::path(SANDAN_SOURCE_DIR) / "tests/validation/data/tntp/SiouxFalls";
+  const auto bad = dir.path() / "SiouxFalls";
+  std::filesystem::create_directories(bad);
+  std::filesystem::copy_file(src / "SiouxFalls_trips.tntp", bad / "SiouxFalls_trips.tntp");
+  // The first link, 1 → 2, now ends at node 99 of 24.
+  std::string net = read_file(src / "SiouxFalls_net.tntp");
+  const auto first_link = net.find("\t1\t2\t25900.20064");
+  REQUIRE(first_link != std::string::npos);
+  net.replace(first_link, 4, "\t1\t99");
+  write_text(bad / "SiouxFalls_net.tntp", net);
+  const Run run = run_sandan("assign " + bad.string() + " --out " + dir.str("assignment"), dir);
+  CHECK(run.exit_code == 2);
+  CHECK(run.err.find((bad / "SiouxFalls_net.tntp").string() + ":10: link 1 → 99") != std::string::npos);
+  CHECK(run.err.find("node 99 is not a node of the network (1..24") != std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(dir.path() / "assignment" / "flows.csv"));
+}
+
+TEST_CASE("sandan assign of demand between zones that cannot reach each other exits 2 naming both zones") {
+  TempDir dir("cli_assign_unreachable");
+  const auto tntp = dir.path() / "Island";
+  std::filesystem::create_directories(tntp);
+  // Zone 3 has links out to zones 1 and 2 but none in: demand 1 → 3 cannot be assigned.
+  write_text(tntp / "Island_net.tntp",
+             "<NUMBER OF ZONES> 3\n<NUMBER OF NODES> 3\n<FIRST THRU NODE> 1\n<NUMBER OF LINKS> 4\n"
+             "<END OF METADATA>\n"
+             "1 2 100 1 1 0.15 4 0 0 1 ;\n2 1 100 1 1 0.15 4 0 0 1 ;\n"
+             "3 1 100 1 1 0.15 4 0 0 1 ;\n3 2 100 1 1 0.15 4 0 0 1 ;\n");
+  write_text(tntp / "Island_trips.tntp",
+             "<NUMBER OF ZONES> 3\n<TOTAL OD FLOW> 15\n<END OF METADATA>\n"
+             "Origin 1\n2 : 5; 3 : 10;\n");
+  const Run run = run_sandan("assign " + tntp.string() + " --out " + dir.str("assignment"), dir);
+  CHECK(run.exit_code == 2);
+  INFO(run.err);
+  CHECK(run.err.find("zone 1 → zone 3") != std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(dir.path() / "assignment" / "flows.csv"));
+}

@@ -1,0 +1,240 @@
+#include "scenario/traffic_run.hpp"
+
+#include <omp.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstddef>
+#include <exception>
+#include <string>
+#include <vector>
+
+#include "core/error.hpp"
+#include "core/geometry.hpp"
+#include "gis/crs.hpp"
+#include "gis/topology.hpp"
+#include "traffic/assignment.hpp"
+#include "traffic/demand.hpp"
+#include "traffic/shortest_path.hpp"
+
+namespace sandan {
+
+namespace {
+
+int complex_index(const Site& site, const std::string& id) {
+  for (std::size_t c = 0; c < site.complexes.size(); ++c) {
+    if (site.complexes[c].complex_id == id) return static_cast<int>(c);
+  }
+  return -1;
+}
+
+LogisticsHubSpec hub_spec(const ScenarioSpec& spec, const Site& site) {
+  LogisticsHubSpec hub;
+  if (!spec.logistics_hub) return hub;
+  const LogisticsHubIntervention& h = *spec.logistics_hub;
+  hub.enabled = true;
+  hub.share = h.share;
+  hub.trip_reduction = h.trip_reduction;
+  for (const std::string& id : h.complexes) hub.complexes.push_back(complex_index(site, id));
+  if (h.lat_deg && h.lon_deg) {
+    const CrsTransform to_site("EPSG:4326", site.crs);
+    hub.position = to_site.apply(*h.lon_deg, *h.lat_deg);
+  } else {
+    // The floor-area-weighted centre of the member complexes' facilities.
+    double x = 0.0;
+    double y = 0.0;
+    double weight = 0.0;
+    for (const Facility& f : site.facilities) {
+      if (std::find(hub.complexes.begin(), hub.complexes.end(), f.complex) == hub.complexes.end()) continue;
+      const XY c = centroid(f.footprint);
+      const double w = std::max(f.floor_area_m2, 1.0);
+      x += w * c.x_m;
+      y += w * c.y_m;
+      weight += w;
+    }
+    if (weight > 0.0) hub.position = {x / weight, y / weight};
+  }
+  return hub;
+}
+
+}  // namespace
+
+void run_traffic(const ScenarioSpec& spec, const Site& site, const std::vector<std::string>& complex_ids,
+                 const Calendar& calendar, int threads, TrafficResults& out) {
+  const auto start = std::chrono::steady_clock::now();
+  const TripRates rates = read_trip_rates(spec.traffic.trip_rates);
+  const RoadGraph roads = build_road_graph(site);
+  const FeederTopology feeders = build_feeder_topology(site);
+  const Attachments attachments = attach_facilities(site, roads, feeders);
+  const LogisticsHubSpec hub = hub_spec(spec, site);
+  const TrafficModel model = build_traffic_model(site, roads, attachments, rates, hub);
+  const TrafficNetwork& net = model.network;
+
+  std::vector<DailyDemand> daily;
+  for (int d = 0; d < kTrafficDayCount; ++d) {
+    daily.push_back(daily_demand(model, site, rates, static_cast<TrafficDay>(d), hub));
+  }
+  // Every pair with demand on any day must be connected; checked once, before the parallel loop.
+  {
+    std::vector<DemandClass> any;
+    for (int hour = 0; hour < 24; ++hour) {
+      for (int d = 0; d < kTrafficDayCount; ++d) {
+        std::vector<DemandClass> h = hourly_demand(daily[static_cast<std::size_t>(d)], rates, hour);
+        if (any.empty()) {
+          any = std::move(h);
+          continue;
+        }
+        for (std::size_t k = 0; k < h.size(); ++k) {
+          for (std::size_t i = 0; i < h[k].trips.values.size(); ++i) any[k].trips.values[i] += h[k].trips.values[i];
+        }
+      }
+    }
+    const std::vector<std::string> lines = unreachable_demand(net, any);
+    if (!lines.empty()) {
+      std::vector<std::string> named;
+      for (const std::string& line : lines) named.push_back(line);
+      named.emplace_back("zones: " + std::to_string(net.zone_count) + " (" +
+                         (model.zone_names.empty() ? std::string() : model.zone_names.front()) + ", …)");
+      throw ConfigError(spec.site + ": the road network does not connect every pair of zones with trips "
+                                    "(check one-way roads; `sandan inspect` lists the road graph's "
+                                    "components)",
+                        named);
+    }
+  }
+
+  AssignmentOptions options;
+  options.algorithm = parse_assignment_algorithm(spec.traffic.algorithm);
+  options.target_gap = spec.traffic.target_gap;
+  options.max_iterations = spec.traffic.max_iterations;
+  options.threads = 1;
+  options.check_reachability = false;  // checked above for every hour at once
+
+  const std::size_t road_links = roads.links.size();
+  const std::size_t classes = kVehicleClassCount;
+  const std::size_t slots = static_cast<std::size_t>(kTrafficDayCount) * 24;
+  out.enabled = true;
+  out.year = spec.year;
+  out.day_types.clear();
+  for (int d = 0; d < kTrafficDayCount; ++d) out.day_types.emplace_back(to_string(static_cast<TrafficDay>(d)));
+  out.classes.clear();
+  out.pce.clear();
+  for (std::size_t k = 0; k < classes; ++k) {
+    out.classes.emplace_back(to_string(static_cast<VehicleClass>(k)));
+    out.pce.push_back(rates.pce[k]);
+  }
+  out.days_in_year.assign(kTrafficDayCount, 0);
+  for (int day = 0; day < calendar.days(); ++day) {
+    ++out.days_in_year[static_cast<std::size_t>(traffic_day(calendar.day_type(day * 24)))];
+  }
+  out.link_flow_veh_h.assign(slots * road_links * classes, 0.0F);
+  out.link_speed_kmh.assign(slots * road_links, 0.0F);
+  out.relative_gap.assign(slots, 0.0F);
+  out.iterations.assign(slots, 0);
+  out.daily_trips.assign(static_cast<std::size_t>(kTrafficDayCount) * classes, 0.0);
+  for (int d = 0; d < kTrafficDayCount; ++d) {
+    for (std::size_t k = 0; k < classes; ++k) {
+      out.daily_trips[static_cast<std::size_t>(d) * classes + k] = daily[static_cast<std::size_t>(d)].total_trips[k];
+    }
+  }
+
+  // Network link of each road link (road links appear once each in the assignment network).
+  std::vector<int> net_link(road_links, -1);
+  for (std::size_t l = 0; l < net.links.size(); ++l) {
+    const int r = model.link_road_link[l];
+    if (r >= 0) net_link[static_cast<std::size_t>(r)] = static_cast<int>(l);
+  }
+  out.link_road_id.clear();
+  out.link_complex.clear();
+  out.link_from_x.clear();
+  out.link_from_y.clear();
+  out.link_to_x.clear();
+  out.link_to_y.clear();
+  out.link_length_km.clear();
+  out.link_capacity_pce_h.clear();
+  out.link_free_speed_kmh.clear();
+  for (std::size_t r = 0; r < road_links; ++r) {
+    const RoadLink& link = roads.links[r];
+    out.link_road_id.push_back(site.roads[static_cast<std::size_t>(link.road)].road_id);
+    const int l = net_link[r];
+    const int cx = l >= 0 ? model.link_complex[static_cast<std::size_t>(l)] : -1;
+    out.link_complex.push_back(cx >= 0 ? site.complexes[static_cast<std::size_t>(cx)].complex_id : "");
+    out.link_from_x.push_back(roads.nodes[static_cast<std::size_t>(link.from_node)].x_m);
+    out.link_from_y.push_back(roads.nodes[static_cast<std::size_t>(link.from_node)].y_m);
+    out.link_to_x.push_back(roads.nodes[static_cast<std::size_t>(link.to_node)].x_m);
+    out.link_to_y.push_back(roads.nodes[static_cast<std::size_t>(link.to_node)].y_m);
+    out.link_length_km.push_back(link.length_m / 1000.0);
+    out.link_capacity_pce_h.push_back(link.capacity_veh_h);
+    out.link_free_speed_kmh.push_back(link.speed_kmh);
+  }
+
+  std::vector<std::exception_ptr> errors(slots);
+  const int thread_count = threads > 0 ? threads : omp_get_num_procs();
+#pragma omp parallel for schedule(dynamic, 1) num_threads(thread_count)
+  for (std::size_t slot = 0; slot < slots; ++slot) {
+    try {
+      const std::size_t d = slot / 24;
+      const int hour = static_cast<int>(slot % 24);
+      const std::vector<DemandClass> demand = hourly_demand(daily[d], rates, hour);
+      double total = 0.0;
+      for (const DemandClass& c : demand) total += c.trips.total();
+      std::vector<double> flow(net.links.size(), 0.0);
+      std::vector<std::vector<double>> class_flow(classes, std::vector<double>(net.links.size(), 0.0));
+      if (total > 0.0) {
+        AssignmentResult result = assign_traffic(net, demand, options);
+        flow = std::move(result.link_flow);
+        class_flow = std::move(result.class_flow);
+        out.relative_gap[slot] = static_cast<float>(result.relative_gap);
+        out.iterations[slot] = result.iterations;
+      }
+      for (std::size_t r = 0; r < road_links; ++r) {
+        const auto l = static_cast<std::size_t>(net_link[r]);
+        const double minutes = link_time(net.links[l], flow[l]);
+        out.link_speed_kmh[slot * road_links + r] =
+            static_cast<float>(minutes > 0.0 ? net.links[l].length / (minutes / 60.0) : 0.0);
+        for (std::size_t k = 0; k < classes; ++k) {
+          out.link_flow_veh_h[(slot * road_links + r) * classes + k] = static_cast<float>(class_flow[k][l]);
+        }
+      }
+    } catch (...) {
+      errors[slot] = std::current_exception();
+    }
+  }
+  for (const std::exception_ptr& e : errors) {
+    if (e) std::rethrow_exception(e);
+  }
+
+  // The year's vehicle-km and vehicle-hours by area and class.
+  out.area_ids = complex_ids;
+  out.area_ids.emplace_back("outside");
+  const std::size_t areas = out.area_ids.size();
+  std::vector<int> link_area(road_links, static_cast<int>(areas) - 1);
+  for (std::size_t r = 0; r < road_links; ++r) {
+    const auto it = std::find(complex_ids.begin(), complex_ids.end(), out.link_complex[r]);
+    if (!out.link_complex[r].empty() && it != complex_ids.end()) {
+      link_area[r] = static_cast<int>(it - complex_ids.begin());
+    }
+  }
+  out.vkt_km.assign(areas * classes, 0.0);
+  out.vht_h.assign(areas * classes, 0.0);
+  for (std::size_t slot = 0; slot < slots; ++slot) {
+    const double days = out.days_in_year[slot / 24];
+    for (std::size_t r = 0; r < road_links; ++r) {
+      const auto a = static_cast<std::size_t>(link_area[r]);
+      const double length = out.link_length_km[r];
+      const double speed = out.link_speed_kmh[slot * road_links + r];
+      for (std::size_t k = 0; k < classes; ++k) {
+        const double v = out.link_flow_veh_h[(slot * road_links + r) * classes + k];
+        out.vkt_km[a * classes + k] += days * v * length;
+        if (speed > 0.0) out.vht_h[a * classes + k] += days * v * length / speed;
+      }
+    }
+  }
+  out.electric_share.assign(classes, 0.0);
+  if (spec.ev_trucks) {
+    out.electric_share[static_cast<std::size_t>(VehicleClass::kLightTruck)] = spec.ev_trucks->light_truck_share;
+    out.electric_share[static_cast<std::size_t>(VehicleClass::kHeavyTruck)] = spec.ev_trucks->heavy_truck_share;
+  }
+  out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+}  // namespace sandan
