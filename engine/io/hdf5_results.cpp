@@ -368,7 +368,9 @@ void write_traffic(Writer& w, const Handle& run_group, const TrafficResults& t) 
   w.attach(trips, vehicle_class, 1);
   std::vector<long long> days_in_year(t.days_in_year.begin(), t.days_in_year.end());
   Handle count = w.numbers(traffic.get(), "days_in_year", days_in_year, H5T_STD_I64LE, H5T_NATIVE_LLONG);
-  w.attr(count.get(), "units", std::string("days"));
+  // Not "days": CF readers would decode a count of days as a time interval.
+  w.attr(count.get(), "units", std::string("1"));
+  w.attr(count.get(), "long_name", std::string("number of days of this kind in the year"));
   w.attach(count, day_type, 0);
   for (auto& [name, values, units, long_name] :
        std::vector<std::tuple<const char*, const std::vector<double>*, const char*, const char*>>{

@@ -89,5 +89,60 @@ def test_grid_group_opens_in_xarray_with_voltages_and_feeder_summary(results):
     assert (grid.undervoltage_hours >= 0).all()
 
 
+def test_traffic_group_opens_in_xarray_with_day_type_hour_link_and_class(results):
+    tr = xr.open_dataset(results, group="runs/small/traffic", engine="h5netcdf")
+    assert tr.link_flow_veh_h.dims == ("day_type", "hour", "link", "class")
+    assert tr.link_speed_kmh.dims == ("day_type", "hour", "link")
+    assert list(tr.day_type.values) == ["workday", "saturday", "rest_day"]
+    assert list(tr["class"].values) == ["car", "light_truck", "heavy_truck"]
+    assert tr.sizes["hour"] == 24
+    # Every day of 2026 is one of the three kinds.
+    assert int(tr.days_in_year.sum()) == 365
+    assert float(tr.relative_gap.max()) <= 1e-4
+    # BPR speeds never exceed the free-flow speed, and loaded links are slower than free flow.
+    assert bool((tr.link_speed_kmh <= tr.link_free_speed_kmh * (1 + 1e-6)).all())
+    assert float(tr.link_flow_veh_h.sum()) > 0
+    # A workday carries more trips than a rest day, in every class.
+    trips = tr.daily_trips
+    assert bool((trips.sel(day_type="workday") > trips.sel(day_type="rest_day")).all())
+
+
+def test_annual_vehicle_km_are_the_hourly_flows_times_lengths_times_days(results):
+    # Recomputed independently from the stored hourly flows: Σ_day days · Σ_hour Σ_link flow · length.
+    tr = xr.open_dataset(results, group="runs/small/traffic", engine="h5netcdf")
+    per_day = (tr.link_flow_veh_h * tr.link_length_km).sum(("hour", "link"))
+    annual = (per_day * tr.days_in_year).sum("day_type")
+    assert np.allclose(annual.values, tr.vkt_km.sum("area").values, rtol=1e-5)
+    kpi = xr.open_dataset(results, group="runs/small/kpi", engine="h5netcdf").to_dataframe()
+    truck_km = kpi[(kpi.complex == "all") & (kpi.key == "truck_km")].value.iloc[0]
+    assert truck_km == pytest.approx(float(annual.sel({"class": ["light_truck", "heavy_truck"]}).sum()), rel=1e-5)
+
+
+def run_small(folder, name, extends):
+    scenario = folder / f"{name}.yaml"
+    scenario.write_text(f"name: {name}\nextends: {SOURCE_DIR}/scenarios/{extends}\n"
+                        "complexes: [juan, machinery]\n")
+    out = folder / f"{name}.h5"
+    run = subprocess.run([SANDAN, "run", str(scenario), "-o", str(out)], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    kpi = xr.open_dataset(out, group=f"runs/{name}/kpi", engine="h5netcdf").to_dataframe()
+    return {key: kpi[(kpi.complex == "all") & (kpi.key == key)].value.iloc[0]
+            for key in ("truck_km", "light_truck_km", "heavy_truck_km", "electric_truck_km", "car_km")}
+
+
+def test_logistics_hub_cuts_truck_km_and_ev_trucks_report_their_electric_share(tmp_path):
+    base = run_small(tmp_path, "base", "baseline.yaml")
+    hub = run_small(tmp_path, "hub", "logistics_hub.yaml")
+    ev = run_small(tmp_path, "ev", "ev_trucks.yaml")
+    # Consolidation through the hub: fewer truck-km; commuters are untouched.
+    assert hub["truck_km"] < base["truck_km"]
+    assert hub["car_km"] == pytest.approx(base["car_km"], rel=1e-6)
+    # Electric trucks do not change flows; 30 % of light and 10 % of heavy truck-km are electric.
+    assert ev["truck_km"] == pytest.approx(base["truck_km"], rel=1e-6)
+    assert ev["electric_truck_km"] == pytest.approx(0.3 * ev["light_truck_km"] + 0.1 * ev["heavy_truck_km"],
+                                                    rel=1e-9)
+    assert base["electric_truck_km"] == 0
+
+
 if __name__ == "__main__":
     sys.exit(pytest.main([__file__, "-q"]))
