@@ -251,6 +251,37 @@ TEST_CASE("sandan run with a bad scenario exits 2 naming file, line and key, and
   CHECK_FALSE(std::filesystem::exists(dir.path() / "out.h5"));
 }
 
+TEST_CASE("sandan run reports every problem of the traffic settings at once and writes nothing") {
+  TempDir dir("cli_run_bad_traffic");
+  write_text(dir.path() / "bad.yaml",
+             "name: bad\nextends: " + std::string(SANDAN_SOURCE_DIR) +
+                 "/scenarios/baseline.yaml\n"
+                 "traffic: {trip_rates: rates.yaml, gap: 2, speed: 3}\n"
+                 "interventions:\n"
+                 "  - logistics_hub: {complexes: [juan], share: 1.5}\n"
+                 "  - ev_trucks: {light_truck_share: -0.1}\n");
+  const Run run = run_sandan("run " + dir.str("bad.yaml") + " -o " + dir.str("out.h5"), dir);
+  CHECK(run.exit_code == 2);
+  INFO(run.err);
+  CHECK(run.err.find("bad.yaml:3: traffic.speed: unknown key") != std::string::npos);
+  CHECK(run.err.find("bad.yaml:3: traffic.gap: value 2 is out of range") != std::string::npos);
+  CHECK(run.err.find("interventions[0].logistics_hub.share: value 1.5 is out of range") != std::string::npos);
+  CHECK(run.err.find("interventions[1].ev_trucks.light_truck_share: value -0.1 is out of range") !=
+        std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(dir.path() / "out.h5"));
+}
+
+TEST_CASE("sandan run with a trip rates file that does not exist exits 2 naming it") {
+  TempDir dir("cli_run_missing_rates");
+  write_text(dir.path() / "bad.yaml", "name: bad\nextends: " + std::string(SANDAN_SOURCE_DIR) +
+                                          "/scenarios/baseline.yaml\ncomplexes: [local]\n"
+                                          "traffic: {trip_rates: no_such_rates.yaml}\n");
+  const Run run = run_sandan("run " + dir.str("bad.yaml") + " -o " + dir.str("out.h5"), dir);
+  CHECK(run.exit_code == 2);
+  CHECK(run.err.find("no_such_rates.yaml") != std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(dir.path() / "out.h5"));
+}
+
 TEST_CASE("sandan run refuses weather whose radiation falls where the sun is down") {
   TempDir dir("cli_run_night");
   // The synthetic year shifted by twelve hours: its sunshine lands in the night.
