@@ -511,11 +511,15 @@ AssignmentResult algorithm_b(const TrafficNetwork& net, const std::vector<Demand
   CostState state;
   solver.initialise(state);
   double gap = 1.0;
+  // Iteration 1 measures the all-or-nothing start, as Frank-Wolfe's does: an uncongested network is
+  // at equilibrium there and costs no bush work.
   for (int iteration = 1;; ++iteration) {
-    // Move flow only where a node's paths differ by more than a fraction of the current gap: early
-    // iterations skip small differences, late ones settle them.
-    const double threshold = std::max(1e-16, 0.01 * gap);
-    solver.iterate(state, threshold, 8);
+    if (iteration > 1) {
+      // Move flow only where a node's paths differ by more than a fraction of the current gap:
+      // early iterations skip small differences, late ones settle them.
+      const double threshold = std::max(1e-16, 0.01 * gap);
+      solver.iterate(state, threshold, 8);
+    }
     update_costs(net, solver.flow(), state);
     double sptt = 0.0;
     (void)all_or_nothing(net, demand, state.cost, options.threads, &sptt);
