@@ -29,8 +29,8 @@ struct Case {
 };
 
 // Median wall time of `repeat` runs, and the last result.
-sandan::AssignmentResult timed(const Case& c, sandan::AssignmentAlgorithm algorithm, double gap, int max_iterations,
-                               int threads, int repeat, double* seconds) {
+sandan::AssignmentResult timed(const Case& c, sandan::AssignmentAlgorithm algorithm, double gap,
+                               int max_iterations, int threads, int repeat, double* seconds) {
   sandan::AssignmentOptions options;
   options.algorithm = algorithm;
   options.target_gap = gap;
@@ -51,13 +51,14 @@ sandan::AssignmentResult timed(const Case& c, sandan::AssignmentAlgorithm algori
 void report(const Case& c, int repeat, int fw_cap) {
   double trips = 0.0;
   for (const auto& d : c.demand) trips += d.trips.total();
-  std::printf("\n%s: %d zones, %d nodes, %zu links, %.0f trips\n", c.name.c_str(), c.net.zone_count, c.net.node_count,
-              c.net.links.size(), trips);
-  std::printf("  %-12s %8s %7s %10s %12s %18s %10s\n", "algorithm", "target", "threads", "iterations", "gap reached",
-              "TSTT", "seconds");
+  std::printf("\n%s: %d zones, %d nodes, %zu links, %.0f trips\n", c.name.c_str(), c.net.zone_count,
+              c.net.node_count, c.net.links.size(), trips);
+  std::printf("  %-12s %8s %7s %10s %12s %18s %10s\n", "algorithm", "target", "threads", "iterations",
+              "gap reached", "TSTT", "seconds");
   double b_seconds = 0.0;
   for (const double gap : {1e-4, 1e-8}) {
-    for (const auto algorithm : {sandan::AssignmentAlgorithm::kAlgorithmB, sandan::AssignmentAlgorithm::kFrankWolfe}) {
+    for (const auto algorithm :
+         {sandan::AssignmentAlgorithm::kAlgorithmB, sandan::AssignmentAlgorithm::kFrankWolfe}) {
       const bool fw = algorithm == sandan::AssignmentAlgorithm::kFrankWolfe;
       for (const int threads : {1, 2}) {
         if (threads > omp_get_num_procs()) continue;
@@ -69,7 +70,8 @@ void report(const Case& c, int repeat, int fw_cap) {
                     r.iterations, r.relative_gap, r.tstt, seconds);
         std::fflush(stdout);
         if (fw && threads == 1 && b_seconds > 0.0) {
-          std::printf("   (%.0fx Algorithm B's time%s)", seconds / b_seconds, r.converged ? "" : ", not converged");
+          std::printf("   (%.0fx Algorithm B's time%s)", seconds / b_seconds,
+                      r.converged ? "" : ", not converged");
         }
         std::printf("\n");
       }
@@ -77,7 +79,8 @@ void report(const Case& c, int repeat, int fw_cap) {
   }
 }
 
-Case complexes_case(const sandan::SiteFacts& facts, const sandan::TripRates& rates, double scale, double factor) {
+Case complexes_case(const sandan::SiteFacts& facts, const sandan::TripRates& rates, double scale,
+                    double factor) {
   sandan::SynthOptions synth;
   synth.scale = scale;
   const sandan::Site site = sandan::synthesize_site(facts, synth);
@@ -120,9 +123,10 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
-  std::printf("Static user-equilibrium assignment, Algorithm B vs Frank-Wolfe; %d core(s); median of %d runs "
-              "(Frank-Wolfe: one run)\n",
-              omp_get_num_procs(), repeat);
+  std::printf(
+      "Static user-equilibrium assignment, Algorithm B vs Frank-Wolfe; %d core(s); median of %d runs "
+      "(Frank-Wolfe: one run)\n",
+      omp_get_num_procs(), repeat);
   {
     const sandan::TntpCase sioux = sandan::read_tntp_dir("tests/validation/data/tntp/SiouxFalls");
     Case c{"Sioux Falls", sioux.network, {{"all", 1.0, sioux.demand}}};

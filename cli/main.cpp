@@ -287,7 +287,10 @@ int run(int argc, char** argv) {
   synth_cmd->add_option("--crs", synth.crs, "CRS of the output (default EPSG:5186)");
 
   RunArgs run_args;
-  CLI::App* run_cmd = app.add_subcommand("run", "Run a scenario: a year of energy flows for every facility");
+  CLI::App* run_cmd = app.add_subcommand(
+      "run",
+      "Run a scenario: a year of energy flows for every facility, the feeders' power flow and "
+      "road traffic (as the scenario asks)");
   run_cmd->add_option("scenario", run_args.scenario, "Scenario file, e.g. scenarios/baseline.yaml")
       ->required();
   run_cmd->add_option("-o,--output", run_args.output, "HDF5 results file (default: none, print only)");

@@ -128,7 +128,8 @@ std::string kpi_table(const RunResult& run) {
         car += t.vkt_km[a * classes];
         truck += t.vkt_km[a * classes + 1] + t.vkt_km[a * classes + 2];
         heavy += t.vkt_km[a * classes + 2];
-        electric += t.vkt_km[a * classes + 1] * t.electric_share[1] + t.vkt_km[a * classes + 2] * t.electric_share[2];
+        electric +=
+            t.vkt_km[a * classes + 1] * t.electric_share[1] + t.vkt_km[a * classes + 2] * t.electric_share[2];
         for (std::size_t k = 0; k < classes; ++k) hours += t.vht_h[a * classes + k];
       }
       std::snprintf(line, sizeof line, "%-15s %12.0f %12.0f %12.0f %12.1f %12.0f\n", cx.c_str(), car / 1e3,

@@ -156,10 +156,10 @@ class Writer {
       H5Pset_shuffle(dcpl.get());
       H5Pset_deflate(dcpl.get(), kDeflateLevel);
     }
-    Handle ds(check(H5Dcreate2(loc, name.c_str(), file_type, space.get(), H5P_DEFAULT, dcpl.get(),
-                               H5P_DEFAULT),
-                    "create dataset " + name),
-              H5Dclose);
+    Handle ds(
+        check(H5Dcreate2(loc, name.c_str(), file_type, space.get(), H5P_DEFAULT, dcpl.get(), H5P_DEFAULT),
+              "create dataset " + name),
+        H5Dclose);
     if (!values.empty()) {
       check(H5Dwrite(ds.get(), mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()), "write " + name, 0);
     }
@@ -351,14 +351,15 @@ void write_traffic(Writer& w, const Handle& run_group, const TrafficResults& t) 
   w.attach(speed, day_type, 0);
   w.attach(speed, hour, 1);
   w.attach(speed, link, 2);
-  Handle gap = w.array(traffic.get(), "relative_gap", t.relative_gap, {days, hours}, H5T_IEEE_F32LE,
-                       H5T_NATIVE_FLOAT);
+  Handle gap =
+      w.array(traffic.get(), "relative_gap", t.relative_gap, {days, hours}, H5T_IEEE_F32LE, H5T_NATIVE_FLOAT);
   w.attr(gap.get(), "units", std::string("1"));
   w.attr(gap.get(), "long_name", std::string("relative gap the hour's assignment reached"));
   w.attach(gap, day_type, 0);
   w.attach(gap, hour, 1);
   std::vector<long long> iterations(t.iterations.begin(), t.iterations.end());
-  Handle its = w.array(traffic.get(), "iterations", iterations, {days, hours}, H5T_STD_I64LE, H5T_NATIVE_LLONG);
+  Handle its =
+      w.array(traffic.get(), "iterations", iterations, {days, hours}, H5T_STD_I64LE, H5T_NATIVE_LLONG);
   w.attach(its, day_type, 0);
   w.attach(its, hour, 1);
   Handle trips = w.array(traffic.get(), "daily_trips", t.daily_trips, {days, classes}, H5T_IEEE_F64LE,
@@ -382,7 +383,8 @@ void write_traffic(Writer& w, const Handle& run_group, const TrafficResults& t) 
     w.attach(ds, area, 0);
     w.attach(ds, vehicle_class, 1);
   }
-  for (auto& [name, values, units] : std::vector<std::tuple<const char*, const std::vector<double>*, const char*>>{
+  for (auto& [name, values, units] :
+       std::vector<std::tuple<const char*, const std::vector<double>*, const char*>>{
            {"pce", &t.pce, "1"}, {"electric_share", &t.electric_share, "1"}}) {
     Handle ds = w.numbers(traffic.get(), name, *values, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE);
     w.attr(ds.get(), "units", std::string(units));
@@ -392,7 +394,8 @@ void write_traffic(Writer& w, const Handle& run_group, const TrafficResults& t) 
   w.attach(road_id, link, 0);
   Handle link_complex = w.strings(traffic.get(), "link_complex", t.link_complex);
   w.attach(link_complex, link, 0);
-  for (auto& [name, values, units] : std::vector<std::tuple<const char*, const std::vector<double>*, const char*>>{
+  for (auto& [name, values, units] :
+       std::vector<std::tuple<const char*, const std::vector<double>*, const char*>>{
            {"link_from_x", &t.link_from_x, "m"},
            {"link_from_y", &t.link_from_y, "m"},
            {"link_to_x", &t.link_to_x, "m"},

@@ -96,13 +96,15 @@ Inputs load_inputs(const ScenarioSpec& spec) {
       }
     }
     if (!spec.traffic.enabled) {
-      problems.push_back(spec.path + ": interventions: logistics_hub needs the traffic model; add "
-                                     "traffic: {trip_rates: ../gis_data/traffic/trip_rates.yaml}");
+      problems.push_back(spec.path +
+                         ": interventions: logistics_hub needs the traffic model; add "
+                         "traffic: {trip_rates: ../gis_data/traffic/trip_rates.yaml}");
     }
   }
   if (spec.ev_trucks && !spec.traffic.enabled) {
-    problems.push_back(spec.path + ": interventions: ev_trucks needs the traffic model; add "
-                                   "traffic: {trip_rates: ../gis_data/traffic/trip_rates.yaml}");
+    problems.push_back(spec.path +
+                       ": interventions: ev_trucks needs the traffic model; add "
+                       "traffic: {trip_rates: ../gis_data/traffic/trip_rates.yaml}");
   }
   if (!problems.empty()) {
     const std::string headline = spec.path + ": the scenario does not fit its layout";

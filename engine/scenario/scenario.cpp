@@ -171,8 +171,7 @@ void read_rooftop_pv(Reader& r, const YAML::Node& node, const std::string& path,
   out.rooftop_pv.push_back(pv);
 }
 
-void read_logistics_hub(Reader& r, const YAML::Node& node, const std::string& path,
-                        PartialScenario& out) {
+void read_logistics_hub(Reader& r, const YAML::Node& node, const std::string& path, PartialScenario& out) {
   if (!node.IsMap()) {
     r.problem(node, path, "expected a map, e.g. {complexes: [juan], share: 0.5, trip_reduction: 0.3}");
     return;
@@ -183,15 +182,19 @@ void read_logistics_hub(Reader& r, const YAML::Node& node, const std::string& pa
     r.problem(node, path + ".complexes", "missing; the complexes whose firms join the hub, e.g. [juan]");
   } else if (auto v = r.text_list(node["complexes"], path + ".complexes")) {
     hub.complexes = *v;
+    if (v->empty()) r.problem(node["complexes"], path + ".complexes", "empty; name at least one complex");
   }
   if (node["share"]) {
     if (auto v = r.number(node["share"], path + ".share", 0.0, 1.0)) hub.share = *v;
   }
   if (node["trip_reduction"]) {
-    if (auto v = r.number(node["trip_reduction"], path + ".trip_reduction", 0.0, 0.95)) hub.trip_reduction = *v;
+    if (auto v = r.number(node["trip_reduction"], path + ".trip_reduction", 0.0, 0.95))
+      hub.trip_reduction = *v;
   }
   if (node["lat"].IsDefined() != node["lon"].IsDefined()) {
-    r.problem(node, path, "give both lat and lon of the hub, or neither (the complexes' centroid)");
+    r.problem(node, path,
+              "give both lat and lon of the hub, or neither (the floor-area-weighted centre of the "
+              "complexes' facilities)");
   } else if (node["lat"]) {
     hub.lat_deg = r.number(node["lat"], path + ".lat", 33.0, 39.0);
     hub.lon_deg = r.number(node["lon"], path + ".lon", 124.0, 132.0);

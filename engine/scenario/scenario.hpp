@@ -51,9 +51,9 @@ struct GridSpec {
 // (docs/traffic-model.md). Off unless the scenario has `traffic:`.
 struct TrafficSpec {
   bool enabled = false;
-  std::string trip_rates;        // trip rates YAML
-  std::string algorithm = "b";   // assignment algorithm: b (Algorithm B) or fw (Frank-Wolfe)
-  double target_gap = 1e-4;      // relative gap each hour's assignment reaches
+  std::string trip_rates;       // trip rates YAML
+  std::string algorithm = "b";  // assignment algorithm: b (Algorithm B) or fw (Frank-Wolfe)
+  double target_gap = 1e-4;     // relative gap each hour's assignment reaches
   int max_iterations = 200;
 };
 
@@ -63,8 +63,8 @@ struct LogisticsHubIntervention {
   std::vector<std::string> complexes;
   double share = 0.5;
   double trip_reduction = 0.3;
-  std::optional<double> lat_deg;  // where the hub stands; default: the centroid of the complexes'
-  std::optional<double> lon_deg;  // facilities
+  std::optional<double> lat_deg;  // where the hub stands; default: the floor-area-weighted centre of
+  std::optional<double> lon_deg;  // the complexes' facilities
 };
 
 // Electric trucks: a share of each truck class's vehicle-km runs on electricity.

@@ -71,6 +71,7 @@ void run_traffic(const ScenarioSpec& spec, const Site& site, const std::vector<s
   const TrafficNetwork& net = model.network;
 
   std::vector<DailyDemand> daily;
+  daily.reserve(kTrafficDayCount);
   for (int d = 0; d < kTrafficDayCount; ++d) {
     daily.push_back(daily_demand(model, site, rates, static_cast<TrafficDay>(d), hub));
   }
@@ -85,19 +86,20 @@ void run_traffic(const ScenarioSpec& spec, const Site& site, const std::vector<s
           continue;
         }
         for (std::size_t k = 0; k < h.size(); ++k) {
-          for (std::size_t i = 0; i < h[k].trips.values.size(); ++i) any[k].trips.values[i] += h[k].trips.values[i];
+          for (std::size_t i = 0; i < h[k].trips.values.size(); ++i)
+            any[k].trips.values[i] += h[k].trips.values[i];
         }
       }
     }
     const std::vector<std::string> lines = unreachable_demand(net, any);
     if (!lines.empty()) {
-      std::vector<std::string> named;
-      for (const std::string& line : lines) named.push_back(line);
+      std::vector<std::string> named(lines);
       named.emplace_back("zones: " + std::to_string(net.zone_count) + " (" +
                          (model.zone_names.empty() ? std::string() : model.zone_names.front()) + ", …)");
-      throw ConfigError(spec.site + ": the road network does not connect every pair of zones with trips "
-                                    "(check one-way roads; `sandan inspect` lists the road graph's "
-                                    "components)",
+      throw ConfigError(spec.site +
+                            ": the road network does not connect every pair of zones with trips "
+                            "(check one-way roads; `sandan inspect` lists the road graph's "
+                            "components)",
                         named);
     }
   }
@@ -115,7 +117,8 @@ void run_traffic(const ScenarioSpec& spec, const Site& site, const std::vector<s
   out.enabled = true;
   out.year = spec.year;
   out.day_types.clear();
-  for (int d = 0; d < kTrafficDayCount; ++d) out.day_types.emplace_back(to_string(static_cast<TrafficDay>(d)));
+  for (int d = 0; d < kTrafficDayCount; ++d)
+    out.day_types.emplace_back(to_string(static_cast<TrafficDay>(d)));
   out.classes.clear();
   out.pce.clear();
   for (std::size_t k = 0; k < classes; ++k) {
@@ -133,7 +136,8 @@ void run_traffic(const ScenarioSpec& spec, const Site& site, const std::vector<s
   out.daily_trips.assign(static_cast<std::size_t>(kTrafficDayCount) * classes, 0.0);
   for (int d = 0; d < kTrafficDayCount; ++d) {
     for (std::size_t k = 0; k < classes; ++k) {
-      out.daily_trips[static_cast<std::size_t>(d) * classes + k] = daily[static_cast<std::size_t>(d)].total_trips[k];
+      out.daily_trips[static_cast<std::size_t>(d) * classes + k] =
+          daily[static_cast<std::size_t>(d)].total_trips[k];
     }
   }
 
@@ -168,6 +172,8 @@ void run_traffic(const ScenarioSpec& spec, const Site& site, const std::vector<s
   }
 
   std::vector<std::exception_ptr> errors(slots);
+  // Read by the OpenMP pragma's num_threads clause, which the analyzer does not see.
+  // NOLINTNEXTLINE(clang-analyzer-deadcode.DeadStores)
   const int thread_count = threads > 0 ? threads : omp_get_num_procs();
 #pragma omp parallel for schedule(dynamic, 1) num_threads(thread_count)
   for (std::size_t slot = 0; slot < slots; ++slot) {
@@ -231,8 +237,10 @@ void run_traffic(const ScenarioSpec& spec, const Site& site, const std::vector<s
   }
   out.electric_share.assign(classes, 0.0);
   if (spec.ev_trucks) {
-    out.electric_share[static_cast<std::size_t>(VehicleClass::kLightTruck)] = spec.ev_trucks->light_truck_share;
-    out.electric_share[static_cast<std::size_t>(VehicleClass::kHeavyTruck)] = spec.ev_trucks->heavy_truck_share;
+    out.electric_share[static_cast<std::size_t>(VehicleClass::kLightTruck)] =
+        spec.ev_trucks->light_truck_share;
+    out.electric_share[static_cast<std::size_t>(VehicleClass::kHeavyTruck)] =
+        spec.ev_trucks->heavy_truck_share;
   }
   out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }

@@ -386,7 +386,8 @@ class AlgorithmB {
     }
     labels(bush, state, false);
     // Positions in the bush's order, for the fallback below.
-    for (std::size_t k = 0; k < bush.order.size(); ++k) position_[static_cast<std::size_t>(bush.order[k])] = static_cast<int>(k);
+    for (std::size_t k = 0; k < bush.order.size(); ++k)
+      position_[static_cast<std::size_t>(bush.order[k])] = static_cast<int>(k);
     bool added = false;
     for (std::size_t l = 0; l < m; ++l) {
       if (bush.member[l] != 0) continue;

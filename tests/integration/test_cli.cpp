@@ -253,13 +253,12 @@ TEST_CASE("sandan run with a bad scenario exits 2 naming file, line and key, and
 
 TEST_CASE("sandan run reports every problem of the traffic settings at once and writes nothing") {
   TempDir dir("cli_run_bad_traffic");
-  write_text(dir.path() / "bad.yaml",
-             "name: bad\nextends: " + std::string(SANDAN_SOURCE_DIR) +
-                 "/scenarios/baseline.yaml\n"
-                 "traffic: {trip_rates: rates.yaml, gap: 2, speed: 3}\n"
-                 "interventions:\n"
-                 "  - logistics_hub: {complexes: [juan], share: 1.5}\n"
-                 "  - ev_trucks: {light_truck_share: -0.1}\n");
+  write_text(dir.path() / "bad.yaml", "name: bad\nextends: " + std::string(SANDAN_SOURCE_DIR) +
+                                          "/scenarios/baseline.yaml\n"
+                                          "traffic: {trip_rates: rates.yaml, gap: 2, speed: 3}\n"
+                                          "interventions:\n"
+                                          "  - logistics_hub: {complexes: [juan], share: 1.5}\n"
+                                          "  - ev_trucks: {light_truck_share: -0.1}\n");
   const Run run = run_sandan("run " + dir.str("bad.yaml") + " -o " + dir.str("out.h5"), dir);
   CHECK(run.exit_code == 2);
   INFO(run.err);
