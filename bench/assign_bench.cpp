@@ -2,7 +2,10 @@
 // network (the shipped layout and layouts 10× and 100× larger, sandan synth scaling), workday morning
 // peak hour, with Frank-Wolfe and Algorithm B side by side in one run, to relative gaps 1e-4 and 1e-8.
 //
-// Usage: bench_assign [--scales 1,10] [--repeat N] [--write-tntp DIR]   (run from the repository root)
+// Usage: bench_assign [--scales 1,10,100] [--cells 0,250,1000] [--repeat N] [--write-tntp DIR]
+// (run from the repository root). --cells gives the zone cell size (m) for each scale: 0 is a zone
+// for every road node that facilities attach to. Scales above 1 run the 1e-4 target only, with
+// Frank-Wolfe capped at 10 iterations.
 // --write-tntp writes the complexes' peak hour (scale 1) as TNTP files for bench/sumo/compare.py.
 #include <omp.h>
 
@@ -48,7 +51,7 @@ sandan::AssignmentResult timed(const Case& c, sandan::AssignmentAlgorithm algori
 }
 
 // fw_cap: Frank-Wolfe's iteration limit (its tail is sublinear; the gap it reached is reported).
-void report(const Case& c, int repeat, int fw_cap) {
+void report(const Case& c, int repeat, int fw_cap, const std::vector<double>& gaps) {
   double trips = 0.0;
   for (const auto& d : c.demand) trips += d.trips.total();
   std::printf("\n%s: %d zones, %d nodes, %zu links, %.0f trips\n", c.name.c_str(), c.net.zone_count,
@@ -56,7 +59,7 @@ void report(const Case& c, int repeat, int fw_cap) {
   std::printf("  %-12s %8s %7s %10s %12s %18s %10s\n", "algorithm", "target", "threads", "iterations",
               "gap reached", "TSTT", "seconds");
   double b_seconds = 0.0;
-  for (const double gap : {1e-4, 1e-8}) {
+  for (const double gap : gaps) {
     for (const auto algorithm :
          {sandan::AssignmentAlgorithm::kAlgorithmB, sandan::AssignmentAlgorithm::kFrankWolfe}) {
       const bool fw = algorithm == sandan::AssignmentAlgorithm::kFrankWolfe;
@@ -80,18 +83,20 @@ void report(const Case& c, int repeat, int fw_cap) {
 }
 
 Case complexes_case(const sandan::SiteFacts& facts, const sandan::TripRates& rates, double scale,
-                    double factor) {
+                    double cell_m, double factor) {
   sandan::SynthOptions synth;
   synth.scale = scale;
   const sandan::Site site = sandan::synthesize_site(facts, synth);
   const sandan::RoadGraph roads = sandan::build_road_graph(site);
   const sandan::Attachments attachments =
       sandan::attach_facilities(site, roads, sandan::build_feeder_topology(site));
-  sandan::TrafficModel model = sandan::build_traffic_model(site, roads, attachments, rates);
+  sandan::TrafficModel model = sandan::build_traffic_model(site, roads, attachments, rates, {}, cell_m);
   const sandan::DailyDemand daily = sandan::daily_demand(model, site, rates, sandan::TrafficDay::kWorkday);
   Case c;
   std::ostringstream name;
-  name << "complexes x" << scale << ", workday 08:00" << (factor != 1.0 ? " with demand x" : "");
+  name << "complexes x" << scale << (cell_m > 0.0 ? ", zone cells " : "");
+  if (cell_m > 0.0) name << cell_m << " m";
+  name << ", workday 08:00" << (factor != 1.0 ? " with demand x" : "");
   if (factor != 1.0) name << factor;
   c.name = name.str();
   c.net = std::move(model.network);
@@ -106,6 +111,7 @@ Case complexes_case(const sandan::SiteFacts& facts, const sandan::TripRates& rat
 
 int main(int argc, char** argv) {
   std::vector<double> scales{1.0, 10.0};
+  std::vector<double> cells;
   int repeat = 5;
   std::string tntp_out;
   for (int i = 1; i < argc; ++i) {
@@ -114,12 +120,15 @@ int main(int argc, char** argv) {
       scales.clear();
       std::stringstream list(argv[++i]);
       for (std::string item; std::getline(list, item, ',');) scales.push_back(std::stod(item));
+    } else if (arg == "--cells" && i + 1 < argc) {
+      std::stringstream list(argv[++i]);
+      for (std::string item; std::getline(list, item, ',');) cells.push_back(std::stod(item));
     } else if (arg == "--repeat" && i + 1 < argc) {
       repeat = std::stoi(argv[++i]);
     } else if (arg == "--write-tntp" && i + 1 < argc) {
       tntp_out = argv[++i];
     } else {
-      std::fprintf(stderr, "usage: bench_assign [--scales 1,10] [--repeat N] [--write-tntp DIR]\n");
+      std::fprintf(stderr, "usage: bench_assign [--scales 1,10] [--cells 0,250] [--repeat N] [--write-tntp DIR]\n");
       return 2;
     }
   }
@@ -130,14 +139,21 @@ int main(int argc, char** argv) {
   {
     const sandan::TntpCase sioux = sandan::read_tntp_dir("tests/validation/data/tntp/SiouxFalls");
     Case c{"Sioux Falls", sioux.network, {{"all", 1.0, sioux.demand}}};
-    report(c, repeat, 2000);
+    report(c, repeat, 2000, {1e-4, 1e-8});
   }
   const sandan::SiteFacts facts = sandan::read_site_facts("gis_data/complexes.yaml");
   const sandan::TripRates rates = sandan::read_trip_rates("gis_data/traffic/trip_rates.yaml");
-  for (const double scale : scales) {
+  for (std::size_t s = 0; s < scales.size(); ++s) {
+    const double scale = scales[s];
+    const double cell_m = s < cells.size() ? cells[s] : 0.0;
     for (const double factor : {1.0, 3.0}) {
-      const Case c = complexes_case(facts, rates, scale, factor);
-      report(c, scale > 1.0 ? 1 : repeat, scale > 1.0 ? 20 : 200);
+      if (scale > 1.0 && factor != 1.0) continue;
+      const Case c = complexes_case(facts, rates, scale, cell_m, factor);
+      if (scale > 1.0) {
+        report(c, 1, 10, {1e-4});
+      } else {
+        report(c, repeat, 200, {1e-4, 1e-8});
+      }
       if (!tntp_out.empty() && scale == 1.0 && factor == 1.0) {
         // One class in PCE for tools that know no classes.
         sandan::OdMatrix pce(c.net.zone_count);

@@ -247,9 +247,11 @@ std::string utc_now() {
   return buffer;
 }
 
-// The headline KPIs copied into /index for every run (complex "all").
-const std::array<const char*, 6> kIndexKpis{"annual_load_mwh", "annual_pv_mwh", "self_sufficiency",
-                                            "peak_import_kw",  "bill_krw",      "annual_fuel_mwh"};
+// The headline KPIs copied into /index for every run (complex "all"); NaN where a run has no such
+// KPI (traffic off).
+const std::array<const char*, 9> kIndexKpis{"annual_load_mwh", "annual_pv_mwh",   "self_sufficiency",
+                                            "peak_import_kw",  "bill_krw",        "annual_fuel_mwh",
+                                            "car_km",          "truck_km",        "vehicle_hours"};
 
 // The hourly time coordinate of a group: each group carries its own, so xarray decodes its times.
 Handle write_time(Writer& w, const Handle& group, int year, std::size_t hours) {
@@ -347,6 +349,13 @@ void write_traffic(Writer& w, const Handle& run_group, const TrafficResults& t) 
   Handle speed = w.array(traffic.get(), "link_speed_kmh", t.link_speed_kmh, {days, hours, links},
                          H5T_IEEE_F32LE, H5T_NATIVE_FLOAT);
   w.attr(speed.get(), "units", std::string("km/h"));
+  Handle time = w.array(traffic.get(), "link_time_min", t.link_time_min, {days, hours, links}, H5T_IEEE_F32LE,
+                        H5T_NATIVE_FLOAT);
+  w.attr(time.get(), "units", std::string("min"));
+  w.attr(time.get(), "long_name", std::string("travel time on the link at the hour's flow (BPR)"));
+  w.attach(time, day_type, 0);
+  w.attach(time, hour, 1);
+  w.attach(time, link, 2);
   w.attr(speed.get(), "long_name", std::string("mean speed on the link (length over BPR travel time)"));
   w.attach(speed, day_type, 0);
   w.attach(speed, hour, 1);

@@ -76,6 +76,7 @@ struct TrafficResults {
   std::vector<double> link_length_km, link_capacity_pce_h, link_free_speed_kmh;
   std::vector<float> link_flow_veh_h;  // [day_type][hour][link][class]
   std::vector<float> link_speed_kmh;   // [day_type][hour][link]
+  std::vector<float> link_time_min;    // [day_type][hour][link]
   std::vector<float> relative_gap;     // [day_type][hour]
   std::vector<int> iterations;         // [day_type][hour]
   std::vector<double> daily_trips;     // vehicles a day, [day_type][class]

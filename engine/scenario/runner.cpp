@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <optional>
 #include <unordered_map>
 
 #include "core/calendar.hpp"
@@ -377,6 +378,9 @@ RunResult run_scenario(const ScenarioSpec& spec, const RunOptions& options) {
   Inputs in = load_inputs(spec);
   const Site& site = in.site;
   const int hours = in.calendar.hours();
+  // The traffic model's inputs are read and checked now, before any model runs.
+  std::optional<TrafficStage> traffic;
+  if (spec.traffic.enabled) traffic.emplace(spec, site);
   const auto n_fac = site.facilities.size();
   const auto hours_z = static_cast<std::size_t>(hours);
 
@@ -683,7 +687,7 @@ RunResult run_scenario(const ScenarioSpec& spec, const RunOptions& options) {
 
   if (spec.traffic.enabled) {
     progress("traffic assignment", 0.85);
-    run_traffic(spec, site, e.complex_ids, in.calendar, threads, run.traffic);
+    traffic->run(e.complex_ids, in.calendar, threads, run.traffic);
   }
 
   // KPIs per complex and for all together.

@@ -399,7 +399,7 @@ PartialScenario read_partial(const std::string& file, std::vector<std::string>& 
     if (!t.IsMap()) {
       r.problem(t, "traffic", "expected a map, e.g. {trip_rates: ../gis_data/traffic/trip_rates.yaml}");
     } else {
-      r.check_keys(t, "traffic", {"trip_rates", "algorithm", "gap", "max_iterations"});
+      r.check_keys(t, "traffic", {"trip_rates", "algorithm", "gap", "max_iterations", "zone_cell_m"});
       TrafficSpec traffic;
       traffic.enabled = true;
       if (!t["trip_rates"]) {
@@ -423,6 +423,9 @@ PartialScenario read_partial(const std::string& file, std::vector<std::string>& 
         if (auto v = r.integer(t["max_iterations"], "traffic.max_iterations", 1, 100000)) {
           traffic.max_iterations = static_cast<int>(*v);
         }
+      }
+      if (t["zone_cell_m"]) {
+        if (auto v = r.number(t["zone_cell_m"], "traffic.zone_cell_m", 0.0, 100000.0)) traffic.zone_cell_m = *v;
       }
       out.traffic = traffic;
     }
@@ -495,6 +498,7 @@ std::string emit_resolved(const ScenarioSpec& s) {
     e << YAML::Key << "algorithm" << YAML::Value << s.traffic.algorithm;
     e << YAML::Key << "gap" << YAML::Value << s.traffic.target_gap;
     e << YAML::Key << "max_iterations" << YAML::Value << s.traffic.max_iterations;
+    e << YAML::Key << "zone_cell_m" << YAML::Value << s.traffic.zone_cell_m;
     e << YAML::EndMap;
   }
   e << YAML::Key << "interventions" << YAML::Value << YAML::BeginSeq;

@@ -59,18 +59,29 @@ LogisticsHubSpec hub_spec(const ScenarioSpec& spec, const Site& site) {
 
 }  // namespace
 
-void run_traffic(const ScenarioSpec& spec, const Site& site, const std::vector<std::string>& complex_ids,
-                 const Calendar& calendar, int threads, TrafficResults& out) {
-  const auto start = std::chrono::steady_clock::now();
-  const TripRates rates = read_trip_rates(spec.traffic.trip_rates);
-  const RoadGraph roads = build_road_graph(site);
-  const FeederTopology feeders = build_feeder_topology(site);
-  const Attachments attachments = attach_facilities(site, roads, feeders);
+struct TrafficStage::Impl {
+  const ScenarioSpec& spec;
+  const Site& site;
+  TripRates rates;
+  RoadGraph roads;
+  TrafficModel model;
+  std::vector<DailyDemand> daily;
+};
+
+TrafficStage::~TrafficStage() = default;
+
+TrafficStage::TrafficStage(const ScenarioSpec& spec, const Site& site)
+    : impl_(std::make_unique<Impl>(Impl{spec, site, read_trip_rates(spec.traffic.trip_rates), {}, {}, {}})) {
+  const TripRates& rates = impl_->rates;
+  impl_->roads = build_road_graph(site);
+  const RoadGraph& roads = impl_->roads;
+  const Attachments attachments = attach_facilities(site, roads, build_feeder_topology(site));
   const LogisticsHubSpec hub = hub_spec(spec, site);
-  const TrafficModel model = build_traffic_model(site, roads, attachments, rates, hub);
+  impl_->model = build_traffic_model(site, roads, attachments, rates, hub, spec.traffic.zone_cell_m);
+  const TrafficModel& model = impl_->model;
   const TrafficNetwork& net = model.network;
 
-  std::vector<DailyDemand> daily;
+  std::vector<DailyDemand>& daily = impl_->daily;
   daily.reserve(kTrafficDayCount);
   for (int d = 0; d < kTrafficDayCount; ++d) {
     daily.push_back(daily_demand(model, site, rates, static_cast<TrafficDay>(d), hub));
@@ -104,6 +115,18 @@ void run_traffic(const ScenarioSpec& spec, const Site& site, const std::vector<s
     }
   }
 
+}
+
+void TrafficStage::run(const std::vector<std::string>& complex_ids, const Calendar& calendar, int threads,
+                       TrafficResults& out) const {
+  const auto start = std::chrono::steady_clock::now();
+  const ScenarioSpec& spec = impl_->spec;
+  const Site& site = impl_->site;
+  const TripRates& rates = impl_->rates;
+  const RoadGraph& roads = impl_->roads;
+  const TrafficModel& model = impl_->model;
+  const TrafficNetwork& net = model.network;
+  const std::vector<DailyDemand>& daily = impl_->daily;
   AssignmentOptions options;
   options.algorithm = parse_assignment_algorithm(spec.traffic.algorithm);
   options.target_gap = spec.traffic.target_gap;
@@ -131,6 +154,7 @@ void run_traffic(const ScenarioSpec& spec, const Site& site, const std::vector<s
   }
   out.link_flow_veh_h.assign(slots * road_links * classes, 0.0F);
   out.link_speed_kmh.assign(slots * road_links, 0.0F);
+  out.link_time_min.assign(slots * road_links, 0.0F);
   out.relative_gap.assign(slots, 0.0F);
   out.iterations.assign(slots, 0);
   out.daily_trips.assign(static_cast<std::size_t>(kTrafficDayCount) * classes, 0.0);
@@ -158,7 +182,9 @@ void run_traffic(const ScenarioSpec& spec, const Site& site, const std::vector<s
   out.link_free_speed_kmh.clear();
   for (std::size_t r = 0; r < road_links; ++r) {
     const RoadLink& link = roads.links[r];
-    out.link_road_id.push_back(site.roads[static_cast<std::size_t>(link.road)].road_id);
+    out.link_road_id.push_back(link.road >= 0 && static_cast<std::size_t>(link.road) < site.roads.size()
+                                   ? site.roads[static_cast<std::size_t>(link.road)].road_id
+                                   : std::string());
     const int l = net_link[r];
     const int cx = l >= 0 ? model.link_complex[static_cast<std::size_t>(l)] : -1;
     out.link_complex.push_back(cx >= 0 ? site.complexes[static_cast<std::size_t>(cx)].complex_id : "");
@@ -197,6 +223,7 @@ void run_traffic(const ScenarioSpec& spec, const Site& site, const std::vector<s
         const double minutes = link_time(net.links[l], flow[l]);
         out.link_speed_kmh[slot * road_links + r] =
             static_cast<float>(minutes > 0.0 ? net.links[l].length / (minutes / 60.0) : 0.0);
+        out.link_time_min[slot * road_links + r] = static_cast<float>(minutes);
         for (std::size_t k = 0; k < classes; ++k) {
           out.link_flow_veh_h[(slot * road_links + r) * classes + k] = static_cast<float>(class_flow[k][l]);
         }

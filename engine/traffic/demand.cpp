@@ -441,8 +441,12 @@ TripRates read_trip_rates(const std::string& path) {
 }
 
 TrafficModel build_traffic_model(const Site& site, const RoadGraph& roads, const Attachments& attachments,
-                                 const TripRates& rates, const LogisticsHubSpec& hub) {
+                                 const TripRates& rates, const LogisticsHubSpec& hub, double zone_cell_m) {
   check_hub(site, hub);
+  if (!(zone_cell_m >= 0.0) || !std::isfinite(zone_cell_m)) {
+    throw Error(ErrorCode::kBadInput, "traffic: zone_cell_m must be a finite number >= 0, got " +
+                                          format_number(zone_cell_m));
+  }
   if (attachments.road_node.size() != site.facilities.size() ||
       attachments.road_distance_m.size() != site.facilities.size()) {
     throw Error(ErrorCode::kInternal,
@@ -477,15 +481,49 @@ TrafficModel build_traffic_model(const Site& site, const RoadGraph& roads, const
   }
 
   TrafficModel model;
-  // Facility zones: one a road node that facilities attach to, in road node order.
-  std::vector<int> node_zone(roads.nodes.size(), -1);
+  // Facility zones: one a road node that facilities attach to, in road node order, or one a cell of
+  // such nodes (in the order of each cell's first node).
+  std::vector<char> used(roads.nodes.size(), 0);
   for (const int node : attachments.road_node) {
-    if (node >= 0) node_zone[static_cast<std::size_t>(node)] = 0;
+    if (node >= 0) used[static_cast<std::size_t>(node)] = 1;
   }
-  for (std::size_t n = 0; n < node_zone.size(); ++n) {
-    if (node_zone[n] < 0) continue;
-    node_zone[n] = static_cast<int>(model.zone_road_node.size());
-    model.zone_road_node.push_back(static_cast<int>(n));
+  std::vector<int> node_zone(roads.nodes.size(), -1);
+  std::vector<std::vector<int>> zone_nodes;
+  std::map<std::pair<long long, long long>, int> cell_zone;
+  for (std::size_t n = 0; n < used.size(); ++n) {
+    if (used[n] == 0) continue;
+    int zone = static_cast<int>(zone_nodes.size());
+    if (zone_cell_m > 0.0) {
+      const XY& p = roads.nodes[n];
+      const std::pair<long long, long long> cell{static_cast<long long>(std::floor(p.x_m / zone_cell_m)),
+                                                 static_cast<long long>(std::floor(p.y_m / zone_cell_m))};
+      zone = cell_zone.emplace(cell, zone).first->second;
+    }
+    if (zone == static_cast<int>(zone_nodes.size())) zone_nodes.emplace_back();
+    zone_nodes[static_cast<std::size_t>(zone)].push_back(static_cast<int>(n));
+    node_zone[n] = zone;
+  }
+  for (const std::vector<int>& nodes : zone_nodes) {
+    // The member node nearest the members' mean position represents the zone.
+    double x = 0.0;
+    double y = 0.0;
+    for (const int n : nodes) {
+      x += roads.nodes[static_cast<std::size_t>(n)].x_m;
+      y += roads.nodes[static_cast<std::size_t>(n)].y_m;
+    }
+    x /= static_cast<double>(nodes.size());
+    y /= static_cast<double>(nodes.size());
+    int best = nodes.front();
+    double best_d2 = std::numeric_limits<double>::infinity();
+    for (const int n : nodes) {
+      const XY& p = roads.nodes[static_cast<std::size_t>(n)];
+      const double d2 = (p.x_m - x) * (p.x_m - x) + (p.y_m - y) * (p.y_m - y);
+      if (d2 < best_d2) {
+        best_d2 = d2;
+        best = n;
+      }
+    }
+    model.zone_road_node.push_back(best);
   }
   const std::size_t facility_zones = model.zone_road_node.size();
   std::vector<double> distance_sum(facility_zones, 0.0);
@@ -498,8 +536,11 @@ TrafficModel build_traffic_model(const Site& site, const RoadGraph& roads, const
     const int zone = node_zone[static_cast<std::size_t>(node)];
     const auto z = static_cast<std::size_t>(zone);
     model.facility_zone[f] = zone;
+    // Facility to its road node, then (in an aggregated zone) on to the zone's node.
     const double d = attachments.road_distance_m[f];
-    distance_sum[z] += std::isfinite(d) ? d : 0.0;
+    const XY& a = roads.nodes[static_cast<std::size_t>(node)];
+    const XY& b = roads.nodes[static_cast<std::size_t>(model.zone_road_node[z])];
+    distance_sum[z] += (std::isfinite(d) ? d : 0.0) + std::hypot(a.x_m - b.x_m, a.y_m - b.y_m);
     ++members[z];
     ++complex_count[z][site.facilities[f].complex];
   }

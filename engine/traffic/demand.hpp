@@ -75,7 +75,7 @@ struct LogisticsHubSpec {
 };
 
 // The road network of the complexes in assignment form. Zones come first: one zone for each road node
-// that facilities attach to, then one a gate, then the hub (when enabled); each zone node joins its
+// that facilities attach to (or each cell of them, see zone_cell_m below), then one a gate, then the hub (when enabled); each zone node joins its
 // road node by a connector pair (free flow time from the straight-line distance at 20 km/h, capacity
 // 1e6). Road links follow, with free-flow time in minutes (length / speed), capacity in PCE/h, length
 // in km. first_thru_node = zone count, so no path passes through a zone.
@@ -92,9 +92,12 @@ struct TrafficModel {
   std::vector<int> link_complex;        // complex covering the link's midpoint, -1 outside every complex
 };
 
+// zone_cell_m > 0 aggregates facility zones: the road nodes facilities attach to are grouped by square
+// cells of that size, and each group becomes one zone at the member node nearest the group's mean
+// position (large layouts: Algorithm B's memory grows as zones × links).
 [[nodiscard]] TrafficModel build_traffic_model(const Site& site, const RoadGraph& roads,
                                                const Attachments& attachments, const TripRates& rates,
-                                               const LogisticsHubSpec& hub = {});
+                                               const LogisticsHubSpec& hub = {}, double zone_cell_m = 0.0);
 
 // Daily OD matrices (vehicles a day) for each class on one kind of day; the hour's demand is
 // hourly_demand(). Facilities of complexes not in `simulated` (empty: all) generate nothing.

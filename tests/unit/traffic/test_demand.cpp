@@ -636,3 +636,44 @@ TEST_CASE("workday trips of the five complexes are plausible and their hours add
   CHECK(peak / d.total_trips[kCar] >= 0.10);
   CHECK(peak / d.total_trips[kCar] <= 0.17);
 }
+
+TEST_CASE("zone cells aggregate facility zones and keep the trips through the gates") {
+  const Built& b = incheon();
+  const TrafficModel coarse =
+      build_traffic_model(b.site, b.roads, b.attachments, shipped_rates(), LogisticsHubSpec{}, 500.0);
+  const int gates = static_cast<int>(b.site.gates.size());
+  const int fine_zones = b.model.network.zone_count - gates;
+  const int coarse_zones = coarse.network.zone_count - gates;
+  CHECK(coarse_zones < fine_zones / 2);
+  CHECK(coarse.network.first_thru_node == coarse.network.zone_count);
+  // Every facility has a zone, and the zone's node lies in the same 500 m cell as the facility's node.
+  for (std::size_t f = 0; f < b.site.facilities.size(); ++f) {
+    const int zone = coarse.facility_zone[f];
+    REQUIRE(zone >= 0);
+    const XY& own = b.roads.nodes[static_cast<std::size_t>(b.attachments.road_node[f])];
+    const XY& rep = b.roads.nodes[static_cast<std::size_t>(coarse.zone_road_node[static_cast<std::size_t>(zone)])];
+    CHECK(std::floor(own.x_m / 500.0) == std::floor(rep.x_m / 500.0));
+    CHECK(std::floor(own.y_m / 500.0) == std::floor(rep.y_m / 500.0));
+  }
+  // Trips to and from the gates do not depend on the zoning (internal trips within a cell do).
+  const DailyDemand fine_day = daily_demand(b.model, b.site, shipped_rates(), TrafficDay::kWorkday);
+  const DailyDemand coarse_day = daily_demand(coarse, b.site, shipped_rates(), TrafficDay::kWorkday);
+  auto gate_trips = [&](const TrafficModel& model, const DailyDemand& day) {
+    double total = 0.0;
+    for (const auto& groups : day.by_group) {
+      for (const OdMatrix& od : groups) {
+        for (int o = 0; o < od.zones; ++o) {
+          for (int d = 0; d < od.zones; ++d) {
+            if (model.zone_gate[static_cast<std::size_t>(o)] >= 0 || model.zone_gate[static_cast<std::size_t>(d)] >= 0) {
+              total += od.at(o, d);
+            }
+          }
+        }
+      }
+    }
+    return total;
+  };
+  CHECK(gate_trips(coarse, coarse_day) == doctest::Approx(gate_trips(b.model, fine_day)).epsilon(1e-9));
+  CHECK_THROWS_AS((void)build_traffic_model(b.site, b.roads, b.attachments, shipped_rates(), LogisticsHubSpec{}, -1.0),
+                  Error);
+}
