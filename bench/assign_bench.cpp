@@ -128,7 +128,8 @@ int main(int argc, char** argv) {
     } else if (arg == "--write-tntp" && i + 1 < argc) {
       tntp_out = argv[++i];
     } else {
-      std::fprintf(stderr, "usage: bench_assign [--scales 1,10] [--cells 0,250] [--repeat N] [--write-tntp DIR]\n");
+      std::fprintf(stderr,
+                   "usage: bench_assign [--scales 1,10] [--cells 0,250] [--repeat N] [--write-tntp DIR]\n");
       return 2;
     }
   }

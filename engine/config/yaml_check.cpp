@@ -200,4 +200,16 @@ std::optional<SourcedValue> read_sourced(const MapView& parent, const std::strin
   return SourcedValue{*value, *source, *confidence};
 }
 
+void check_schema(const MapView& top, const std::string& schema, int version, Problems& problems) {
+  if (const auto node = top.get("schema"); node && (!node->IsScalar() || node->Scalar() != schema)) {
+    problems.add(*node, top.path("schema"), "must be " + schema + ", got " + describe(*node));
+  }
+  if (const auto node = top.get("version")) {
+    if (const auto value = as_number(*node, top.path("version"), problems); value && *value != version) {
+      problems.add(*node, top.path("version"),
+                   "must be " + std::to_string(version) + ", got " + format_number(*value));
+    }
+  }
+}
+
 }  // namespace sandan::config

@@ -96,6 +96,9 @@ std::optional<bool> as_bool(const YAML::Node& node, const std::string& path, Pro
 std::optional<std::vector<std::string>> as_text_list(const YAML::Node& node, const std::string& path,
                                                      Problems& problems);
 
+// The `schema` and `version` keys of a data file's top-level map: they must be `schema` and `version`.
+void check_schema(const MapView& top, const std::string& schema, int version, Problems& problems);
+
 // The confidence of a sourced figure: verified, secondary or estimate.
 std::optional<std::string> read_confidence(const MapView& map, Problems& problems);
 

@@ -338,16 +338,7 @@ LoadLibrary read_load_library(const std::string& path) {
                     {"schema", "version", "cooling_balance_c", "heating_balance_c", "hvac_unoccupied_weight",
                      "noise_sd", "noise_autocorrelation", "shifts", "sectors", "fallback"});
   if (top.ok()) {
-    if (const auto schema = top.get("schema");
-        schema && (!schema->IsScalar() || schema->Scalar() != kSchema)) {
-      problems.add(*schema, "schema", std::string("must be ") + kSchema + ", got " + describe(*schema));
-    }
-    if (const auto version = top.get("version")) {
-      if (const auto value = as_number(*version, "version", problems); value && *value != kVersion) {
-        problems.add(*version, "version",
-                     "must be " + std::to_string(kVersion) + ", got " + format_number(*value));
-      }
-    }
+    config::check_schema(top, kSchema, kVersion, problems);
     const auto cooling = read_figure(top, "cooling_balance_c", -30.0, 40.0, problems);
     const auto heating = read_figure(top, "heating_balance_c", -30.0, 40.0, problems);
     if (cooling && heating && *heating > *cooling) {

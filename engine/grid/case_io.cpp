@@ -18,6 +18,7 @@
 
 #include "core/csv.hpp"
 #include "core/error.hpp"
+#include "core/files.hpp"
 
 namespace sandan {
 
@@ -194,17 +195,6 @@ std::string case_name(const std::string& dir, const std::string& json_path) {
       return doc["case"].get<std::string>();
   }
   return fs::path(dir).lexically_normal().filename().string();
-}
-
-// Writes `text` to a temporary file next to `path`; the caller renames it.
-fs::path write_temporary(const fs::path& path, const std::string& text) {
-  fs::path temporary = path;
-  temporary += ".tmp";
-  std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-  out << text;
-  out.close();
-  if (!out) throw Error(ErrorCode::kIo, temporary.string() + ": cannot write");
-  return temporary;
 }
 
 }  // namespace
@@ -420,21 +410,9 @@ void write_solution(const Network& network, const PowerFlowResult& result, const
   std::error_code error;
   fs::create_directories(root, error);
   if (error) throw Error(ErrorCode::kIo, dir + ": cannot create the folder: " + error.message());
-  const std::array<std::pair<fs::path, std::string>, 3> files{
-      {{root / "solution_bus.csv", bus_text_out},
-       {root / "solution_branch.csv", branch_text_out},
-       {root / "summary.json", summary.dump(2) + "\n"}}};
-  std::vector<std::pair<fs::path, fs::path>> written;
-  try {
-    for (const auto& [path, text] : files) written.emplace_back(write_temporary(path, text), path);
-  } catch (const Error&) {
-    for (const auto& [temporary, path] : written) fs::remove(temporary, error);
-    throw;
-  }
-  for (const auto& [temporary, path] : written) {
-    fs::rename(temporary, path, error);
-    if (error) throw Error(ErrorCode::kIo, path.string() + ": cannot write: " + error.message());
-  }
+  write_files_atomically({{(root / "solution_bus.csv").string(), bus_text_out},
+                          {(root / "solution_branch.csv").string(), branch_text_out},
+                          {(root / "summary.json").string(), summary.dump(2) + "\n"}});
 }
 
 }  // namespace sandan

@@ -249,9 +249,9 @@ std::string utc_now() {
 
 // The headline KPIs copied into /index for every run (complex "all"); NaN where a run has no such
 // KPI (traffic off).
-const std::array<const char*, 9> kIndexKpis{"annual_load_mwh", "annual_pv_mwh",   "self_sufficiency",
-                                            "peak_import_kw",  "bill_krw",        "annual_fuel_mwh",
-                                            "car_km",          "truck_km",        "vehicle_hours"};
+const std::array<const char*, 9> kIndexKpis{"annual_load_mwh", "annual_pv_mwh", "self_sufficiency",
+                                            "peak_import_kw",  "bill_krw",      "annual_fuel_mwh",
+                                            "car_km",          "truck_km",      "vehicle_hours"};
 
 // The hourly time coordinate of a group: each group carries its own, so xarray decodes its times.
 Handle write_time(Writer& w, const Handle& group, int year, std::size_t hours) {

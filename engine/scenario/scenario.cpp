@@ -425,7 +425,8 @@ PartialScenario read_partial(const std::string& file, std::vector<std::string>& 
         }
       }
       if (t["zone_cell_m"]) {
-        if (auto v = r.number(t["zone_cell_m"], "traffic.zone_cell_m", 0.0, 100000.0)) traffic.zone_cell_m = *v;
+        if (auto v = r.number(t["zone_cell_m"], "traffic.zone_cell_m", 0.0, 100000.0))
+          traffic.zone_cell_m = *v;
       }
       out.traffic = traffic;
     }

@@ -55,7 +55,7 @@ struct TrafficSpec {
   std::string algorithm = "b";  // assignment algorithm: b (Algorithm B) or fw (Frank-Wolfe)
   double target_gap = 1e-4;     // relative gap each hour's assignment reaches
   int max_iterations = 200;
-  double zone_cell_m = 0.0;      // > 0: facility zones aggregated by square cells of this size
+  double zone_cell_m = 0.0;  // > 0: facility zones aggregated by square cells of this size
 };
 
 // A shared logistics hub: a share of the truck trips of the listed complexes that leave or enter

@@ -114,7 +114,6 @@ TrafficStage::TrafficStage(const ScenarioSpec& spec, const Site& site)
                         named);
     }
   }
-
 }
 
 void TrafficStage::run(const std::vector<std::string>& complex_ids, const Calendar& calendar, int threads,

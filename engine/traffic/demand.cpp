@@ -394,16 +394,7 @@ TripRates read_trip_rates(const std::string& path) {
                     {"schema", "version", "pce", "external_share", "gravity_beta_per_km", "bpr", "sectors",
                      "profiles", "day_factors"});
   if (top.ok()) {
-    if (const auto schema = top.get("schema");
-        schema && (!schema->IsScalar() || schema->Scalar() != kSchema)) {
-      problems.add(*schema, "schema", std::string("must be ") + kSchema + ", got " + describe(*schema));
-    }
-    if (const auto version = top.get("version")) {
-      if (const auto value = as_number(*version, "version", problems); value && *value != kVersion) {
-        problems.add(*version, "version",
-                     "must be " + std::to_string(kVersion) + ", got " + format_number(*value));
-      }
-    }
+    config::check_schema(top, kSchema, kVersion, problems);
     constexpr double kMaxPce = 10.0;
     constexpr double kMaxBeta = 10.0;
     constexpr double kMaxBpr = 10.0;
@@ -444,8 +435,8 @@ TrafficModel build_traffic_model(const Site& site, const RoadGraph& roads, const
                                  const TripRates& rates, const LogisticsHubSpec& hub, double zone_cell_m) {
   check_hub(site, hub);
   if (!(zone_cell_m >= 0.0) || !std::isfinite(zone_cell_m)) {
-    throw Error(ErrorCode::kBadInput, "traffic: zone_cell_m must be a finite number >= 0, got " +
-                                          format_number(zone_cell_m));
+    throw Error(ErrorCode::kBadInput,
+                "traffic: zone_cell_m must be a finite number >= 0, got " + format_number(zone_cell_m));
   }
   if (attachments.road_node.size() != site.facilities.size() ||
       attachments.road_distance_m.size() != site.facilities.size()) {

@@ -75,10 +75,10 @@ struct LogisticsHubSpec {
 };
 
 // The road network of the complexes in assignment form. Zones come first: one zone for each road node
-// that facilities attach to (or each cell of them, see zone_cell_m below), then one a gate, then the hub (when enabled); each zone node joins its
-// road node by a connector pair (free flow time from the straight-line distance at 20 km/h, capacity
-// 1e6). Road links follow, with free-flow time in minutes (length / speed), capacity in PCE/h, length
-// in km. first_thru_node = zone count, so no path passes through a zone.
+// that facilities attach to (or each cell of them, see zone_cell_m below), then one a gate, then the hub
+// (when enabled); each zone node joins its road node by a connector pair (free flow time from the
+// straight-line distance at 20 km/h, capacity 1e6). Road links follow, with free-flow time in minutes (length
+// / speed), capacity in PCE/h, length in km. first_thru_node = zone count, so no path passes through a zone.
 struct TrafficModel {
   TrafficNetwork network;
   std::vector<int> facility_zone;   // zone of each facility (-1 if it has no road node)

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "core/error.hpp"
+#include "core/files.hpp"
 
 namespace sandan {
 
@@ -637,39 +638,12 @@ std::string join(const std::vector<std::string>& names) {
   return out;
 }
 
-// Writes `text` to a temporary file next to `path`; the caller renames it.
-fs::path write_temporary(const fs::path& path, const std::string& text) {
-  fs::path temporary = path;
-  temporary += ".tmp";
-  std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-  out << text;
-  out.close();
-  if (!out) {
-    std::error_code error;
-    fs::remove(temporary, error);
-    throw Error(ErrorCode::kIo,
-                temporary.string() + ": cannot write; check the folder exists and is writable");
-  }
-  return temporary;
-}
-
 // Writes every file under a temporary name first and renames them only when all are written.
 void write_files(const std::vector<std::pair<fs::path, std::string>>& files) {
-  std::error_code error;
-  std::vector<std::pair<fs::path, fs::path>> written;
-  try {
-    for (const auto& [path, text] : files) written.emplace_back(write_temporary(path, text), path);
-  } catch (const Error&) {
-    for (const auto& [temporary, path] : written) fs::remove(temporary, error);
-    throw;
-  }
-  for (const auto& [temporary, path] : written) {
-    fs::rename(temporary, path, error);
-    if (error) {
-      for (const auto& [left, unused] : written) fs::remove(left, error);
-      throw Error(ErrorCode::kIo, path.string() + ": cannot write: " + error.message());
-    }
-  }
+  std::vector<std::pair<std::string, std::string>> named;
+  named.reserve(files.size());
+  for (const auto& [path, text] : files) named.emplace_back(path.string(), text);
+  write_files_atomically(named);
 }
 
 void create_parent(const fs::path& path) {

@@ -651,7 +651,8 @@ TEST_CASE("zone cells aggregate facility zones and keep the trips through the ga
     const int zone = coarse.facility_zone[f];
     REQUIRE(zone >= 0);
     const XY& own = b.roads.nodes[static_cast<std::size_t>(b.attachments.road_node[f])];
-    const XY& rep = b.roads.nodes[static_cast<std::size_t>(coarse.zone_road_node[static_cast<std::size_t>(zone)])];
+    const XY& rep =
+        b.roads.nodes[static_cast<std::size_t>(coarse.zone_road_node[static_cast<std::size_t>(zone)])];
     CHECK(std::floor(own.x_m / 500.0) == std::floor(rep.x_m / 500.0));
     CHECK(std::floor(own.y_m / 500.0) == std::floor(rep.y_m / 500.0));
   }
@@ -664,7 +665,8 @@ TEST_CASE("zone cells aggregate facility zones and keep the trips through the ga
       for (const OdMatrix& od : groups) {
         for (int o = 0; o < od.zones; ++o) {
           for (int d = 0; d < od.zones; ++d) {
-            if (model.zone_gate[static_cast<std::size_t>(o)] >= 0 || model.zone_gate[static_cast<std::size_t>(d)] >= 0) {
+            if (model.zone_gate[static_cast<std::size_t>(o)] >= 0 ||
+                model.zone_gate[static_cast<std::size_t>(d)] >= 0) {
               total += od.at(o, d);
             }
           }
@@ -674,6 +676,7 @@ TEST_CASE("zone cells aggregate facility zones and keep the trips through the ga
     return total;
   };
   CHECK(gate_trips(coarse, coarse_day) == doctest::Approx(gate_trips(b.model, fine_day)).epsilon(1e-9));
-  CHECK_THROWS_AS((void)build_traffic_model(b.site, b.roads, b.attachments, shipped_rates(), LogisticsHubSpec{}, -1.0),
-                  Error);
+  CHECK_THROWS_AS(
+      (void)build_traffic_model(b.site, b.roads, b.attachments, shipped_rates(), LogisticsHubSpec{}, -1.0),
+      Error);
 }
