@@ -212,4 +212,20 @@ void check_schema(const MapView& top, const std::string& schema, int version, Pr
   }
 }
 
+std::optional<double> read_figure(const MapView& parent, const std::string& key, double lo, double hi,
+                                  Problems& problems) {
+  const auto node = parent.get(key);
+  if (!node) return std::nullopt;
+  const MapView map(*node, parent.path(key), problems, {"value", "source", "confidence"}, {},
+                    parent.key_line(key));
+  if (!map.ok()) return std::nullopt;
+  (void)read_text(map, "source", problems);
+  (void)read_confidence(map, problems);
+  const auto value_node = map.get("value");
+  if (!value_node) return std::nullopt;
+  const auto value = as_number(*value_node, map.path("value"), problems);
+  if (!value || !check_range(*value_node, map.path("value"), *value, lo, hi, problems)) return std::nullopt;
+  return value;
+}
+
 }  // namespace sandan::config

@@ -108,6 +108,10 @@ struct SourcedValue {
   std::string source;
   std::string confidence;
 };
+// {value, source, confidence} with the value in [lo, hi]: the value, or nothing (reported) when a part
+// is missing or wrong.
+std::optional<double> read_figure(const MapView& parent, const std::string& key, double lo, double hi,
+                                  Problems& problems);
 // Nothing unless all three parts are present and valid.
 std::optional<SourcedValue> read_sourced(const MapView& parent, const std::string& key, Problems& problems);
 

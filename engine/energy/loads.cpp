@@ -30,6 +30,7 @@ using config::format_number;
 using config::indexed;
 using config::MapView;
 using config::Problems;
+using config::read_figure;
 using config::read_text;
 
 // Unlike the other readers, a confidence of the wrong type is reported against the allowed words.
@@ -41,24 +42,6 @@ void check_confidence(const MapView& map, Problems& problems) {
     problems.add(*node, map.path("confidence"),
                  "must be verified, secondary or estimate, got " + describe(*node));
   }
-}
-
-// {value, source, confidence}: a figure in [lo, hi] and where it comes from.
-std::optional<double> read_figure(const MapView& parent, const std::string& key, double lo, double hi,
-                                  Problems& problems) {
-  const auto node = parent.get(key);
-  if (!node) return std::nullopt;
-  const MapView map(*node, parent.path(key), problems, {"value", "source", "confidence"}, {},
-                    parent.key_line(key));
-  if (!map.ok()) return std::nullopt;
-  (void)read_text(map, "source", problems);
-  check_confidence(map, problems);
-  const auto value_node = map.get("value");
-  if (!value_node) return std::nullopt;
-  const auto value = as_number(*value_node, map.path("value"), problems);
-  if (!value) return std::nullopt;
-  check_range(*value_node, map.path("value"), *value, lo, hi, problems);
-  return value;
 }
 
 void assign(double& target, std::optional<double> value) {

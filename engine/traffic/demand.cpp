@@ -50,27 +50,11 @@ using config::indexed;
 using config::MapView;
 using config::Problems;
 using config::read_confidence;
+using config::read_figure;
 using config::read_text;
 
 std::size_t index_of(Shift shift) { return static_cast<std::size_t>(shift); }
 std::size_t index_of(VehicleClass vehicle_class) { return static_cast<std::size_t>(vehicle_class); }
-
-// {value, source, confidence}: a figure in [lo, hi] and where it comes from.
-std::optional<double> read_figure(const MapView& parent, const std::string& key, double lo, double hi,
-                                  Problems& problems) {
-  const auto node = parent.get(key);
-  if (!node) return std::nullopt;
-  const MapView map(*node, parent.path(key), problems, {"value", "source", "confidence"}, {},
-                    parent.key_line(key));
-  if (!map.ok()) return std::nullopt;
-  (void)read_text(map, "source", problems);
-  (void)read_confidence(map, problems);
-  const auto value_node = map.get("value");
-  if (!value_node) return std::nullopt;
-  const auto value = as_number(*value_node, map.path("value"), problems);
-  if (!value || !check_range(*value_node, map.path("value"), *value, lo, hi, problems)) return std::nullopt;
-  return value;
-}
 
 void assign(double& target, std::optional<double> value) {
   if (value) target = *value;
