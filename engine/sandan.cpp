@@ -104,6 +104,21 @@ std::string kpi_table(const RunResult& run) {
       out += line;
     }
   }
+  if (run.emissions.enabled) {
+    std::snprintf(line, sizeof line,
+                  "\nEmissions (tCO2eq a year; grid %.4f t/MWh; transport: traffic on the complex's roads)\n",
+                  run.emissions.grid_t_per_mwh);
+    out += line;
+    std::snprintf(line, sizeof line, "%-15s %12s %12s %12s %12s\n", "complex", "scope 1", "scope 2",
+                  "transport", "total");
+    out += line;
+    for (const auto& cx : order) {
+      auto& k = by_complex[cx];
+      std::snprintf(line, sizeof line, "%-15s %12.0f %12.0f %12.0f %12.0f\n", cx.c_str(), k["tco2e_scope1"],
+                    k["tco2e_scope2"], k["tco2e_transport"], k["tco2e_total"]);
+      out += line;
+    }
+  }
   if (run.traffic.enabled) {
     const TrafficResults& t = run.traffic;
     float worst_gap = 0.0F;

@@ -97,6 +97,14 @@ class Writer {
     check(H5Awrite(a.get(), type.get(), &data), "write attribute " + name, 0);
   }
 
+  void attr(hid_t loc, const std::string& name, double value) {
+    Handle space(H5Screate(H5S_SCALAR), H5Sclose);
+    Handle a(check(H5Acreate2(loc, name.c_str(), H5T_IEEE_F64LE, space.get(), H5P_DEFAULT, H5P_DEFAULT),
+                   "create attribute " + name),
+             H5Aclose);
+    check(H5Awrite(a.get(), H5T_NATIVE_DOUBLE, &value), "write attribute " + name, 0);
+  }
+
   void attr(hid_t loc, const std::string& name, long long value) {
     Handle space(H5Screate(H5S_SCALAR), H5Sclose);
     Handle a(check(H5Acreate2(loc, name.c_str(), H5T_STD_I64LE, space.get(), H5P_DEFAULT, H5P_DEFAULT),
@@ -419,6 +427,25 @@ void write_traffic(Writer& w, const Handle& run_group, const TrafficResults& t) 
   w.attr(traffic.get(), "year", static_cast<long long>(t.year));
 }
 
+void write_emissions(Writer& w, const Handle& run_group, const EmissionsResults& em) {
+  Handle group = w.group(run_group.get(), "emissions");
+  Handle area = w.strings(group.get(), "area", em.areas);
+  w.make_scale(area, "area");
+  Handle source = w.strings(group.get(), "source", em.sources);
+  w.make_scale(source, "source");
+  Handle scope = w.strings(group.get(), "source_scope", em.source_scope);
+  w.attr(scope.get(), "long_name", std::string("scope of the source: scope1, scope2 or transport"));
+  w.attach(scope, source, 0);
+  Handle tco2e = w.array(group.get(), "tco2e", em.tco2e, {em.areas.size(), em.sources.size()}, H5T_IEEE_F64LE,
+                         H5T_NATIVE_DOUBLE);
+  w.attr(tco2e.get(), "units", std::string("tCO2eq"));
+  w.attr(tco2e.get(), "long_name", std::string("greenhouse-gas emissions of the year by area and source"));
+  w.attach(tco2e, area, 0);
+  w.attach(tco2e, source, 1);
+  w.attr(group.get(), "grid_t_per_mwh", em.grid_t_per_mwh);
+  w.attr(group.get(), "factors", em.factors);
+}
+
 }  // namespace
 
 struct Hdf5ResultFile::Impl {
@@ -558,6 +585,7 @@ void Hdf5ResultFile::write(const RunResult& run) {
 
   if (run.grid.enabled) write_grid(w, group, run.grid);
   if (run.traffic.enabled) write_traffic(w, group, run.traffic);
+  if (run.emissions.enabled) write_emissions(w, group, run.emissions);
 
   // KPIs as a table of four columns along a `row` dimension.
   Handle kpi = w.group(group.get(), "kpi");

@@ -88,6 +88,21 @@ struct TrafficResults {
   double seconds = 0.0;                // wall time of the 72 assignments
 };
 
+// Annual greenhouse-gas emissions in tCO2eq by area and source. Sources and their scopes:
+// lng, lpg, diesel, fuel_oil (scope1: fuel burned in the facilities), electricity (scope2: imports at
+// the complexes' grid connections), car, light_truck, heavy_truck (transport: fuel vehicles on the
+// area's roads) and electric_vehicles (transport: the grid electricity of the electric share).
+// Areas: the simulated complexes, then "outside" (roads outside every complex; transport only).
+struct EmissionsResults {
+  bool enabled = false;
+  std::string factors;  // factors file
+  double grid_t_per_mwh = 0.0;
+  std::vector<std::string> areas;
+  std::vector<std::string> sources;
+  std::vector<std::string> source_scope;  // "scope1", "scope2" or "transport" of each source
+  std::vector<double> tco2e;              // [area][source]
+};
+
 struct RunResult {
   std::string run_id;
   std::string scenario_name;
@@ -99,6 +114,7 @@ struct RunResult {
   EnergyResults energy;
   GridResults grid;
   TrafficResults traffic;
+  EmissionsResults emissions;
   std::vector<Kpi> kpis;
 };
 

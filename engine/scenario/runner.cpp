@@ -21,6 +21,7 @@
 #include "gis/topology.hpp"
 #include "grid/feeders.hpp"
 #include "grid/powerflow.hpp"
+#include "scenario/emissions_run.hpp"
 #include "scenario/traffic_run.hpp"
 
 namespace sandan {
@@ -381,6 +382,8 @@ RunResult run_scenario(const ScenarioSpec& spec, const RunOptions& options) {
   // The traffic model's inputs are read and checked now, before any model runs.
   std::optional<TrafficStage> traffic;
   if (spec.traffic.enabled) traffic.emplace(spec, site);
+  std::optional<EmissionFactors> emission_factors;
+  if (!spec.emission_factors.empty()) emission_factors = read_emission_factors(spec.emission_factors);
   const auto n_fac = site.facilities.size();
   const auto hours_z = static_cast<std::size_t>(hours);
 
@@ -689,6 +692,10 @@ RunResult run_scenario(const ScenarioSpec& spec, const RunOptions& options) {
     progress("traffic assignment", 0.85);
     traffic->run(e.complex_ids, in.calendar, threads, run.traffic);
   }
+  if (emission_factors) {
+    account_emissions(*emission_factors, spec.grid_t_per_mwh.value_or(emission_factors->grid_t_per_mwh), site,
+                      annual_fuel_mwh, slot, e, run.traffic, run.emissions);
+  }
 
   // KPIs per complex and for all together.
   progress("indicators", 0.9);
@@ -785,6 +792,25 @@ RunResult run_scenario(const ScenarioSpec& spec, const RunOptions& options) {
         add("heavy_truck_km", id, vkt[2], "km");
         add("electric_truck_km", id, vkt[1] * tr.electric_share[1] + vkt[2] * tr.electric_share[2], "km");
         add("vehicle_hours", id, vht[0] + vht[1] + vht[2], "h");
+      }
+      if (run.emissions.enabled) {
+        // tCO2eq by scope: a complex's own fuel and electricity, and the traffic on its roads ("all":
+        // every road, outside the complexes too).
+        const EmissionsResults& em = run.emissions;
+        double scope1 = 0.0, scope2 = 0.0, transport = 0.0;
+        for (std::size_t a = 0; a < em.areas.size(); ++a) {
+          if (id != "all" && em.areas[a] != id) continue;
+          for (std::size_t s = 0; s < em.sources.size(); ++s) {
+            const double tonnes = em.tco2e[a * em.sources.size() + s];
+            (em.source_scope[s] == "scope1"   ? scope1
+             : em.source_scope[s] == "scope2" ? scope2
+                                              : transport) += tonnes;
+          }
+        }
+        add("tco2e_scope1", id, scope1, "tCO2eq");
+        add("tco2e_scope2", id, scope2, "tCO2eq");
+        add("tco2e_transport", id, transport, "tCO2eq");
+        add("tco2e_total", id, scope1 + scope2 + transport, "tCO2eq");
       }
     };
     emit(t, cx);

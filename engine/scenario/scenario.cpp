@@ -32,6 +32,8 @@ struct PartialScenario {
   std::optional<double> delta_t_s;
   std::optional<GridSpec> grid;
   std::optional<TrafficSpec> traffic;
+  std::optional<std::string> emission_factors;
+  std::optional<double> grid_t_per_mwh;
   bool has_interventions = false;
   std::optional<LogisticsHubIntervention> logistics_hub;
   std::optional<EvTrucksIntervention> ev_trucks;
@@ -336,7 +338,8 @@ PartialScenario read_partial(const std::string& file, std::vector<std::string>& 
   }
   r.check_keys(root, "",
                {"name", "extends", "year", "seed", "site", "weather", "holidays", "tariff", "load_library",
-                "complexes", "delta_t_s", "interventions", "grid", "traffic"});
+                "complexes", "delta_t_s", "interventions", "grid", "traffic", "emission_factors",
+                "grid_emission_factor"});
   if (root["name"]) out.name = r.text(root["name"], "name");
   if (root["extends"]) {
     if (auto v = r.text(root["extends"], "extends")) out.extends = r.resolve(*v);
@@ -392,6 +395,22 @@ PartialScenario read_partial(const std::string& file, std::vector<std::string>& 
         }
       }
       out.grid = grid;
+    }
+  }
+  if (root["emission_factors"]) {
+    if (auto v = r.text(root["emission_factors"], "emission_factors")) out.emission_factors = r.resolve(*v);
+  }
+  if (root["grid_emission_factor"]) {
+    const YAML::Node g = root["grid_emission_factor"];
+    if (!g.IsMap()) {
+      r.problem(g, "grid_emission_factor", "expected a map, e.g. {t_per_mwh: 0.4173}");
+    } else {
+      r.check_keys(g, "grid_emission_factor", {"t_per_mwh"});
+      if (!g["t_per_mwh"]) {
+        r.problem(g, "grid_emission_factor.t_per_mwh", "missing; e.g. t_per_mwh: 0.4173");
+      } else if (auto v = r.number(g["t_per_mwh"], "grid_emission_factor.t_per_mwh", 0.0, 2.0)) {
+        out.grid_t_per_mwh = *v;
+      }
     }
   }
   if (root["traffic"]) {
@@ -493,6 +512,11 @@ std::string emit_resolved(const ScenarioSpec& s) {
     e << YAML::Key << "hosting_capacity" << YAML::Value << s.grid.hosting_capacity;
     e << YAML::EndMap;
   }
+  if (!s.emission_factors.empty()) e << YAML::Key << "emission_factors" << YAML::Value << s.emission_factors;
+  if (s.grid_t_per_mwh) {
+    e << YAML::Key << "grid_emission_factor" << YAML::Value << YAML::Flow << YAML::BeginMap;
+    e << YAML::Key << "t_per_mwh" << YAML::Value << *s.grid_t_per_mwh << YAML::EndMap;
+  }
   if (s.traffic.enabled) {
     e << YAML::Key << "traffic" << YAML::Value << YAML::Flow << YAML::BeginMap;
     e << YAML::Key << "trip_rates" << YAML::Value << s.traffic.trip_rates;
@@ -588,6 +612,8 @@ ScenarioSpec read_scenario(const std::string& path) {
     inherit(child.delta_t_s, merged.delta_t_s);
     inherit(child.grid, merged.grid);
     inherit(child.traffic, merged.traffic);
+    inherit(child.emission_factors, merged.emission_factors);
+    inherit(child.grid_t_per_mwh, merged.grid_t_per_mwh);
     if (!child.has_interventions) {
       child.has_interventions = merged.has_interventions;
       child.rooftop_pv = merged.rooftop_pv;
@@ -617,6 +643,8 @@ ScenarioSpec read_scenario(const std::string& path) {
   spec.delta_t_s = merged.delta_t_s.value_or(69.0);
   spec.grid = merged.grid.value_or(GridSpec{});
   spec.traffic = merged.traffic.value_or(TrafficSpec{});
+  spec.emission_factors = merged.emission_factors.value_or("");
+  spec.grid_t_per_mwh = merged.grid_t_per_mwh;
   spec.logistics_hub = merged.logistics_hub;
   spec.ev_trucks = merged.ev_trucks;
   spec.rooftop_pv = merged.rooftop_pv;

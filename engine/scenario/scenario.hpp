@@ -91,6 +91,9 @@ struct ScenarioSpec {
   std::vector<BatteryIntervention> batteries;
   GridSpec grid;
   TrafficSpec traffic;
+  // Carbon accounting (docs/emissions.md): off unless `emission_factors` names a factors file.
+  std::string emission_factors;
+  std::optional<double> grid_t_per_mwh;  // `grid_emission_factor: {t_per_mwh}`; default: the file's
   std::optional<LogisticsHubIntervention> logistics_hub;
   std::optional<EvTrucksIntervention> ev_trucks;
 };

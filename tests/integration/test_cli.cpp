@@ -256,6 +256,7 @@ TEST_CASE("sandan run reports every problem of the traffic settings at once and 
   write_text(dir.path() / "bad.yaml", "name: bad\nextends: " + std::string(SANDAN_SOURCE_DIR) +
                                           "/scenarios/baseline.yaml\n"
                                           "traffic: {trip_rates: rates.yaml, gap: 2, speed: 3}\n"
+                                          "grid_emission_factor: {t_per_mwh: 5}\n"
                                           "interventions:\n"
                                           "  - logistics_hub: {complexes: [juan], share: 1.5}\n"
                                           "  - ev_trucks: {light_truck_share: -0.1}\n");
@@ -264,6 +265,8 @@ TEST_CASE("sandan run reports every problem of the traffic settings at once and 
   INFO(run.err);
   CHECK(run.err.find("bad.yaml:3: traffic.speed: unknown key") != std::string::npos);
   CHECK(run.err.find("bad.yaml:3: traffic.gap: value 2 is out of range") != std::string::npos);
+  CHECK(run.err.find("bad.yaml:4: grid_emission_factor.t_per_mwh: value 5 is out of range") !=
+        std::string::npos);
   CHECK(run.err.find("interventions[0].logistics_hub.share: value 1.5 is out of range") != std::string::npos);
   CHECK(run.err.find("interventions[1].ev_trucks.light_truck_share: value -0.1 is out of range") !=
         std::string::npos);

@@ -118,6 +118,37 @@ def test_annual_vehicle_km_are_the_hourly_flows_times_lengths_times_days(results
     assert truck_km == pytest.approx(float(annual.sel({"class": ["light_truck", "heavy_truck"]}).sum()), rel=1e-5)
 
 
+def test_emissions_group_recomputes_from_energy_and_traffic(results):
+    import yaml  # Debian's python3-yaml (tools/setup.sh)
+    em = xr.open_dataset(results, group="runs/small/emissions", engine="h5netcdf")
+    assert em.tco2e.dims == ("area", "source")
+    assert list(em.area.values) == ["bupyeong", "juan", "outside"] or list(em.area.values) == ["juan", "bupyeong", "outside"]
+    factor = em.attrs["grid_t_per_mwh"]
+    assert factor == pytest.approx(0.4173)
+    energy = xr.open_dataset(results, group="runs/small/energy", engine="h5netcdf")
+    # Scope 2: each complex's imports (kW, hourly means: kWh) × the grid factor.
+    for cx in ["juan", "bupyeong"]:
+        mwh = float(energy.complex_import_kw.sel(complex=cx).sum()) / 1000.0
+        assert float(em.tco2e.sel(area=cx, source="electricity")) == pytest.approx(mwh * factor, rel=1e-5)
+    # Transport: the curves of the factors file applied to the stored flows and speeds, recomputed here.
+    with open(f"{SOURCE_DIR}/gis_data/emissions/factors.yaml") as f:
+        curves = yaml.safe_load(f)["vehicles"]
+    tr = xr.open_dataset(results, group="runs/small/traffic", engine="h5netcdf")
+    total = 0.0
+    for k, name in enumerate(["car", "light_truck", "heavy_truck"]):
+        c = {key: curves[name][key]["value"] for key in ("a", "b", "c", "v_min_kmh", "v_max_kmh")}
+        v = np.clip(tr.link_speed_kmh.values, c["v_min_kmh"], c["v_max_kmh"])
+        g_per_km = c["a"] + c["b"] / v + c["c"] * v * v
+        vkm = tr.link_flow_veh_h.values[..., k] * tr.link_length_km.values
+        per_day = (vkm * g_per_km).sum(axis=(1, 2)) / 1e6
+        total += float((per_day * tr.days_in_year.values).sum())
+    vehicles = float(em.tco2e.sel(source=["car", "light_truck", "heavy_truck"]).sum())
+    assert vehicles == pytest.approx(total, rel=1e-4)
+    kpi = xr.open_dataset(results, group="runs/small/kpi", engine="h5netcdf").to_dataframe()
+    total_kpi = kpi[(kpi.complex == "all") & (kpi.key == "tco2e_total")].value.iloc[0]
+    assert total_kpi == pytest.approx(float(em.tco2e.sum()), rel=1e-9)
+
+
 def run_small(folder, name, extends):
     scenario = folder / f"{name}.yaml"
     scenario.write_text(f"name: {name}\nextends: {SOURCE_DIR}/scenarios/{extends}\n"
@@ -127,7 +158,8 @@ def run_small(folder, name, extends):
     assert run.returncode == 0, run.stderr
     kpi = xr.open_dataset(out, group=f"runs/{name}/kpi", engine="h5netcdf").to_dataframe()
     return {key: kpi[(kpi.complex == "all") & (kpi.key == key)].value.iloc[0]
-            for key in ("truck_km", "light_truck_km", "heavy_truck_km", "electric_truck_km", "car_km")}
+            for key in ("truck_km", "light_truck_km", "heavy_truck_km", "electric_truck_km", "car_km",
+                        "tco2e_transport", "tco2e_scope2")}
 
 
 def test_logistics_hub_cuts_truck_km_and_ev_trucks_report_their_electric_share(tmp_path):
@@ -142,6 +174,9 @@ def test_logistics_hub_cuts_truck_km_and_ev_trucks_report_their_electric_share(t
     assert ev["electric_truck_km"] == pytest.approx(0.3 * ev["light_truck_km"] + 0.1 * ev["heavy_truck_km"],
                                                     rel=1e-9)
     assert base["electric_truck_km"] == 0
+    # Electric trucks swap diesel for grid electricity: transport emissions fall, facilities' do not move.
+    assert ev["tco2e_transport"] < base["tco2e_transport"]
+    assert ev["tco2e_scope2"] == pytest.approx(base["tco2e_scope2"], rel=1e-9)
 
 
 if __name__ == "__main__":

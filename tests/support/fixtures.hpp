@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <map>
 #include <string>
 
@@ -44,6 +45,11 @@ inline void write_text(const std::filesystem::path& path, const std::string& tex
 // realistic coordinates.
 inline constexpr double kX0 = 170000.0;
 inline constexpr double kY0 = 545000.0;
+
+inline std::string read_text_file(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
 
 inline std::string pt(double x, double y) {
   return "[" + std::to_string(kX0 + x) + ", " + std::to_string(kY0 + y) + "]";

@@ -1,0 +1,132 @@
+#include "emissions/factors.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cstddef>
+#include <limits>
+#include <string>
+
+#include "config/yaml_check.hpp"
+#include "core/error.hpp"
+
+namespace sandan {
+
+namespace {
+
+using config::MapView;
+using config::Problems;
+using config::read_figure;
+
+constexpr const char* kSchema = "sandan-emission-factors";
+constexpr int kVersion = 1;
+constexpr double kInf = std::numeric_limits<double>::infinity();
+constexpr double kTjPerMwh = 3.6e-3;  // 1 MWh = 3.6 GJ
+
+constexpr std::array<const char*, kFuelCount> kFuelNames{"lng", "lpg", "diesel", "fuel_oil"};
+constexpr std::array<const char*, kVehicleCurveCount> kClassNames{"car", "light_truck", "heavy_truck"};
+
+void assign(double& target, std::optional<double> value) {
+  if (value) target = *value;
+}
+
+}  // namespace
+
+EmissionFactors read_emission_factors(const std::string& path) {
+  const YAML::Node root = config::load_yaml_file(path, "emission factors file");
+  Problems problems(path, "(top level)");
+  EmissionFactors factors;
+  factors.path = path;
+  const MapView top(
+      root, "", problems,
+      {"schema", "version", "fuels", "gwp", "grid_t_per_mwh", "vehicles", "electric_kwh_per_km"});
+  if (top.ok()) {
+    config::check_schema(top, kSchema, kVersion, problems);
+    if (const auto node = top.get("fuels")) {
+      const std::vector<std::string> names(kFuelNames.begin(), kFuelNames.end());
+      const MapView fuels(*node, "fuels", problems, names, {}, top.key_line("fuels"));
+      if (fuels.ok()) {
+        for (std::size_t i = 0; i < kFuelCount; ++i) {
+          const auto fuel_node = fuels.get(kFuelNames[i]);
+          if (!fuel_node) continue;
+          const MapView fuel(*fuel_node, fuels.path(kFuelNames[i]), problems,
+                             {"co2_kg_per_tj", "ch4_kg_per_tj", "n2o_kg_per_tj"}, {},
+                             fuels.key_line(kFuelNames[i]));
+          if (!fuel.ok()) continue;
+          assign(factors.fuels[i].co2_kg_per_tj, read_figure(fuel, "co2_kg_per_tj", 0.0, 200000.0, problems));
+          assign(factors.fuels[i].ch4_kg_per_tj, read_figure(fuel, "ch4_kg_per_tj", 0.0, 1000.0, problems));
+          assign(factors.fuels[i].n2o_kg_per_tj, read_figure(fuel, "n2o_kg_per_tj", 0.0, 1000.0, problems));
+        }
+      }
+    }
+    if (const auto node = top.get("gwp")) {
+      const MapView gwp(*node, "gwp", problems, {"ch4", "n2o"}, {}, top.key_line("gwp"));
+      if (gwp.ok()) {
+        assign(factors.gwp_ch4, read_figure(gwp, "ch4", 0.0, 1000.0, problems));
+        assign(factors.gwp_n2o, read_figure(gwp, "n2o", 0.0, 1000.0, problems));
+      }
+    }
+    assign(factors.grid_t_per_mwh, read_figure(top, "grid_t_per_mwh", 0.0, 2.0, problems));
+    if (const auto node = top.get("vehicles")) {
+      const std::vector<std::string> names(kClassNames.begin(), kClassNames.end());
+      const MapView vehicles(*node, "vehicles", problems, names, {}, top.key_line("vehicles"));
+      if (vehicles.ok()) {
+        for (std::size_t k = 0; k < kVehicleCurveCount; ++k) {
+          const auto class_node = vehicles.get(kClassNames[k]);
+          if (!class_node) continue;
+          const MapView curve(*class_node, vehicles.path(kClassNames[k]), problems,
+                              {"a", "b", "c", "v_min_kmh", "v_max_kmh"}, {},
+                              vehicles.key_line(kClassNames[k]));
+          if (!curve.ok()) continue;
+          VehicleCurve& v = factors.vehicles[k];
+          assign(v.a, read_figure(curve, "a", -kInf, kInf, problems));
+          assign(v.b, read_figure(curve, "b", -kInf, kInf, problems));
+          assign(v.c, read_figure(curve, "c", -kInf, kInf, problems));
+          assign(v.v_min_kmh, read_figure(curve, "v_min_kmh", 0.1, 300.0, problems));
+          assign(v.v_max_kmh, read_figure(curve, "v_max_kmh", 0.1, 300.0, problems));
+          if (v.v_min_kmh > v.v_max_kmh) {
+            problems.add(*class_node, curve.path(), "v_min_kmh must not exceed v_max_kmh");
+          }
+          // A curve must give a positive emission over its whole speed range (checked on a 1 km/h grid).
+          for (double s = v.v_min_kmh; s <= v.v_max_kmh; s += 1.0) {
+            if (!(v.a + v.b / s + v.c * s * s > 0.0)) {
+              problems.add(
+                  *class_node, curve.path(),
+                  "the curve is not positive at " + config::format_number(s) + " km/h; check a, b, c");
+              break;
+            }
+          }
+        }
+      }
+    }
+    if (const auto node = top.get("electric_kwh_per_km")) {
+      const std::vector<std::string> names(kClassNames.begin(), kClassNames.end());
+      const MapView electric(*node, "electric_kwh_per_km", problems, names, {},
+                             top.key_line("electric_kwh_per_km"));
+      if (electric.ok()) {
+        for (std::size_t k = 0; k < kVehicleCurveCount; ++k) {
+          assign(factors.electric_kwh_per_km[k], read_figure(electric, kClassNames[k], 0.0, 10.0, problems));
+        }
+      }
+    }
+  }
+  if (!problems.list().empty()) throw ConfigError(path + ": invalid emission factors file", problems.list());
+  return factors;
+}
+
+double stationary_tco2e(Fuel fuel, double fuel_mwh, const EmissionFactors& factors) {
+  if (fuel == Fuel::kNone) return 0.0;
+  const FuelFactor& f = factors.fuels[static_cast<std::size_t>(fuel) - 1];
+  // IPCC 2006 Tier 1 (vol. 2 eq. 2.1): emissions = fuel consumed (TJ) × default factor (kg/TJ).
+  const double kg_per_tj =
+      f.co2_kg_per_tj + factors.gwp_ch4 * f.ch4_kg_per_tj + factors.gwp_n2o * f.n2o_kg_per_tj;
+  return fuel_mwh * kTjPerMwh * kg_per_tj / 1000.0;
+}
+
+double vehicle_g_per_km(int vehicle_class, double speed_kmh, const EmissionFactors& factors) {
+  const VehicleCurve& c = factors.vehicles[static_cast<std::size_t>(vehicle_class)];
+  const double v = std::clamp(speed_kmh, c.v_min_kmh, c.v_max_kmh);
+  return c.a + c.b / v + c.c * v * v;
+}
+
+}  // namespace sandan
