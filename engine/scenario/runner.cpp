@@ -819,6 +819,45 @@ RunResult run_scenario(const ScenarioSpec& spec, const RunOptions& options) {
       emit(all, "all");
     }
   }
+  // What the interventions cost: investment, and its annuity at the scenario's discount rate.
+  {
+    auto crf = [&](double years) {
+      const double r = spec.discount_rate;
+      if (r == 0.0) return 1.0 / years;
+      const double g = std::pow(1.0 + r, years);
+      return r * g / (g - 1.0);  // capital recovery factor
+    };
+    double investment = 0.0;
+    double annualised = 0.0;
+    auto count = [&](const InterventionCost& cost, double units) {
+      const double krw = cost.investment_krw + cost.per_unit_krw * units;
+      investment += krw;
+      annualised += krw * crf(cost.lifetime_years);
+    };
+    for (std::size_t i = 0; i < spec.rooftop_pv.size(); ++i) {
+      double installed_kwp = 0.0;
+      for (std::size_t f = 0; f < n_fac; ++f) installed_kwp += pv_of[f] == static_cast<int>(i) ? kwp[f] : 0.0;
+      count(spec.rooftop_pv[i].cost, installed_kwp);
+    }
+    for (const auto& b : spec.batteries) {
+      double energy_kwh = b.battery.energy_kwh;
+      if (b.placement == BatteryPlacement::kFacilities) {
+        energy_kwh = 0.0;
+        for (std::size_t f = 0; f < n_fac; ++f) {
+          const auto& cx = site.complexes[site.facilities[f].complex].complex_id;
+          if (kwp[f] > 0.0 && (b.complexes.empty() ||
+                               std::find(b.complexes.begin(), b.complexes.end(), cx) != b.complexes.end())) {
+            energy_kwh += b.battery.energy_kwh * kwp[f];
+          }
+        }
+      }
+      count(b.cost, energy_kwh);
+    }
+    if (spec.logistics_hub) count(spec.logistics_hub->cost, 0.0);
+    if (spec.ev_trucks) count(spec.ev_trucks->cost, 0.0);
+    add("investment_krw", "all", investment, "KRW");
+    add("annualised_cost_krw", "all", annualised, "KRW/year");
+  }
   if (!options.facility_hourly) {
     for (auto* v : {&e.load_kw, &e.fuel_kw, &e.pv_kw, &e.curtailed_kw, &e.battery_kw, &e.battery_soc,
                     &e.import_kw, &e.export_kw}) {

@@ -23,6 +23,7 @@ struct PartialScenario {
   std::optional<std::string> extends;
   std::optional<int> year;
   std::optional<std::uint64_t> seed;
+  std::optional<double> discount_rate;
   std::optional<std::string> site;
   std::optional<std::string> weather;
   std::optional<std::string> holidays;
@@ -138,16 +139,38 @@ std::optional<BatteryStrategy> parse_strategy(const std::string& text) {
   return std::nullopt;
 }
 
+// cost_krw, <per_unit_key> (if any) and lifetime_years of an intervention.
+void read_cost(Reader& r, const YAML::Node& node, const std::string& path, const char* per_unit_key,
+               InterventionCost& cost) {
+  if (node["cost_krw"]) {
+    if (auto v = r.number(node["cost_krw"], path + ".cost_krw", 0.0, 1e15)) cost.investment_krw = *v;
+  }
+  if (per_unit_key != nullptr && node[per_unit_key]) {
+    if (auto v = r.number(node[per_unit_key], path + "." + per_unit_key, 0.0, 1e12)) cost.per_unit_krw = *v;
+  }
+  if (node["lifetime_years"]) {
+    if (auto v = r.number(node["lifetime_years"], path + ".lifetime_years", 1.0, 100.0))
+      cost.lifetime_years = *v;
+  }
+}
+
+void emit_cost(YAML::Emitter& e, const InterventionCost& cost, const char* per_unit_key) {
+  e << YAML::Key << "cost_krw" << YAML::Value << cost.investment_krw;
+  if (per_unit_key != nullptr) e << YAML::Key << per_unit_key << YAML::Value << cost.per_unit_krw;
+  e << YAML::Key << "lifetime_years" << YAML::Value << cost.lifetime_years;
+}
+
 void read_rooftop_pv(Reader& r, const YAML::Node& node, const std::string& path, PartialScenario& out) {
   if (!node.IsMap()) {
     r.problem(node, path, "expected a map of settings, e.g. {complexes: [juan], roof_share: 0.6}");
     return;
   }
-  r.check_keys(
-      node, path,
-      {"complexes", "roof_share", "m2_per_kwp", "min_roof_m2", "tilt_deg", "azimuth_deg", "dc_ac_ratio",
-       "inverter_efficiency", "gamma_per_c", "system_losses_pct", "albedo", "export_limit_kw_per_kwp"});
+  r.check_keys(node, path,
+               {"complexes", "roof_share", "m2_per_kwp", "min_roof_m2", "tilt_deg", "azimuth_deg",
+                "dc_ac_ratio", "inverter_efficiency", "gamma_per_c", "system_losses_pct", "albedo",
+                "export_limit_kw_per_kwp", "cost_krw", "cost_krw_per_kwp", "lifetime_years"});
   RooftopPvIntervention pv;
+  read_cost(r, node, path, "cost_krw_per_kwp", pv.cost);
   auto set = [&](const char* key, double& target, double lo, double hi) {
     if (node[key]) {
       if (auto v = r.number(node[key], config::join_path(path, key), lo, hi)) target = *v;
@@ -178,8 +201,10 @@ void read_logistics_hub(Reader& r, const YAML::Node& node, const std::string& pa
     r.problem(node, path, "expected a map, e.g. {complexes: [juan], share: 0.5, trip_reduction: 0.3}");
     return;
   }
-  r.check_keys(node, path, {"complexes", "share", "trip_reduction", "lat", "lon"});
+  r.check_keys(node, path,
+               {"complexes", "share", "trip_reduction", "lat", "lon", "cost_krw", "lifetime_years"});
   LogisticsHubIntervention hub;
+  read_cost(r, node, path, nullptr, hub.cost);
   if (!node["complexes"]) {
     r.problem(node, path + ".complexes", "missing; the complexes whose firms join the hub, e.g. [juan]");
   } else if (auto v = r.text_list(node["complexes"], path + ".complexes")) {
@@ -210,8 +235,9 @@ void read_ev_trucks(Reader& r, const YAML::Node& node, const std::string& path, 
     r.problem(node, path, "expected a map, e.g. {light_truck_share: 0.3, heavy_truck_share: 0.1}");
     return;
   }
-  r.check_keys(node, path, {"light_truck_share", "heavy_truck_share"});
+  r.check_keys(node, path, {"light_truck_share", "heavy_truck_share", "cost_krw", "lifetime_years"});
   EvTrucksIntervention ev;
+  read_cost(r, node, path, nullptr, ev.cost);
   if (node["light_truck_share"]) {
     if (auto v = r.number(node["light_truck_share"], path + ".light_truck_share", 0.0, 1.0)) {
       ev.light_truck_share = *v;
@@ -234,8 +260,10 @@ void read_battery(Reader& r, const YAML::Node& node, const std::string& path, Pa
   }
   r.check_keys(node, path,
                {"at", "complexes", "energy_kwh", "power_kw", "energy_kwh_per_kwp", "power_kw_per_kwp",
-                "round_trip_efficiency", "soc_min", "soc_max", "soc_initial", "strategy"});
+                "round_trip_efficiency", "soc_min", "soc_max", "soc_initial", "strategy", "cost_krw",
+                "cost_krw_per_kwh", "lifetime_years"});
   BatteryIntervention b;
+  read_cost(r, node, path, "cost_krw_per_kwh", b.cost);
   bool ok = true;
   if (!node["at"]) {
     r.problem(node, path + ".at",
@@ -337,9 +365,9 @@ PartialScenario read_partial(const std::string& file, std::vector<std::string>& 
     return out;
   }
   r.check_keys(root, "",
-               {"name", "extends", "year", "seed", "site", "weather", "holidays", "tariff", "load_library",
-                "complexes", "delta_t_s", "interventions", "grid", "traffic", "emission_factors",
-                "grid_emission_factor"});
+               {"name", "extends", "year", "seed", "discount_rate", "site", "weather", "holidays", "tariff",
+                "load_library", "complexes", "delta_t_s", "interventions", "grid", "traffic",
+                "emission_factors", "grid_emission_factor"});
   if (root["name"]) out.name = r.text(root["name"], "name");
   if (root["extends"]) {
     if (auto v = r.text(root["extends"], "extends")) out.extends = r.resolve(*v);
@@ -347,6 +375,9 @@ PartialScenario read_partial(const std::string& file, std::vector<std::string>& 
   if (root["year"]) {
     // The holidays data cover 2024–2030; the calendar refuses a year the file does not list.
     if (auto v = r.integer(root["year"], "year", 1900, 9999)) out.year = static_cast<int>(*v);
+  }
+  if (root["discount_rate"]) {
+    if (auto v = r.number(root["discount_rate"], "discount_rate", 0.0, 0.3)) out.discount_rate = *v;
   }
   if (root["seed"]) {
     if (auto v = r.integer(root["seed"], "seed", 0, 9007199254740992LL))
@@ -495,6 +526,7 @@ std::string emit_resolved(const ScenarioSpec& s) {
   e << YAML::Key << "name" << YAML::Value << s.name;
   e << YAML::Key << "year" << YAML::Value << s.year;
   e << YAML::Key << "seed" << YAML::Value << s.seed;
+  e << YAML::Key << "discount_rate" << YAML::Value << s.discount_rate;
   e << YAML::Key << "site" << YAML::Value << s.site;
   e << YAML::Key << "weather" << YAML::Value << s.weather;
   e << YAML::Key << "holidays" << YAML::Value << s.holidays;
@@ -539,6 +571,7 @@ std::string emit_resolved(const ScenarioSpec& s) {
     if (pv.export_limit_kw_per_kwp) {
       e << YAML::Key << "export_limit_kw_per_kwp" << YAML::Value << *pv.export_limit_kw_per_kwp;
     }
+    emit_cost(e, pv.cost, "cost_krw_per_kwp");
     e << YAML::EndMap << YAML::EndMap;
   }
   for (const auto& b : s.batteries) {
@@ -553,6 +586,7 @@ std::string emit_resolved(const ScenarioSpec& s) {
     e << YAML::Key << "round_trip_efficiency" << YAML::Value << b.battery.round_trip_efficiency;
     static const char* const kStrategies[] = {"self_consumption", "peak_shaving", "tou_arbitrage"};
     e << YAML::Key << "strategy" << YAML::Value << kStrategies[static_cast<int>(b.battery.strategy)];
+    emit_cost(e, b.cost, "cost_krw_per_kwh");
     e << YAML::EndMap << YAML::EndMap;
   }
   if (s.logistics_hub) {
@@ -565,12 +599,14 @@ std::string emit_resolved(const ScenarioSpec& s) {
       e << YAML::Key << "lat" << YAML::Value << *h.lat_deg;
       e << YAML::Key << "lon" << YAML::Value << *h.lon_deg;
     }
+    emit_cost(e, h.cost, nullptr);
     e << YAML::EndMap << YAML::EndMap;
   }
   if (s.ev_trucks) {
     e << YAML::BeginMap << YAML::Key << "ev_trucks" << YAML::Value << YAML::Flow << YAML::BeginMap;
     e << YAML::Key << "light_truck_share" << YAML::Value << s.ev_trucks->light_truck_share;
     e << YAML::Key << "heavy_truck_share" << YAML::Value << s.ev_trucks->heavy_truck_share;
+    emit_cost(e, s.ev_trucks->cost, nullptr);
     e << YAML::EndMap << YAML::EndMap;
   }
   e << YAML::EndSeq << YAML::EndMap;
@@ -603,6 +639,7 @@ ScenarioSpec read_scenario(const std::string& path) {
     inherit(child.name, merged.name);
     inherit(child.year, merged.year);
     inherit(child.seed, merged.seed);
+    inherit(child.discount_rate, merged.discount_rate);
     inherit(child.site, merged.site);
     inherit(child.weather, merged.weather);
     inherit(child.holidays, merged.holidays);
@@ -639,6 +676,7 @@ ScenarioSpec read_scenario(const std::string& path) {
   spec.load_library = require(merged.load_library, "load_library", "../gis_data/loads/archetypes.yaml");
   spec.year = merged.year.value_or(2026);
   spec.seed = merged.seed.value_or(1);
+  spec.discount_rate = merged.discount_rate.value_or(0.045);
   spec.complexes = merged.complexes.value_or(std::vector<std::string>{});
   spec.delta_t_s = merged.delta_t_s.value_or(69.0);
   spec.grid = merged.grid.value_or(GridSpec{});

@@ -14,12 +14,21 @@
 
 namespace sandan {
 
+// What an intervention costs: a lump sum plus a price per unit installed (kWp of PV, kWh of battery),
+// spread over its lifetime at the scenario's discount rate (capital recovery factor).
+struct InterventionCost {
+  double investment_krw = 0.0;
+  double per_unit_krw = 0.0;
+  double lifetime_years = 20.0;
+};
+
 // Rooftop PV on the roofs of the listed complexes; later interventions override earlier ones for the
 // facilities they cover.
 struct RooftopPvIntervention {
   RooftopPvSpec pv;
   // Export allowed per kWp of PV (kW/kWp); surplus beyond it is curtailed. nullopt: unlimited.
   std::optional<double> export_limit_kw_per_kwp;
+  InterventionCost cost;  // per_unit_krw: KRW per kWp
 };
 
 // Where a battery sits:
@@ -34,6 +43,7 @@ struct BatteryIntervention {
   std::string target_id;               // facility, complex or substation id
   std::vector<std::string> complexes;  // for kFacilities
   BatterySpec battery;                 // energy_kwh and power_kw (for kFacilities: per kWp)
+  InterventionCost cost;               // per_unit_krw: KRW per kWh of storage
 };
 
 // The 22.9 kV power flow, hour by hour (docs/grid-model.md). Off unless the scenario has `grid:`.
@@ -66,12 +76,14 @@ struct LogisticsHubIntervention {
   double trip_reduction = 0.3;
   std::optional<double> lat_deg;  // where the hub stands; default: the floor-area-weighted centre of
   std::optional<double> lon_deg;  // the complexes' facilities
+  InterventionCost cost;
 };
 
 // Electric trucks: a share of each truck class's vehicle-km runs on electricity.
 struct EvTrucksIntervention {
   double light_truck_share = 0.0;
   double heavy_truck_share = 0.0;
+  InterventionCost cost;
 };
 
 struct ScenarioSpec {
@@ -80,11 +92,12 @@ struct ScenarioSpec {
   std::string resolved_yaml;  // every setting after `extends`, as YAML (stored with the results)
   int year = 2026;
   std::uint64_t seed = 1;
-  std::string site;          // GIS source; relative paths are resolved against the file that states them
-  std::string weather;       // EPW file
-  std::string holidays;      // holidays CSV
-  std::string tariff;        // tariff YAML
-  std::string load_library;  // load archetypes YAML
+  double discount_rate = 0.045;  // annualises the interventions' investments
+  std::string site;              // GIS source; relative paths are resolved against the file that states them
+  std::string weather;           // EPW file
+  std::string holidays;          // holidays CSV
+  std::string tariff;            // tariff YAML
+  std::string load_library;      // load archetypes YAML
   std::vector<std::string> complexes;  // empty: every complex of the layout
   double delta_t_s = 69.0;             // TT − UT for the solar position (≈69 s in 2024–2030)
   std::vector<RooftopPvIntervention> rooftop_pv;
