@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <map>
 #include <memory>
+#include <set>
 
 #include "io/hdf5_results.hpp"
 
@@ -23,6 +24,10 @@ Site synthesize_to_file(const std::string& facts_path, const std::string& output
 RunResult run_scenario_file(const std::string& scenario_path, const std::string& output_path,
                             const std::string& command, const RunOptions& options) {
   const ScenarioSpec spec = read_scenario(scenario_path);
+  if (!spec.sweep.empty() || spec.monte_carlo) {
+    throw Error(ErrorCode::kBadInput,
+                scenario_path + " is a batch (sweep or monte_carlo): run it with run_batch_file");
+  }
   // The output is opened first so that an unwritable path fails before a long run, not after it.
   std::unique_ptr<Hdf5ResultFile> file;
   if (!output_path.empty()) file = std::make_unique<Hdf5ResultFile>(output_path, command);
@@ -43,6 +48,62 @@ RunResult run_scenario_file(const std::string& scenario_path, const std::string&
     if (options.progress) options.progress("done", 1.0);
   }
   return run;
+}
+
+bool is_batch(const std::string& scenario_path) {
+  const ScenarioSpec spec = read_scenario(scenario_path);
+  return !spec.sweep.empty() || spec.monte_carlo.has_value();
+}
+
+namespace {
+
+// Keeps each run's KPIs and hands the run on to the results file, if any.
+class SummarySink : public ResultSink {
+ public:
+  SummarySink(BatchSummary& summary, ResultSink* next) : summary_(summary), next_(next) {}
+  void write(const RunResult& run) override {
+    if (next_ != nullptr) next_->write(run);
+    const auto it = std::find(summary_.run_ids.begin(), summary_.run_ids.end(), run.run_id);
+    if (it != summary_.run_ids.end())
+      summary_.kpis[static_cast<std::size_t>(it - summary_.run_ids.begin())] = run.kpis;
+  }
+
+ private:
+  BatchSummary& summary_;
+  ResultSink* next_;
+};
+
+}  // namespace
+
+BatchSummary run_batch_file(const std::string& scenario_path, const std::string& output_path,
+                            const std::string& command, const RunOptions& options,
+                            const std::function<void(int done, int total)>& on_run) {
+  const ScenarioSpec spec = read_scenario(scenario_path);
+  const std::vector<Variant> variants = expand_batch(spec);
+  BatchSummary summary;
+  summary.scenario = spec.name;
+  summary.output = output_path;
+  summary.runs = static_cast<int>(variants.size());
+  for (const Variant& v : variants) {
+    summary.run_ids.push_back(v.run_id);
+    summary.parameters.push_back(v.parameters_json);
+  }
+  summary.kpis.resize(variants.size());
+  std::unique_ptr<Hdf5BatchFile> file;
+  std::set<std::string> skip;
+  if (!output_path.empty()) {
+    file = std::make_unique<Hdf5BatchFile>(
+        output_path, command, spec.resolved_yaml + "\n# batch\n" + std::to_string(variants.size()));
+    skip = file->finished();
+    for (const std::string& id : skip) {
+      if (std::find(summary.run_ids.begin(), summary.run_ids.end(), id) != summary.run_ids.end())
+        ++summary.skipped;
+    }
+  }
+  SummarySink sink(summary, file.get());
+  (void)run_batch(variants, skip, options, sink, on_run);
+  if (file) file->commit(summary.run_ids);
+  return summary;
 }
 
 Weather synthesize_weather_file(const std::string& normals_path, const std::string& output_path, int year,

@@ -2,6 +2,7 @@
 // into the modules; see each module's header for units, CRS and what is thrown.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -37,6 +38,27 @@ Site synthesize_to_file(const std::string& facts_path, const std::string& output
 // Throws ConfigError for bad input, Error(kIo) if the results cannot be written.
 RunResult run_scenario_file(const std::string& scenario_path, const std::string& output_path,
                             const std::string& command, const RunOptions& options);
+
+// What a batch (a scenario with `sweep` or `monte_carlo`) ran: every run's id, swept values and KPIs.
+struct BatchSummary {
+  std::string scenario;
+  std::string output;
+  int runs = 0;     // in the batch
+  int skipped = 0;  // finished by an earlier, stopped attempt (resumed)
+  std::vector<std::string> run_ids;
+  std::vector<std::string> parameters;  // JSON, by run
+  std::vector<std::vector<Kpi>> kpis;   // by run (empty for a skipped run)
+};
+
+// Whether a scenario file asks for more than one run.
+[[nodiscard]] bool is_batch(const std::string& scenario_path);
+
+// Runs a batch in parallel over its runs; with output_path, each finished run is kept in
+// `<output>.parts` until all are done and then merged into the results file (a stopped batch run
+// again skips the runs it finished). on_run is called after every run with (done, to do).
+BatchSummary run_batch_file(const std::string& scenario_path, const std::string& output_path,
+                            const std::string& command, const RunOptions& options,
+                            const std::function<void(int done, int total)>& on_run = {});
 
 // Generates a synthetic typical year from monthly climate normals and writes it as an EPW file.
 // Throws ConfigError for a bad normals file, Error(kIo) if the file cannot be written.

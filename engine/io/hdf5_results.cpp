@@ -8,9 +8,14 @@
 #include <algorithm>
 #include <array>
 #include <chrono>
+#include <cmath>
 #include <ctime>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <map>
+#include <optional>
+#include <set>
 #include <tuple>
 
 #include "core/error.hpp"
@@ -257,9 +262,9 @@ std::string utc_now() {
 
 // The headline KPIs copied into /index for every run (complex "all"); NaN where a run has no such
 // KPI (traffic off).
-const std::array<const char*, 9> kIndexKpis{"annual_load_mwh", "annual_pv_mwh", "self_sufficiency",
-                                            "peak_import_kw",  "bill_krw",      "annual_fuel_mwh",
-                                            "car_km",          "truck_km",      "vehicle_hours"};
+const std::array<const char*, 10> kIndexKpis{
+    "annual_load_mwh", "annual_pv_mwh", "self_sufficiency", "peak_import_kw", "bill_krw",
+    "annual_fuel_mwh", "car_km",        "truck_km",         "vehicle_hours",  "tco2e_total"};
 
 // The hourly time coordinate of a group: each group carries its own, so xarray decodes its times.
 Handle write_time(Writer& w, const Handle& group, int year, std::size_t hours) {
@@ -614,6 +619,172 @@ void Hdf5ResultFile::write(const RunResult& run) {
     if (k.complex == "all") index_row.kpis[k.key] = k.value;
   }
   impl_->index.push_back(index_row);
+}
+
+namespace {
+
+// Element 0 of a string dataset.
+std::string read_string0(hid_t file, const std::string& name) {
+  Handle ds(H5Dopen2(file, name.c_str(), H5P_DEFAULT), H5Dclose);
+  if (!ds.ok()) return {};
+  Handle type(H5Tcopy(H5T_C_S1), H5Tclose);
+  H5Tset_size(type.get(), H5T_VARIABLE);
+  H5Tset_cset(type.get(), H5T_CSET_UTF8);
+  Handle space(H5Dget_space(ds.get()), H5Sclose);
+  const hssize_t n = H5Sget_simple_extent_npoints(space.get());
+  if (n < 1) return {};
+  std::vector<char*> values(static_cast<std::size_t>(n), nullptr);
+  if (H5Dread(ds.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()) < 0) return {};
+  std::string out = values[0] != nullptr ? values[0] : "";
+  for (char* v : values) H5free_memory(v);
+  return out;
+}
+
+std::optional<double> read_double0(hid_t file, const std::string& name) {
+  if (H5Lexists(file, name.c_str(), H5P_DEFAULT) <= 0) return std::nullopt;
+  Handle ds(H5Dopen2(file, name.c_str(), H5P_DEFAULT), H5Dclose);
+  Handle space(H5Dget_space(ds.get()), H5Sclose);
+  std::vector<double> values(
+      static_cast<std::size_t>(std::max<hssize_t>(1, H5Sget_simple_extent_npoints(space.get()))));
+  if (H5Dread(ds.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()) < 0)
+    return std::nullopt;
+  return values[0];
+}
+
+// Datasets of a group (paths relative to it) and, for each dimension, the path of the scale attached.
+struct ScaleUse {
+  std::string dataset;
+  std::vector<std::string> scales;  // by dimension, "" for none
+};
+
+herr_t collect_scale_uses(hid_t group, const char* name, const H5O_info_t* info, void* data) {
+  if (info->type != H5O_TYPE_DATASET || std::string(name) == ".") return 0;
+  Handle ds(H5Dopen2(group, name, H5P_DEFAULT), H5Dclose);
+  if (!ds.ok() || H5DSis_scale(ds.get()) > 0) return 0;
+  Handle space(H5Dget_space(ds.get()), H5Sclose);
+  const int rank = H5Sget_simple_extent_ndims(space.get());
+  ScaleUse use{name, std::vector<std::string>(static_cast<std::size_t>(std::max(rank, 0)))};
+  bool any = false;
+  for (int d = 0; d < rank; ++d) {
+    std::string scale_path;
+    H5DSiterate_scales(
+        ds.get(), static_cast<unsigned>(d), nullptr,
+        [](hid_t, unsigned, hid_t scale, void* out) -> herr_t {
+          char buffer[1024];
+          const ssize_t n = H5Iget_name(scale, buffer, sizeof buffer);
+          if (n > 0) *static_cast<std::string*>(out) = std::string(buffer, static_cast<std::size_t>(n));
+          return 1;  // the first scale of the dimension is enough
+        },
+        &scale_path);
+    use.scales[static_cast<std::size_t>(d)] = scale_path;
+    any = any || !scale_path.empty();
+  }
+  if (any) static_cast<std::vector<ScaleUse>*>(data)->push_back(use);
+  return 0;
+}
+
+}  // namespace
+
+void Hdf5ResultFile::copy_run(const std::string& source_path, const std::string& run_id) {
+  for (const auto& row : impl_->index) {
+    if (row.run_id == run_id)
+      throw Error(ErrorCode::kBadInput, impl_->path + ": run id '" + run_id + "' repeats");
+  }
+  Handle source(H5Fopen(source_path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
+  if (!source.ok()) throw Error(ErrorCode::kIo, source_path + ": cannot open a finished run of the batch");
+  const std::string name = "runs/" + run_id;
+  if (H5Ocopy(source.get(), name.c_str(), impl_->file.get(), name.c_str(), H5P_DEFAULT, H5P_DEFAULT) < 0) {
+    throw Error(ErrorCode::kIo, impl_->path + ": cannot copy run " + run_id + " from " + source_path);
+  }
+  // Dimension scales are attached by object references, which a copy to another file does not carry
+  // over: the attachments are made again between the copies.
+  std::vector<ScaleUse> uses;
+  {
+    Handle run_group(H5Gopen2(source.get(), name.c_str(), H5P_DEFAULT), H5Gclose);
+    H5Ovisit(run_group.get(), H5_INDEX_NAME, H5_ITER_NATIVE, collect_scale_uses, &uses);
+  }
+  std::set<std::string> scales;
+  for (const ScaleUse& use : uses) {
+    for (const std::string& scale : use.scales) {
+      if (!scale.empty()) scales.insert(scale);
+    }
+  }
+  const hid_t dest = impl_->file.get();
+  for (const std::string& scale : scales) {
+    Handle ds(H5Dopen2(dest, scale.c_str(), H5P_DEFAULT), H5Dclose);
+    if (ds.ok() && H5Aexists(ds.get(), "REFERENCE_LIST") > 0) H5Adelete(ds.get(), "REFERENCE_LIST");
+  }
+  for (const ScaleUse& use : uses) {
+    const std::string path = name + "/" + use.dataset;
+    Handle ds(H5Dopen2(dest, path.c_str(), H5P_DEFAULT), H5Dclose);
+    if (!ds.ok()) continue;
+    if (H5Aexists(ds.get(), "DIMENSION_LIST") > 0) H5Adelete(ds.get(), "DIMENSION_LIST");
+    for (std::size_t d = 0; d < use.scales.size(); ++d) {
+      if (use.scales[d].empty()) continue;
+      Handle scale(H5Dopen2(dest, use.scales[d].c_str(), H5P_DEFAULT), H5Dclose);
+      if (!scale.ok() || H5DSattach_scale(ds.get(), scale.get(), static_cast<unsigned>(d)) < 0) {
+        throw Error(ErrorCode::kIo, impl_->path + ": cannot attach " + use.scales[d] + " to " + path);
+      }
+    }
+  }
+  Impl::IndexRow row;
+  row.run_id = run_id;
+  row.scenario = read_string0(source.get(), "index/scenario");
+  row.status = read_string0(source.get(), "index/status");
+  row.parameters = read_string0(source.get(), "index/parameters");
+  for (const char* key : kIndexKpis) {
+    if (auto v = read_double0(source.get(), std::string("index/") + key); v && !std::isnan(*v))
+      row.kpis[key] = *v;
+  }
+  impl_->index.push_back(std::move(row));
+}
+
+Hdf5BatchFile::Hdf5BatchFile(const std::string& path, const std::string& command,
+                             const std::string& fingerprint)
+    : path_(path), command_(command), parts_(path + ".parts") {
+  std::error_code ec;
+  fs::create_directories(parts_, ec);
+  if (ec)
+    throw Error(ErrorCode::kIo, parts_ + ": cannot create the folder of the batch's runs: " + ec.message());
+  const fs::path stamp = fs::path(parts_) / "scenario.yaml";
+  if (fs::exists(stamp)) {
+    std::ifstream in(stamp, std::ios::binary);
+    const std::string kept{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+    if (kept != fingerprint) {
+      throw Error(ErrorCode::kBadInput, parts_ +
+                                            " holds runs of another scenario (or of this one before it "
+                                            "changed); remove the folder to start the batch afresh");
+    }
+  } else {
+    std::ofstream out(stamp, std::ios::binary);
+    out << fingerprint;
+    out.close();
+    if (!out) throw Error(ErrorCode::kIo, stamp.string() + ": cannot write");
+  }
+}
+
+std::set<std::string> Hdf5BatchFile::finished() const {
+  std::set<std::string> ids;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(parts_, ec)) {
+    const fs::path p = entry.path();
+    if (p.extension() == ".h5") ids.insert(p.stem().string());
+  }
+  return ids;
+}
+
+void Hdf5BatchFile::write(const RunResult& run) {
+  Hdf5ResultFile part((fs::path(parts_) / (run.run_id + ".h5")).string(), command_);
+  part.write(run);
+  part.commit();
+}
+
+void Hdf5BatchFile::commit(const std::vector<std::string>& run_order) {
+  Hdf5ResultFile file(path_, command_);
+  for (const std::string& id : run_order) file.copy_run((fs::path(parts_) / (id + ".h5")).string(), id);
+  file.commit();
+  std::error_code ec;
+  fs::remove_all(parts_, ec);
 }
 
 void Hdf5ResultFile::commit() {

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -24,12 +25,32 @@ class Hdf5ResultFile : public ResultSink {
 
   // Writes /runs/<run_id>/... Throws Error(kIo) on failure, Error(kBadInput) for a repeated run id.
   void write(const RunResult& run) override;
+  // Copies /runs/<run_id> and its /index row from another results file (a batch's part file).
+  void copy_run(const std::string& source_path, const std::string& run_id);
   // Writes /index, closes the file and renames it onto the final path. Throws Error(kIo).
   void commit();
 
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
+};
+
+// A batch's results. Each run is written, as it finishes, to a file of its own in the folder
+// `<path>.parts` (under a temporary name, renamed when complete); commit() merges them into `path`
+// in the batch's order and removes the folder. A batch that stops keeps its finished runs there: run
+// again, finished() lists them so they are skipped. `fingerprint` (the batch's resolved scenario) is
+// kept in the folder; parts of another scenario are refused (Error kBadInput).
+class Hdf5BatchFile : public ResultSink {
+ public:
+  Hdf5BatchFile(const std::string& path, const std::string& command, const std::string& fingerprint);
+  [[nodiscard]] std::set<std::string> finished() const;
+  void write(const RunResult& run) override;
+  void commit(const std::vector<std::string>& run_order);
+
+ private:
+  std::string path_;
+  std::string command_;
+  std::string parts_;
 };
 
 }  // namespace sandan

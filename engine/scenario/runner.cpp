@@ -4,8 +4,12 @@
 
 #include <algorithm>
 #include <cmath>
+#include <exception>
+#include <functional>
 #include <map>
+#include <memory>
 #include <optional>
+#include <set>
 #include <unordered_map>
 
 #include "core/calendar.hpp"
@@ -37,30 +41,11 @@ struct Inputs {
   Tariff tariff;
 };
 
-Inputs load_inputs(const ScenarioSpec& spec) {
+// The interventions' targets must exist among the simulated complexes and the layout.
+void check_fit(const ScenarioSpec& spec, const Inputs& in) {
   std::vector<std::string> problems;
-  Site site = load_site({spec.site});
-  std::vector<int> complexes;
-  if (spec.complexes.empty()) {
-    for (std::size_t c = 0; c < site.complexes.size(); ++c) complexes.push_back(static_cast<int>(c));
-  } else {
-    for (const auto& id : spec.complexes) {
-      auto it = std::find_if(site.complexes.begin(), site.complexes.end(),
-                             [&](const Complex& c) { return c.complex_id == id; });
-      if (it == site.complexes.end()) {
-        std::string known;
-        for (const auto& c : site.complexes) known += (known.empty() ? "" : ", ") + c.complex_id;
-        problems.push_back(spec.path + ": complexes: '" + id + "' is not a complex of " + spec.site +
-                           " (it has " + known + ")");
-      } else {
-        complexes.push_back(static_cast<int>(it - site.complexes.begin()));
-      }
-    }
-  }
-  std::vector<char> simulated(site.complexes.size(), 0);
-  for (const int c : complexes) simulated[c] = 1;
-  std::erase_if(site.facilities, [&](const Facility& f) { return f.complex < 0 || !simulated[f.complex]; });
-
+  const Site& site = in.site;
+  const std::vector<int>& complexes = in.complexes;
   auto complex_known = [&](const std::string& id) {
     return std::any_of(complexes.begin(), complexes.end(),
                        [&](int c) { return site.complexes[c].complex_id == id; });
@@ -90,6 +75,16 @@ Inputs load_inputs(const ScenarioSpec& spec) {
       if (!complex_known(id)) problems.push_back(where + "facilities: complex '" + id + "' is not simulated");
     }
   }
+  auto check_filter = [&](const FacilityFilter& where, const std::string& kind) {
+    for (const auto& id : where.complexes) {
+      if (!complex_known(id)) {
+        problems.push_back(spec.path + ": interventions: " + kind + ": complexes: '" + id +
+                           "' is not a simulated complex");
+      }
+    }
+  };
+  for (const auto& x : spec.efficiency) check_filter(x.where, "efficiency");
+  for (const auto& x : spec.fuel_switches) check_filter(x.where, "fuel_switch");
   if (spec.logistics_hub) {
     for (const auto& id : spec.logistics_hub->complexes) {
       if (!complex_known(id)) {
@@ -112,7 +107,36 @@ Inputs load_inputs(const ScenarioSpec& spec) {
     const std::string headline = spec.path + ": the scenario does not fit its layout";
     throw ConfigError(headline, std::move(problems));
   }
+}
 
+Inputs load_base(const ScenarioSpec& spec) {
+  std::vector<std::string> problems;
+  Site site = load_site({spec.site});
+  std::vector<int> complexes;
+  if (spec.complexes.empty()) {
+    for (std::size_t c = 0; c < site.complexes.size(); ++c) complexes.push_back(static_cast<int>(c));
+  } else {
+    for (const auto& id : spec.complexes) {
+      auto it = std::find_if(site.complexes.begin(), site.complexes.end(),
+                             [&](const Complex& c) { return c.complex_id == id; });
+      if (it == site.complexes.end()) {
+        std::string known;
+        for (const auto& c : site.complexes) known += (known.empty() ? "" : ", ") + c.complex_id;
+        problems.push_back(spec.path + ": complexes: '" + id + "' is not a complex of " + spec.site +
+                           " (it has " + known + ")");
+      } else {
+        complexes.push_back(static_cast<int>(it - site.complexes.begin()));
+      }
+    }
+  }
+  std::vector<char> simulated(site.complexes.size(), 0);
+  for (const int c : complexes) simulated[c] = 1;
+  std::erase_if(site.facilities, [&](const Facility& f) { return f.complex < 0 || !simulated[f.complex]; });
+
+  if (!problems.empty()) {
+    const std::string headline = spec.path + ": the scenario does not fit its layout";
+    throw ConfigError(headline, std::move(problems));
+  }
   Calendar calendar = load_calendar(spec.year, spec.holidays);
   Weather weather = read_epw(spec.weather);
   if (static_cast<int>(weather.hours()) != calendar.hours()) {
@@ -368,15 +392,28 @@ void run_grid(const ScenarioSpec& spec, const Site& site, const GridModel& model
 
 }  // namespace
 
+namespace {
+
+RunResult run_with_inputs(const ScenarioSpec& spec, const Inputs& in, const RunOptions& options);
+
+}  // namespace
+
 RunResult run_scenario(const ScenarioSpec& spec, const RunOptions& options) {
+  if (options.progress) options.progress("reading inputs", 0.0);
+  const Inputs in = load_base(spec);
+  return run_with_inputs(spec, in, options);
+}
+
+namespace {
+
+RunResult run_with_inputs(const ScenarioSpec& spec, const Inputs& in, const RunOptions& options) {
   auto progress = [&](const std::string& stage, double done) {
     if (options.progress) options.progress(stage, done);
   };
   // Read by the OpenMP pragmas' num_threads clauses, which the analyzer does not see.
   // NOLINTNEXTLINE(clang-analyzer-deadcode.DeadStores)
   const int threads = options.threads > 0 ? options.threads : omp_get_num_procs();
-  progress("reading inputs", 0.0);
-  Inputs in = load_inputs(spec);
+  check_fit(spec, in);
   const Site& site = in.site;
   const int hours = in.calendar.hours();
   // The traffic model's inputs are read and checked now, before any model runs.
@@ -447,6 +484,41 @@ RunResult run_scenario(const ScenarioSpec& spec, const RunOptions& options) {
   const TouPeriods tou = tou_periods(in.tariff, in.calendar);
   const std::vector<double> rates_krw_per_kwh = hourly_energy_rates(in.tariff, in.calendar);
 
+  // Efficiency and fuel switching, per facility: electricity and fuel factors, and the share of the
+  // remaining fuel that heat pumps take over with the electricity they need a kWh of fuel.
+  std::vector<float> elec_factor(n_fac, 1.0F), fuel_factor(n_fac, 1.0F), switch_share(n_fac, 0.0F),
+      switch_kwh_per_fuel_kwh(n_fac, 0.0F);
+  {
+    auto matches = [&](const FacilityFilter& where, const Facility& fac) {
+      const auto& cx = site.complexes[fac.complex].complex_id;
+      const bool in_complex =
+          where.complexes.empty() ||
+          std::find(where.complexes.begin(), where.complexes.end(), cx) != where.complexes.end();
+      const bool in_sector = where.sectors.empty() ||
+                             std::any_of(where.sectors.begin(), where.sectors.end(),
+                                         [&](const std::string& p) { return fac.ksic.rfind(p, 0) == 0; });
+      return in_complex && in_sector;
+    };
+    for (std::size_t f = 0; f < n_fac; ++f) {
+      const Facility& fac = site.facilities[f];
+      for (const auto& x : spec.efficiency) {
+        if (!matches(x.where, fac)) continue;
+        elec_factor[f] *= static_cast<float>(1.0 - x.electricity_saving);
+        fuel_factor[f] *= static_cast<float>(1.0 - x.fuel_saving);
+      }
+      for (const auto& x : spec.fuel_switches) {
+        if (!matches(x.where, fac)) continue;
+        // Later entries take their share of what earlier ones left.
+        const float left = 1.0F - switch_share[f];
+        const float taken = left * static_cast<float>(x.share);
+        switch_kwh_per_fuel_kwh[f] = (switch_kwh_per_fuel_kwh[f] * switch_share[f] +
+                                      taken * static_cast<float>(x.boiler_efficiency / x.cop)) /
+                                     std::max(switch_share[f] + taken, 1e-9F);
+        switch_share[f] += taken;
+      }
+    }
+  }
+  std::vector<double> switched_peak_kw(spec.fuel_switches.empty() ? 0 : n_fac, 0.0);
   e.bill_krw.assign(n_fac, 0.0);
   e.pv_capacity_kwp = kwp;
   std::vector<double> annual_fuel_mwh(n_fac, 0.0);
@@ -541,6 +613,23 @@ RunResult run_scenario(const ScenarioSpec& spec, const RunOptions& options) {
       const std::size_t o = i * hours_z;
       float* load = &e.load_kw[o];
       annual_fuel_mwh[f] = load_model.facility(f, load, &e.fuel_kw[o]).fuel_mwh;
+      if (elec_factor[f] != 1.0F || fuel_factor[f] != 1.0F || switch_share[f] > 0.0F) {
+        float* fuel = &e.fuel_kw[o];
+        double fuel_kwh = 0.0;
+        double peak_added_kw = 0.0;
+        for (int h = 0; h < hours; ++h) {
+          load[h] *= elec_factor[f];
+          fuel[h] *= fuel_factor[f];
+          const float switched = fuel[h] * switch_share[f];
+          fuel[h] -= switched;
+          const float added = switched * switch_kwh_per_fuel_kwh[f];
+          load[h] += added;
+          peak_added_kw = std::max(peak_added_kw, static_cast<double>(added));
+          fuel_kwh += fuel[h];
+        }
+        annual_fuel_mwh[f] = fuel_kwh / 1000.0;
+        if (!switched_peak_kw.empty()) switched_peak_kw[f] = peak_added_kw;
+      }
       float* pv = &e.pv_kw[o];
       if (pv_of[f] >= 0 && kwp[f] > 0.0) {
         const auto& profile = profiles[static_cast<std::size_t>(pv_of[f])];
@@ -854,6 +943,17 @@ RunResult run_scenario(const ScenarioSpec& spec, const RunOptions& options) {
       count(b.cost, energy_kwh);
     }
     if (spec.logistics_hub) count(spec.logistics_hub->cost, 0.0);
+    for (const auto& x : spec.efficiency) count(x.cost, 0.0);
+    if (!spec.fuel_switches.empty()) {
+      // Heat pump capacity: the peak electricity each facility's heat pumps add, split over the
+      // entries in proportion to their shares (one entry: all of it).
+      double capacity_kw = 0.0;
+      for (double peak : switched_peak_kw) capacity_kw += peak;
+      double shares = 0.0;
+      for (const auto& x : spec.fuel_switches) shares += x.share;
+      for (const auto& x : spec.fuel_switches)
+        count(x.cost, shares > 0.0 ? capacity_kw * x.share / shares : 0.0);
+    }
     if (spec.ev_trucks) count(spec.ev_trucks->cost, 0.0);
     add("investment_krw", "all", investment, "KRW");
     add("annualised_cost_krw", "all", annualised, "KRW/year");
@@ -867,6 +967,64 @@ RunResult run_scenario(const ScenarioSpec& spec, const RunOptions& options) {
   }
   progress("done", 1.0);
   return run;
+}
+
+}  // namespace
+
+int run_batch(const std::vector<Variant>& variants, const std::set<std::string>& skip,
+              const RunOptions& options, ResultSink& sink,
+              const std::function<void(int done, int total)>& on_run) {
+  std::vector<const Variant*> todo;
+  for (const Variant& v : variants) {
+    if (skip.count(v.run_id) == 0) todo.push_back(&v);
+  }
+  if (todo.empty()) return 0;
+  // Inputs are read once for every distinct set of input files (a sweep over interventions reads
+  // them once).
+  auto key_of = [](const ScenarioSpec& s) {
+    std::string key = s.site + "|" + s.weather + "|" + s.holidays + "|" + s.tariff + "|" + s.load_library +
+                      "|" + std::to_string(s.year) + "|" + std::to_string(s.delta_t_s);
+    for (const auto& c : s.complexes) key += "|" + c;
+    return key;
+  };
+  std::map<std::string, std::unique_ptr<Inputs>> inputs;
+  for (const Variant* v : todo) {
+    auto& slot = inputs[key_of(v->spec)];
+    if (!slot) slot = std::make_unique<Inputs>(load_base(v->spec));
+  }
+  // The threads go to the variants; a variant gets the rest when there are fewer variants than threads.
+  const int threads = options.threads > 0 ? options.threads : omp_get_num_procs();
+  const int outer = std::max(1, std::min(threads, static_cast<int>(todo.size())));
+  RunOptions inner = options;
+  inner.threads = std::max(1, threads / outer);
+  inner.progress = nullptr;
+  std::vector<std::exception_ptr> errors(todo.size());
+  int done = 0;
+#pragma omp parallel for schedule(dynamic, 1) num_threads(outer)
+  for (std::size_t i = 0; i < todo.size(); ++i) {
+    try {
+      const Variant& v = *todo[i];
+      RunResult run = run_with_inputs(v.spec, *inputs.at(key_of(v.spec)), inner);
+      run.run_id = v.run_id;
+      run.parameters_json = v.parameters_json;
+#pragma omp critical(sandan_batch_sink)
+      {
+        try {
+          sink.write(run);
+        } catch (...) {
+          errors[i] = std::current_exception();
+        }
+        ++done;
+        if (on_run) on_run(done, static_cast<int>(todo.size()));
+      }
+    } catch (...) {
+      errors[i] = std::current_exception();
+    }
+  }
+  for (const std::exception_ptr& e : errors) {
+    if (e) std::rethrow_exception(e);
+  }
+  return static_cast<int>(todo.size());
 }
 
 }  // namespace sandan

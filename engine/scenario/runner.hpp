@@ -3,7 +3,9 @@
 #pragma once
 
 #include <functional>
+#include <set>
 #include <string>
+#include <vector>
 
 #include "scenario/results.hpp"
 #include "scenario/scenario.hpp"
@@ -23,5 +25,14 @@ struct RunOptions {
 // Throws ConfigError for bad inputs (files, ids named in the scenario, weather that does not fit the
 // year or the sun), Error(kIo) for unreadable files.
 [[nodiscard]] RunResult run_scenario(const ScenarioSpec& spec, const RunOptions& options = {});
+
+// Runs the variants of a batch (expand_batch) except those whose run ids are in `skip`, in parallel
+// over variants (each variant's results do not depend on the thread count, so neither do the
+// batch's), and hands every run to the sink as it finishes, one at a time; `on_run` is then called
+// with the runs finished and the runs to do. Inputs are read once for each distinct set of input
+// files. Returns the number of runs made. Throws the first variant's error after the others finish.
+int run_batch(const std::vector<Variant>& variants, const std::set<std::string>& skip,
+              const RunOptions& options, ResultSink& sink,
+              const std::function<void(int done, int total)>& on_run = {});
 
 }  // namespace sandan

@@ -3,14 +3,19 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <functional>
 #include <limits>
 #include <set>
+#include <sstream>
 
 #include "config/yaml_check.hpp"
 #include "core/error.hpp"
+#include "core/rng.hpp"
 
 namespace sandan {
 namespace {
@@ -38,15 +43,20 @@ struct PartialScenario {
   bool has_interventions = false;
   std::optional<LogisticsHubIntervention> logistics_hub;
   std::optional<EvTrucksIntervention> ev_trucks;
+  std::vector<EfficiencyIntervention> efficiency;
+  std::vector<FuelSwitchIntervention> fuel_switches;
   std::vector<RooftopPvIntervention> rooftop_pv;
   std::vector<BatteryIntervention> batteries;
+  std::optional<std::vector<SweepAxis>> sweep;
+  std::optional<MonteCarloSpec> monte_carlo;
+  std::optional<std::vector<std::string>> models;
 };
 
 // Reads typed values from one file's YAML, collecting every problem as "file:line: key.path: message".
 class Reader {
  public:
-  Reader(std::string file, std::vector<std::string>& problems)
-      : file_(std::move(file)), problems_(problems) {}
+  Reader(std::string file, std::vector<std::string>& problems, bool resolve_paths = true)
+      : file_(std::move(file)), problems_(problems), resolve_paths_(resolve_paths) {}
 
   void problem(const YAML::Node& node, const std::string& path, const std::string& message) {
     const int line = node.IsDefined() ? node.Mark().line + 1 : 0;
@@ -121,13 +131,14 @@ class Reader {
   // A path stated in this file, made relative to the working folder.
   std::string resolve(const std::string& path) const {
     const fs::path p(path);
-    if (p.is_absolute()) return p.lexically_normal().string();
+    if (p.is_absolute() || !resolve_paths_) return p.lexically_normal().string();
     return (fs::path(file_).parent_path() / p).lexically_normal().string();
   }
 
  private:
   std::string file_;
   std::vector<std::string>& problems_;
+  bool resolve_paths_ = true;
 };
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
@@ -194,6 +205,81 @@ void read_rooftop_pv(Reader& r, const YAML::Node& node, const std::string& path,
                                           config::join_path(path, "export_limit_kw_per_kwp"), 0.0, kInf);
   }
   out.rooftop_pv.push_back(pv);
+}
+
+void read_filter(Reader& r, const YAML::Node& node, const std::string& path, FacilityFilter& where) {
+  if (node["complexes"]) {
+    if (auto v = r.text_list(node["complexes"], path + ".complexes")) where.complexes = *v;
+  }
+  if (node["sectors"]) {
+    if (auto v = r.text_list(node["sectors"], path + ".sectors")) {
+      for (std::size_t i = 0; i < v->size(); ++i) {
+        const std::string& code = (*v)[i];
+        const bool ok = !code.empty() && code.size() <= 6 &&
+                        std::isupper(static_cast<unsigned char>(code[0])) &&
+                        std::all_of(code.begin() + 1, code.end(),
+                                    [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
+        if (!ok) {
+          r.problem(node["sectors"][i], path + ".sectors[" + std::to_string(i) + "]",
+                    "'" + code +
+                        "' is not a KSIC code or prefix (a capital letter and up to five digits, e.g. C29)");
+        }
+      }
+      where.sectors = *v;
+    }
+  }
+}
+
+void read_efficiency(Reader& r, const YAML::Node& node, const std::string& path, PartialScenario& out) {
+  if (!node.IsMap()) {
+    r.problem(node, path, "expected a map, e.g. {sectors: [C29], electricity_saving: 0.1, fuel_saving: 0.1}");
+    return;
+  }
+  r.check_keys(node, path,
+               {"complexes", "sectors", "electricity_saving", "fuel_saving", "cost_krw", "lifetime_years"});
+  EfficiencyIntervention e;
+  read_filter(r, node, path, e.where);
+  if (node["electricity_saving"]) {
+    if (auto v = r.number(node["electricity_saving"], path + ".electricity_saving", 0.0, 0.9))
+      e.electricity_saving = *v;
+  }
+  if (node["fuel_saving"]) {
+    if (auto v = r.number(node["fuel_saving"], path + ".fuel_saving", 0.0, 0.9)) e.fuel_saving = *v;
+  }
+  if (!node["electricity_saving"] && !node["fuel_saving"]) {
+    r.problem(node, path, "give electricity_saving, fuel_saving or both (shares, e.g. 0.1)");
+  }
+  read_cost(r, node, path, nullptr, e.cost);
+  out.efficiency.push_back(e);
+}
+
+void read_fuel_switch(Reader& r, const YAML::Node& node, const std::string& path, PartialScenario& out) {
+  if (!node.IsMap()) {
+    r.problem(node, path, "expected a map, e.g. {sectors: [C10, C20], share: 0.5, cop: 3.0}");
+    return;
+  }
+  r.check_keys(node, path,
+               {"complexes", "sectors", "share", "boiler_efficiency", "cop", "cost_krw", "cost_krw_per_kw",
+                "lifetime_years"});
+  FuelSwitchIntervention f;
+  read_filter(r, node, path, f.where);
+  if (node["share"]) {
+    if (auto v = r.number(node["share"], path + ".share", 0.0, 1.0)) f.share = *v;
+  }
+  if (node["boiler_efficiency"]) {
+    if (auto v = r.number(node["boiler_efficiency"], path + ".boiler_efficiency", 0.3, 1.0))
+      f.boiler_efficiency = *v;
+  }
+  if (node["cop"]) {
+    if (auto v = r.number(node["cop"], path + ".cop", 1.0, 10.0)) f.cop = *v;
+  }
+  read_cost(r, node, path, "cost_krw_per_kw", f.cost);
+  out.fuel_switches.push_back(f);
+}
+
+void emit_filter(YAML::Emitter& e, const FacilityFilter& where) {
+  e << YAML::Key << "complexes" << YAML::Value << YAML::Flow << where.complexes;
+  e << YAML::Key << "sectors" << YAML::Value << YAML::Flow << where.sectors;
 }
 
 void read_logistics_hub(Reader& r, const YAML::Node& node, const std::string& path, PartialScenario& out) {
@@ -347,27 +433,52 @@ void read_battery(Reader& r, const YAML::Node& node, const std::string& path, Pa
   out.batteries.push_back(b);
 }
 
+PartialScenario read_partial_root(const YAML::Node& root, Reader& r, const std::string& file,
+                                  std::vector<std::string>& problems);
+
 PartialScenario read_partial(const std::string& file, std::vector<std::string>& problems) {
-  PartialScenario out;
   Reader r(file, problems);
   YAML::Node root;
   try {
     root = YAML::LoadFile(file);
   } catch (const YAML::BadFile&) {
     problems.push_back(file + ": cannot read the scenario file");
-    return out;
+    return {};
   } catch (const YAML::ParserException& e) {
     problems.push_back(file + ":" + std::to_string(e.mark.line + 1) + ": not valid YAML: " + e.msg);
-    return out;
+    return {};
   }
+  return read_partial_root(root, r, file, problems);
+}
+
+PartialScenario read_partial_root(const YAML::Node& root, Reader& r, const std::string& file,
+                                  std::vector<std::string>& problems) {
+  PartialScenario out;
   if (!root.IsMap()) {
     problems.push_back(file + ": a scenario file is a map of settings (name:, site:, interventions: ...)");
     return out;
   }
   r.check_keys(root, "",
-               {"name", "extends", "year", "seed", "discount_rate", "site", "weather", "holidays", "tariff",
-                "load_library", "complexes", "delta_t_s", "interventions", "grid", "traffic",
-                "emission_factors", "grid_emission_factor"});
+               {"name",
+                "extends",
+                "year",
+                "seed",
+                "discount_rate",
+                "site",
+                "weather",
+                "holidays",
+                "tariff",
+                "load_library",
+                "complexes",
+                "delta_t_s",
+                "interventions",
+                "grid",
+                "traffic",
+                "emission_factors",
+                "grid_emission_factor",
+                "sweep",
+                "monte_carlo",
+                "models"});
   if (root["name"]) out.name = r.text(root["name"], "name");
   if (root["extends"]) {
     if (auto v = r.text(root["extends"], "extends")) out.extends = r.resolve(*v);
@@ -426,6 +537,70 @@ PartialScenario read_partial(const std::string& file, std::vector<std::string>& 
         }
       }
       out.grid = grid;
+    }
+  }
+  if (root["sweep"]) {
+    const YAML::Node sweep = root["sweep"];
+    if (!sweep.IsMap() || sweep.size() == 0) {
+      r.problem(sweep, "sweep",
+                "expected a map of key paths to lists of values, e.g. "
+                "{interventions[0].rooftop_pv.roof_share: [0, 0.5, 1]}");
+    } else {
+      std::vector<SweepAxis> axes;
+      for (const auto& item : sweep) {
+        SweepAxis axis;
+        axis.key_path = item.first.as<std::string>();
+        axis.line = item.first.Mark().line + 1;
+        const std::string where = "sweep." + axis.key_path;
+        if (!item.second.IsSequence() || item.second.size() == 0) {
+          r.problem(item.second, where, "expected a non-empty list of values");
+          continue;
+        }
+        for (std::size_t i = 0; i < item.second.size(); ++i) {
+          if (!item.second[i].IsScalar()) {
+            r.problem(item.second[i], where + "[" + std::to_string(i) + "]", "expected a single value");
+            continue;
+          }
+          axis.values.push_back(item.second[i].Scalar());
+        }
+        axes.push_back(axis);
+      }
+      out.sweep = axes;
+    }
+  }
+  if (root["monte_carlo"]) {
+    const YAML::Node mc = root["monte_carlo"];
+    if (!mc.IsMap()) {
+      r.problem(mc, "monte_carlo", "expected a map, e.g. {runs: 20, seed: 42}");
+    } else {
+      r.check_keys(mc, "monte_carlo", {"runs", "seed"});
+      MonteCarloSpec spec;
+      if (!mc["runs"]) {
+        r.problem(mc, "monte_carlo.runs", "missing; e.g. runs: 20");
+      } else if (auto v = r.integer(mc["runs"], "monte_carlo.runs", 1, 100000)) {
+        spec.runs = static_cast<int>(*v);
+      }
+      if (mc["seed"]) {
+        if (auto v = r.integer(mc["seed"], "monte_carlo.seed", 0, 9007199254740992LL)) {
+          spec.seed = static_cast<std::uint64_t>(*v);
+        }
+      }
+      out.monte_carlo = spec;
+    }
+  }
+  if (root["models"]) {
+    if (auto v = r.text_list(root["models"], "models")) {
+      for (std::size_t i = 0; i < v->size(); ++i) {
+        const std::string& m = (*v)[i];
+        if (m != "energy" && m != "grid" && m != "traffic" && m != "emissions") {
+          r.problem(root["models"][i], "models[" + std::to_string(i) + "]",
+                    "unknown model '" + m + "'; use energy, grid, traffic, emissions");
+        }
+      }
+      if (std::find(v->begin(), v->end(), "energy") == v->end()) {
+        r.problem(root["models"], "models", "energy is always run; list it with the models to add");
+      }
+      out.models = *v;
     }
   }
   if (root["emission_factors"]) {
@@ -504,10 +679,14 @@ PartialScenario read_partial(const std::string& file, std::vector<std::string>& 
           read_logistics_hub(r, settings, path + ".logistics_hub", out);
         } else if (kind == "ev_trucks") {
           read_ev_trucks(r, settings, path + ".ev_trucks", out);
+        } else if (kind == "efficiency") {
+          read_efficiency(r, settings, path + ".efficiency", out);
+        } else if (kind == "fuel_switch") {
+          read_fuel_switch(r, settings, path + ".fuel_switch", out);
         } else {
           r.problem(item.begin()->first, path + "." + kind,
                     "unknown intervention; this version of sandan knows rooftop_pv, battery, "
-                    "logistics_hub and ev_trucks");
+                    "logistics_hub, ev_trucks, efficiency and fuel_switch");
         }
       }
     }
@@ -609,12 +788,83 @@ std::string emit_resolved(const ScenarioSpec& s) {
     emit_cost(e, s.ev_trucks->cost, nullptr);
     e << YAML::EndMap << YAML::EndMap;
   }
+  for (const auto& x : s.efficiency) {
+    e << YAML::BeginMap << YAML::Key << "efficiency" << YAML::Value << YAML::Flow << YAML::BeginMap;
+    emit_filter(e, x.where);
+    e << YAML::Key << "electricity_saving" << YAML::Value << x.electricity_saving;
+    e << YAML::Key << "fuel_saving" << YAML::Value << x.fuel_saving;
+    emit_cost(e, x.cost, nullptr);
+    e << YAML::EndMap << YAML::EndMap;
+  }
+  for (const auto& x : s.fuel_switches) {
+    e << YAML::BeginMap << YAML::Key << "fuel_switch" << YAML::Value << YAML::Flow << YAML::BeginMap;
+    emit_filter(e, x.where);
+    e << YAML::Key << "share" << YAML::Value << x.share;
+    e << YAML::Key << "boiler_efficiency" << YAML::Value << x.boiler_efficiency;
+    e << YAML::Key << "cop" << YAML::Value << x.cop;
+    emit_cost(e, x.cost, "cost_krw_per_kw");
+    e << YAML::EndMap << YAML::EndMap;
+  }
   e << YAML::EndSeq << YAML::EndMap;
   return std::string(e.c_str()) + "\n";
 }
 
 }  // namespace
 
+// The merged settings of a chain of files as a ScenarioSpec; throws ConfigError with every problem.
+ScenarioSpec finalize(const PartialScenario& merged, const std::string& path, const std::string& file,
+                      std::vector<std::string>& problems) {
+  ScenarioSpec spec;
+  spec.path = path;
+  auto require = [&](const std::optional<std::string>& value, const char* key, const char* example) {
+    if (!value) problems.push_back(file + ": " + key + ": missing; e.g. " + key + ": " + example);
+    return value.value_or("");
+  };
+  spec.name = require(merged.name, "name", "baseline");
+  spec.site = require(merged.site, "site", "../gis_data/incheon.gpkg");
+  spec.weather = require(merged.weather, "weather", "../gis_data/weather/incheon_synthetic.epw");
+  spec.holidays = require(merged.holidays, "holidays", "../gis_data/calendar/holidays_kr.csv");
+  spec.tariff =
+      require(merged.tariff, "tariff", "../gis_data/tariffs/kepco_industrial_b_hv_a_ii_2024-10-24.yaml");
+  spec.load_library = require(merged.load_library, "load_library", "../gis_data/loads/archetypes.yaml");
+  spec.year = merged.year.value_or(2026);
+  spec.seed = merged.seed.value_or(1);
+  spec.discount_rate = merged.discount_rate.value_or(0.045);
+  spec.complexes = merged.complexes.value_or(std::vector<std::string>{});
+  spec.delta_t_s = merged.delta_t_s.value_or(69.0);
+  spec.grid = merged.grid.value_or(GridSpec{});
+  spec.traffic = merged.traffic.value_or(TrafficSpec{});
+  spec.emission_factors = merged.emission_factors.value_or("");
+  spec.grid_t_per_mwh = merged.grid_t_per_mwh;
+  spec.logistics_hub = merged.logistics_hub;
+  spec.ev_trucks = merged.ev_trucks;
+  spec.efficiency = merged.efficiency;
+  spec.fuel_switches = merged.fuel_switches;
+  spec.rooftop_pv = merged.rooftop_pv;
+  spec.batteries = merged.batteries;
+  if (merged.models) {
+    // `models:` switches configured models off; it cannot switch on one the scenario does not configure.
+    const auto& m = *merged.models;
+    spec.models = m;
+    const auto has = [&](const char* name) { return std::find(m.begin(), m.end(), name) != m.end(); };
+    if (!has("grid")) spec.grid.enabled = false;
+    if (!has("traffic")) {
+      spec.traffic.enabled = false;
+      spec.logistics_hub.reset();
+      spec.ev_trucks.reset();
+    }
+    if (!has("emissions")) spec.emission_factors.clear();
+  }
+  if (!problems.empty()) {
+    const std::string headline =
+        path + ": invalid scenario (" + std::to_string(problems.size()) + " problems)";
+    throw ConfigError(headline, std::move(problems));
+  }
+  spec.resolved_yaml = emit_resolved(spec);
+  spec.sweep = merged.sweep.value_or(std::vector<SweepAxis>{});
+  spec.monte_carlo = merged.monte_carlo;
+  return spec;
+}
 ScenarioSpec read_scenario(const std::string& path) {
   std::vector<std::string> problems;
   // The chain from the file given to the root it extends, child first.
@@ -648,6 +898,9 @@ ScenarioSpec read_scenario(const std::string& path) {
     inherit(child.complexes, merged.complexes);
     inherit(child.delta_t_s, merged.delta_t_s);
     inherit(child.grid, merged.grid);
+    inherit(child.sweep, merged.sweep);
+    inherit(child.monte_carlo, merged.monte_carlo);
+    inherit(child.models, merged.models);
     inherit(child.traffic, merged.traffic);
     inherit(child.emission_factors, merged.emission_factors);
     inherit(child.grid_t_per_mwh, merged.grid_t_per_mwh);
@@ -657,43 +910,159 @@ ScenarioSpec read_scenario(const std::string& path) {
       child.batteries = merged.batteries;
       child.logistics_hub = merged.logistics_hub;
       child.ev_trucks = merged.ev_trucks;
+      child.efficiency = merged.efficiency;
+      child.fuel_switches = merged.fuel_switches;
     }
     merged = child;
   }
-  ScenarioSpec spec;
-  spec.path = path;
-  const std::string& file = files.front();
-  auto require = [&](const std::optional<std::string>& value, const char* key, const char* example) {
-    if (!value) problems.push_back(file + ": " + key + ": missing; e.g. " + key + ": " + example);
-    return value.value_or("");
-  };
-  spec.name = require(merged.name, "name", "baseline");
-  spec.site = require(merged.site, "site", "../gis_data/incheon.gpkg");
-  spec.weather = require(merged.weather, "weather", "../gis_data/weather/incheon_synthetic.epw");
-  spec.holidays = require(merged.holidays, "holidays", "../gis_data/calendar/holidays_kr.csv");
-  spec.tariff =
-      require(merged.tariff, "tariff", "../gis_data/tariffs/kepco_industrial_b_hv_a_ii_2024-10-24.yaml");
-  spec.load_library = require(merged.load_library, "load_library", "../gis_data/loads/archetypes.yaml");
-  spec.year = merged.year.value_or(2026);
-  spec.seed = merged.seed.value_or(1);
-  spec.discount_rate = merged.discount_rate.value_or(0.045);
-  spec.complexes = merged.complexes.value_or(std::vector<std::string>{});
-  spec.delta_t_s = merged.delta_t_s.value_or(69.0);
-  spec.grid = merged.grid.value_or(GridSpec{});
-  spec.traffic = merged.traffic.value_or(TrafficSpec{});
-  spec.emission_factors = merged.emission_factors.value_or("");
-  spec.grid_t_per_mwh = merged.grid_t_per_mwh;
-  spec.logistics_hub = merged.logistics_hub;
-  spec.ev_trucks = merged.ev_trucks;
-  spec.rooftop_pv = merged.rooftop_pv;
-  spec.batteries = merged.batteries;
-  if (!problems.empty()) {
-    const std::string headline =
-        path + ": invalid scenario (" + std::to_string(problems.size()) + " problems)";
-    throw ConfigError(headline, std::move(problems));
+  return finalize(merged, path, files.front(), problems);
+}
+
+namespace {
+
+// Rebinds `node` to the value at a key path such as "interventions[0].rooftop_pv.roof_share" and sets
+// it; returns a description of what is missing when the path does not lead into the document.
+std::optional<std::string> set_path(YAML::Node root, const std::string& key_path, const std::string& value) {
+  YAML::Node current;
+  current.reset(root);
+  std::vector<std::string> parts;
+  std::stringstream stream(key_path);
+  for (std::string part; std::getline(stream, part, '.');) parts.push_back(part);
+  if (parts.empty()) return std::string("an empty key path");
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    std::string key = parts[i];
+    std::optional<std::size_t> index;
+    const auto bracket = key.find('[');
+    if (bracket != std::string::npos) {
+      const auto close = key.find(']', bracket);
+      if (close == std::string::npos || close + 1 != key.size())
+        return "'" + key + "' is not key or key[index]";
+      try {
+        index = std::stoul(key.substr(bracket + 1, close - bracket - 1));
+      } catch (const std::exception&) {
+        return "'" + key + "' has no whole-number index";
+      }
+      key = key.substr(0, bracket);
+    }
+    const bool last = i + 1 == parts.size();
+    if (!current.IsMap()) return "'" + key + "' is not inside a map";
+    if (!current[key]) {
+      if (last && !index) {
+        current[key] = value;
+        return std::nullopt;
+      }
+      return "the scenario has no '" + key + "' here";
+    }
+    YAML::Node next;
+    next.reset(current[key]);
+    if (index) {
+      if (!next.IsSequence() || *index >= next.size()) {
+        return "'" + key + "' has no element " + std::to_string(*index);
+      }
+      YAML::Node element;
+      element.reset(next[*index]);
+      next.reset(element);
+    }
+    if (last) {
+      if (!next.IsScalar()) return "'" + key + "' is not a single value";
+      next = value;
+      return std::nullopt;
+    }
+    current.reset(next);
   }
-  spec.resolved_yaml = emit_resolved(spec);
-  return spec;
+  return std::nullopt;
+}
+
+std::string json_scalar(const std::string& value) {
+  // Numbers stay numbers in the parameters JSON; anything else is a string.
+  char* end = nullptr;
+  std::strtod(value.c_str(), &end);
+  if (!value.empty() && end != nullptr && *end == '\0') return value;
+  std::string quoted = "\"";
+  for (const char c : value) {
+    if (c == '"' || c == '\\') quoted += '\\';
+    quoted += c;
+  }
+  return quoted + "\"";
+}
+
+}  // namespace
+
+std::vector<Variant> expand_batch(const ScenarioSpec& spec) {
+  if (spec.sweep.empty() && !spec.monte_carlo) return {Variant{spec, spec.name, "{}", 0}};
+  std::size_t points = 1;
+  for (const SweepAxis& axis : spec.sweep) points *= axis.values.size();
+  const std::size_t runs = spec.monte_carlo ? static_cast<std::size_t>(spec.monte_carlo->runs) : 1;
+  const std::size_t total = points * runs;
+  std::vector<std::string> problems;
+  constexpr std::size_t kMaxVariants = 1000000;
+  if (total > kMaxVariants) {
+    throw ConfigError(spec.path + ": the batch has " + std::to_string(total) + " runs",
+                      {spec.path + ": sweep and monte_carlo multiply to more than 1,000,000 runs; split it"});
+  }
+  const YAML::Node base = YAML::Load(spec.resolved_yaml);
+  // Every axis once, on the first value: a key path that does not exist is one problem, not one a run.
+  for (const SweepAxis& axis : spec.sweep) {
+    YAML::Node probe = YAML::Clone(base);
+    if (auto missing = set_path(probe, axis.key_path, axis.values.front())) {
+      problems.push_back(spec.path + ":" + std::to_string(axis.line) + ": sweep." + axis.key_path + ": " +
+                         *missing +
+                         " (key paths follow the resolved scenario, e.g. "
+                         "interventions[0].rooftop_pv.roof_share)");
+    }
+  }
+  if (!problems.empty()) throw ConfigError(spec.path + ": invalid sweep", problems);
+
+  std::vector<Variant> variants;
+  variants.reserve(total);
+  const int width = total > 9999 ? static_cast<int>(std::to_string(total - 1).size()) : 4;
+  for (std::size_t v = 0; v < total; ++v) {
+    std::size_t point = v / runs;
+    const std::size_t run = v % runs;
+    YAML::Node node = YAML::Clone(base);
+    std::vector<std::size_t> choice(spec.sweep.size());
+    for (std::size_t a = spec.sweep.size(); a-- > 0;) {
+      choice[a] = point % spec.sweep[a].values.size();
+      point /= spec.sweep[a].values.size();
+    }
+    std::string json = "{";
+    for (std::size_t a = 0; a < spec.sweep.size(); ++a) {
+      const std::string& value = spec.sweep[a].values[choice[a]];
+      (void)set_path(node, spec.sweep[a].key_path, value);
+      json += (a > 0 ? ", \"" : "\"") + spec.sweep[a].key_path + "\": " + json_scalar(value);
+    }
+    if (spec.monte_carlo) {
+      // Seeds drawn from the batch's seed, 53 bits so they survive YAML and JSON as exact numbers.
+      constexpr std::uint64_t kMask53 = (std::uint64_t{1} << 53U) - 1U;
+      const std::uint64_t seed = splitmix64(spec.monte_carlo->seed ^ (0x5A4D43ULL + run)) & kMask53;
+      node["seed"] = std::to_string(seed);
+      json += std::string(spec.sweep.empty() ? "\"" : ", \"") + "monte_carlo_run\": " + std::to_string(run) +
+              ", \"seed\": " + std::to_string(seed);
+    }
+    json += "}";
+    char id[32];
+    std::snprintf(id, sizeof id, "-%0*zu", width, v);
+    const std::string run_id = spec.name + id;
+    const std::string label = spec.path + " (run " + run_id + ")";
+    std::vector<std::string> variant_problems;
+    Reader r(label, variant_problems, false);
+    PartialScenario partial = read_partial_root(node, r, label, variant_problems);
+    partial.sweep.reset();
+    partial.monte_carlo.reset();
+    ScenarioSpec variant;
+    try {
+      if (!variant_problems.empty()) throw ConfigError(label, variant_problems);
+      variant = finalize(partial, spec.path, label, variant_problems);
+    } catch (const ConfigError& e) {
+      for (const auto& p : e.problems()) problems.push_back(p);
+      if (problems.size() > 20) break;
+      continue;
+    }
+    variant.models = spec.models;
+    variants.push_back(Variant{std::move(variant), run_id, json, static_cast<int>(v)});
+  }
+  if (!problems.empty()) throw ConfigError(spec.path + ": the sweep gives invalid runs", problems);
+  return variants;
 }
 
 }  // namespace sandan

@@ -79,11 +79,53 @@ struct LogisticsHubIntervention {
   InterventionCost cost;
 };
 
+// Facilities that match: in one of `complexes` (all if empty) and of a KSIC code starting with one of
+// `sectors` (all if empty).
+struct FacilityFilter {
+  std::vector<std::string> complexes;
+  std::vector<std::string> sectors;
+};
+
+// Energy efficiency: the matching facilities use `electricity_saving` less electricity and
+// `fuel_saving` less fuel, every hour (shares, 0..0.9). Entries compound.
+struct EfficiencyIntervention {
+  FacilityFilter where;
+  double electricity_saving = 0.0;
+  double fuel_saving = 0.0;
+  InterventionCost cost;
+};
+
+// Fuel switching to heat pumps: `share` of the matching facilities' fuel (process heat) is replaced,
+// hour by hour, by heat pumps: the heat the boilers delivered (fuel × boiler_efficiency) comes from
+// electricity at coefficient of performance `cop`.
+struct FuelSwitchIntervention {
+  FacilityFilter where;
+  double share = 0.5;
+  double boiler_efficiency = 0.9;
+  double cop = 3.0;
+  InterventionCost cost;  // per_unit_krw: KRW per kW of heat pump electric capacity (peak added load)
+};
+
 // Electric trucks: a share of each truck class's vehicle-km runs on electricity.
 struct EvTrucksIntervention {
   double light_truck_share = 0.0;
   double heavy_truck_share = 0.0;
   InterventionCost cost;
+};
+
+// One axis of a sweep: a key path into the scenario (as in the resolved YAML, e.g.
+// "interventions[0].rooftop_pv.roof_share") and the values it takes, as YAML scalars.
+struct SweepAxis {
+  std::string key_path;
+  std::vector<std::string> values;
+  int line = 0;  // of the key in the file that states it
+};
+
+// Monte Carlo: `runs` runs of every sweep point, each with its own seed drawn from `seed` (the load
+// model's noise is what varies).
+struct MonteCarloSpec {
+  int runs = 0;
+  std::uint64_t seed = 1;
 };
 
 struct ScenarioSpec {
@@ -109,7 +151,29 @@ struct ScenarioSpec {
   std::optional<double> grid_t_per_mwh;  // `grid_emission_factor: {t_per_mwh}`; default: the file's
   std::optional<LogisticsHubIntervention> logistics_hub;
   std::optional<EvTrucksIntervention> ev_trucks;
+  std::vector<EfficiencyIntervention> efficiency;
+  std::vector<FuelSwitchIntervention> fuel_switches;
+  // Batches: the cartesian product of the sweep's axes, times the Monte Carlo runs.
+  std::vector<SweepAxis> sweep;
+  std::optional<MonteCarloSpec> monte_carlo;
+  std::vector<std::string> models;  // as stated (empty: every model the scenario configures)
 };
+
+// One run of a batch: its settings, a deterministic id (the scenario's name and the variant's index)
+// and the swept values as a JSON object.
+struct Variant {
+  ScenarioSpec spec;
+  std::string run_id;
+  std::string parameters_json = "{}";
+  int index = 0;
+};
+
+// The runs a scenario asks for: one (run id = the scenario's name) without sweep or monte_carlo,
+// else the cartesian product of the sweep's axes (the last axis fastest) times the Monte Carlo runs,
+// ids "<name>-0000", "<name>-0001", ... Every variant is parsed as a scenario of its own; a key path
+// that does not exist or a value the scenario refuses is reported with the sweep's file and line
+// (ConfigError, all at once).
+[[nodiscard]] std::vector<Variant> expand_batch(const ScenarioSpec& spec);
 
 // Reads a scenario file and the files it extends. Every problem in every file (unknown key, wrong
 // type, out-of-range value, missing required key, a cycle of `extends`) is reported at once, each
