@@ -2,9 +2,12 @@
 // and prints a summary on stdout; errors go to stderr as one message and become the exit code of
 // their sandan::ErrorCode (2 for bad input).
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <iostream>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -33,6 +36,7 @@ struct RunArgs {
   std::string scenario;
   std::string output;
   int threads = 0;
+  bool json = false;
 };
 
 // Progress on stderr with an ETA, once a run has taken more than a second.
@@ -50,7 +54,58 @@ class ProgressLine {
   std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
 };
 
+// A batch: the runs' progress with an ETA, then one line a run with its swept values and headline KPIs.
+int run_batch(const RunArgs& args, const std::string& command) {
+  sandan::RunOptions options;
+  options.threads = args.threads;
+  ProgressLine progress;
+  const auto start = std::chrono::steady_clock::now();
+  const sandan::BatchSummary batch =
+      sandan::run_batch_file(args.scenario, args.output, command, options, [&](int done, int total) {
+        progress("run " + std::to_string(done) + " of " + std::to_string(total), double(done) / total);
+      });
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (batch.skipped > 0) {
+    std::fprintf(stderr, "sandan: resumed: %d of %d runs were already finished\n", batch.skipped, batch.runs);
+  }
+  if (args.json) {
+    std::vector<sandan::RunKpis> runs;
+    for (std::size_t i = 0; i < batch.run_ids.size(); ++i) {
+      std::vector<sandan::KpiRow> kpis;
+      for (const auto& k : batch.kpis[i]) kpis.push_back({k.key, k.complex, k.value, k.unit});
+      runs.push_back({batch.run_ids[i], kpis});
+    }
+    std::cout << sandan::run_kpis_json(batch.scenario, runs, args.output);
+  } else {
+    std::printf("Batch %s: %d runs\n\n", batch.scenario.c_str(), batch.runs);
+    std::printf("%-28s %10s %10s %7s %10s %10s  %s\n", "run", "load MWh", "PV MWh", "self %", "tCO2eq",
+                "bill MKRW", "parameters");
+    for (std::size_t i = 0; i < batch.run_ids.size(); ++i) {
+      std::map<std::string, double> k;
+      for (const auto& row : batch.kpis[i]) {
+        if (row.complex == "all") k[row.key] = row.value;
+      }
+      if (k.empty()) {
+        std::printf("%-28s %10s %10s %7s %10s %10s  %s\n", batch.run_ids[i].c_str(), "(earlier)", "", "", "",
+                    "", batch.parameters[i].c_str());
+        continue;
+      }
+      const double co2 = k.count("tco2e_total") != 0 ? k["tco2e_total"] : std::nan("");
+      std::printf("%-28s %10.0f %10.0f %7.1f %10.0f %10.0f  %s\n", batch.run_ids[i].c_str(),
+                  k["annual_load_mwh"], k["annual_pv_mwh"], 100.0 * k["self_sufficiency"], co2,
+                  k["bill_krw"] / 1e6, batch.parameters[i].c_str());
+    }
+    if (!args.output.empty())
+      std::printf("\nResults: %s (one group a run under runs/, /index)\n", args.output.c_str());
+  }
+  std::fprintf(stderr, "sandan: ran %d runs of %s in %.2f s (%.1f runs a minute)\n",
+               batch.runs - batch.skipped, args.scenario.c_str(), seconds,
+               60.0 * (batch.runs - batch.skipped) / std::max(seconds, 1e-9));
+  return 0;
+}
+
 int run_run(const RunArgs& args, const std::string& command) {
+  if (sandan::is_batch(args.scenario)) return run_batch(args, command);
   sandan::RunOptions options;
   options.threads = args.threads;
   ProgressLine progress;
@@ -59,12 +114,33 @@ int run_run(const RunArgs& args, const std::string& command) {
   const sandan::RunResult run = sandan::run_scenario_file(args.scenario, args.output, command, options);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   for (const auto& note : run.notes) std::cerr << "sandan: note: " << note << "\n";
+  if (args.json) {
+    std::vector<sandan::KpiRow> kpis;
+    kpis.reserve(run.kpis.size());
+    for (const auto& k : run.kpis) kpis.push_back({k.key, k.complex, k.value, k.unit});
+    std::cout << sandan::run_kpis_json(run.scenario_name, {{run.run_id, kpis}}, args.output);
+    std::fprintf(stderr, "sandan: ran %s in %.2f s\n", args.scenario.c_str(), seconds);
+    return 0;
+  }
   std::cout << "Scenario " << run.scenario_name << " (run " << run.run_id << ", " << run.energy.hours
             << " hours, " << run.energy.facility_ids.size() << " facilities)\n\n";
   std::cout << sandan::kpi_table(run);
   if (!args.output.empty())
     std::cout << "\nResults: " << args.output << " (group runs/" << run.run_id << ")\n";
   std::fprintf(stderr, "sandan: ran %s in %.2f s\n", args.scenario.c_str(), seconds);
+  return 0;
+}
+
+struct CompareArgs {
+  std::string a;
+  std::string b;
+  std::string format = "table";
+};
+
+int run_compare(const CompareArgs& args) {
+  const sandan::Comparison comparison =
+      sandan::compare_runs(sandan::parse_run_ref(args.a), sandan::parse_run_ref(args.b));
+  std::cout << sandan::format_comparison(comparison, args.format);
   return 0;
 }
 
@@ -296,6 +372,17 @@ int run(int argc, char** argv) {
   run_cmd->add_option("-o,--output", run_args.output, "HDF5 results file (default: none, print only)");
   run_cmd->add_option("-j,--threads", run_args.threads, "Threads (default: every core)")
       ->check(CLI::NonNegativeNumber);
+  run_cmd->add_flag("--json", run_args.json, "Print the KPIs as one JSON object instead of tables");
+
+  CompareArgs compare_args;
+  CLI::App* compare_cmd = app.add_subcommand(
+      "compare",
+      "Compare the KPIs of two runs (B against the reference A) and the cost of the tCO2eq abated");
+  compare_cmd->add_option("a", compare_args.a, "Reference run: FILE.h5 or FILE.h5:RUN (e.g. the baseline)")
+      ->required();
+  compare_cmd->add_option("b", compare_args.b, "Alternative run: FILE.h5 or FILE.h5:RUN")->required();
+  compare_cmd->add_option("--format", compare_args.format, "table (default), csv, json or markdown")
+      ->check(CLI::IsMember({"table", "csv", "json", "markdown"}));
 
   WeatherArgs weather_args;
   CLI::App* weather_cmd = app.add_subcommand(
@@ -353,6 +440,7 @@ int run(int argc, char** argv) {
     if (*inspect_cmd) return run_inspect(inspect);
     if (*synth_cmd) return run_synth(synth);
     if (*run_cmd) return run_run(run_args, command);
+    if (*compare_cmd) return run_compare(compare_args);
     if (*weather_cmd) return run_weather(weather_args);
     if (*powerflow_cmd) return run_powerflow(powerflow_args);
     if (*assign_cmd) return run_assign(assign_args);

@@ -17,6 +17,7 @@
 #include "grid/case_io.hpp"
 #include "grid/network.hpp"
 #include "grid/powerflow.hpp"
+#include "io/compare.hpp"
 #include "scenario/results.hpp"
 #include "scenario/runner.hpp"
 #include "scenario/scenario.hpp"

@@ -459,3 +459,149 @@ TEST_CASE("sandan assign of demand between zones that cannot reach each other ex
   CHECK(run.err.find("zone 1 → zone 3") != std::string::npos);
   CHECK_FALSE(std::filesystem::exists(dir.path() / "assignment" / "flows.csv"));
 }
+
+namespace {
+
+// Two small runs of one complex, made once for the comparison tests: the baseline (A, run with
+// --json) and rooftop PV with its investment (B).
+struct ComparedRuns {
+  TempDir dir{"cli_compare"};
+  std::string a = dir.str("base.h5");
+  std::string b = dir.str("pv.h5");
+  Run a_run;
+  Run b_run;
+  ComparedRuns() {
+    const std::string scenarios = std::string(SANDAN_SOURCE_DIR) + "/scenarios/";
+    write_text(dir.path() / "base.yaml",
+               "name: base_local\nextends: " + scenarios + "baseline.yaml\ncomplexes: [local]\n");
+    write_text(dir.path() / "pv.yaml",
+               "name: pv_local\nextends: " + scenarios +
+                   "rooftop_pv.yaml\ncomplexes: [local]\n"
+                   "interventions: [{rooftop_pv: {roof_share: 0.5, cost_krw_per_kwp: 1200000, "
+                   "lifetime_years: 25}}]\n");
+    a_run = run_sandan("run --json " + dir.str("base.yaml") + " -o " + a, dir);
+    b_run = run_sandan("run " + dir.str("pv.yaml") + " -o " + b, dir);
+  }
+};
+
+const ComparedRuns& compared_runs() {
+  static const ComparedRuns runs;
+  return runs;
+}
+
+// The row of a key and complex in the kpis array of `sandan compare --format json`.
+const nlohmann::json& kpi_row(const nlohmann::json& kpis, const std::string& key,
+                              const std::string& complex) {
+  const auto it = std::find_if(kpis.begin(), kpis.end(),
+                               [&](const auto& k) { return k["key"] == key && k["complex"] == complex; });
+  REQUIRE(it != kpis.end());
+  return *it;
+}
+
+}  // namespace
+
+TEST_CASE("sandan run --json prints one JSON object with the run's KPIs and the output file") {
+  const ComparedRuns& runs = compared_runs();
+  INFO(runs.a_run.err);
+  REQUIRE(runs.a_run.exit_code == 0);
+  const auto j = nlohmann::json::parse(runs.a_run.out);  // nothing but the object on stdout
+  CHECK(j["scenario"] == "base_local");
+  CHECK(j["output"] == runs.a);
+  REQUIRE(j["runs"].size() == 1);
+  CHECK(j["runs"][0]["run_id"] == "base_local");
+  const auto& kpis = j["runs"][0]["kpis"];
+  const auto& load = kpi_row(kpis, "annual_load_mwh", "local");
+  CHECK(load["unit"] == "MWh");
+  CHECK(load["value"].get<double>() > 0.0);
+  CHECK(kpi_row(kpis, "tco2e_total", "all")["value"].get<double>() > 0.0);
+  CHECK(runs.a_run.err.find("sandan: ran") != std::string::npos);  // progress stays on stderr
+}
+
+TEST_CASE("sandan compare prints every KPI of both runs and the cost of the carbon abated, in four formats") {
+  const ComparedRuns& runs = compared_runs();
+  REQUIRE(runs.a_run.exit_code == 0);
+  INFO(runs.b_run.err);
+  REQUIRE(runs.b_run.exit_code == 0);
+  const TempDir dir("cli_compare_formats");
+
+  const Run json = run_sandan("compare " + runs.a + " " + runs.b + " --format json", dir);
+  INFO(json.err);
+  REQUIRE(json.exit_code == 0);
+  const auto j = nlohmann::json::parse(json.out);
+  CHECK(j["a"]["file"] == runs.a);
+  CHECK(j["a"]["run"] == "base_local");
+  CHECK(j["b"]["run"] == "pv_local");
+  const auto& kpis = j["kpis"];
+  const auto& imports = kpi_row(kpis, "annual_import_mwh", "local");
+  CHECK(imports["delta"].get<double>() < 0.0);  // the PV covers part of the load
+  CHECK(imports["delta"].get<double>() ==
+        doctest::Approx(imports["b"].get<double>() - imports["a"].get<double>()));
+  CHECK(imports["delta_pct"].get<double>() ==
+        doctest::Approx(100.0 * imports["delta"].get<double>() / imports["a"].get<double>()));
+  CHECK(kpi_row(kpis, "annual_pv_mwh", "all")["delta_pct"].is_null());  // A has no PV
+  const auto& total = kpi_row(kpis, "tco2e_total", "all");
+  const double abated = total["a"].get<double>() - total["b"].get<double>();
+  const double annualised = kpi_row(kpis, "annualised_cost_krw", "all")["delta"].get<double>();
+  const double bill = kpi_row(kpis, "bill_krw", "all")["delta"].get<double>();
+  const auto& headline = j["headline"];
+  CHECK(headline["tco2e_abated"].get<double>() > 0.0);
+  CHECK(headline["tco2e_abated"].get<double>() == doctest::Approx(abated));
+  CHECK(annualised > 0.0);
+  CHECK(headline["delta_annualised_cost_krw"].get<double>() == doctest::Approx(annualised));
+  CHECK(headline["delta_bill_krw"].get<double>() == doctest::Approx(bill));
+  CHECK(headline["net_annual_cost_krw"].get<double>() == doctest::Approx(annualised + bill));
+  CHECK(headline["krw_per_tco2e_gross"].get<double>() == doctest::Approx(annualised / abated));
+  CHECK(headline["krw_per_tco2e_net"].get<double>() == doctest::Approx((annualised + bill) / abated));
+
+  const Run csv = run_sandan("compare " + runs.a + ":base_local " + runs.b + ":pv_local --format csv", dir);
+  REQUIRE(csv.exit_code == 0);
+  CHECK(csv.out.rfind("key,complex,unit,a,b,delta,delta_pct\n", 0) == 0);
+  CHECK(csv.out.find("\nannual_import_mwh,local,MWh,") != std::string::npos);
+
+  const Run markdown = run_sandan("compare " + runs.a + " " + runs.b + " --format markdown", dir);
+  REQUIRE(markdown.exit_code == 0);
+  CHECK(markdown.out.find("| key | complex | unit |") != std::string::npos);
+  CHECK(markdown.out.find("| annual_import_mwh | local | MWh |") != std::string::npos);
+  CHECK(markdown.out.find("\n- tCO2eq abated") != std::string::npos);
+
+  const Run table = run_sandan("compare " + runs.a + " " + runs.b, dir);
+  REQUIRE(table.exit_code == 0);
+  CHECK(table.out.find("abated") != std::string::npos);
+  CHECK(table.out.find("annual_import_mwh") != std::string::npos);
+}
+
+TEST_CASE(
+    "sandan compare exits 2 naming the file for a missing file, an unknown run or a file of another kind") {
+  const ComparedRuns& runs = compared_runs();
+  REQUIRE(runs.a_run.exit_code == 0);
+  const TempDir dir("cli_compare_bad");
+
+  const Run missing = run_sandan("compare " + dir.str("absent.h5") + " " + runs.a, dir);
+  CHECK(missing.exit_code == 2);
+  CHECK(missing.err.find("absent.h5: no such results file") != std::string::npos);
+
+  const Run unknown = run_sandan("compare " + runs.a + ":nosuch " + runs.b, dir);
+  CHECK(unknown.exit_code == 2);
+  CHECK(unknown.err.find(runs.a + ": no run 'nosuch'") != std::string::npos);
+  CHECK(unknown.err.find("base_local") != std::string::npos);  // the run the file holds
+
+  write_text(dir.path() / "notes.h5", "not HDF5 at all\n");
+  const Run text = run_sandan("compare " + dir.str("notes.h5") + " " + runs.b, dir);
+  CHECK(text.exit_code == 2);
+  CHECK(text.err.find("notes.h5: not a sandan results file") != std::string::npos);
+
+  // An HDF5 file of another schema: the results file with its root attribute's value replaced (the
+  // only place the text appears, a string of the same length).
+  std::string bytes = read_file(runs.a);
+  const auto at = bytes.find("sandan-results");
+  REQUIRE(at != std::string::npos);
+  bytes.replace(at, 14, "sandan-weather");
+  write_text(dir.path() / "other.h5", bytes);
+  const Run other = run_sandan("compare " + runs.a + " " + dir.str("other.h5"), dir);
+  CHECK(other.exit_code == 2);
+  CHECK(other.err.find("other.h5: not a sandan results file") != std::string::npos);
+  CHECK(other.err.find("sandan-weather") != std::string::npos);
+  CHECK(other.out.empty());
+
+  CHECK(run_sandan("compare " + runs.a + " " + runs.b + " --format xml", dir).exit_code == 2);
+}
