@@ -595,7 +595,8 @@ RunResult run_with_inputs(const ScenarioSpec& spec, const Inputs& in, const RunO
   // Facilities are worked through in blocks: all at once when their series are kept, else a few
   // thousand at a time so that memory stays bounded whatever the layout's size.
   constexpr std::size_t kBlockFacilities = 4096;
-  const std::size_t block = options.facility_hourly ? std::max<std::size_t>(n_fac, 1) : kBlockFacilities;
+  const bool keep_facility_series = options.facility_hourly && spec.facility_series;
+  const std::size_t block = keep_facility_series ? std::max<std::size_t>(n_fac, 1) : kBlockFacilities;
   std::vector<float>* series[] = {&e.load_kw,    &e.fuel_kw,     &e.pv_kw,     &e.curtailed_kw,
                                   &e.battery_kw, &e.battery_soc, &e.import_kw, &e.export_kw};
   for (auto* v : series) v->assign(std::min(block, n_fac) * hours_z, 0.0F);
@@ -958,7 +959,7 @@ RunResult run_with_inputs(const ScenarioSpec& spec, const Inputs& in, const RunO
     add("investment_krw", "all", investment, "KRW");
     add("annualised_cost_krw", "all", annualised, "KRW/year");
   }
-  if (!options.facility_hourly) {
+  if (!keep_facility_series) {
     for (auto* v : {&e.load_kw, &e.fuel_kw, &e.pv_kw, &e.curtailed_kw, &e.battery_kw, &e.battery_soc,
                     &e.import_kw, &e.export_kw}) {
       v->clear();

@@ -29,6 +29,7 @@ struct PartialScenario {
   std::optional<int> year;
   std::optional<std::uint64_t> seed;
   std::optional<double> discount_rate;
+  std::optional<bool> facility_series;
   std::optional<std::string> site;
   std::optional<std::string> weather;
   std::optional<std::string> holidays;
@@ -463,7 +464,7 @@ PartialScenario read_partial_root(const YAML::Node& root, Reader& r, const std::
                 "extends",
                 "year",
                 "seed",
-                "discount_rate",
+                "discount_rate", "facility_series",
                 "site",
                 "weather",
                 "holidays",
@@ -486,6 +487,13 @@ PartialScenario read_partial_root(const YAML::Node& root, Reader& r, const std::
   if (root["year"]) {
     // The holidays data cover 2024–2030; the calendar refuses a year the file does not list.
     if (auto v = r.integer(root["year"], "year", 1900, 9999)) out.year = static_cast<int>(*v);
+  }
+  if (root["facility_series"]) {
+    try {
+      out.facility_series = root["facility_series"].as<bool>();
+    } catch (const YAML::Exception&) {
+      r.problem(root["facility_series"], "facility_series", "expected true or false");
+    }
   }
   if (root["discount_rate"]) {
     if (auto v = r.number(root["discount_rate"], "discount_rate", 0.0, 0.3)) out.discount_rate = *v;
@@ -706,6 +714,7 @@ std::string emit_resolved(const ScenarioSpec& s) {
   e << YAML::Key << "year" << YAML::Value << s.year;
   e << YAML::Key << "seed" << YAML::Value << s.seed;
   e << YAML::Key << "discount_rate" << YAML::Value << s.discount_rate;
+  e << YAML::Key << "facility_series" << YAML::Value << s.facility_series;
   e << YAML::Key << "site" << YAML::Value << s.site;
   e << YAML::Key << "weather" << YAML::Value << s.weather;
   e << YAML::Key << "holidays" << YAML::Value << s.holidays;
@@ -830,6 +839,7 @@ ScenarioSpec finalize(const PartialScenario& merged, const std::string& path, co
   spec.year = merged.year.value_or(2026);
   spec.seed = merged.seed.value_or(1);
   spec.discount_rate = merged.discount_rate.value_or(0.045);
+  spec.facility_series = merged.facility_series.value_or(true);
   spec.complexes = merged.complexes.value_or(std::vector<std::string>{});
   spec.delta_t_s = merged.delta_t_s.value_or(69.0);
   spec.grid = merged.grid.value_or(GridSpec{});
@@ -890,6 +900,7 @@ ScenarioSpec read_scenario(const std::string& path) {
     inherit(child.year, merged.year);
     inherit(child.seed, merged.seed);
     inherit(child.discount_rate, merged.discount_rate);
+    inherit(child.facility_series, merged.facility_series);
     inherit(child.site, merged.site);
     inherit(child.weather, merged.weather);
     inherit(child.holidays, merged.holidays);

@@ -135,6 +135,7 @@ struct ScenarioSpec {
   int year = 2026;
   std::uint64_t seed = 1;
   double discount_rate = 0.045;  // annualises the interventions' investments
+  bool facility_series = true;   // keep every facility's hourly series (false: complexes' only)
   std::string site;              // GIS source; relative paths are resolved against the file that states them
   std::string weather;           // EPW file
   std::string holidays;          // holidays CSV
