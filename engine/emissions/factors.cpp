@@ -7,7 +7,10 @@
 #include <limits>
 #include <string>
 
+#include <fstream>
+
 #include "config/yaml_check.hpp"
+#include "core/csv.hpp"
 #include "core/error.hpp"
 
 namespace sandan {
@@ -111,6 +114,46 @@ EmissionFactors read_emission_factors(const std::string& path) {
     }
   }
   if (!problems.list().empty()) throw ConfigError(path + ": invalid emission factors file", problems.list());
+  return factors;
+}
+
+std::vector<double> read_hourly_grid_factor(const std::string& path, int hours) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw Error(ErrorCode::kBadInput, path + ": cannot read the hourly grid factor file");
+  const CsvFile csv = read_csv(in);
+  std::vector<std::string> problems;
+  std::vector<double> factors;
+  constexpr std::size_t kMaxProblems = 20;
+  auto problem = [&](int line, const std::string& what) {
+    if (problems.size() < kMaxProblems) problems.push_back(path + ":" + std::to_string(line) + ": " + what);
+  };
+  if (csv.records.empty() || csv.records.front().fields.size() != 2 ||
+      trim_blanks(csv.records.front().fields[0]) != "hour" ||
+      trim_blanks(csv.records.front().fields[1]) != "t_per_mwh") {
+    throw ConfigError(path + ": invalid hourly grid factor file",
+                      {path + ":1: the header must be hour,t_per_mwh"});
+  }
+  for (std::size_t i = 1; i < csv.records.size(); ++i) {
+    const CsvRecord& r = csv.records[i];
+    if (r.fields.size() != 2) {
+      problem(r.line, "expected 2 fields (hour,t_per_mwh), got " + std::to_string(r.fields.size()));
+      continue;
+    }
+    const auto hour = parse_csv_double(trim_blanks(r.fields[0]));
+    const auto value = parse_csv_double(trim_blanks(r.fields[1]));
+    if (!hour || *hour != static_cast<double>(factors.size())) {
+      problem(r.line, "hour must be " + std::to_string(factors.size()) + " (rows in hour order from 0)");
+    }
+    if (!value || *value < 0.0 || *value > 2.0) {
+      problem(r.line, "t_per_mwh must be a number in [0, 2] tCO2eq/MWh");
+    }
+    factors.push_back(value.value_or(0.0));
+  }
+  if (static_cast<int>(factors.size()) != hours) {
+    problem(csv.line_count,
+            "has " + std::to_string(factors.size()) + " hours; the year has " + std::to_string(hours));
+  }
+  if (!problems.empty()) throw ConfigError(path + ": invalid hourly grid factor file", problems);
   return factors;
 }
 

@@ -6,6 +6,7 @@
 
 #include <array>
 #include <string>
+#include <vector>
 
 #include "gis/site.hpp"
 
@@ -50,5 +51,10 @@ struct EmissionFactors {
 
 // g CO2 a vehicle-km of class 0..2 at a mean speed.
 [[nodiscard]] double vehicle_g_per_km(int vehicle_class, double speed_kmh, const EmissionFactors& factors);
+
+// An hourly grid factor series: a CSV file with the header `hour,t_per_mwh` and one row for each
+// hour 0..hours-1 of the year in order (hour 0 = 1 January 00:00–01:00 local time), factors in
+// tCO2eq/MWh, 0–2. Throws ConfigError naming file and line for every bad row, a missing or extra hour.
+[[nodiscard]] std::vector<double> read_hourly_grid_factor(const std::string& path, int hours);
 
 }  // namespace sandan

@@ -16,11 +16,17 @@ constexpr std::size_t kSources = 9;
 
 }  // namespace
 
-void account_emissions(const EmissionFactors& factors, double grid_t_per_mwh, const Site& site,
+void account_emissions(const EmissionFactors& factors, double grid_t_per_mwh,
+                       const std::vector<double>& hourly_grid_t_per_mwh, const Site& site,
                        const std::vector<double>& facility_fuel_mwh,
                        const std::vector<std::size_t>& facility_slot, const EnergyResults& energy,
                        const TrafficResults& traffic, EmissionsResults& out) {
   out.enabled = true;
+  if (!hourly_grid_t_per_mwh.empty()) {
+    double sum = 0.0;
+    for (double f : hourly_grid_t_per_mwh) sum += f;
+    grid_t_per_mwh = sum / static_cast<double>(hourly_grid_t_per_mwh.size());
+  }
   out.factors = factors.path;
   out.grid_t_per_mwh = grid_t_per_mwh;
   out.areas = energy.complex_ids;
@@ -45,9 +51,12 @@ void account_emissions(const EmissionFactors& factors, double grid_t_per_mwh, co
   // Scope 2: electricity drawn at each complex's grid connection (after PV and batteries).
   const auto hours = static_cast<std::size_t>(energy.hours);
   for (std::size_t c = 0; c < energy.complex_ids.size(); ++c) {
-    double kwh = 0.0;
-    for (std::size_t h = 0; h < hours; ++h) kwh += energy.complex_import_kw[c * hours + h];
-    at(c, kElectricity) = kwh / 1000.0 * grid_t_per_mwh;
+    double tonnes = 0.0;
+    for (std::size_t h = 0; h < hours; ++h) {
+      const double factor = hourly_grid_t_per_mwh.empty() ? grid_t_per_mwh : hourly_grid_t_per_mwh[h];
+      tonnes += energy.complex_import_kw[c * hours + h] / 1000.0 * factor;
+    }
+    at(c, kElectricity) = tonnes;
   }
   // Transport: every hour of the three kinds of day, each link at its speed, weighted by the days.
   if (traffic.enabled) {

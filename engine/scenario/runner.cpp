@@ -420,7 +420,12 @@ RunResult run_with_inputs(const ScenarioSpec& spec, const Inputs& in, const RunO
   std::optional<TrafficStage> traffic;
   if (spec.traffic.enabled) traffic.emplace(spec, site);
   std::optional<EmissionFactors> emission_factors;
-  if (!spec.emission_factors.empty()) emission_factors = read_emission_factors(spec.emission_factors);
+  std::vector<double> hourly_grid_factor;
+  if (!spec.emission_factors.empty()) {
+    emission_factors = read_emission_factors(spec.emission_factors);
+    if (!spec.grid_factor_csv.empty())
+      hourly_grid_factor = read_hourly_grid_factor(spec.grid_factor_csv, in.calendar.hours());
+  }
   const auto n_fac = site.facilities.size();
   const auto hours_z = static_cast<std::size_t>(hours);
 
@@ -783,8 +788,8 @@ RunResult run_with_inputs(const ScenarioSpec& spec, const Inputs& in, const RunO
     traffic->run(e.complex_ids, in.calendar, threads, run.traffic);
   }
   if (emission_factors) {
-    account_emissions(*emission_factors, spec.grid_t_per_mwh.value_or(emission_factors->grid_t_per_mwh), site,
-                      annual_fuel_mwh, slot, e, run.traffic, run.emissions);
+    account_emissions(*emission_factors, spec.grid_t_per_mwh.value_or(emission_factors->grid_t_per_mwh),
+                      hourly_grid_factor, site, annual_fuel_mwh, slot, e, run.traffic, run.emissions);
   }
 
   // KPIs per complex and for all together.

@@ -41,6 +41,7 @@ struct PartialScenario {
   std::optional<TrafficSpec> traffic;
   std::optional<std::string> emission_factors;
   std::optional<double> grid_t_per_mwh;
+  std::optional<std::string> grid_factor_csv;
   bool has_interventions = false;
   std::optional<LogisticsHubIntervention> logistics_hub;
   std::optional<EvTrucksIntervention> ev_trucks;
@@ -459,27 +460,12 @@ PartialScenario read_partial_root(const YAML::Node& root, Reader& r, const std::
     problems.push_back(file + ": a scenario file is a map of settings (name:, site:, interventions: ...)");
     return out;
   }
-  r.check_keys(root, "",
-               {"name",
-                "extends",
-                "year",
-                "seed",
-                "discount_rate", "facility_series",
-                "site",
-                "weather",
-                "holidays",
-                "tariff",
-                "load_library",
-                "complexes",
-                "delta_t_s",
-                "interventions",
-                "grid",
-                "traffic",
-                "emission_factors",
-                "grid_emission_factor",
-                "sweep",
-                "monte_carlo",
-                "models"});
+  r.check_keys(
+      root, "",
+      {"name",      "extends",       "year",     "seed",    "discount_rate",    "facility_series",
+       "site",      "weather",       "holidays", "tariff",  "load_library",     "complexes",
+       "delta_t_s", "interventions", "grid",     "traffic", "emission_factors", "grid_emission_factor",
+       "sweep",     "monte_carlo",   "models"});
   if (root["name"]) out.name = r.text(root["name"], "name");
   if (root["extends"]) {
     if (auto v = r.text(root["extends"], "extends")) out.extends = r.resolve(*v);
@@ -619,11 +605,15 @@ PartialScenario read_partial_root(const YAML::Node& root, Reader& r, const std::
     if (!g.IsMap()) {
       r.problem(g, "grid_emission_factor", "expected a map, e.g. {t_per_mwh: 0.4173}");
     } else {
-      r.check_keys(g, "grid_emission_factor", {"t_per_mwh"});
-      if (!g["t_per_mwh"]) {
-        r.problem(g, "grid_emission_factor.t_per_mwh", "missing; e.g. t_per_mwh: 0.4173");
-      } else if (auto v = r.number(g["t_per_mwh"], "grid_emission_factor.t_per_mwh", 0.0, 2.0)) {
-        out.grid_t_per_mwh = *v;
+      r.check_keys(g, "grid_emission_factor", {"t_per_mwh", "hourly_csv"});
+      if (g["t_per_mwh"].IsDefined() == g["hourly_csv"].IsDefined()) {
+        r.problem(g, "grid_emission_factor",
+                  "give t_per_mwh (an annual factor, e.g. 0.4173) or hourly_csv (a file of hour,t_per_mwh)");
+      } else if (g["t_per_mwh"]) {
+        if (auto v = r.number(g["t_per_mwh"], "grid_emission_factor.t_per_mwh", 0.0, 2.0))
+          out.grid_t_per_mwh = *v;
+      } else if (auto v = r.text(g["hourly_csv"], "grid_emission_factor.hourly_csv")) {
+        out.grid_factor_csv = r.resolve(*v);
       }
     }
   }
@@ -736,6 +726,9 @@ std::string emit_resolved(const ScenarioSpec& s) {
   if (s.grid_t_per_mwh) {
     e << YAML::Key << "grid_emission_factor" << YAML::Value << YAML::Flow << YAML::BeginMap;
     e << YAML::Key << "t_per_mwh" << YAML::Value << *s.grid_t_per_mwh << YAML::EndMap;
+  } else if (!s.grid_factor_csv.empty()) {
+    e << YAML::Key << "grid_emission_factor" << YAML::Value << YAML::Flow << YAML::BeginMap;
+    e << YAML::Key << "hourly_csv" << YAML::Value << s.grid_factor_csv << YAML::EndMap;
   }
   if (s.traffic.enabled) {
     e << YAML::Key << "traffic" << YAML::Value << YAML::Flow << YAML::BeginMap;
@@ -846,6 +839,7 @@ ScenarioSpec finalize(const PartialScenario& merged, const std::string& path, co
   spec.traffic = merged.traffic.value_or(TrafficSpec{});
   spec.emission_factors = merged.emission_factors.value_or("");
   spec.grid_t_per_mwh = merged.grid_t_per_mwh;
+  spec.grid_factor_csv = merged.grid_factor_csv.value_or("");
   spec.logistics_hub = merged.logistics_hub;
   spec.ev_trucks = merged.ev_trucks;
   spec.efficiency = merged.efficiency;
@@ -914,7 +908,11 @@ ScenarioSpec read_scenario(const std::string& path) {
     inherit(child.models, merged.models);
     inherit(child.traffic, merged.traffic);
     inherit(child.emission_factors, merged.emission_factors);
-    inherit(child.grid_t_per_mwh, merged.grid_t_per_mwh);
+    // A child's grid factor, annual or hourly, replaces the parent's.
+    if (!child.grid_t_per_mwh && !child.grid_factor_csv) {
+      child.grid_t_per_mwh = merged.grid_t_per_mwh;
+      child.grid_factor_csv = merged.grid_factor_csv;
+    }
     if (!child.has_interventions) {
       child.has_interventions = merged.has_interventions;
       child.rooftop_pv = merged.rooftop_pv;

@@ -150,6 +150,7 @@ struct ScenarioSpec {
   // Carbon accounting (docs/emissions.md): off unless `emission_factors` names a factors file.
   std::string emission_factors;
   std::optional<double> grid_t_per_mwh;  // `grid_emission_factor: {t_per_mwh}`; default: the file's
+  std::string grid_factor_csv;           // `grid_emission_factor: {hourly_csv}`: an hourly series
   std::optional<LogisticsHubIntervention> logistics_hub;
   std::optional<EvTrucksIntervention> ev_trucks;
   std::vector<EfficiencyIntervention> efficiency;

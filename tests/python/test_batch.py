@@ -76,9 +76,12 @@ def test_a_sweep_runs_the_cartesian_product_with_ids_and_parameters(tmp_path):
         co2 = f["index/tco2e_total"][:]
         assert co2[4] < co2[2] < co2[0]
         assert "sweep" not in f["runs/small-0003"].attrs["scenario"]
-    # Each run's groups open in xarray with their dimension scales.
+    # Each run's groups open in xarray with their dimension scales (the sweep keeps the complexes'
+    # series only: facility_series: false).
     ds = xr.open_dataset(out, group="runs/small-0005/energy", engine="h5netcdf")
-    assert ds.load_kw.dims == ("facility", "time")
+    assert ds.complex_load_kw.dims == ("complex", "time")
+    assert "load_kw" not in ds
+    assert ds.sizes["facility"] > 0 and np.datetime64("2026-01-01T00:00") == ds.time.values[0]
     assert not os.path.exists(str(out) + ".parts")
     assert "small-0005" in result.stdout
 

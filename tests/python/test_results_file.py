@@ -149,6 +149,30 @@ def test_emissions_group_recomputes_from_energy_and_traffic(results):
     assert total_kpi == pytest.approx(float(em.tco2e.sum()), rel=1e-9)
 
 
+def test_an_hourly_grid_factor_weights_each_hour_of_imports(tmp_path):
+    # Factors alternating 0.3 / 0.5 tCO2eq/MWh by hour; scope 2 recomputed here from the imports.
+    csv = tmp_path / "grid.csv"
+    csv.write_text("hour,t_per_mwh\n" + "".join(f"{h},{0.3 + 0.2 * (h % 2)}\n" for h in range(8760)))
+    scenario = tmp_path / "hourly.yaml"
+    scenario.write_text(f"name: hourly\nextends: {SOURCE_DIR}/scenarios/baseline.yaml\ncomplexes: [local]\n"
+                        "models: [energy, emissions]\ngrid_emission_factor: {hourly_csv: grid.csv}\n")
+    out = tmp_path / "hourly.h5"
+    run = subprocess.run([SANDAN, "run", str(scenario), "-o", str(out)], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    energy = xr.open_dataset(out, group="runs/hourly/energy", engine="h5netcdf")
+    imports = energy.complex_import_kw.sel(complex="local").values.astype(float)
+    factors = 0.3 + 0.2 * (np.arange(8760) % 2)
+    em = xr.open_dataset(out, group="runs/hourly/emissions", engine="h5netcdf")
+    assert float(em.tco2e.sel(area="local", source="electricity")) == pytest.approx(
+        float((imports / 1000.0 * factors).sum()), rel=1e-6)
+    # A file one hour short is refused before anything runs, naming the file.
+    csv.write_text("hour,t_per_mwh\n" + "".join(f"{h},0.4\n" for h in range(8759)))
+    bad = subprocess.run([SANDAN, "run", str(scenario), "-o", str(tmp_path / "bad.h5")], capture_output=True, text=True)
+    assert bad.returncode == 2
+    assert "grid.csv" in bad.stderr and "8759 hours" in bad.stderr
+    assert not (tmp_path / "bad.h5").exists()
+
+
 def run_small(folder, name, extends):
     scenario = folder / f"{name}.yaml"
     scenario.write_text(f"name: {name}\nextends: {SOURCE_DIR}/scenarios/{extends}\n"
