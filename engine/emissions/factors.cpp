@@ -91,7 +91,9 @@ EmissionFactors read_emission_factors(const std::string& path) {
             problems.add(*class_node, curve.path(), "v_min_kmh must not exceed v_max_kmh");
           }
           // A curve must give a positive emission over its whole speed range (checked on a 1 km/h grid).
-          for (double s = v.v_min_kmh; s <= v.v_max_kmh; s += 1.0) {
+          const int steps = static_cast<int>(v.v_max_kmh - v.v_min_kmh);
+          for (int step = 0; step <= steps; ++step) {
+            const double s = v.v_min_kmh + step;
             if (!(v.a + v.b / s + v.c * s * s > 0.0)) {
               problems.add(
                   *class_node, curve.path(),

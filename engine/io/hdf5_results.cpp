@@ -767,7 +767,7 @@ std::set<std::string> Hdf5BatchFile::finished() const {
   std::set<std::string> ids;
   std::error_code ec;
   for (const auto& entry : fs::directory_iterator(parts_, ec)) {
-    const fs::path p = entry.path();
+    const fs::path& p = entry.path();
     if (p.extension() == ".h5") ids.insert(p.stem().string());
   }
   return ids;

@@ -931,7 +931,8 @@ namespace {
 
 // Rebinds `node` to the value at a key path such as "interventions[0].rooftop_pv.roof_share" and sets
 // it; returns a description of what is missing when the path does not lead into the document.
-std::optional<std::string> set_path(YAML::Node root, const std::string& key_path, const std::string& value) {
+std::optional<std::string> set_path(const YAML::Node& root, const std::string& key_path,
+                                    const std::string& value) {
   YAML::Node current;
   current.reset(root);
   std::vector<std::string> parts;
