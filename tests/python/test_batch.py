@@ -58,6 +58,13 @@ def datasets(path):
     return out
 
 
+def assert_same_results(path_a, path_b):
+    a, b = datasets(path_a), datasets(path_b)
+    assert a.keys() == b.keys()
+    for key in a:
+        assert same(a[key], b[key]), key
+
+
 def test_a_sweep_runs_the_cartesian_product_with_ids_and_parameters(tmp_path):
     scenario = write_batch(tmp_path, "small", "[0, 0.5, 1.0]", "[0, 2000]")
     out = tmp_path / "small.h5"
@@ -91,10 +98,7 @@ def test_results_do_not_depend_on_the_thread_count(tmp_path):
     one, two = tmp_path / "one.h5", tmp_path / "two.h5"
     assert run(["run", scenario, "-o", one, "-j", 1]).returncode == 0
     assert run(["run", scenario, "-o", two, "-j", 2]).returncode == 0
-    a, b = datasets(one), datasets(two)
-    assert a.keys() == b.keys()
-    for key in a:
-        assert same(a[key], b[key]), key
+    assert_same_results(one, two)
 
 
 def test_monte_carlo_runs_differ_by_seed_and_repeat_exactly(tmp_path):
@@ -134,10 +138,7 @@ def test_a_killed_batch_resumes_and_skips_the_runs_it_finished(tmp_path):
     assert f"resumed: {len(finished)} of 15 runs were already finished" in again.stderr
     fresh = tmp_path / "fresh.h5"
     assert run(["run", scenario, "-o", fresh, "-j", 1]).returncode == 0
-    a, b = datasets(out), datasets(fresh)
-    assert a.keys() == b.keys()
-    for key in a:
-        assert same(a[key], b[key]), key
+    assert_same_results(out, fresh)
 
 
 def test_a_sweep_key_that_does_not_exist_is_refused_with_file_and_line(tmp_path):
