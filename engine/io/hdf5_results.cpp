@@ -280,6 +280,20 @@ Handle write_time(Writer& w, const Handle& group, int year, std::size_t hours) {
   return time;
 }
 
+// float64 columns along one dimension, each with its units.
+struct Column {
+  const char* name;
+  const std::vector<double>* values;
+  const char* units;
+};
+void write_columns(Writer& w, const Handle& group, const Handle& scale, const std::vector<Column>& columns) {
+  for (const Column& c : columns) {
+    Handle ds = w.numbers(group.get(), c.name, *c.values, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE);
+    w.attr(ds.get(), "units", std::string(c.units));
+    w.attach(ds, scale, 0);
+  }
+}
+
 void write_grid(Writer& w, const Handle& run_group, const GridResults& g) {
   const auto hours = static_cast<std::size_t>(g.hours);
   Handle grid = w.group(run_group.get(), "grid");
@@ -314,16 +328,11 @@ void write_grid(Writer& w, const Handle& run_group, const GridResults& g) {
     w.attr(ds.get(), "long_name", std::string(long_name));
     w.attach(ds, feeder, 0);
   }
-  for (auto& [name, column, units] :
-       std::vector<std::tuple<const char*, const std::vector<double>*, const char*>>{
-           {"min_vm_pu", &g.min_vm_pu, "1"},
-           {"max_vm_pu", &g.max_vm_pu, "1"},
-           {"max_loading", &g.max_loading, "1"},
-           {"hosting_capacity_kwp", &g.hosting_capacity_kwp, "kWp"}}) {
-    Handle ds = w.numbers(grid.get(), name, *column, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE);
-    w.attr(ds.get(), "units", std::string(units));
-    w.attach(ds, feeder, 0);
-  }
+  write_columns(w, grid, feeder,
+                {{"min_vm_pu", &g.min_vm_pu, "1"},
+                 {"max_vm_pu", &g.max_vm_pu, "1"},
+                 {"max_loading", &g.max_loading, "1"},
+                 {"hosting_capacity_kwp", &g.hosting_capacity_kwp, "kWp"}});
   w.attr(grid.get(), "nonconverged_hours", static_cast<long long>(g.nonconverged_hours));
 }
 
@@ -405,30 +414,20 @@ void write_traffic(Writer& w, const Handle& run_group, const TrafficResults& t) 
     w.attach(ds, area, 0);
     w.attach(ds, vehicle_class, 1);
   }
-  for (auto& [name, values, units] :
-       std::vector<std::tuple<const char*, const std::vector<double>*, const char*>>{
-           {"pce", &t.pce, "1"}, {"electric_share", &t.electric_share, "1"}}) {
-    Handle ds = w.numbers(traffic.get(), name, *values, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE);
-    w.attr(ds.get(), "units", std::string(units));
-    w.attach(ds, vehicle_class, 0);
-  }
+  write_columns(w, traffic, vehicle_class,
+                {{"pce", &t.pce, "1"}, {"electric_share", &t.electric_share, "1"}});
   Handle road_id = w.strings(traffic.get(), "link_road_id", t.link_road_id);
   w.attach(road_id, link, 0);
   Handle link_complex = w.strings(traffic.get(), "link_complex", t.link_complex);
   w.attach(link_complex, link, 0);
-  for (auto& [name, values, units] :
-       std::vector<std::tuple<const char*, const std::vector<double>*, const char*>>{
-           {"link_from_x", &t.link_from_x, "m"},
-           {"link_from_y", &t.link_from_y, "m"},
-           {"link_to_x", &t.link_to_x, "m"},
-           {"link_to_y", &t.link_to_y, "m"},
-           {"link_length_km", &t.link_length_km, "km"},
-           {"link_capacity_pce_h", &t.link_capacity_pce_h, "PCE/h"},
-           {"link_free_speed_kmh", &t.link_free_speed_kmh, "km/h"}}) {
-    Handle ds = w.numbers(traffic.get(), name, *values, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE);
-    w.attr(ds.get(), "units", std::string(units));
-    w.attach(ds, link, 0);
-  }
+  write_columns(w, traffic, link,
+                {{"link_from_x", &t.link_from_x, "m"},
+                 {"link_from_y", &t.link_from_y, "m"},
+                 {"link_to_x", &t.link_to_x, "m"},
+                 {"link_to_y", &t.link_to_y, "m"},
+                 {"link_length_km", &t.link_length_km, "km"},
+                 {"link_capacity_pce_h", &t.link_capacity_pce_h, "PCE/h"},
+                 {"link_free_speed_kmh", &t.link_free_speed_kmh, "km/h"}});
   w.attr(traffic.get(), "year", static_cast<long long>(t.year));
 }
 

@@ -62,14 +62,8 @@ void account_emissions(const EmissionFactors& factors, double grid_t_per_mwh,
   if (traffic.enabled) {
     const std::size_t links = traffic.link_road_id.size();
     const std::size_t classes = traffic.classes.size();
-    std::vector<std::size_t> link_area(links, areas - 1);
-    for (std::size_t r = 0; r < links; ++r) {
-      const auto it =
-          std::find(energy.complex_ids.begin(), energy.complex_ids.end(), traffic.link_complex[r]);
-      if (!traffic.link_complex[r].empty() && it != energy.complex_ids.end()) {
-        link_area[r] = static_cast<std::size_t>(it - energy.complex_ids.begin());
-      }
-    }
+    // The traffic's areas are the run's complexes then "outside", as here.
+    const std::vector<int>& link_area = traffic.link_area;
     const std::size_t slots = traffic.days_in_year.size() * 24;
     for (std::size_t slot = 0; slot < slots; ++slot) {
       const double days = traffic.days_in_year[slot / 24];
@@ -80,9 +74,9 @@ void account_emissions(const EmissionFactors& factors, double grid_t_per_mwh,
           const double vkm = traffic.link_flow_veh_h[(slot * links + r) * classes + k] * km;
           if (vkm == 0.0) continue;
           const double electric = traffic.electric_share[k];
-          at(link_area[r], kVehicles + k) +=
+          at(static_cast<std::size_t>(link_area[r]), kVehicles + k) +=
               (1.0 - electric) * vkm * vehicle_g_per_km(static_cast<int>(k), speed, factors) / 1e6;
-          at(link_area[r], kElectricVehicles) +=
+          at(static_cast<std::size_t>(link_area[r]), kElectricVehicles) +=
               electric * vkm * factors.electric_kwh_per_km[k] / 1000.0 * grid_t_per_mwh;
         }
       }

@@ -83,6 +83,7 @@ struct TrafficResults {
   // Annual vehicle-km and vehicle-hours on the links of each area (the simulated complexes, then
   // "outside" for links no complex covers), [area][class].
   std::vector<std::string> area_ids;
+  std::vector<int> link_area;  // index into area_ids of each link
   std::vector<double> vkt_km, vht_h;
   std::vector<double> electric_share;  // of each class's vehicle-km (ev_trucks)
   double seconds = 0.0;                // wall time of the 72 assignments

@@ -239,7 +239,8 @@ void TrafficStage::run(const std::vector<std::string>& complex_ids, const Calend
   out.area_ids = complex_ids;
   out.area_ids.emplace_back("outside");
   const std::size_t areas = out.area_ids.size();
-  std::vector<int> link_area(road_links, static_cast<int>(areas) - 1);
+  std::vector<int>& link_area = out.link_area;
+  link_area.assign(road_links, static_cast<int>(areas) - 1);
   for (std::size_t r = 0; r < road_links; ++r) {
     const auto it = std::find(complex_ids.begin(), complex_ids.end(), out.link_complex[r]);
     if (!out.link_complex[r].empty() && it != complex_ids.end()) {
