@@ -23,10 +23,13 @@ Site synthesize_to_file(const std::string& facts_path, const std::string& output
 
 RunResult run_scenario_file(const std::string& scenario_path, const std::string& output_path,
                             const std::string& command, const RunOptions& options) {
-  const ScenarioSpec spec = read_scenario(scenario_path);
+  return run_scenario_spec(read_scenario(scenario_path), output_path, command, options);
+}
+
+RunResult run_scenario_spec(const ScenarioSpec& spec, const std::string& output_path,
+                            const std::string& command, const RunOptions& options) {
   if (!spec.sweep.empty() || spec.monte_carlo) {
-    throw Error(ErrorCode::kBadInput,
-                scenario_path + " is a batch (sweep or monte_carlo): run it with run_batch_file");
+    throw Error(ErrorCode::kBadInput, spec.path + " is a batch (sweep or monte_carlo): run it as a batch");
   }
   // The output is opened first so that an unwritable path fails before a long run, not after it.
   std::unique_ptr<Hdf5ResultFile> file;
@@ -50,10 +53,9 @@ RunResult run_scenario_file(const std::string& scenario_path, const std::string&
   return run;
 }
 
-bool is_batch(const std::string& scenario_path) {
-  const ScenarioSpec spec = read_scenario(scenario_path);
-  return !spec.sweep.empty() || spec.monte_carlo.has_value();
-}
+bool is_batch(const std::string& scenario_path) { return is_batch(read_scenario(scenario_path)); }
+
+bool is_batch(const ScenarioSpec& spec) { return !spec.sweep.empty() || spec.monte_carlo.has_value(); }
 
 namespace {
 
@@ -78,7 +80,12 @@ class SummarySink : public ResultSink {
 BatchSummary run_batch_file(const std::string& scenario_path, const std::string& output_path,
                             const std::string& command, const RunOptions& options,
                             const std::function<void(int done, int total)>& on_run) {
-  const ScenarioSpec spec = read_scenario(scenario_path);
+  return run_batch_spec(read_scenario(scenario_path), output_path, command, options, on_run);
+}
+
+BatchSummary run_batch_spec(const ScenarioSpec& spec, const std::string& output_path,
+                            const std::string& command, const RunOptions& options,
+                            const std::function<void(int done, int total)>& on_run) {
   const std::vector<Variant> variants = expand_batch(spec);
   BatchSummary summary;
   summary.scenario = spec.name;

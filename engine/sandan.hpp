@@ -40,6 +40,11 @@ Site synthesize_to_file(const std::string& facts_path, const std::string& output
 RunResult run_scenario_file(const std::string& scenario_path, const std::string& output_path,
                             const std::string& command, const RunOptions& options);
 
+// The same for a scenario already read (e.g. changed with with_settings). Throws Error(kBadInput)
+// for a batch.
+RunResult run_scenario_spec(const ScenarioSpec& spec, const std::string& output_path,
+                            const std::string& command, const RunOptions& options);
+
 // What a batch (a scenario with `sweep` or `monte_carlo`) ran: every run's id, swept values and KPIs.
 struct BatchSummary {
   std::string scenario;
@@ -53,11 +58,16 @@ struct BatchSummary {
 
 // Whether a scenario file asks for more than one run.
 [[nodiscard]] bool is_batch(const std::string& scenario_path);
+[[nodiscard]] bool is_batch(const ScenarioSpec& spec);
 
 // Runs a batch in parallel over its runs; with output_path, each finished run is kept in
 // `<output>.parts` until all are done and then merged into the results file (a stopped batch run
 // again skips the runs it finished). on_run is called after every run with (done, to do).
 BatchSummary run_batch_file(const std::string& scenario_path, const std::string& output_path,
+                            const std::string& command, const RunOptions& options,
+                            const std::function<void(int done, int total)>& on_run = {});
+// The same for a scenario already read; one that is not a batch runs as a batch of one.
+BatchSummary run_batch_spec(const ScenarioSpec& spec, const std::string& output_path,
                             const std::string& command, const RunOptions& options,
                             const std::function<void(int done, int total)>& on_run = {});
 

@@ -125,7 +125,15 @@ class Reader {
     }
     std::vector<std::string> values;
     for (std::size_t i = 0; i < node.size(); ++i) {
-      if (auto v = text(node[i], path + "[" + std::to_string(i) + "]")) values.push_back(*v);
+      const std::string item_path = path + "[" + std::to_string(i) + "]";
+      if (auto v = text(node[i], item_path)) {
+        // A complex or sector named twice would be counted twice.
+        if (std::find(values.begin(), values.end(), *v) != values.end()) {
+          problem(node[i], item_path, "'" + *v + "' is listed twice");
+        } else {
+          values.push_back(*v);
+        }
+      }
     }
     return values;
   }
@@ -932,7 +940,7 @@ namespace {
 // Rebinds `node` to the value at a key path such as "interventions[0].rooftop_pv.roof_share" and sets
 // it; returns a description of what is missing when the path does not lead into the document.
 std::optional<std::string> set_path(const YAML::Node& root, const std::string& key_path,
-                                    const std::string& value) {
+                                    const YAML::Node& value) {
   YAML::Node current;
   current.reset(root);
   std::vector<std::string> parts;
@@ -974,13 +982,20 @@ std::optional<std::string> set_path(const YAML::Node& root, const std::string& k
       next.reset(element);
     }
     if (last) {
-      if (!next.IsScalar()) return "'" + key + "' is not a single value";
+      // A list replaces a list, a single value a single value.
+      if (value.IsSequence() ? !next.IsSequence() : !next.IsScalar())
+        return "'" + key + "' is not " + (value.IsSequence() ? "a list" : "a single value");
       next = value;
       return std::nullopt;
     }
     current.reset(next);
   }
   return std::nullopt;
+}
+
+std::optional<std::string> set_path(const YAML::Node& root, const std::string& key_path,
+                                    const std::string& value) {
+  return set_path(root, key_path, YAML::Node(value));
 }
 
 std::string json_scalar(const std::string& value) {
@@ -996,7 +1011,49 @@ std::string json_scalar(const std::string& value) {
   return quoted + "\"";
 }
 
+// A resolved scenario document, changed, parsed again as a scenario of its own (its paths are
+// already resolved). label names it in messages. Throws ConfigError.
+ScenarioSpec reparse(const YAML::Node& node, const ScenarioSpec& spec, const std::string& label) {
+  std::vector<std::string> problems;
+  Reader r(label, problems, false);
+  PartialScenario partial = read_partial_root(node, r, label, problems);
+  partial.sweep.reset();
+  partial.monte_carlo.reset();
+  if (!problems.empty()) throw ConfigError(label, problems);
+  return finalize(partial, spec.path, label, problems);
+}
+
 }  // namespace
+
+ScenarioSpec with_settings(const ScenarioSpec& spec,
+                           const std::vector<std::pair<std::string, std::string>>& settings) {
+  YAML::Node node = YAML::Load(spec.resolved_yaml);
+  std::vector<std::string> problems;
+  std::string label = spec.path + " (with";
+  for (const auto& [key_path, value] : settings) {
+    YAML::Node parsed;
+    try {
+      parsed = YAML::Load(value);
+    } catch (const YAML::Exception& e) {
+      problems.push_back(spec.path + ": " + key_path + ": '" + value + "' is not YAML: " + e.msg);
+      continue;
+    }
+    // A list is set as a list; anything else as the text given (as a sweep's values are).
+    if (auto missing = set_path(node, key_path, parsed.IsSequence() ? parsed : YAML::Node(value))) {
+      problems.push_back(spec.path + ": " + key_path + ": " + *missing +
+                         " (key paths follow the resolved scenario, e.g. "
+                         "interventions[0].rooftop_pv.roof_share)");
+    }
+    label += " " + key_path + "=" + value;
+  }
+  label += ")";
+  if (!problems.empty()) throw ConfigError(spec.path + ": settings that do not apply", problems);
+  ScenarioSpec changed = reparse(node, spec, label);
+  changed.sweep = spec.sweep;
+  changed.monte_carlo = spec.monte_carlo;
+  changed.models = spec.models;
+  return changed;
+}
 
 std::vector<Variant> expand_batch(const ScenarioSpec& spec) {
   if (spec.sweep.empty() && !spec.monte_carlo) return {Variant{spec, spec.name, "{}", 0}};
@@ -1053,16 +1110,9 @@ std::vector<Variant> expand_batch(const ScenarioSpec& spec) {
     char id[32];
     std::snprintf(id, sizeof id, "-%0*zu", width, v);
     const std::string run_id = spec.name + id;
-    const std::string label = spec.path + " (run " + run_id + ")";
-    std::vector<std::string> variant_problems;
-    Reader r(label, variant_problems, false);
-    PartialScenario partial = read_partial_root(node, r, label, variant_problems);
-    partial.sweep.reset();
-    partial.monte_carlo.reset();
     ScenarioSpec variant;
     try {
-      if (!variant_problems.empty()) throw ConfigError(label, variant_problems);
-      variant = finalize(partial, spec.path, label, variant_problems);
+      variant = reparse(node, spec, spec.path + " (run " + run_id + ")");
     } catch (const ConfigError& e) {
       for (const auto& p : e.problems()) problems.push_back(p);
       if (problems.size() > 20) break;

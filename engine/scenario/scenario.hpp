@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "energy/battery.hpp"
@@ -176,6 +177,14 @@ struct Variant {
 // that does not exist or a value the scenario refuses is reported with the sweep's file and line
 // (ConfigError, all at once).
 [[nodiscard]] std::vector<Variant> expand_batch(const ScenarioSpec& spec);
+
+// The scenario with settings changed at key paths of its resolved form, as a sweep's axes name them
+// (e.g. {"interventions[0].rooftop_pv.roof_share", "0.4"}; values are YAML scalars, or flow lists
+// such as "[juan, local]" that replace a list), parsed again
+// with every check of a scenario file; its sweep, monte_carlo and models are kept. A key path that
+// does not lead into the scenario, or a value it refuses, is a ConfigError (all at once).
+[[nodiscard]] ScenarioSpec with_settings(const ScenarioSpec& spec,
+                                         const std::vector<std::pair<std::string, std::string>>& settings);
 
 // Reads a scenario file and the files it extends. Every problem in every file (unknown key, wrong
 // type, out-of-range value, missing required key, a cycle of `extends`) is reported at once, each

@@ -1,0 +1,316 @@
+// The Python module `_sandan`: the facade (engine/sandan.hpp) bound for Python. Long calls release
+// the GIL; sandan's errors become the typed exceptions sandan.Error, BadInputError, IoError and
+// InternalError with the CLI's message and exit code. The package `sandan` re-exports all of it.
+#include <pybind11/functional.h>
+#include <pybind11/stl.h>
+
+#include <exception>
+#include <memory>
+#include <optional>
+
+#include "bindings.hpp"
+#include "sandan.hpp"
+
+namespace sandan::python {
+
+namespace {
+
+// Created once at import and kept for the life of the interpreter.
+PyObject* g_error = nullptr;
+PyObject* g_bad_input = nullptr;
+PyObject* g_io = nullptr;
+PyObject* g_internal = nullptr;
+
+PyObject* new_exception(py::module_& m, const char* name, PyObject* bases, const char* doc) {
+  const std::string qualified = std::string("sandan.") + name;
+  PyObject* type = PyErr_NewExceptionWithDoc(qualified.c_str(), doc, bases, nullptr);
+  if (type == nullptr) throw py::error_already_set();
+  m.add_object(name, py::handle(type));
+  return type;
+}
+
+// Raises `type` with the message and the attributes code, headline and problems.
+void raise(PyObject* type, const Error& e) {
+  py::object instance = py::reinterpret_steal<py::object>(PyObject_CallFunction(type, "s", e.what()));
+  if (!instance) return;  // the call set its own Python error
+  instance.attr("code") = static_cast<int>(e.code());
+  if (const auto* config = dynamic_cast<const ConfigError*>(&e)) {
+    instance.attr("headline") = config->headline();
+    instance.attr("problems") = config->problems();
+  } else {
+    instance.attr("headline") = std::string(e.what());
+    instance.attr("problems") = std::vector<std::string>{};
+  }
+  PyErr_SetObject(type, instance.ptr());
+}
+
+void translate(std::exception_ptr p) {
+  try {
+    if (p) std::rethrow_exception(p);
+  } catch (const Error& e) {
+    switch (e.code()) {
+      case ErrorCode::kBadInput:
+        raise(g_bad_input, e);
+        break;
+      case ErrorCode::kIo:
+        raise(g_io, e);
+        break;
+      default:
+        raise(g_internal, e);
+    }
+  }
+}
+
+std::string fspath(const py::handle& path) { return py::str(py::module_::import("os").attr("fspath")(path)); }
+
+// A scenario argument: a Scenario, or the path of a scenario file.
+ScenarioSpec to_spec(const py::object& scenario) {
+  if (py::isinstance<ScenarioSpec>(scenario)) return scenario.cast<ScenarioSpec>();
+  const std::string path = fspath(scenario);
+  py::gil_scoped_release release;
+  return read_scenario(path);
+}
+
+// A value for with_settings as the YAML scalar the scenario parser reads.
+std::string yaml_scalar(const py::handle& value) {
+  if (py::isinstance<py::bool_>(value)) return value.cast<bool>() ? "true" : "false";
+  if (py::isinstance<py::int_>(value)) return py::str(value);
+  if (py::isinstance<py::float_>(value)) return py::str(py::repr(value));
+  if (py::isinstance<py::str>(value)) return value.cast<std::string>();
+  if (py::isinstance<py::list>(value) || py::isinstance<py::tuple>(value)) {
+    // A flow list of the items' YAML, each quoted as JSON (a subset of YAML) when it is text.
+    const py::object dumps = py::module_::import("json").attr("dumps");
+    std::string out = "[";
+    for (const py::handle item : value) {
+      if (out.size() > 1) out += ", ";
+      out += py::isinstance<py::str>(item) ? std::string(py::str(dumps(item))) : yaml_scalar(item);
+    }
+    return out + "]";
+  }
+  throw py::type_error("a setting's value must be a bool, int, float, str or a list of them, not " +
+                       std::string(py::str(py::type::of(value).attr("__name__"))));
+}
+
+// Calls a Python callable from the engine's threads: takes the GIL for each call, keeps the first
+// Python exception (the run goes on; the simulation loops are not interrupted) for rethrow().
+class Callback {
+ public:
+  explicit Callback(py::object function) : function_(std::move(function)) {}
+  ~Callback() {
+    py::gil_scoped_acquire gil;
+    function_ = py::object();
+  }
+  Callback(const Callback&) = delete;
+  Callback& operator=(const Callback&) = delete;
+
+  template <typename... Args>
+  void operator()(Args&&... args) {
+    py::gil_scoped_acquire gil;
+    if (error_ || function_.is_none()) return;
+    try {
+      function_(std::forward<Args>(args)...);
+      if (PyErr_CheckSignals() != 0) throw py::error_already_set();
+    } catch (py::error_already_set&) {
+      error_ = std::current_exception();
+    }
+  }
+  // With the GIL held, after the run.
+  void rethrow() const {
+    if (error_) std::rethrow_exception(error_);
+  }
+  [[nodiscard]] bool active() const { return !function_.is_none(); }
+
+ private:
+  py::object function_;
+  std::exception_ptr error_;
+};
+
+std::string command_of(const char* call, const ScenarioSpec& spec) {
+  return std::string("python: sandan.") + call + "(" + spec.path + ")";
+}
+
+}  // namespace
+
+}  // namespace sandan::python
+
+PYBIND11_MODULE(_sandan, m) {
+  namespace py = pybind11;
+  using namespace sandan;
+  using namespace sandan::python;
+  m.doc() = "sandan's engine: layouts, scenarios, runs and batches, comparisons (see the package `sandan`).";
+  m.attr("__version__") = SANDAN_VERSION;
+  m.def(
+      "version", [] { return std::string(sandan::version()); }, "The engine's version, e.g. '0.1.0'.");
+
+  g_error =
+      new_exception(m, "Error", PyExc_Exception,
+                    "An error of sandan's engine. Attributes: code (the CLI's exit code: 2 bad input, 3 "
+                    "an output could not be written, 4 internal), headline, problems (a list of every "
+                    "problem found, each naming file, line and key).");
+  {
+    py::tuple bases = py::make_tuple(py::handle(g_error), py::handle(PyExc_ValueError));
+    g_bad_input = new_exception(m, "BadInputError", bases.ptr(),
+                                "Bad input (exit code 2): a malformed or inconsistent scenario, layout or "
+                                "results file. str() is the CLI's message; problems lists each one.");
+  }
+  {
+    py::tuple bases = py::make_tuple(py::handle(g_error), py::handle(PyExc_OSError));
+    g_io = new_exception(m, "IoError", bases.ptr(), "An output could not be written (exit code 3).");
+  }
+  {
+    py::tuple bases = py::make_tuple(py::handle(g_error), py::handle(PyExc_RuntimeError));
+    g_internal = new_exception(m, "InternalError", bases.ptr(), "A bug in sandan (exit code 4).");
+  }
+  py::register_exception_translator(&translate);
+
+  bind_results(m);
+  bind_site(m);
+
+  py::class_<ScenarioSpec>(m, "Scenario",
+                           "A scenario file parsed and checked, after `extends` (docs/scenarios.md). Paths "
+                           "in it are resolved against the files that state them.")
+      .def_readonly("name", &ScenarioSpec::name)
+      .def_readonly("path", &ScenarioSpec::path, "The scenario file.")
+      .def_readonly("year", &ScenarioSpec::year)
+      .def_readonly("seed", &ScenarioSpec::seed)
+      .def_readonly("site", &ScenarioSpec::site, "The layout's path.")
+      .def_readonly("weather", &ScenarioSpec::weather)
+      .def_readonly("complexes", &ScenarioSpec::complexes, "Complexes simulated (empty: every one).")
+      .def_readonly("yaml", &ScenarioSpec::resolved_yaml, "Every setting after `extends`, as YAML.")
+      .def_property_readonly(
+          "is_batch", [](const ScenarioSpec& s) { return is_batch(s); },
+          "Whether it has `sweep` or `monte_carlo`.")
+      .def_property_readonly(
+          "sweep",
+          [](const ScenarioSpec& s) {
+            py::dict axes;
+            for (const SweepAxis& axis : s.sweep) axes[py::str(axis.key_path)] = axis.values;
+            return axes;
+          },
+          "The sweep's axes: key path -> values (as YAML text).")
+      .def_property_readonly(
+          "run_ids",
+          [](const ScenarioSpec& s) {
+            std::vector<std::string> ids;
+            for (const Variant& v : expand_batch(s)) ids.push_back(v.run_id);
+            return ids;
+          },
+          "The ids of the runs it asks for (one without sweep or monte_carlo).")
+      .def(
+          "with_settings",
+          [](const ScenarioSpec& s, const py::dict& settings) {
+            std::vector<std::pair<std::string, std::string>> values;
+            for (const auto& [key, value] : settings) values.emplace_back(py::str(key), yaml_scalar(value));
+            py::gil_scoped_release release;
+            return with_settings(s, values);
+          },
+          py::arg("settings"),
+          "A copy with settings changed at key paths of the resolved scenario, as a sweep names them, "
+          "e.g. {'interventions[0].rooftop_pv.roof_share': 0.4, 'name': 'pv40', 'complexes': ['juan']}; "
+          "checked as a scenario "
+          "file is. Raises BadInputError for a key path that does not exist or a value out of range.")
+      .def("__repr__", [](const ScenarioSpec& s) {
+        return "<sandan.Scenario " + s.name + " (" + s.path + ")" + (is_batch(s) ? ", a batch>" : ">");
+      });
+
+  m.def(
+      "read_scenario", [](const py::object& path) { return to_spec(path); }, py::arg("path"),
+      "Reads a scenario file and the files it extends. Raises BadInputError listing every problem, "
+      "each with file, line and key path.");
+
+  m.def(
+      "run",
+      [](const py::object& scenario, const std::optional<py::object>& output, int threads,
+         const py::object& progress) {
+        const ScenarioSpec spec = to_spec(scenario);
+        const std::string output_path = output && !output->is_none() ? fspath(*output) : std::string();
+        Callback callback(progress);
+        RunOptions options;
+        options.threads = threads;
+        if (callback.active()) {
+          options.progress = [&callback](const std::string& stage, double done) { callback(stage, done); };
+        }
+        std::shared_ptr<RunResult> result;
+        {
+          py::gil_scoped_release release;
+          result = std::make_shared<RunResult>(
+              run_scenario_spec(spec, output_path, command_of("run", spec), options));
+        }
+        callback.rethrow();
+        return result;
+      },
+      py::arg("scenario"), py::arg("output") = py::none(), py::arg("threads") = 0,
+      py::arg("progress") = py::none(),
+      "Runs one scenario (a Scenario or a scenario file) and returns its Run; with `output`, also "
+      "writes the results file (schema sandan-results, as `sandan run -o`). The GIL is released while "
+      "it runs. threads: 0 uses every core (results do not depend on it). progress: called as "
+      "progress(stage, share_done) from the engine's threads.");
+
+  py::class_<BatchSummary>(m, "BatchSummary", "What a batch ran: every run's id, swept values and KPIs.")
+      .def_readonly("scenario", &BatchSummary::scenario)
+      .def_readonly("output", &BatchSummary::output)
+      .def_readonly("runs", &BatchSummary::runs)
+      .def_readonly("skipped", &BatchSummary::skipped, "Runs finished by an earlier, stopped attempt.")
+      .def_readonly("run_ids", &BatchSummary::run_ids)
+      .def_property_readonly(
+          "parameters",
+          [](const BatchSummary& b) {
+            py::list out;
+            const py::object loads = py::module_::import("json").attr("loads");
+            for (const std::string& p : b.parameters) out.append(loads(p));
+            return out;
+          },
+          "Each run's swept values (dicts), by run.")
+      .def_readonly("kpis", &BatchSummary::kpis, "Each run's KPIs (empty for a run skipped on resume).")
+      .def("__repr__", [](const BatchSummary& b) {
+        return "<sandan.BatchSummary " + b.scenario + ": " + std::to_string(b.runs) + " runs>";
+      });
+
+  m.def(
+      "run_batch",
+      [](const py::object& scenario, const std::optional<py::object>& output, int threads,
+         const py::object& progress) {
+        const ScenarioSpec spec = to_spec(scenario);
+        const std::string output_path = output && !output->is_none() ? fspath(*output) : std::string();
+        Callback callback(progress);
+        std::function<void(int, int)> on_run;
+        if (callback.active()) on_run = [&callback](int done, int total) { callback(done, total); };
+        RunOptions options;
+        options.threads = threads;
+        BatchSummary summary;
+        {
+          py::gil_scoped_release release;
+          summary = run_batch_spec(spec, output_path, command_of("run_batch", spec), options, on_run);
+        }
+        callback.rethrow();
+        return summary;
+      },
+      py::arg("scenario"), py::arg("output") = py::none(), py::arg("threads") = 0,
+      py::arg("progress") = py::none(),
+      "Runs a batch (a scenario with sweep or monte_carlo; a plain scenario is a batch of one) in "
+      "parallel over its runs; with `output`, into one results file (finished runs wait in "
+      "<output>.parts, and a stopped batch run again resumes). progress: called as progress(done, "
+      "total) after each run. Returns a BatchSummary.");
+
+  m.def(
+      "list_runs", [](const py::object& path) { return list_runs(fspath(path)); }, py::arg("path"),
+      "The run ids of a results file. Raises BadInputError if it is not a sandan results file.");
+
+  m.def(
+      "compare",
+      [](const py::object& a, const py::object& b, const std::string& a_run, const std::string& b_run) {
+        RunRef ref_a = a_run.empty() ? parse_run_ref(fspath(a)) : RunRef{fspath(a), a_run};
+        RunRef ref_b = b_run.empty() ? parse_run_ref(fspath(b)) : RunRef{fspath(b), b_run};
+        std::string json;
+        {
+          py::gil_scoped_release release;
+          json = format_comparison(compare_runs(ref_a, ref_b), "json");
+        }
+        return py::module_::import("json").attr("loads")(json);
+      },
+      py::arg("a"), py::arg("b"), py::arg("a_run") = "", py::arg("b_run") = "",
+      "Run b against the reference run a, as `sandan compare A B --format json`: a dict with a, b, "
+      "headline (tco2e_abated, delta_annualised_cost_krw, delta_bill_krw, net_annual_cost_krw, "
+      "krw_per_tco2e_gross, krw_per_tco2e_net; None where undefined), kpis, only_in_a, only_in_b. "
+      "a and b are results files, or FILE:RUN.");
+}
