@@ -890,7 +890,14 @@ ScenarioSpec read_scenario(const std::string& path) {
       break;
     }
     files.push_back(next);
+    const std::size_t known = problems.size();
     chain.push_back(read_partial(next, problems));
+    // A file that cannot be read or parsed is the one problem worth reporting: every setting it
+    // would have given would otherwise be listed as missing too.
+    if (problems.size() > known && (problems.back().ends_with(": cannot read the scenario file") ||
+                                    problems.back().find(": not valid YAML: ") != std::string::npos)) {
+      throw ConfigError(path + ": invalid scenario", {problems.back()});
+    }
     if (!chain.back().extends) break;
     next = *chain.back().extends;
   }

@@ -124,4 +124,45 @@ TEST_CASE("a file that is not YAML or not there is reported by name") {
   write_text(dir.path() / "broken.yaml", "name: [unclosed\n");
   CHECK(any_contains(problems_of(dir.str("broken.yaml")), "broken.yaml:"));
   CHECK(any_contains(problems_of(dir.str("absent.yaml")), "absent.yaml: cannot read"));
+  // The settings such a file would have given are not listed as missing as well.
+  CHECK(problems_of(dir.str("absent.yaml")).size() == 1);
+  write_text(dir.path() / "child.yaml", "name: child\nextends: absent.yaml\n");
+  const auto chained = problems_of(dir.str("child.yaml"));
+  REQUIRE(chained.size() == 1);
+  CHECK(any_contains(chained, "absent.yaml: cannot read"));
+}
+
+TEST_CASE("a list that names an entry twice is reported with its index") {
+  TempDir dir("scenario_twice");
+  write_text(dir.path() / "twice.yaml", std::string(kBase) + "models: [energy, grid, energy]\n");
+  const auto problems = problems_of(dir.str("twice.yaml"));
+  CHECK(any_contains(problems, "models[2]: 'energy' is listed twice"));
+}
+
+TEST_CASE("with_settings changes values at key paths and checks the result as a scenario file") {
+  TempDir dir("scenario_settings");
+  write_text(dir.path() / "s.yaml",
+             std::string(kBase) + "interventions:\n  - rooftop_pv: {roof_share: 0.5}\n");
+  const ScenarioSpec base = read_scenario(dir.str("s.yaml"));
+  const ScenarioSpec changed = with_settings(
+      base, {{"interventions[0].rooftop_pv.roof_share", "0.25"}, {"seed", "9"}, {"complexes", "[local]"}});
+  REQUIRE(changed.rooftop_pv.size() == 1);
+  CHECK(changed.rooftop_pv[0].pv.roof_share == doctest::Approx(0.25));
+  CHECK(changed.seed == 9);
+  CHECK(changed.complexes == std::vector<std::string>{"local"});
+  CHECK(changed.site == base.site);  // paths stay resolved as they were
+  CHECK(base.rooftop_pv[0].pv.roof_share == doctest::Approx(0.5));
+
+  try {
+    (void)with_settings(base, {{"interventions[0].rooftop_pv.roof_share", "2"}, {"nowhere.deep", "1"}});
+    FAIL("expected a ConfigError");
+  } catch (const ConfigError& e) {
+    CHECK(any_contains(e.problems(), "nowhere.deep: the scenario has no 'nowhere' here"));
+  }
+  try {
+    (void)with_settings(base, {{"interventions[0].rooftop_pv.roof_share", "2"}});
+    FAIL("expected a ConfigError");
+  } catch (const ConfigError& e) {
+    CHECK(any_contains(e.problems(), "roof_share: value 2 is out of range"));
+  }
 }
