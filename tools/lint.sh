@@ -4,6 +4,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${1:-build/release}
-mapfile -t files < <(git ls-files -co --exclude-standard -- 'engine/*.cpp' 'cli/*.cpp')
+mapfile -t files < <(git ls-files -co --exclude-standard -- 'engine/*.cpp' 'cli/*.cpp' 'bindings/*.cpp')
 printf '%s\n' "${files[@]}" | xargs -P 2 -n 4 clang-tidy -p "$build" --quiet 2>/dev/null
 echo "lint: ${#files[@]} files clean" >&2

@@ -44,7 +44,8 @@ void raise(PyObject* type, const Error& e) {
   PyErr_SetObject(type, instance.ptr());
 }
 
-void translate(std::exception_ptr p) {
+// pybind11 takes translators of exactly this signature.
+void translate(std::exception_ptr p) {  // NOLINT(performance-unnecessary-value-param)
   try {
     if (p) std::rethrow_exception(p);
   } catch (const Error& e) {
@@ -92,14 +93,11 @@ std::string yaml_scalar(const py::handle& value) {
 }
 
 // Calls a Python callable from the engine's threads: takes the GIL for each call, keeps the first
-// Python exception (the run goes on; the simulation loops are not interrupted) for rethrow().
+// Python exception (the run goes on; the simulation loops are not interrupted) for rethrow(). Made
+// and destroyed with the GIL held.
 class Callback {
  public:
   explicit Callback(py::object function) : function_(std::move(function)) {}
-  ~Callback() {
-    py::gil_scoped_acquire gil;
-    function_ = py::object();
-  }
   Callback(const Callback&) = delete;
   Callback& operator=(const Callback&) = delete;
 
