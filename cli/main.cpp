@@ -144,6 +144,31 @@ int run_compare(const CompareArgs& args) {
   return 0;
 }
 
+struct ExportArgs {
+  std::string run;  // FILE or FILE:RUN
+  std::string gpkg;
+  std::string site;
+  std::string crs = sandan::kDefaultCrs;
+};
+
+int run_export(const ExportArgs& args) {
+  sandan::ExportOptions options;
+  options.site = args.site;
+  options.crs = args.crs;
+  const auto start = std::chrono::steady_clock::now();
+  const sandan::ExportSummary summary =
+      sandan::export_gpkg(sandan::parse_run_ref(args.run), args.gpkg, options);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  std::printf("Run %s of %s, geometry from %s\n\n", summary.run.c_str(), summary.file.c_str(),
+              summary.site.c_str());
+  std::printf("%-12s %9s %7s\n", "layer", "features", "fields");
+  for (const auto& layer : summary.layers)
+    std::printf("%-12s %9zu %7zu\n", layer.name.c_str(), layer.features, layer.fields);
+  std::printf("\nGeoPackage: %s (%s)\n", summary.output.c_str(), summary.crs.c_str());
+  std::fprintf(stderr, "sandan: exported in %.2f s\n", seconds);
+  return 0;
+}
+
 struct WeatherArgs {
   std::string normals;
   std::string output;
@@ -384,6 +409,18 @@ int run(int argc, char** argv) {
   compare_cmd->add_option("--format", compare_args.format, "table (default), csv, json or markdown")
       ->check(CLI::IsMember({"table", "csv", "json", "markdown"}));
 
+  ExportArgs export_args;
+  CLI::App* export_cmd = app.add_subcommand(
+      "export",
+      "Export a run as GeoPackage layers: facilities with their annual figures, complexes with their "
+      "KPIs, road links with their flows and speeds, feeders");
+  export_cmd->add_option("results", export_args.run, "Run: FILE.h5 or FILE.h5:RUN")->required();
+  export_cmd->add_option("--gpkg", export_args.gpkg, "GeoPackage to write (replaced if it exists)")
+      ->required();
+  export_cmd->add_option("--site", export_args.site,
+                         "Layout the run used (default: the site of the run's scenario)");
+  export_cmd->add_option("--crs", export_args.crs, "CRS of the output (default EPSG:5186)");
+
   WeatherArgs weather_args;
   CLI::App* weather_cmd = app.add_subcommand(
       "weather", "Generate a synthetic typical weather year (EPW) from monthly climate normals");
@@ -441,6 +478,7 @@ int run(int argc, char** argv) {
     if (*synth_cmd) return run_synth(synth);
     if (*run_cmd) return run_run(run_args, command);
     if (*compare_cmd) return run_compare(compare_args);
+    if (*export_cmd) return run_export(export_args);
     if (*weather_cmd) return run_weather(weather_args);
     if (*powerflow_cmd) return run_powerflow(powerflow_args);
     if (*assign_cmd) return run_assign(assign_args);

@@ -3,11 +3,13 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <set>
 
 #include "io/hdf5_results.hpp"
+#include "io/run_layers.hpp"
 
 namespace sandan {
 
@@ -119,6 +121,51 @@ Weather synthesize_weather_file(const std::string& normals_path, const std::stri
   Weather weather = synthesize_weather(normals, year, seed);
   write_epw(weather, output_path);
   return weather;
+}
+
+ExportSummary export_gpkg(const RunRef& run, const std::string& output_path, const ExportOptions& options) {
+  const RunLayers layers = read_run_layers(run.file, run.run);
+  ExportSummary summary{run.file, layers.run_id, options.site, output_path, options.crs, {}};
+  const std::string where = run.file + ": run '" + layers.run_id + "'";
+  if (summary.site.empty()) {
+    summary.site = site_of_resolved(layers.scenario_yaml);
+    if (summary.site.empty()) {
+      throw Error(
+          ErrorCode::kBadInput,
+          where + ": its scenario names no layout (site); pass the layout it used with --site LAYOUT");
+    }
+  }
+  std::error_code ec;
+  const std::filesystem::path stored(summary.site);
+  if (options.site.empty() && stored.is_relative() && !std::filesystem::exists(stored, ec)) {
+    // The file does not record the folder the run ran in; a results folder usually sits in it or
+    // beside the layout's folder (results/ next to gis_data/). sandan.results.site_path looks alike.
+    const std::filesystem::path folder = std::filesystem::absolute(run.file, ec).parent_path();
+    for (const auto& base : {folder, folder.parent_path()}) {
+      if (std::filesystem::exists(base / stored, ec)) {
+        summary.site = (base / stored).lexically_normal().string();
+        break;
+      }
+    }
+  }
+  const std::string which =
+      options.site.empty()
+          ? "its layout " + stored.string() +
+                " (the site of its scenario, relative to the folder the run ran in, or to the results "
+                "file's folder or its parent)"
+          : "the layout " + summary.site + " given with --site";
+  const std::string advice = options.site.empty() ? "; pass the layout the run used with --site LAYOUT" : "";
+  if (!std::filesystem::exists(summary.site, ec)) {
+    throw Error(ErrorCode::kBadInput, where + ": cannot read " + which + ": no such file or folder" + advice);
+  }
+  Site site;
+  try {
+    site = load_site({summary.site});
+  } catch (const Error& e) {
+    throw Error(ErrorCode::kBadInput, where + ": cannot read " + which + advice + "\n" + e.what());
+  }
+  summary.layers = write_result_layers(layers.layers, site, summary.site, output_path, options.crs);
+  return summary;
 }
 
 std::string kpi_table(const RunResult& run) {

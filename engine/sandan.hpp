@@ -76,6 +76,32 @@ BatchSummary run_batch_spec(const ScenarioSpec& spec, const std::string& output_
 Weather synthesize_weather_file(const std::string& normals_path, const std::string& output_path, int year,
                                 std::uint64_t seed);
 
+struct ExportOptions {
+  std::string site;               // the layout; empty: the one the run's scenario names (`site:`)
+  std::string crs = kDefaultCrs;  // of the output
+};
+
+// What an export wrote.
+struct ExportSummary {
+  std::string file;  // the results file
+  std::string run;   // the run exported
+  std::string site;  // the layout the geometry came from
+  std::string output;
+  std::string crs;
+  std::vector<WrittenLayer> layers;
+};
+
+// Exports a run of a results file as a GeoPackage (docs/export.md): facilities with their annual
+// figures, complexes with their KPIs, and road links with their flows and speeds and feeders with
+// their summary when the run has traffic and the grid. The geometry comes from the layout the run
+// used: options.site, else the `site` of the run's scenario (relative to the folder the run ran in;
+// tried from the current folder, then the results file's folder and its parent).
+// Throws Error(kBadInput) for a missing or foreign results file, an unknown run, a layout that cannot
+// be read or does not match the run (nothing is written then), Error(kIo) if the output cannot be
+// written.
+ExportSummary export_gpkg(const RunRef& run, const std::string& output_path,
+                          const ExportOptions& options = {});
+
 // A table of a run's KPIs, one row a complex and one for all together.
 [[nodiscard]] std::string kpi_table(const RunResult& run);
 

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <functional>
 #include <map>
@@ -26,6 +27,8 @@ struct DatasetCloser {
   void operator()(GDALDataset* ds) const { GDALClose(ds); }
 };
 using DatasetPtr = std::unique_ptr<GDALDataset, DatasetCloser>;
+// The dataset a layer goes to: one GeoPackage, or one file a layer.
+using DatasetFor = std::function<GDALDataset&(const std::string&)>;
 
 OGRLinearRing make_ring(const Ring& ring) {
   OGRLinearRing out;
@@ -56,9 +59,9 @@ std::unique_ptr<OGRGeometry> make_line(const LineString& line) {
 
 std::unique_ptr<OGRGeometry> make_point(const XY& p) { return std::make_unique<OGRPoint>(p.x_m, p.y_m); }
 
-// Field types of the layout schema, in the order they are written.
+// A field of a layer, in the order the fields are written.
 struct FieldDef {
-  const char* name;
+  std::string name;
   OGRFieldType type;
   OGRFieldSubType subtype = OFSTNone;
 };
@@ -78,10 +81,9 @@ class LayerWriter {
     if (layer_ == nullptr) fail("cannot create layer '" + name + "'");
     for (const auto& field : fields) {
       index_[field.name] = static_cast<int>(index_.size());
-      OGRFieldDefn defn(field.name, field.type);
+      OGRFieldDefn defn(field.name.c_str(), field.type);
       defn.SetSubType(field.subtype);
-      if (layer_->CreateField(&defn) != OGRERR_NONE)
-        fail("cannot create field '" + std::string(field.name) + "'");
+      if (layer_->CreateField(&defn) != OGRERR_NONE) fail("cannot create field '" + field.name + "'");
     }
     if (layer_->StartTransaction() != OGRERR_NONE) transaction_ = false;
   }
@@ -98,6 +100,27 @@ class LayerWriter {
       set(name, *value);
     } else {
       feature_->SetFieldNull(index_.at(name));
+    }
+  }
+
+  // Row `row` of a result field, at field position `index`.
+  void set(int index, const ResultField& field, std::size_t row) {
+    if (field.type == ResultFieldType::kText) {
+      const std::string& text = field.texts[row];
+      if (text.empty()) {
+        feature_->SetFieldNull(index);
+      } else {
+        feature_->SetField(index, text.c_str());
+      }
+      return;
+    }
+    const double value = field.numbers[row];
+    if (std::isnan(value)) {
+      feature_->SetFieldNull(index);
+    } else if (field.type == ResultFieldType::kInteger) {
+      feature_->SetField(index, static_cast<GIntBig>(std::llround(value)));
+    } else {
+      feature_->SetField(index, value);
     }
   }
 
@@ -126,10 +149,9 @@ class LayerWriter {
   bool transaction_ = true;
 };
 
-// dataset_for gives the dataset a layer goes to: one GeoPackage, or one file a layer.
+// The layout's layers, in the order of docs/gis-schema.md.
 void write_layers(const Site& site, const OGRSpatialReference& srs, OGRCoordinateTransformation* transform,
-                  const std::string& path,
-                  const std::function<GDALDataset&(const std::string&)>& dataset_for) {
+                  const std::string& path, const DatasetFor& dataset_for) {
   {
     LayerWriter w(
         dataset_for("complexes"), "complexes", wkbMultiPolygon, srs,
@@ -256,48 +278,49 @@ void write_layers(const Site& site, const OGRSpatialReference& srs, OGRCoordinat
   }
 }
 
-// A folder may be replaced only if it holds nothing but a layout's layer files.
-bool holds_only_layer_files(const fs::path& folder) {
-  static const std::vector<std::string> kLayers{"complexes", "facilities",  "roads",
-                                                "gates",     "substations", "feeders"};
+// A folder may be replaced only if it holds nothing but the files of the layers written.
+bool holds_only_layer_files(const fs::path& folder, const std::vector<std::string>& layers) {
   std::error_code ec;
   for (const auto& entry : fs::directory_iterator(folder, ec)) {
     const std::string stem = entry.path().stem().string();
-    if (!entry.is_regular_file() || std::find(kLayers.begin(), kLayers.end(), stem) == kLayers.end())
+    if (!entry.is_regular_file() || std::find(layers.begin(), layers.end(), stem) == layers.end())
       return false;
   }
   return !ec;
 }
 
-}  // namespace
-
-VectorFormat format_from_path(const std::string& path) {
-  const std::string ext = fs::path(path).extension().string();
-  if (ext == ".gpkg") return VectorFormat::kGeoPackage;
-  throw Error(ErrorCode::kBadInput, path +
-                                        ": unknown output format; use a .gpkg file name, or give the "
-                                        "format of a folder output explicitly (geojson, shapefile)");
-}
-
-void write_site(const Site& site, const std::string& path, const WriteOptions& options) {
-  init_gdal();
-  OGRSpatialReference source;
+// The output CRS, and the transformation to it from the data's CRS (none when they are the same).
+struct Reprojection {
   OGRSpatialReference target;
-  if (source.SetFromUserInput(site.crs.c_str()) != OGRERR_NONE) {
-    throw Error(ErrorCode::kBadInput, "unknown CRS of the site '" + site.crs + "'");
+  std::unique_ptr<OGRCoordinateTransformation> transform;
+};
+
+std::unique_ptr<Reprojection> reprojection(const std::string& source_crs, const std::string& target_crs) {
+  init_gdal();
+  auto out = std::make_unique<Reprojection>();
+  OGRSpatialReference source;
+  if (source.SetFromUserInput(source_crs.c_str()) != OGRERR_NONE) {
+    throw Error(ErrorCode::kBadInput, "unknown CRS of the site '" + source_crs + "'");
   }
-  if (target.SetFromUserInput(options.crs.c_str()) != OGRERR_NONE) {
-    throw Error(ErrorCode::kBadInput, "unknown output CRS '" + options.crs + "'");
+  if (out->target.SetFromUserInput(target_crs.c_str()) != OGRERR_NONE) {
+    throw Error(ErrorCode::kBadInput, "unknown output CRS '" + target_crs + "'");
   }
   source.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
-  target.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
-  std::unique_ptr<OGRCoordinateTransformation> transform;
-  if (!source.IsSame(&target)) {
-    transform.reset(OGRCreateCoordinateTransformation(&source, &target));
-    if (!transform)
-      throw Error(ErrorCode::kBadInput, "no transformation from " + site.crs + " to " + options.crs);
+  out->target.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+  if (!source.IsSame(&out->target)) {
+    out->transform.reset(OGRCreateCoordinateTransformation(&source, &out->target));
+    if (!out->transform)
+      throw Error(ErrorCode::kBadInput, "no transformation from " + source_crs + " to " + target_crs);
   }
+  return out;
+}
 
+// Creates the output under a temporary name next to `path`, lets `fill` write its layers (dataset_for
+// gives the dataset a layer goes to: the one GeoPackage, or a file of its own in a folder) and
+// renames it onto `path` when complete. `layers` names the layers, so that only a folder of those
+// files is ever replaced.
+void write_atomically(const std::string& path, VectorFormat format, const std::vector<std::string>& layers,
+                      const std::function<void(const DatasetFor&)>& fill) {
   const fs::path final_path(path);
   const fs::path temp_path =
       final_path.parent_path() / (final_path.filename().string() + ".tmp-" + std::to_string(::getpid()) +
@@ -308,20 +331,19 @@ void write_site(const Site& site, const std::string& path, const WriteOptions& o
   // GeoPackage stamps the writing time into gpkg_contents; a fixed date keeps outputs reproducible.
   CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", "2026-01-01T00:00:00.000Z");
   try {
-    if (options.format == VectorFormat::kGeoPackage) {
+    if (format == VectorFormat::kGeoPackage) {
       GDALDriver* driver = GetGDALDriverManager()->GetDriverByName("GPKG");
       DatasetPtr dataset(driver->Create(temp_path.c_str(), 0, 0, 0, GDT_Unknown, nullptr));
       if (!dataset) throw Error(ErrorCode::kIo, path + ": cannot create GeoPackage: " + CPLGetLastErrorMsg());
-      write_layers(site, target, transform.get(), path,
-                   [&](const std::string&) -> GDALDataset& { return *dataset; });
+      fill([&](const std::string&) -> GDALDataset& { return *dataset; });
       dataset.reset();
     } else {
-      const bool geojson = options.format == VectorFormat::kGeoJsonFolder;
+      const bool geojson = format == VectorFormat::kGeoJsonFolder;
       GDALDriver* driver = GetGDALDriverManager()->GetDriverByName(geojson ? "GeoJSON" : "ESRI Shapefile");
       fs::create_directories(temp_path, ec);
       if (ec) throw Error(ErrorCode::kIo, path + ": cannot create folder: " + ec.message());
       std::vector<DatasetPtr> datasets;
-      write_layers(site, target, transform.get(), path, [&](const std::string& layer) -> GDALDataset& {
+      fill([&](const std::string& layer) -> GDALDataset& {
         const fs::path file = temp_path / (layer + (geojson ? ".geojson" : ".shp"));
         char** creation = nullptr;
         if (!geojson) creation = CSLSetNameValue(creation, "ENCODING", "UTF-8");
@@ -342,10 +364,10 @@ void write_site(const Site& site, const std::string& path, const WriteOptions& o
   }
   CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", nullptr);
   if (fs::is_directory(final_path, ec)) {
-    if (!holds_only_layer_files(final_path)) {
+    if (!holds_only_layer_files(final_path, layers)) {
       fs::remove_all(temp_path, ec);
       throw Error(ErrorCode::kIo,
-                  path + ": is a folder holding other files than a layout's; choose another output");
+                  path + ": is a folder holding other files than the layers written; choose another output");
     }
   }
   fs::remove_all(final_path, ec);
@@ -354,6 +376,230 @@ void write_site(const Site& site, const std::string& path, const WriteOptions& o
     fs::remove_all(temp_path, ec);
     throw Error(ErrorCode::kIo, path + ": cannot move the finished output into place: " + ec.message());
   }
+}
+
+OGRFieldType ogr_type(ResultFieldType type) {
+  switch (type) {
+    case ResultFieldType::kInteger:
+      return OFTInteger64;
+    case ResultFieldType::kText:
+      return OFTString;
+    case ResultFieldType::kReal:
+      break;
+  }
+  return OFTReal;
+}
+
+// The layout's identifying fields of a layer, then the result table's.
+std::vector<FieldDef> with_table(std::vector<FieldDef> fields, const ResultTable& table) {
+  for (const auto& field : table.fields) fields.push_back({field.name, ogr_type(field.type)});
+  return fields;
+}
+
+// Each row's feature in the layout, found by id. Throws Error(kBadInput) naming the first id the
+// layout lacks: the layout is not the one the run used.
+template <typename Feature, typename IdOf>
+std::vector<const Feature*> match(const ResultTable& table, const std::vector<Feature>& features, IdOf id_of,
+                                  const std::string& what, const std::string& layout_name) {
+  std::map<std::string, const Feature*> by_id;
+  for (const auto& feature : features) by_id.emplace(id_of(feature), &feature);
+  std::vector<const Feature*> found;
+  found.reserve(table.ids.size());
+  std::size_t missing = 0;
+  std::string example;
+  for (const auto& id : table.ids) {
+    const auto it = by_id.find(id);
+    if (it == by_id.end()) {
+      if (missing++ == 0) example = id;
+      found.push_back(nullptr);
+    } else {
+      found.push_back(it->second);
+    }
+  }
+  if (missing > 0) {
+    throw Error(ErrorCode::kBadInput,
+                layout_name + ": the " + what + " '" + example + "' of the run is not in this layout" +
+                    (missing > 1 ? " (nor are " + std::to_string(missing - 1) + " more)" : "") +
+                    "; pass the layout the run used with --site");
+  }
+  return found;
+}
+
+// The road's geometry in the link's direction: reversed when the link starts at the road's far end.
+LineString along(const Road& road, const XY& from) {
+  LineString line = road.geometry;
+  auto squared = [&](const XY& p) {
+    return (p.x_m - from.x_m) * (p.x_m - from.x_m) + (p.y_m - from.y_m) * (p.y_m - from.y_m);
+  };
+  if (squared(line.back()) < squared(line.front())) std::reverse(line.begin(), line.end());
+  return line;
+}
+
+std::unique_ptr<OGRGeometry> make_multiline(const std::vector<const LineString*>& lines) {
+  auto multi = std::make_unique<OGRMultiLineString>();
+  for (const LineString* line : lines) {
+    OGRLineString out;
+    for (const auto& p : *line) out.addPoint(p.x_m, p.y_m);
+    multi->addGeometry(&out);
+  }
+  return multi;
+}
+
+// Writes the table's fields of row `row`, which follow `first` fields of the layout's own.
+void set_table(LayerWriter& w, const ResultTable& table, int first, std::size_t row) {
+  for (std::size_t f = 0; f < table.fields.size(); ++f)
+    w.set(first + static_cast<int>(f), table.fields[f], row);
+}
+
+// Checks that every field of a table holds one value a row and that names are not repeated.
+void check_table(const ResultTable& table, const std::string& layer, const std::vector<FieldDef>& fixed) {
+  std::vector<std::string> names;
+  names.reserve(fixed.size() + table.fields.size());
+  for (const auto& field : fixed) names.push_back(field.name);
+  for (const auto& field : table.fields) {
+    const std::size_t size = field.type == ResultFieldType::kText ? field.texts.size() : field.numbers.size();
+    if (size != table.ids.size() || std::find(names.begin(), names.end(), field.name) != names.end()) {
+      throw Error(ErrorCode::kInternal, "result layer " + layer + ": field " + field.name +
+                                            " is repeated or does not hold one value a feature");
+    }
+    names.push_back(field.name);
+  }
+}
+
+}  // namespace
+
+VectorFormat format_from_path(const std::string& path) {
+  const std::string ext = fs::path(path).extension().string();
+  if (ext == ".gpkg") return VectorFormat::kGeoPackage;
+  throw Error(ErrorCode::kBadInput, path +
+                                        ": unknown output format; use a .gpkg file name, or give the "
+                                        "format of a folder output explicitly (geojson, shapefile)");
+}
+
+void write_site(const Site& site, const std::string& path, const WriteOptions& options) {
+  const std::unique_ptr<Reprojection> crs = reprojection(site.crs, options.crs);
+  write_atomically(path, options.format,
+                   {"complexes", "facilities", "roads", "gates", "substations", "feeders"},
+                   [&](const DatasetFor& dataset_for) {
+                     write_layers(site, crs->target, crs->transform.get(), path, dataset_for);
+                   });
+}
+
+std::vector<WrittenLayer> write_result_layers(const ResultLayers& layers, const Site& site,
+                                              const std::string& layout_name, const std::string& path,
+                                              const std::string& crs) {
+  const std::vector<FieldDef> facility_fields{{"facility_id", OFTString}, {"complex_id", OFTString},
+                                              {"name", OFTString},        {"ksic", OFTString},
+                                              {"floor_area_m2", OFTReal}, {"employees", OFTInteger}};
+  const std::vector<FieldDef> complex_fields{
+      {"complex_id", OFTString}, {"name", OFTString}, {"name_ko", OFTString}, {"role", OFTString}};
+  const std::vector<FieldDef> feeder_fields{{"feeder_id", OFTString}};
+
+  // Everything is matched and checked before the output is created: bad input writes nothing.
+  check_table(layers.facilities, "facilities", facility_fields);
+  check_table(layers.complexes, "complexes", complex_fields);
+  const auto facilities = match(
+      layers.facilities, site.facilities, [](const Facility& f) { return f.facility_id; }, "facility",
+      layout_name);
+  const auto complexes = match(
+      layers.complexes, site.complexes, [](const Complex& c) { return c.complex_id; }, "complex",
+      layout_name);
+  std::vector<const Road*> roads;
+  if (layers.links) {
+    const ResultLinks& links = *layers.links;
+    check_table(links.table, "links", {});
+    if (links.from.size() != links.table.ids.size())
+      throw Error(ErrorCode::kInternal, "result layer links: start nodes do not match the links");
+    roads = match(
+        links.table, site.roads, [](const Road& r) { return r.road_id; }, "road", layout_name);
+  }
+  std::vector<std::vector<const LineString*>> feeder_lines;
+  if (layers.feeders) {
+    check_table(*layers.feeders, "feeders", feeder_fields);
+    std::map<std::string, std::vector<const LineString*>> by_feeder;
+    for (const auto& segment : site.feeders) by_feeder[segment.feeder_id].push_back(&segment.geometry);
+    for (const auto& id : layers.feeders->ids) {
+      const auto it = by_feeder.find(id);
+      if (it == by_feeder.end()) {
+        throw Error(ErrorCode::kBadInput, layout_name + ": the feeder '" + id +
+                                              "' of the run is not in this layout; pass the layout the "
+                                              "run used with --site");
+      }
+      feeder_lines.push_back(it->second);
+    }
+  }
+  const std::unique_ptr<Reprojection> reprojected = reprojection(site.crs, crs);
+  const OGRSpatialReference& srs = reprojected->target;
+  OGRCoordinateTransformation* transform = reprojected->transform.get();
+
+  std::vector<WrittenLayer> written;
+  std::vector<std::string> names{"facilities", "complexes"};
+  if (layers.links) names.emplace_back("links");
+  if (layers.feeders) names.emplace_back("feeders");
+  write_atomically(path, VectorFormat::kGeoPackage, names, [&](const DatasetFor& dataset_for) {
+    {
+      const ResultTable& table = layers.facilities;
+      const std::vector<FieldDef> fields = with_table(facility_fields, table);
+      LayerWriter w(dataset_for("facilities"), "facilities", wkbMultiPolygon, srs, fields, transform, path);
+      for (std::size_t i = 0; i < table.ids.size(); ++i) {
+        const Facility& fac = *facilities[i];
+        w.begin();
+        w.set("facility_id", fac.facility_id);
+        w.set("complex_id", fac.complex >= 0 ? site.complexes[fac.complex].complex_id.c_str() : "");
+        w.set("name", fac.name);
+        w.set("ksic", fac.ksic);
+        w.set("floor_area_m2", fac.floor_area_m2);
+        w.set("employees", fac.employees);
+        set_table(w, table, static_cast<int>(facility_fields.size()), i);
+        w.end(make_multipolygon(fac.footprint));
+      }
+      w.finish();
+      written.push_back({"facilities", table.ids.size(), fields.size()});
+    }
+    {
+      const ResultTable& table = layers.complexes;
+      const std::vector<FieldDef> fields = with_table(complex_fields, table);
+      LayerWriter w(dataset_for("complexes"), "complexes", wkbMultiPolygon, srs, fields, transform, path);
+      for (std::size_t i = 0; i < table.ids.size(); ++i) {
+        const Complex& c = *complexes[i];
+        w.begin();
+        w.set("complex_id", c.complex_id);
+        w.set("name", c.name);
+        w.set("name_ko", c.name_ko);
+        w.set("role", to_string(c.role));
+        set_table(w, table, static_cast<int>(complex_fields.size()), i);
+        w.end(make_multipolygon(c.boundary));
+      }
+      w.finish();
+      written.push_back({"complexes", table.ids.size(), fields.size()});
+    }
+    if (layers.links) {
+      const ResultLinks& links = *layers.links;
+      const std::vector<FieldDef> fields = with_table({}, links.table);
+      LayerWriter w(dataset_for("links"), "links", wkbLineString, srs, fields, transform, path);
+      for (std::size_t i = 0; i < links.table.ids.size(); ++i) {
+        w.begin();
+        set_table(w, links.table, 0, i);
+        w.end(make_line(along(*roads[i], links.from[i])));
+      }
+      w.finish();
+      written.push_back({"links", links.table.ids.size(), fields.size()});
+    }
+    if (layers.feeders) {
+      const ResultTable& table = *layers.feeders;
+      const std::vector<FieldDef> fields = with_table(feeder_fields, table);
+      LayerWriter w(dataset_for("feeders"), "feeders", wkbMultiLineString, srs, fields, transform, path);
+      for (std::size_t i = 0; i < table.ids.size(); ++i) {
+        w.begin();
+        w.set("feeder_id", table.ids[i]);
+        set_table(w, table, static_cast<int>(feeder_fields.size()), i);
+        w.end(make_multiline(feeder_lines[i]));
+      }
+      w.finish();
+      written.push_back({"feeders", table.ids.size(), fields.size()});
+    }
+  });
+  return written;
 }
 
 }  // namespace sandan

@@ -4,7 +4,9 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
+#include "gis/result_layers.hpp"
 #include "gis/site.hpp"
 
 namespace sandan {
@@ -19,6 +21,18 @@ struct WriteOptions {
 // Throws Error(kIo) if the output cannot be written, Error(kBadInput) for an unknown CRS.
 // An existing output is replaced.
 void write_site(const Site& site, const std::string& path, const WriteOptions& options = {});
+
+// Writes a run's results as a GeoPackage (docs/export.md): `facilities` (footprints) and `complexes`
+// (boundaries) with the layout's identifying fields followed by the tables' fields, and, when the
+// run has them, `links` (each directed link along its road's geometry, in its direction) and
+// `feeders` (each feeder's segments). Rows are matched to the layout's features by id, so `site`
+// must be the layout the run used (in its working CRS, in which ResultLinks' end nodes are given);
+// layout_name names it in messages. Everything is checked before the file is created; it appears
+// atomically and replaces an existing file. Throws Error(kBadInput) for an id the layout lacks
+// (naming it) or an unknown CRS, Error(kIo) if the file cannot be written.
+std::vector<WrittenLayer> write_result_layers(const ResultLayers& layers, const Site& site,
+                                              const std::string& layout_name, const std::string& path,
+                                              const std::string& crs = kDefaultCrs);
 
 // The format implied by a path: ".gpkg" is a GeoPackage; otherwise nullopt-like kGeoPackage is not
 // assumed and this throws Error(kBadInput) naming the extensions it knows.

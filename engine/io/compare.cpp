@@ -1,255 +1,33 @@
 #include "io/compare.hpp"
 
-#include <hdf5.h>
-
 #include <algorithm>
 #include <array>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <utility>
 
 #include "core/error.hpp"
+#include "io/results_reader.hpp"
 
 namespace sandan {
 namespace {
 
 namespace fs = std::filesystem;
 
-constexpr const char* kSchema = "sandan-results";
-constexpr long long kSchemaVersion = 1;
 constexpr const char* kAll = "all";
 // Columns of the comparison table: key, complex, unit, A, B, B - A, change %.
 constexpr std::size_t kColumns = 7;
 
-// Owns an HDF5 identifier and closes it with the right function.
-class Handle {
- public:
-  Handle(hid_t id, herr_t (*close)(hid_t)) : id_(id), close_(close) {}
-  ~Handle() {
-    if (id_ >= 0) close_(id_);
-  }
-  Handle(const Handle&) = delete;
-  Handle& operator=(const Handle&) = delete;
-  Handle(Handle&&) = delete;
-  Handle& operator=(Handle&&) = delete;
-  [[nodiscard]] hid_t get() const { return id_; }
-  [[nodiscard]] bool ok() const { return id_ >= 0; }
-
- private:
-  hid_t id_;
-  herr_t (*close_)(hid_t);
-};
-
 [[noreturn]] void bad_input(const std::string& message) { throw Error(ErrorCode::kBadInput, message); }
-
-// Text of a string attribute or dataset read with its own (fixed-length) type: up to the first NUL,
-// without the space padding of H5T_STR_SPACEPAD.
-std::string trim_fixed(const char* data, std::size_t size) {
-  std::string text(data, size);
-  text.resize(std::min(text.find('\0'), text.size()));
-  while (!text.empty() && text.back() == ' ') text.pop_back();
-  return text;
-}
-
-// A variable-length string type in the character set of `file_type`.
-hid_t variable_string_type(hid_t file_type) {
-  const hid_t type = H5Tcopy(H5T_C_S1);
-  H5Tset_size(type, H5T_VARIABLE);
-  H5Tset_cset(type, H5Tget_cset(file_type));
-  return type;
-}
-
-// The value of a scalar string attribute; empty if there is no such attribute or it is not a string.
-std::optional<std::string> string_attribute(hid_t loc, const char* name) {
-  if (H5Aexists(loc, name) <= 0) return std::nullopt;
-  const Handle attribute(H5Aopen(loc, name, H5P_DEFAULT), H5Aclose);
-  if (!attribute.ok()) return std::nullopt;
-  const Handle file_type(H5Aget_type(attribute.get()), H5Tclose);
-  if (!file_type.ok() || H5Tget_class(file_type.get()) != H5T_STRING) return std::nullopt;
-  if (H5Tis_variable_str(file_type.get()) > 0) {
-    const Handle memory_type(variable_string_type(file_type.get()), H5Tclose);
-    char* data = nullptr;
-    if (H5Aread(attribute.get(), memory_type.get(), static_cast<void*>(&data)) < 0) return std::nullopt;
-    std::string text = data != nullptr ? data : "";
-    H5free_memory(data);
-    return text;
-  }
-  std::string buffer(H5Tget_size(file_type.get()), '\0');
-  if (H5Aread(attribute.get(), file_type.get(), buffer.data()) < 0) return std::nullopt;
-  return trim_fixed(buffer.data(), buffer.size());
-}
-
-// The value of a scalar integer attribute; empty if there is none.
-std::optional<long long> integer_attribute(hid_t loc, const char* name) {
-  if (H5Aexists(loc, name) <= 0) return std::nullopt;
-  const Handle attribute(H5Aopen(loc, name, H5P_DEFAULT), H5Aclose);
-  if (!attribute.ok()) return std::nullopt;
-  const Handle file_type(H5Aget_type(attribute.get()), H5Tclose);
-  if (!file_type.ok() || H5Tget_class(file_type.get()) != H5T_INTEGER) return std::nullopt;
-  long long value = 0;
-  if (H5Aread(attribute.get(), H5T_NATIVE_LLONG, &value) < 0) return std::nullopt;
-  return value;
-}
-
-// Reads one results file. Every failure is bad input naming the file: the user passed it.
-class ResultsReader {
- public:
-  explicit ResultsReader(std::string path) : path_(std::move(path)), file_(open(path_), H5Fclose) {
-    check_schema();
-  }
-
-  [[nodiscard]] std::vector<std::string> runs() const {
-    if (H5Lexists(file_.get(), "runs", H5P_DEFAULT) <= 0) return {};
-    const Handle group(H5Gopen2(file_.get(), "runs", H5P_DEFAULT), H5Gclose);
-    H5G_info_t info{};
-    if (!group.ok() || H5Gget_info(group.get(), &info) < 0) fail("cannot read the group runs");
-    std::vector<std::string> ids;
-    for (hsize_t i = 0; i < info.nlinks; ++i) {
-      const ssize_t length =
-          H5Lget_name_by_idx(group.get(), ".", H5_INDEX_NAME, H5_ITER_INC, i, nullptr, 0, H5P_DEFAULT);
-      if (length < 0) fail("cannot read the names in the group runs");
-      std::string name(static_cast<std::size_t>(length) + 1, '\0');
-      H5Lget_name_by_idx(group.get(), ".", H5_INDEX_NAME, H5_ITER_INC, i, name.data(), name.size(),
-                         H5P_DEFAULT);
-      name.resize(static_cast<std::size_t>(length));
-      ids.push_back(name);
-    }
-    return ids;
-  }
-
-  [[nodiscard]] std::vector<KpiRow> kpis(const std::string& run) const {
-    const std::string group_path = "runs/" + run + "/kpi";
-    if (H5Lexists(file_.get(), ("runs/" + run).c_str(), H5P_DEFAULT) <= 0 ||
-        H5Lexists(file_.get(), group_path.c_str(), H5P_DEFAULT) <= 0) {
-      fail("run '" + run + "' has no KPI table (" + group_path + ")");
-    }
-    const Handle group(H5Gopen2(file_.get(), group_path.c_str(), H5P_DEFAULT), H5Gclose);
-    if (!group.ok()) fail("cannot open " + group_path);
-    const std::vector<std::string> keys = strings(group.get(), group_path, "key");
-    const std::vector<std::string> complexes = strings(group.get(), group_path, "complex");
-    const std::vector<std::string> units = strings(group.get(), group_path, "unit");
-    const std::vector<double> values = numbers(group.get(), group_path, "value");
-    if (complexes.size() != keys.size() || units.size() != keys.size() || values.size() != keys.size()) {
-      fail(group_path + ": the columns key, complex, value and unit differ in length");
-    }
-    std::vector<KpiRow> rows(keys.size());
-    for (std::size_t i = 0; i < keys.size(); ++i) rows[i] = {keys[i], complexes[i], values[i], units[i]};
-    return rows;
-  }
-
- private:
-  [[noreturn]] void fail(const std::string& message) const { bad_input(path_ + ": " + message); }
-
-  static hid_t open(const std::string& path) {
-    // HDF5 prints its own error stack on failures; sandan reports failures itself.
-    H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
-    std::error_code ec;
-    if (!fs::exists(path, ec)) bad_input(path + ": no such results file");
-    if (fs::is_directory(path, ec)) bad_input(path + ": a folder, not a results file");
-    if (!fs::is_regular_file(path, ec)) bad_input(path + ": not a regular file, so not a results file");
-    if (!std::ifstream(path, std::ios::binary)) bad_input(path + ": cannot be read (permissions?)");
-    const hid_t file = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
-    if (file < 0) bad_input(path + ": not a sandan results file (not an HDF5 file)");
-    return file;
-  }
-
-  void check_schema() const {
-    const std::optional<std::string> schema = string_attribute(file_.get(), "schema");
-    if (!schema) {
-      fail(std::string("not a sandan results file (an HDF5 file without the root attribute schema = \"") +
-           kSchema + "\")");
-    }
-    if (*schema != kSchema) {
-      fail("not a sandan results file (its root attribute schema is \"" + *schema + "\", not \"" + kSchema +
-           "\")");
-    }
-    const std::optional<long long> version = integer_attribute(file_.get(), "schema_version");
-    if (version && *version != kSchemaVersion) {
-      fail("results schema version " + std::to_string(*version) + "; this sandan reads version " +
-           std::to_string(kSchemaVersion));
-    }
-  }
-
-  // Opens a one-dimensional dataset of a KPI table; its length in `rows`.
-  [[nodiscard]] hid_t column(hid_t group, const std::string& group_path, const char* name,
-                             std::size_t& rows) const {
-    if (H5Lexists(group, name, H5P_DEFAULT) <= 0) fail(group_path + ": no column " + name);
-    const hid_t dataset = H5Dopen2(group, name, H5P_DEFAULT);
-    if (dataset < 0) fail(group_path + ": cannot open the column " + name);
-    const Handle space(H5Dget_space(dataset), H5Sclose);
-    if (!space.ok() || H5Sget_simple_extent_ndims(space.get()) != 1) {
-      H5Dclose(dataset);
-      fail(group_path + ": the column " + std::string(name) + " is not one-dimensional");
-    }
-    rows = static_cast<std::size_t>(H5Sget_simple_extent_npoints(space.get()));
-    return dataset;
-  }
-
-  [[nodiscard]] std::vector<std::string> strings(hid_t group, const std::string& group_path,
-                                                 const char* name) const {
-    std::size_t rows = 0;
-    const Handle dataset(column(group, group_path, name, rows), H5Dclose);
-    const Handle file_type(H5Dget_type(dataset.get()), H5Tclose);
-    if (!file_type.ok() || H5Tget_class(file_type.get()) != H5T_STRING)
-      fail(group_path + ": the column " + std::string(name) + " does not hold strings");
-    std::vector<std::string> values;
-    values.reserve(rows);
-    if (rows == 0) return values;
-    if (H5Tis_variable_str(file_type.get()) > 0) {
-      const Handle memory_type(variable_string_type(file_type.get()), H5Tclose);
-      std::vector<char*> data(rows, nullptr);
-      if (H5Dread(dataset.get(), memory_type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, data.data()) < 0)
-        fail(group_path + ": cannot read the column " + name);
-      for (char* text : data) {
-        values.emplace_back(text != nullptr ? text : "");
-        H5free_memory(text);
-      }
-      return values;
-    }
-    const std::size_t size = H5Tget_size(file_type.get());
-    std::vector<char> buffer(size * rows);
-    if (H5Dread(dataset.get(), file_type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, buffer.data()) < 0)
-      fail(group_path + ": cannot read the column " + name);
-    for (std::size_t i = 0; i < rows; ++i) values.push_back(trim_fixed(buffer.data() + i * size, size));
-    return values;
-  }
-
-  [[nodiscard]] std::vector<double> numbers(hid_t group, const std::string& group_path,
-                                            const char* name) const {
-    std::size_t rows = 0;
-    const Handle dataset(column(group, group_path, name, rows), H5Dclose);
-    const Handle file_type(H5Dget_type(dataset.get()), H5Tclose);
-    const H5T_class_t type_class = file_type.ok() ? H5Tget_class(file_type.get()) : H5T_NO_CLASS;
-    if (type_class != H5T_FLOAT && type_class != H5T_INTEGER)
-      fail(group_path + ": the column " + std::string(name) + " does not hold numbers");
-    std::vector<double> values(rows);
-    if (rows > 0 &&
-        H5Dread(dataset.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()) < 0)
-      fail(group_path + ": cannot read the column " + name);
-    return values;
-  }
-
-  std::string path_;
-  Handle file_;
-};
 
 std::string joined(const std::vector<std::string>& items, const std::string& separator) {
   std::string text;
   for (const auto& item : items) text += (text.empty() ? "" : separator) + item;
   return text;
-}
-
-// The run ids of a file for a message: the first few of a large batch.
-std::string listed(const std::vector<std::string>& runs) {
-  constexpr std::size_t kMaxListed = 20;
-  if (runs.size() <= kMaxListed) return joined(runs, ", ");
-  const std::vector<std::string> first(runs.begin(), runs.begin() + kMaxListed);
-  return joined(first, ", ") + " and " + std::to_string(runs.size() - kMaxListed) + " more";
 }
 
 // ---- formatting ----
@@ -468,17 +246,7 @@ std::vector<std::string> list_runs(const std::string& path) { return ResultsRead
 
 std::vector<KpiRow> read_run_kpis(const std::string& path, std::string& run) {
   const ResultsReader reader(path);
-  const std::vector<std::string> runs = reader.runs();
-  if (runs.empty()) bad_input(path + ": the file holds no runs");
-  if (run.empty()) {
-    if (runs.size() > 1) {
-      bad_input(path + ": the file holds " + std::to_string(runs.size()) + " runs (" + listed(runs) +
-                "); name one as " + path + ":RUN");
-    }
-    run = runs.front();
-  } else if (std::find(runs.begin(), runs.end(), run) == runs.end()) {
-    bad_input(path + ": no run '" + run + "'; the file holds: " + listed(runs));
-  }
+  run = reader.select_run(run);
   return reader.kpis(run);
 }
 

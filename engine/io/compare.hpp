@@ -1,6 +1,6 @@
 // io/compare: reads the KPI table of a run in a results file (schema sandan-results,
 // docs/results-schema.md) and compares two runs: every KPI of both, and a headline of the carbon
-// abated and what it costs. Plain structs only; HDF5 stays in compare.cpp.
+// abated and what it costs. Plain structs only; the file is read through io/results_reader.
 #pragma once
 
 #include <optional>

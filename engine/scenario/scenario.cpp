@@ -1132,4 +1132,14 @@ std::vector<Variant> expand_batch(const ScenarioSpec& spec) {
   return variants;
 }
 
+std::string site_of_resolved(const std::string& resolved_yaml) {
+  try {
+    const YAML::Node root = YAML::Load(resolved_yaml);
+    if (root.IsMap() && root["site"] && root["site"].IsScalar()) return root["site"].as<std::string>();
+  } catch (const YAML::Exception&) {
+    return "";  // not YAML: the caller reports that the run names no layout
+  }
+  return "";
+}
+
 }  // namespace sandan

@@ -191,4 +191,9 @@ struct Variant {
 // with file, line and key path. Throws ConfigError.
 [[nodiscard]] ScenarioSpec read_scenario(const std::string& path);
 
+// The layout (`site`) a resolved scenario names (ScenarioSpec::resolved_yaml, as stored with each run
+// of a results file): relative to the folder the run ran in. Empty if the text is not such a
+// scenario.
+[[nodiscard]] std::string site_of_resolved(const std::string& resolved_yaml);
+
 }  // namespace sandan
