@@ -1,0 +1,174 @@
+"""`python3 -m sandan.report`: one self-contained HTML file, or exit 2 and nothing written.
+
+The headline figures are looked for in the HTML as people read them (thousands separators, a real
+minus sign), computed here from `sandan compare --format json` and the files' attributes (h5py).
+"""
+import base64
+import contextlib
+import io
+import json
+import os
+import re
+import subprocess
+import sys
+
+import h5py
+import pytest
+
+import sandan.report as report
+
+SANDAN = os.environ["SANDAN_EXE"]
+MINUS = "\u2212"
+
+
+def as_read(value, decimals=0):
+    """How the report writes a figure: 1,234,567 and −1,234."""
+    text = f"{abs(value):,.{decimals}f}"
+    return (MINUS + text) if value < 0 and text.strip("0.,") else text
+
+
+def make_report(*args):
+    """`python3 -m sandan.report ARGS` as a user runs it."""
+    return subprocess.run([sys.executable, "-m", "sandan.report", *map(str, args)], capture_output=True,
+                          text=True)
+
+
+def report_main(*args):
+    """The same command line in this process (quicker): (exit code, stderr)."""
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err):
+        code = report.main([str(a) for a in args])
+    return code, err.getvalue()
+
+
+def compare(a, b):
+    out = subprocess.run([SANDAN, "compare", str(a), str(b), "--format", "json"], capture_output=True,
+                         text=True)
+    assert out.returncode == 0, out.stderr
+    return json.loads(out.stdout)
+
+
+@pytest.fixture(scope="module")
+def two(small_results, tmp_path_factory):
+    """The report of the reference and the alternative: (html text, its path)."""
+    out = tmp_path_factory.mktemp("report") / "two.html"
+    result = make_report(small_results.ref, small_results.alt, "-o", out)
+    assert result.returncode == 0, result.stderr
+    return out.read_text(encoding="utf-8"), out
+
+
+def test_the_report_holds_the_headline_figures_as_people_read_them(two, small_results):
+    html, _ = two
+    j = compare(small_results.ref, small_results.alt)
+    h = j["headline"]
+    abated_share = 100 * h["tco2e_abated"] / next(k["a"] for k in j["kpis"]
+                                                  if k["key"] == "tco2e_total" and k["complex"] == "all")
+    for figure in (as_read(h["tco2e_abated"]), as_read(h["krw_per_tco2e_gross"]),
+                   as_read(h["krw_per_tco2e_net"]), as_read(h["delta_bill_krw"] / 1e6),
+                   as_read(h["net_annual_cost_krw"] / 1e6), f"{abated_share:.1f} %"):
+        assert f">{figure}<" in html or f">+{figure}<" in html, figure
+    kpis = {(k["key"], k["complex"]): k for k in j["kpis"]}
+    assert f">{as_read(kpis[('tco2e_total', 'all')]['b'])}<" in html
+    assert f">{as_read(kpis[('annualised_cost_krw', 'all')]['b'] / 1e6)}<" in html
+    # Traffic: the electric share of truck-km (ev_trucks) as a percentage.
+    share = 100 * kpis[("electric_truck_km", "all")]["b"] / kpis[("truck_km", "all")]["b"]
+    assert f">{share:.1f} %<" in html
+
+
+def test_the_report_is_self_contained(two):
+    html, path = two
+    assert "http:" not in html and "https:" not in html
+    assert "<script" not in html and "<link" not in html and "url(" not in html
+    sources = re.findall(r'src="([^"]*)"', html)
+    assert len(sources) == 3  # emissions by scope and complex, the waterfall, the monthly balance
+    for source in sources:
+        assert source.startswith("data:image/png;base64,")
+        assert base64.b64decode(source.split(",", 1)[1])[:8] == b"\x89PNG\r\n\x1a\n"
+    assert not [p for p in path.parent.iterdir() if p.name.endswith(".tmp")]  # the temporary file is gone
+
+
+def test_the_notes_name_the_factors_files_and_versions(two, small_results):
+    html, _ = two
+    with h5py.File(small_results.alt, "r") as f:
+        version, created = f.attrs["sandan_version"], f.attrs["created"]
+        factor = f["runs/alt/emissions"].attrs["grid_t_per_mwh"]
+    assert f"{factor:.4f} tCO2eq/MWh" in html
+    assert f"sandan {version}" in html and created in html
+    assert "synthetic" in html and "alt.h5" in html and "ref.h5" in html
+    for heading in ("Headline", "Carbon by scope and complex", "Abatement against the reference", "Energy",
+                    "Traffic", "Notes"):
+        assert f"<h2>{heading}</h2>" in html
+
+
+def test_a_batch_gets_a_table_of_runs_and_response_surfaces(small_results, tmp_path):
+    out = tmp_path / "sweep.html"
+    reference = f"{small_results.sweep}:sw-0000"
+    code, stderr = report_main(small_results.sweep, "--reference", reference, "-o", out)
+    assert code == 0, stderr
+    html = out.read_text(encoding="utf-8")
+    for run in ("sw-0000", "sw-0001", "sw-0002", "sw-0003"):
+        assert f">{run}" in html
+    assert "roof_share 0.8, energy_kwh 2,000" in html  # sw-0003's settings
+    assert "Batch: response surfaces" in html and 'class="warn"' not in html
+    assert "<h2>Traffic</h2>" not in html  # energy and emissions only
+
+
+def test_runs_of_other_models_than_the_reference_are_flagged(small_results, tmp_path):
+    out = tmp_path / "mixed.html"
+    code, stderr = report_main(small_results.ref, small_results.sweep, "-o", out)
+    assert code == 0, stderr
+    html = out.read_text(encoding="utf-8")
+    transport = [k["a"] for k in compare(small_results.ref, f"{small_results.sweep}:sw-0000")["kpis"]
+                 if k["key"] == "tco2e_transport" and k["complex"] == "all"][0]
+    assert "ran without traffic" in html and f"({as_read(transport)} tCO2eq/year in the reference)" in html
+
+
+def test_many_alternatives_are_tabled_and_the_ones_abating_most_are_drawn(small_results, tmp_path,
+                                                                          monkeypatch):
+    monkeypatch.setattr(report, "MAX_DETAILED", 2)
+    out = tmp_path / "many.html"
+    assert report_main(small_results.ref, small_results.sweep, "-o", out)[0] == 0
+    html = out.read_text(encoding="utf-8")
+    runs = [f"sw-{i:04d}" for i in range(4)]
+    abated = {run: compare(small_results.ref, f"{small_results.sweep}:{run}")["headline"]["tco2e_abated"]
+              for run in runs}
+    drawn = sorted(sorted(abated, key=abated.get, reverse=True)[:report.DETAILED_OF_MANY])
+    assert (f"the plots per scenario show the reference and the {report.DETAILED_OF_MANY} that abate the "
+            f"most ({', '.join(drawn)})") in html
+    for run, value in abated.items():
+        assert f">{as_read(value)}<" in html  # every run has its row
+
+
+@pytest.mark.parametrize("case", ["missing", "text", "other_schema", "unknown_run"])
+def test_bad_input_exits_2_naming_the_file_and_writes_nothing(small_results, tmp_path, case):
+    bad = tmp_path / "bad.h5"
+    if case == "text":
+        bad.write_text("not a results file")
+    elif case == "other_schema":
+        with h5py.File(bad, "w") as f:
+            f.attrs["schema"] = "other"
+    out = tmp_path / "report.html"
+    out.write_text("an earlier report")
+    # The missing file through `python3 -m`, the others in this process: the same main().
+    if case == "unknown_run":
+        code, stderr = report_main(small_results.ref, "--reference", f"{small_results.alt}:nope", "-o", out)
+        assert "no run 'nope'" in stderr and str(small_results.alt) in stderr
+    elif case == "missing":
+        result = make_report(small_results.ref, bad, "-o", out)
+        code, stderr = result.returncode, result.stderr
+    else:
+        code, stderr = report_main(small_results.ref, bad, "-o", out)
+    assert code == 2 and str(bad if case != "unknown_run" else small_results.alt) in stderr
+    assert len(stderr.strip().splitlines()) == 1  # one message, no traceback
+    assert out.read_text() == "an earlier report"
+    left = sorted(["report.html"] + (["bad.h5"] if bad.exists() else []))
+    assert sorted(p.name for p in tmp_path.iterdir()) == left  # no temporary file
+
+
+def test_an_unwritable_output_exits_3(small_results, tmp_path):
+    code, stderr = report_main(small_results.ref, "-o", tmp_path / "no" / "such" / "folder.html")
+    assert code == 3 and "cannot write" in stderr
+
+
+if __name__ == "__main__":
+    sys.exit(pytest.main([__file__, "-q"]))
