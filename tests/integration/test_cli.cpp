@@ -21,33 +21,13 @@ using namespace sandan::test;
 
 namespace {
 
-struct Run {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
+using Run = Command;
 
-std::string read_file(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
+std::string read_file(const std::filesystem::path& path) { return read_text_file(path); }
 
 // Runs `sandan ARGS` through the shell, capturing stdout and stderr.
 Run run_sandan(const std::string& args, const TempDir& scratch) {
-  const auto err_path = scratch.path() / "stderr.txt";
-  const std::string command = std::string(SANDAN_EXE) + " " + args + " 2>" + err_path.string();
-  Run run;
-  FILE* pipe = ::popen(command.c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  std::array<char, 4096> buffer{};
-  std::size_t n = 0;
-  while ((n = std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0) run.out.append(buffer.data(), n);
-  const int status = ::pclose(pipe);
-  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  run.err = read_file(err_path);
-  return run;
+  return run_command(std::string(SANDAN_EXE) + " " + args, scratch);
 }
 
 std::string gis_data(const std::string& name) { return std::string(SANDAN_GIS_DATA_DIR) + "/" + name; }

@@ -18,27 +18,6 @@ using namespace sandan::test;
 
 namespace {
 
-struct Command {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
-
-// Runs a shell command, capturing stdout and stderr.
-Command run_command(const std::string& command, const TempDir& scratch) {
-  const auto err_path = scratch.path() / "stderr.txt";
-  Command run;
-  FILE* pipe = ::popen((command + " 2>" + err_path.string()).c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  std::array<char, 4096> buffer{};
-  std::size_t n = 0;
-  while ((n = std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0) run.out.append(buffer.data(), n);
-  const int status = ::pclose(pipe);
-  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  run.err = read_text_file(err_path);
-  return run;
-}
-
 Command run_sandan(const std::string& args, const TempDir& scratch) {
   return run_command(std::string(SANDAN_EXE) + " " + args, scratch);
 }

@@ -2,12 +2,17 @@
 // bad-input test can break exactly one thing.
 #pragma once
 
+#include <sys/wait.h>
 #include <unistd.h>
+
+#include <array>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <map>
+#include <stdexcept>
 #include <string>
 
 namespace sandan::test {
@@ -49,6 +54,28 @@ inline constexpr double kY0 = 545000.0;
 inline std::string read_text_file(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+// What a shell command printed, and how it ended.
+struct Command {
+  int exit_code = -1;  // -1: it did not exit normally
+  std::string out;
+  std::string err;
+};
+
+// Runs a shell command as a user would, capturing stdout, and stderr through a file in `scratch`.
+inline Command run_command(const std::string& command, const TempDir& scratch) {
+  const auto err_path = scratch.path() / "stderr.txt";
+  Command run;
+  FILE* pipe = ::popen((command + " 2>" + err_path.string()).c_str(), "r");
+  if (pipe == nullptr) throw std::runtime_error("cannot run: " + command);
+  std::array<char, 4096> buffer{};
+  std::size_t n = 0;
+  while ((n = std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0) run.out.append(buffer.data(), n);
+  const int status = ::pclose(pipe);
+  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  run.err = read_text_file(err_path);
+  return run;
 }
 
 inline std::string pt(double x, double y) {
