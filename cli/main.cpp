@@ -141,6 +141,10 @@ int run_compare(const CompareArgs& args) {
   const sandan::Comparison comparison =
       sandan::compare_runs(sandan::parse_run_ref(args.a), sandan::parse_run_ref(args.b));
   std::cout << sandan::format_comparison(comparison, args.format);
+  // CSV holds numbers only; the other formats carry the warnings themselves.
+  if (args.format == "csv") {
+    for (const auto& w : comparison.warnings) std::cerr << "sandan: warning: " << w << "\n";
+  }
   return 0;
 }
 

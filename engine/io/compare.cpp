@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <utility>
 
 #include "core/error.hpp"
@@ -160,6 +161,7 @@ std::string format_table(const Comparison& c) {
   if (!c.only_in_b.empty()) out += "\nOnly in B (not compared): " + unmatched(c.only_in_b) + "\n";
 
   out += "\nHeadline (complex all; B against A)\n";
+  for (const auto& w : c.warnings) out += "  warning: " + w + "\n";
   const std::vector<HeadlineLine> lines = headline_lines(c.headline);
   std::size_t label_width = 0;
   for (const auto& l : lines) label_width = std::max(label_width, l.label.size());
@@ -215,6 +217,7 @@ std::string format_json(const Comparison& c) {
     j[name] = nlohmann::ordered_json::array();
     for (const auto& r : *rows) j[name].push_back({{"key", r.key}, {"complex", r.complex}});
   }
+  j["warnings"] = c.warnings;
   return j.dump(2) + "\n";
 }
 
@@ -236,6 +239,7 @@ std::string format_markdown(const Comparison& c) {
   if (!c.only_in_a.empty()) out += "\nOnly in A (not compared): " + unmatched(c.only_in_a) + "\n";
   if (!c.only_in_b.empty()) out += "\nOnly in B (not compared): " + unmatched(c.only_in_b) + "\n";
   out += "\nHeadline (complex all; B against A):\n\n";
+  for (const auto& w : c.warnings) out += "> **Warning**: " + w + "\n\n";
   for (const auto& l : headline_lines(c.headline)) out += "- " + l.label + ": " + headline_value(l) + "\n";
   return out;
 }
@@ -275,7 +279,7 @@ Comparison compare_kpis(const RunRef& a, const std::vector<KpiRow>& a_kpis, cons
   const std::map<Key, const KpiRow*> a_index = index(a, a_kpis);
   const std::map<Key, const KpiRow*> b_index = index(b, b_kpis);
 
-  Comparison c{a, b, {}, {}, {}, {}};
+  Comparison c{a, b, {}, {}, {}, {}, {}};
   for (const auto& row : a_kpis) {
     const auto found = b_index.find({row.key, row.complex});
     if (found == b_index.end()) {
@@ -301,6 +305,33 @@ Comparison compare_kpis(const RunRef& a, const std::vector<KpiRow>& a_kpis, cons
     if (in_a == a_index.end() || in_b == b_index.end()) return std::nullopt;
     return in_b->second->value - in_a->second->value;
   };
+  // car_km for "all" is there exactly when the run modelled traffic (docs/results-schema.md).
+  const bool a_traffic = a_index.count({"car_km", kAll}) != 0;
+  const bool b_traffic = b_index.count({"car_km", kAll}) != 0;
+  if (a_traffic != b_traffic) {
+    const auto transport = a_index.find({"tco2e_transport", kAll});
+    const auto other_transport = b_index.find({"tco2e_transport", kAll});
+    const auto& with = a_traffic ? transport : other_transport;
+    const auto& with_end = a_traffic ? a_index.end() : b_index.end();
+    std::string amount;
+    if (with != with_end) {
+      char text[64];
+      std::snprintf(text, sizeof text, " (%.0f tCO2eq)", with->second->value);
+      amount = text;
+    }
+    c.warnings.push_back(std::string(a_traffic ? "B" : "A") + " did not model road traffic and " +
+                         (a_traffic ? "A" : "B") + " did: the road transport of " + (a_traffic ? "A" : "B") +
+                         amount + " counts as " + (a_traffic ? "abated" : "added") +
+                         "; compare runs of the same models");
+  }
+  std::set<std::string> a_complexes, b_complexes;
+  for (const auto& row : a_kpis) a_complexes.insert(row.complex);
+  for (const auto& row : b_kpis) b_complexes.insert(row.complex);
+  if (a_complexes != b_complexes) {
+    c.warnings.emplace_back(
+        "the runs simulated different complexes: totals (complex all) cover different areas");
+  }
+
   ComparisonHeadline& h = c.headline;
   if (const auto delta_total = delta_of("tco2e_total")) h.tco2e_abated = -*delta_total;
   h.delta_annualised_cost_krw = delta_of("annualised_cost_krw");

@@ -66,6 +66,10 @@ struct Comparison {
   std::vector<KpiRow> only_in_a;  // key × complex in one run only (value: that run's)
   std::vector<KpiRow> only_in_b;
   ComparisonHeadline headline;
+  // What makes the headline misleading: one run modelled road traffic and the other did not (its
+  // transport emissions are then 0, so the other's count as abated or added), or the runs simulated
+  // different complexes.
+  std::vector<std::string> warnings;
 };
 
 // Compares two KPI tables. a and b name the runs in the result and in messages. Throws

@@ -532,6 +532,7 @@ TEST_CASE("sandan compare prints every KPI of both runs and the cost of the carb
   CHECK(headline["net_annual_cost_krw"].get<double>() == doctest::Approx(annualised + bill));
   CHECK(headline["krw_per_tco2e_gross"].get<double>() == doctest::Approx(annualised / abated));
   CHECK(headline["krw_per_tco2e_net"].get<double>() == doctest::Approx((annualised + bill) / abated));
+  CHECK(j["warnings"].empty());  // the same models on the same complex
 
   const Run csv = run_sandan("compare " + runs.a + ":base_local " + runs.b + ":pv_local --format csv", dir);
   REQUIRE(csv.exit_code == 0);
@@ -548,6 +549,37 @@ TEST_CASE("sandan compare prints every KPI of both runs and the cost of the carb
   REQUIRE(table.exit_code == 0);
   CHECK(table.out.find("abated") != std::string::npos);
   CHECK(table.out.find("annual_import_mwh") != std::string::npos);
+}
+
+TEST_CASE("sandan compare warns when one run modelled road traffic and the other did not") {
+  const ComparedRuns& runs = compared_runs();
+  REQUIRE(runs.a_run.exit_code == 0);
+  const TempDir dir("cli_compare_models");
+  write_text(dir.path() / "no_traffic.yaml", "name: no_traffic\nextends: " + std::string(SANDAN_SOURCE_DIR) +
+                                                 "/scenarios/baseline.yaml\ncomplexes: [local]\n"
+                                                 "models: [energy, grid, emissions]\n");
+  const std::string c = dir.str("no_traffic.h5");
+  const Run made = run_sandan("run " + dir.str("no_traffic.yaml") + " -o " + c, dir);
+  INFO(made.err);
+  REQUIRE(made.exit_code == 0);
+
+  const Run json = run_sandan("compare " + runs.a + " " + c + " --format json", dir);
+  REQUIRE(json.exit_code == 0);
+  const auto j = nlohmann::json::parse(json.out);
+  // Without traffic, the run's transport is 0: all of A's transport shows as abated.
+  const double transport = kpi_row(j["kpis"], "tco2e_transport", "all")["a"].get<double>();
+  CHECK(transport > 0.0);
+  CHECK(j["headline"]["tco2e_abated"].get<double>() == doctest::Approx(transport));
+  REQUIRE(j["warnings"].size() == 1);
+  CHECK(j["warnings"][0].get<std::string>().find("B did not model road traffic") != std::string::npos);
+
+  const Run table = run_sandan("compare " + c + " " + runs.a, dir);
+  CHECK(table.out.find("warning: A did not model road traffic and B did") != std::string::npos);
+  const Run csv = run_sandan("compare " + c + " " + runs.a + " --format csv", dir);
+  CHECK(csv.exit_code == 0);
+  CHECK(csv.err.find("sandan: warning: A did not model road traffic") != std::string::npos);
+  const Run markdown = run_sandan("compare " + runs.a + " " + c + " --format markdown", dir);
+  CHECK(markdown.out.find("> **Warning**: B did not model road traffic") != std::string::npos);
 }
 
 TEST_CASE(

@@ -309,6 +309,7 @@ PYBIND11_MODULE(_sandan, m) {
       py::arg("a"), py::arg("b"), py::arg("a_run") = "", py::arg("b_run") = "",
       "Run b against the reference run a, as `sandan compare A B --format json`: a dict with a, b, "
       "headline (tco2e_abated, delta_annualised_cost_krw, delta_bill_krw, net_annual_cost_krw, "
-      "krw_per_tco2e_gross, krw_per_tco2e_net; None where undefined), kpis, only_in_a, only_in_b. "
+      "krw_per_tco2e_gross, krw_per_tco2e_net; None where undefined), kpis, only_in_a, only_in_b, "
+      "warnings (what makes the headline misleading, e.g. only one run modelled traffic). "
       "a and b are results files, or FILE:RUN.");
 }
