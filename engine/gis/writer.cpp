@@ -466,6 +466,32 @@ void check_table(const ResultTable& table, const std::string& layer, const std::
   }
 }
 
+// Where one result layer goes and in which CRS.
+struct LayerTarget {
+  GDALDataset& dataset;
+  const OGRSpatialReference& srs;
+  OGRCoordinateTransformation* transform;
+  const std::string& path;
+};
+
+// Writes a result layer: each row's own fields from the layout (set_own(writer, row)), then the
+// table's fields, then its geometry (geometry(row)).
+template <typename SetOwn, typename Geometry>
+WrittenLayer write_table_layer(const LayerTarget& target, const std::string& name, OGRwkbGeometryType type,
+                               const std::vector<FieldDef>& own, const ResultTable& table, SetOwn set_own,
+                               Geometry geometry) {
+  const std::vector<FieldDef> fields = with_table(own, table);
+  LayerWriter w(target.dataset, name, type, target.srs, fields, target.transform, target.path);
+  for (std::size_t i = 0; i < table.ids.size(); ++i) {
+    w.begin();
+    set_own(w, i);
+    set_table(w, table, static_cast<int>(own.size()), i);
+    w.end(geometry(i));
+  }
+  w.finish();
+  return {name, table.ids.size(), fields.size()};
+}
+
 }  // namespace
 
 VectorFormat format_from_path(const std::string& path) {
@@ -537,66 +563,43 @@ std::vector<WrittenLayer> write_result_layers(const ResultLayers& layers, const 
   if (layers.links) names.emplace_back("links");
   if (layers.feeders) names.emplace_back("feeders");
   write_atomically(path, VectorFormat::kGeoPackage, names, [&](const DatasetFor& dataset_for) {
-    {
-      const ResultTable& table = layers.facilities;
-      const std::vector<FieldDef> fields = with_table(facility_fields, table);
-      LayerWriter w(dataset_for("facilities"), "facilities", wkbMultiPolygon, srs, fields, transform, path);
-      for (std::size_t i = 0; i < table.ids.size(); ++i) {
-        const Facility& fac = *facilities[i];
-        w.begin();
-        w.set("facility_id", fac.facility_id);
-        w.set("complex_id", fac.complex >= 0 ? site.complexes[fac.complex].complex_id.c_str() : "");
-        w.set("name", fac.name);
-        w.set("ksic", fac.ksic);
-        w.set("floor_area_m2", fac.floor_area_m2);
-        w.set("employees", fac.employees);
-        set_table(w, table, static_cast<int>(facility_fields.size()), i);
-        w.end(make_multipolygon(fac.footprint));
-      }
-      w.finish();
-      written.push_back({"facilities", table.ids.size(), fields.size()});
-    }
-    {
-      const ResultTable& table = layers.complexes;
-      const std::vector<FieldDef> fields = with_table(complex_fields, table);
-      LayerWriter w(dataset_for("complexes"), "complexes", wkbMultiPolygon, srs, fields, transform, path);
-      for (std::size_t i = 0; i < table.ids.size(); ++i) {
-        const Complex& c = *complexes[i];
-        w.begin();
-        w.set("complex_id", c.complex_id);
-        w.set("name", c.name);
-        w.set("name_ko", c.name_ko);
-        w.set("role", to_string(c.role));
-        set_table(w, table, static_cast<int>(complex_fields.size()), i);
-        w.end(make_multipolygon(c.boundary));
-      }
-      w.finish();
-      written.push_back({"complexes", table.ids.size(), fields.size()});
-    }
+    const auto target = [&](const std::string& name) {
+      return LayerTarget{dataset_for(name), srs, transform, path};
+    };
+    written.push_back(write_table_layer(
+        target("facilities"), "facilities", wkbMultiPolygon, facility_fields, layers.facilities,
+        [&](LayerWriter& w, std::size_t i) {
+          const Facility& fac = *facilities[i];
+          w.set("facility_id", fac.facility_id);
+          w.set("complex_id", fac.complex >= 0 ? site.complexes[fac.complex].complex_id.c_str() : "");
+          w.set("name", fac.name);
+          w.set("ksic", fac.ksic);
+          w.set("floor_area_m2", fac.floor_area_m2);
+          w.set("employees", fac.employees);
+        },
+        [&](std::size_t i) { return make_multipolygon(facilities[i]->footprint); }));
+    written.push_back(write_table_layer(
+        target("complexes"), "complexes", wkbMultiPolygon, complex_fields, layers.complexes,
+        [&](LayerWriter& w, std::size_t i) {
+          const Complex& c = *complexes[i];
+          w.set("complex_id", c.complex_id);
+          w.set("name", c.name);
+          w.set("name_ko", c.name_ko);
+          w.set("role", to_string(c.role));
+        },
+        [&](std::size_t i) { return make_multipolygon(complexes[i]->boundary); }));
     if (layers.links) {
       const ResultLinks& links = *layers.links;
-      const std::vector<FieldDef> fields = with_table({}, links.table);
-      LayerWriter w(dataset_for("links"), "links", wkbLineString, srs, fields, transform, path);
-      for (std::size_t i = 0; i < links.table.ids.size(); ++i) {
-        w.begin();
-        set_table(w, links.table, 0, i);
-        w.end(make_line(along(*roads[i], links.from[i])));
-      }
-      w.finish();
-      written.push_back({"links", links.table.ids.size(), fields.size()});
+      written.push_back(write_table_layer(
+          target("links"), "links", wkbLineString, {}, links.table, [](LayerWriter&, std::size_t) {},
+          [&](std::size_t i) { return make_line(along(*roads[i], links.from[i])); }));
     }
     if (layers.feeders) {
       const ResultTable& table = *layers.feeders;
-      const std::vector<FieldDef> fields = with_table(feeder_fields, table);
-      LayerWriter w(dataset_for("feeders"), "feeders", wkbMultiLineString, srs, fields, transform, path);
-      for (std::size_t i = 0; i < table.ids.size(); ++i) {
-        w.begin();
-        w.set("feeder_id", table.ids[i]);
-        set_table(w, table, static_cast<int>(feeder_fields.size()), i);
-        w.end(make_multiline(feeder_lines[i]));
-      }
-      w.finish();
-      written.push_back({"feeders", table.ids.size(), fields.size()});
+      written.push_back(write_table_layer(
+          target("feeders"), "feeders", wkbMultiLineString, feeder_fields, table,
+          [&](LayerWriter& w, std::size_t i) { w.set("feeder_id", table.ids[i]); },
+          [&](std::size_t i) { return make_multiline(feeder_lines[i]); }));
     }
   });
   return written;
