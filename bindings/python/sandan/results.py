@@ -30,6 +30,7 @@ import pandas as pd
 import xarray as xr
 
 from . import BadInputError
+from ._sandan import parse_run_ref as _parse_run_ref
 
 SCHEMA = "sandan-results"
 GROUPS = ("energy", "grid", "traffic", "emissions")
@@ -85,14 +86,10 @@ def _some(names, most=6):
 def split_spec(spec):
     """Split "FILE[:RUN]" as the command line does: (path, run or None).
 
-    The whole text is the file when such a file exists (so a path holding ':' still works);
-    otherwise the part after the last ':' is the run.
+    The whole text is the file when such a file exists (so a path holding ':' still works) or when
+    what follows the last ':' holds a '/'; otherwise the part after the last ':' is the run.
     """
-    spec = os.fspath(spec)
-    if os.path.exists(spec) or ":" not in spec:
-        return spec, None
-    path, run = spec.rsplit(":", 1)
-    return path, (run or None)
+    return _parse_run_ref(spec)
 
 
 def open(path):  # noqa: A001 - the module's verb, as in sandan.results.open(...)

@@ -291,6 +291,17 @@ PYBIND11_MODULE(_sandan, m) {
       "total) after each run. Returns a BatchSummary.");
 
   m.def(
+      "parse_run_ref",
+      [](const py::object& text) {
+        const RunRef ref = parse_run_ref(fspath(text));
+        return py::make_tuple(ref.file,
+                              ref.run.empty() ? py::object(py::none()) : py::object(py::str(ref.run)));
+      },
+      py::arg("text"),
+      "Splits FILE[:RUN] as the command line does: (file, run or None). The whole text is the file "
+      "when such a file exists or when what follows the last ':' holds a '/'.");
+
+  m.def(
       "list_runs", [](const py::object& path) { return list_runs(fspath(path)); }, py::arg("path"),
       "The run ids of a results file. Raises BadInputError if it is not a sandan results file.");
 
