@@ -30,6 +30,7 @@ import pandas as pd
 import xarray as xr
 
 from . import BadInputError
+from ._sandan import list_runs as _list_runs
 from ._sandan import parse_run_ref as _parse_run_ref
 
 SCHEMA = "sandan-results"
@@ -125,21 +126,10 @@ class ResultsFile:
         self._read_layout()
 
     def _read_layout(self):
-        name = os.fspath(self.path)
-        if not self.path.exists():
-            raise _bad_input(f"{name}: no such results file")
-        if self.path.is_dir():
-            raise _bad_input(f"{name}: not a sandan results file (a folder)")
-        try:
-            handle = h5py.File(self.path, "r")
-        except OSError:
-            raise _bad_input(f"{name}: not a sandan results file (not an HDF5 file)") from None
-        with handle as f:
-            schema = _text(f.attrs.get("schema"))
-            if schema != SCHEMA:
-                found = "no root attribute schema" if schema is None else \
-                    f'its root attribute schema is "{schema}", not "{SCHEMA}"'
-                raise _bad_input(f"{name}: not a sandan results file ({found})")
+        # The engine's reader checks the file (there, an HDF5 file, of schema sandan-results and a
+        # version this sandan reads), raising BadInputError with the command line's messages.
+        _list_runs(os.fspath(self.path))
+        with h5py.File(self.path, "r") as f:
             self.attrs = {key: _text(value) for key, value in f.attrs.items()}
             listed = list(f["runs"]) if "runs" in f else []
             order = []
