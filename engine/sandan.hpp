@@ -18,6 +18,7 @@
 #include "grid/network.hpp"
 #include "grid/powerflow.hpp"
 #include "io/compare.hpp"
+#include "io/run_layers.hpp"
 #include "scenario/results.hpp"
 #include "scenario/runner.hpp"
 #include "scenario/scenario.hpp"

@@ -182,7 +182,7 @@ def test_facility_figures_sum_to_the_complex_kpis(small_results):
         first_import = e["import_kw"][0].astype(np.float64).sum() / 1000
         ids = list(e["facility"].asstr()[:])
     with sr.open_run(small_results.alt) as run:
-        table = run.facility_annual(block=7)  # blocks that do not divide the facilities
+        table = run.facility_annual()
         assert list(table.index) == ids
         assert table["annual_load_mwh"].iloc[0] == pytest.approx(first_load, rel=1e-12)
         assert table["self_sufficiency"].iloc[0] == pytest.approx(1 - first_import / first_load, rel=1e-9)

@@ -32,6 +32,7 @@ import xarray as xr
 from . import BadInputError
 from ._sandan import list_runs as _list_runs
 from ._sandan import parse_run_ref as _parse_run_ref
+from ._sandan import read_run_layers as _read_run_layers
 
 SCHEMA = "sandan-results"
 GROUPS = ("energy", "grid", "traffic", "emissions")
@@ -473,9 +474,24 @@ class RunResults:
         """The monthly energy balance, MWh: `monthly_balance` of its energy group."""
         return monthly_balance(self.group("energy"), complex)
 
-    def facility_annual(self, block=256):
-        """Every facility's figures of the year: `facility_annual` of its energy group."""
-        return facility_annual(self.group("energy"), block)
+    def facility_annual(self):
+        """Every facility's figures of the year, one row per facility (index: facility id).
+
+        Columns (units in `FACILITY_UNITS`): complex; pv_capacity_kwp (kWp) and bill_krw (KRW),
+        always; and, when the run kept the facilities' hourly series (`facility_series`, the
+        default), annual_load_mwh, annual_pv_mwh (AC output), curtailed_mwh, annual_import_mwh,
+        annual_export_mwh, annual_fuel_mwh (MWh), peak_import_kw (kW), self_sufficiency
+        (1 − import / load; 0 without load) and pv_yield_kwh_per_kwp (NaN without PV). These are the
+        engine's figures of the `facilities` layer of `sandan export` (docs/export.md), read a block
+        of facilities at a time, so memory stays at a few MB whatever the layout.
+        """
+        table = _read_run_layers(os.fspath(self.path), self.id)["facilities"]
+        energy = self.group("energy")
+        frame = pd.DataFrame({"complex": [str(c) for c in energy["facility_complex"].values]},
+                             index=pd.Index(table["ids"], name="facility"))
+        for name, values in table["fields"].items():
+            frame[FACILITY_COLUMNS.get(name, name)] = values
+        return frame
 
     def link_flows(self, day_type="workday", hour=None):
         """Road links with their PCE flow: `link_flows` of its traffic group."""
@@ -580,42 +596,17 @@ def monthly_balance(energy, complex=None):  # noqa: A002
                         index=pd.Index(range(1, 13), name="month"))
 
 
-FACILITY_SUMS = {"load_kw": "annual_load_mwh", "pv_kw": "annual_pv_mwh", "curtailed_kw": "curtailed_mwh",
-                 "import_kw": "annual_import_mwh", "export_kw": "annual_export_mwh",
-                 "fuel_kw": "annual_fuel_mwh"}
+# The export's field names (docs/export.md) as the columns of `RunResults.facility_annual`, named
+# like the KPIs they add up to.
+FACILITY_COLUMNS = {"load_mwh": "annual_load_mwh", "pv_mwh": "annual_pv_mwh",
+                    "import_mwh": "annual_import_mwh", "export_mwh": "annual_export_mwh",
+                    "fuel_mwh": "annual_fuel_mwh"}
 
 # Units of `facility_annual`'s columns.
 FACILITY_UNITS = {"pv_capacity_kwp": "kWp", "bill_krw": "KRW", "annual_load_mwh": "MWh",
                   "annual_pv_mwh": "MWh", "curtailed_mwh": "MWh", "annual_import_mwh": "MWh",
-                  "annual_export_mwh": "MWh", "annual_fuel_mwh": "MWh", "self_sufficiency": "1"}
-
-
-def facility_annual(energy, block=256):
-    """Every facility's figures of the year, one row per facility (index: facility id).
-
-    Columns (units in `FACILITY_UNITS`): complex; pv_capacity_kwp (kWp) and bill_krw (KRW), always;
-    and, when the run kept the facilities' hourly series (`facility_series`, the default),
-    annual_load_mwh, annual_pv_mwh (AC output), curtailed_mwh, annual_import_mwh, annual_export_mwh,
-    annual_fuel_mwh (MWh) and self_sufficiency (1 − import / load; 0 without load). The series are
-    summed `block` facilities at a time, so memory stays at a few MB whatever the layout.
-    """
-    frame = pd.DataFrame({"complex": [str(c) for c in energy["facility_complex"].values],
-                          "pv_capacity_kwp": energy["pv_capacity_kwp"].values,
-                          "bill_krw": energy["bill_krw"].values},
-                         index=pd.Index([str(f) for f in energy["facility"].values], name="facility"))
-    if "load_kw" not in energy:
-        return frame
-    count = energy.sizes["facility"]
-    for variable, column in FACILITY_SUMS.items():
-        values = np.empty(count)
-        for start in range(0, count, block):
-            values[start:start + block] = energy[variable][start:start + block].values.sum(axis=1,
-                                                                                            dtype=np.float64)
-        frame[column] = values / _KWH_PER_MWH
-    load = frame["annual_load_mwh"].to_numpy()
-    imported = frame["annual_import_mwh"].to_numpy()
-    frame["self_sufficiency"] = np.divide(load - imported, load, out=np.zeros(count), where=load > 0)
-    return frame
+                  "annual_export_mwh": "MWh", "annual_fuel_mwh": "MWh", "peak_import_kw": "kW",
+                  "self_sufficiency": "1", "pv_yield_kwh_per_kwp": "kWh/kWp"}
 
 
 def link_flows(traffic, day_type="workday", hour=None):
@@ -685,4 +676,4 @@ def abatement_steps(reference, alternative, by="scope"):
 __all__ = ["SCHEMA", "GROUPS", "SCOPES", "SCOPE_LABELS", "INDEX_UNITS", "MONTE_CARLO_KEYS", "BALANCE_COLUMNS",
            "FACILITY_UNITS", "open", "open_run", "split_spec", "ResultsFile", "RunResults",
            "emissions_by_scope", "emissions_by_source", "complex_series", "monthly_balance",
-           "facility_annual", "link_flows", "abatement_steps"]
+           "link_flows", "abatement_steps"]

@@ -291,6 +291,44 @@ PYBIND11_MODULE(_sandan, m) {
       "total) after each run. Returns a BatchSummary.");
 
   m.def(
+      "read_run_layers",
+      [](const py::object& path, const std::string& run) {
+        RunLayers read;
+        {
+          const std::string file = fspath(path);
+          py::gil_scoped_release release;
+          read = read_run_layers(file, run);
+        }
+        const auto table = [](const ResultTable& t) {
+          py::dict fields;
+          for (const ResultField& f : t.fields) {
+            if (f.type == ResultFieldType::kText) {
+              fields[py::str(f.name)] = f.texts;
+            } else {
+              fields[py::str(f.name)] = copy_array(f.numbers);
+            }
+          }
+          py::dict out;
+          out["ids"] = t.ids;
+          out["fields"] = fields;
+          return out;
+        };
+        py::dict out;
+        out["run_id"] = read.run_id;
+        out["facilities"] = table(read.layers.facilities);
+        out["complexes"] = table(read.layers.complexes);
+        out["links"] =
+            read.layers.links ? py::object(table(read.layers.links->table)) : py::object(py::none());
+        out["feeders"] =
+            read.layers.feeders ? py::object(table(*read.layers.feeders)) : py::object(py::none());
+        return out;
+      },
+      py::arg("path"), py::arg("run") = "",
+      "A run's figures as the attribute tables of `sandan export` (docs/export.md): a dict with run_id "
+      "and, for facilities, complexes, links and feeders (None without traffic or grid), {'ids': [...], "
+      "'fields': {name: array or list}}. Facility series are summed 256 facilities at a time.");
+
+  m.def(
       "parse_run_ref",
       [](const py::object& text) {
         const RunRef ref = parse_run_ref(fspath(text));
