@@ -60,12 +60,7 @@ _KWH_PER_MWH = 1000.0
 def _bad_input(message):
     """A `sandan.BadInputError` for a message, with the code, headline and problems the engine's carry."""
     error = BadInputError(message)
-    for name, value in (("problems", [message]), ("code", 2), ("headline", message)):
-        if not hasattr(error, name):
-            try:
-                setattr(error, name, value)
-            except AttributeError:  # a read-only attribute of the compiled class: it has its own
-                pass
+    error.code, error.headline, error.problems = 2, message, [message]
     return error
 
 
