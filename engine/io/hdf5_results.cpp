@@ -19,6 +19,7 @@
 #include <tuple>
 
 #include "core/error.hpp"
+#include "io/hdf5_handle.hpp"
 
 #ifndef SANDAN_VERSION
 #define SANDAN_VERSION "unknown"
@@ -34,36 +35,6 @@ namespace fs = std::filesystem;
 constexpr unsigned kDeflateLevel = 1;
 // Chunks of whole years for a few dozen entities: reading one facility touches one chunk.
 constexpr hsize_t kEntitiesPerChunk = 32;
-
-// Owns an HDF5 identifier and closes it with the right function.
-class Handle {
- public:
-  Handle() = default;
-  Handle(hid_t id, herr_t (*close)(hid_t)) : id_(id), close_(close) {}
-  ~Handle() { reset(); }
-  Handle(Handle&& other) noexcept : id_(other.id_), close_(other.close_) { other.id_ = H5I_INVALID_HID; }
-  Handle& operator=(Handle&& other) noexcept {
-    if (this != &other) {
-      reset();
-      id_ = other.id_;
-      close_ = other.close_;
-      other.id_ = H5I_INVALID_HID;
-    }
-    return *this;
-  }
-  Handle(const Handle&) = delete;
-  Handle& operator=(const Handle&) = delete;
-  void reset() {
-    if (id_ >= 0 && close_ != nullptr) close_(id_);
-    id_ = H5I_INVALID_HID;
-  }
-  [[nodiscard]] hid_t get() const { return id_; }
-  [[nodiscard]] bool ok() const { return id_ >= 0; }
-
- private:
-  hid_t id_ = H5I_INVALID_HID;
-  herr_t (*close_)(hid_t) = nullptr;
-};
 
 class Writer {
  public:

@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "core/error.hpp"
+#include "io/hdf5_handle.hpp"
 
 namespace sandan {
 namespace {
@@ -17,25 +18,6 @@ namespace fs = std::filesystem;
 
 constexpr const char* kSchema = "sandan-results";
 constexpr long long kSchemaVersion = 1;
-
-// Owns an HDF5 identifier and closes it with the right function.
-class Handle {
- public:
-  Handle(hid_t id, herr_t (*close)(hid_t)) : id_(id), close_(close) {}
-  ~Handle() {
-    if (id_ >= 0) close_(id_);
-  }
-  Handle(const Handle&) = delete;
-  Handle& operator=(const Handle&) = delete;
-  Handle(Handle&&) = delete;
-  Handle& operator=(Handle&&) = delete;
-  [[nodiscard]] hid_t get() const { return id_; }
-  [[nodiscard]] bool ok() const { return id_ >= 0; }
-
- private:
-  hid_t id_;
-  herr_t (*close_)(hid_t);
-};
 
 [[noreturn]] void bad_input(const std::string& message) { throw Error(ErrorCode::kBadInput, message); }
 
