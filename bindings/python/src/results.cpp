@@ -45,54 +45,39 @@ void bind_energy(py::module_& m) {
       .def_readonly("complex_ids", &E::complex_ids)
       .def_readonly("battery_ids", &E::battery_ids, "Shared batteries (at a complex or substation).")
       .def_readonly("battery_complex", &E::battery_complex);
-  const auto facility_series = [&c](const char* name, std::vector<float> E::*member, const char* doc) {
+  // An [entity × hour] series whose entities are listed in `ids`.
+  const auto series = [&c](const char* name, std::vector<float> E::*member, std::vector<std::string> E::*ids,
+                           const char* doc) {
     c.def_property_readonly(
         name,
-        [member](const Self& self) {
+        [member, ids](const Self& self) {
           const E& e = self.cast<const E&>();
-          return view(e.*member, {n(e.facility_ids.size()), e.hours}, self);
+          return view(e.*member, {n((e.*ids).size()), e.hours}, self);
         },
         doc);
   };
-  facility_series("load_kw", &E::load_kw, "[facility, hour] float32, kW: electricity demand.");
-  facility_series("pv_kw", &E::pv_kw, "[facility, hour] float32, kW: PV output (AC).");
-  facility_series("curtailed_kw", &E::curtailed_kw, "[facility, hour] float32, kW: PV curtailed.");
-  facility_series("battery_kw", &E::battery_kw, "[facility, hour] float32, kW: > 0 discharging.");
-  facility_series("battery_soc", &E::battery_soc, "[facility, hour] float32, share 0..1.");
-  facility_series("import_kw", &E::import_kw, "[facility, hour] float32, kW from the grid.");
-  facility_series("export_kw", &E::export_kw, "[facility, hour] float32, kW to the grid.");
-  facility_series("fuel_kw", &E::fuel_kw, "[facility, hour] float32, kW of fuel burned (process heat).");
-  const auto complex_series = [&c](const char* name, std::vector<float> E::*member, const char* doc) {
-    c.def_property_readonly(
-        name,
-        [member](const Self& self) {
-          const E& e = self.cast<const E&>();
-          return view(e.*member, {n(e.complex_ids.size()), e.hours}, self);
-        },
-        doc);
-  };
-  complex_series("complex_load_kw", &E::complex_load_kw, "[complex, hour] float32, kW.");
-  complex_series("complex_pv_kw", &E::complex_pv_kw, "[complex, hour] float32, kW.");
-  complex_series("complex_curtailed_kw", &E::complex_curtailed_kw, "[complex, hour] float32, kW.");
-  complex_series("complex_battery_kw", &E::complex_battery_kw,
-                 "[complex, hour] float32, kW: its facilities' and shared batteries.");
-  complex_series("complex_import_kw", &E::complex_import_kw,
-                 "[complex, hour] float32, kW at the complex's grid connection.");
-  complex_series("complex_export_kw", &E::complex_export_kw, "[complex, hour] float32, kW.");
-  c.def_property_readonly(
-      "shared_battery_kw",
-      [](const Self& self) {
-        const E& e = self.cast<const E&>();
-        return view(e.shared_battery_kw, {n(e.battery_ids.size()), e.hours}, self);
-      },
-      "[battery, hour] float32, kW (None without shared batteries).");
-  c.def_property_readonly(
-      "shared_battery_soc",
-      [](const Self& self) {
-        const E& e = self.cast<const E&>();
-        return view(e.shared_battery_soc, {n(e.battery_ids.size()), e.hours}, self);
-      },
-      "[battery, hour] float32, share 0..1.");
+  const auto facility = &E::facility_ids;
+  series("load_kw", &E::load_kw, facility, "[facility, hour] float32, kW: electricity demand.");
+  series("pv_kw", &E::pv_kw, facility, "[facility, hour] float32, kW: PV output (AC).");
+  series("curtailed_kw", &E::curtailed_kw, facility, "[facility, hour] float32, kW: PV curtailed.");
+  series("battery_kw", &E::battery_kw, facility, "[facility, hour] float32, kW: > 0 discharging.");
+  series("battery_soc", &E::battery_soc, facility, "[facility, hour] float32, share 0..1.");
+  series("import_kw", &E::import_kw, facility, "[facility, hour] float32, kW from the grid.");
+  series("export_kw", &E::export_kw, facility, "[facility, hour] float32, kW to the grid.");
+  series("fuel_kw", &E::fuel_kw, facility, "[facility, hour] float32, kW of fuel burned (process heat).");
+  const auto complex = &E::complex_ids;
+  series("complex_load_kw", &E::complex_load_kw, complex, "[complex, hour] float32, kW.");
+  series("complex_pv_kw", &E::complex_pv_kw, complex, "[complex, hour] float32, kW.");
+  series("complex_curtailed_kw", &E::complex_curtailed_kw, complex, "[complex, hour] float32, kW.");
+  series("complex_battery_kw", &E::complex_battery_kw, complex,
+         "[complex, hour] float32, kW: its facilities' and shared batteries.");
+  series("complex_import_kw", &E::complex_import_kw, complex,
+         "[complex, hour] float32, kW at the complex's grid connection.");
+  series("complex_export_kw", &E::complex_export_kw, complex, "[complex, hour] float32, kW.");
+  series("shared_battery_kw", &E::shared_battery_kw, &E::battery_ids,
+         "[battery, hour] float32, kW (None without shared batteries).");
+  series("shared_battery_soc", &E::shared_battery_soc, &E::battery_ids,
+         "[battery, hour] float32, share 0..1.");
 }
 
 void bind_grid(py::module_& m) {
