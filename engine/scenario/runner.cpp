@@ -979,7 +979,7 @@ RunResult run_with_inputs(const ScenarioSpec& spec, const Inputs& in, const RunO
 
 int run_batch(const std::vector<Variant>& variants, const std::set<std::string>& skip,
               const RunOptions& options, ResultSink& sink,
-              const std::function<void(int done, int total)>& on_run) {
+              const std::function<void(int done, int total)>& on_run, const NextRun& next) {
   std::vector<const Variant*> todo;
   for (const Variant& v : variants) {
     if (skip.count(v.run_id) == 0) todo.push_back(&v);
@@ -1005,11 +1005,26 @@ int run_batch(const std::vector<Variant>& variants, const std::set<std::string>&
   inner.threads = std::max(1, threads / outer);
   inner.progress = nullptr;
   std::vector<std::exception_ptr> errors(todo.size());
+  std::size_t handed_out = 0;
+  auto draw = [&]() -> std::optional<std::size_t> {
+    std::optional<std::size_t> i;
+#pragma omp critical(sandan_batch_next)
+    {
+      if (next) {
+        i = next();
+      } else if (handed_out < todo.size()) {
+        i = handed_out++;
+      }
+    }
+    return i;
+  };
+  int made = 0;
   int done = 0;
-#pragma omp parallel for schedule(dynamic, 1) num_threads(outer)
-  for (std::size_t i = 0; i < todo.size(); ++i) {
+#pragma omp parallel num_threads(outer) reduction(+ : made)
+  for (std::optional<std::size_t> i = draw(); i && *i < todo.size(); i = draw()) {
+    ++made;
     try {
-      const Variant& v = *todo[i];
+      const Variant& v = *todo[*i];
       RunResult run = run_with_inputs(v.spec, *inputs.at(key_of(v.spec)), inner);
       run.run_id = v.run_id;
       run.parameters_json = v.parameters_json;
@@ -1018,19 +1033,19 @@ int run_batch(const std::vector<Variant>& variants, const std::set<std::string>&
         try {
           sink.write(run);
         } catch (...) {
-          errors[i] = std::current_exception();
+          errors[*i] = std::current_exception();
         }
         ++done;
         if (on_run) on_run(done, static_cast<int>(todo.size()));
       }
     } catch (...) {
-      errors[i] = std::current_exception();
+      errors[*i] = std::current_exception();
     }
   }
   for (const std::exception_ptr& e : errors) {
     if (e) std::rethrow_exception(e);
   }
-  return static_cast<int>(todo.size());
+  return made;
 }
 
 }  // namespace sandan

@@ -2,7 +2,9 @@
 // models for every facility, closes the balance per facility and complex, and computes the KPIs.
 #pragma once
 
+#include <cstddef>
 #include <functional>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -31,8 +33,15 @@ struct RunOptions {
 // batch's), and hands every run to the sink as it finishes, one at a time; `on_run` is then called
 // with the runs finished and the runs to do. Inputs are read once for each distinct set of input
 // files. Returns the number of runs made. Throws the first variant's error after the others finish.
+//
+// `next`, when given, hands out the runs this process makes: each call returns an index into the
+// runs to do (the variants not in `skip`, in the variants' order), or nullopt when none is left. It is
+// called from the batch's threads one at a time. Without it every run to do is made here; with it
+// several processes share one batch (MPI: a counter all ranks draw from), each making the runs it
+// draws. `on_run` then counts this process's runs.
+using NextRun = std::function<std::optional<std::size_t>()>;
 int run_batch(const std::vector<Variant>& variants, const std::set<std::string>& skip,
               const RunOptions& options, ResultSink& sink,
-              const std::function<void(int done, int total)>& on_run = {});
+              const std::function<void(int done, int total)>& on_run = {}, const NextRun& next = {});
 
 }  // namespace sandan
