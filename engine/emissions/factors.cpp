@@ -27,7 +27,8 @@ constexpr double kInf = std::numeric_limits<double>::infinity();
 constexpr double kTjPerMwh = 3.6e-3;  // 1 MWh = 3.6 GJ
 
 constexpr std::array<const char*, kFuelCount> kFuelNames{"lng", "lpg", "diesel", "fuel_oil"};
-constexpr std::array<const char*, kVehicleCurveCount> kClassNames{"car", "light_truck", "heavy_truck"};
+// The file's names of the vehicle classes, in the classes' order (core/kinds).
+constexpr std::array<const char*, kVehicleClassCount> kClassNames{"car", "light_truck", "heavy_truck"};
 
 void assign(double& target, std::optional<double> value) {
   if (value) target = *value;
@@ -74,7 +75,7 @@ EmissionFactors read_emission_factors(const std::string& path) {
       const std::vector<std::string> names(kClassNames.begin(), kClassNames.end());
       const MapView vehicles(*node, "vehicles", problems, names, {}, top.key_line("vehicles"));
       if (vehicles.ok()) {
-        for (std::size_t k = 0; k < kVehicleCurveCount; ++k) {
+        for (std::size_t k = 0; k < kVehicleClassCount; ++k) {
           const auto class_node = vehicles.get(kClassNames[k]);
           if (!class_node) continue;
           const MapView curve(*class_node, vehicles.path(kClassNames[k]), problems,
@@ -109,7 +110,7 @@ EmissionFactors read_emission_factors(const std::string& path) {
       const MapView electric(*node, "electric_kwh_per_km", problems, names, {},
                              top.key_line("electric_kwh_per_km"));
       if (electric.ok()) {
-        for (std::size_t k = 0; k < kVehicleCurveCount; ++k) {
+        for (std::size_t k = 0; k < kVehicleClassCount; ++k) {
           assign(factors.electric_kwh_per_km[k], read_figure(electric, kClassNames[k], 0.0, 10.0, problems));
         }
       }
@@ -161,15 +162,15 @@ std::vector<double> read_hourly_grid_factor(const std::string& path, int hours) 
 
 double stationary_tco2e(Fuel fuel, double fuel_mwh, const EmissionFactors& factors) {
   if (fuel == Fuel::kNone) return 0.0;
-  const FuelFactor& f = factors.fuels[static_cast<std::size_t>(fuel) - 1];
+  const FuelFactor& f = factors.fuels[index_of(fuel)];
   // IPCC 2006 Tier 1 (vol. 2 eq. 2.1): emissions = fuel consumed (TJ) × default factor (kg/TJ).
   const double kg_per_tj =
       f.co2_kg_per_tj + factors.gwp_ch4 * f.ch4_kg_per_tj + factors.gwp_n2o * f.n2o_kg_per_tj;
   return fuel_mwh * kTjPerMwh * kg_per_tj / 1000.0;
 }
 
-double vehicle_g_per_km(int vehicle_class, double speed_kmh, const EmissionFactors& factors) {
-  const VehicleCurve& c = factors.vehicles[static_cast<std::size_t>(vehicle_class)];
+double vehicle_g_per_km(VehicleClass vehicle_class, double speed_kmh, const EmissionFactors& factors) {
+  const VehicleCurve& c = factors.vehicles[index_of(vehicle_class)];
   const double v = std::clamp(speed_kmh, c.v_min_kmh, c.v_max_kmh);
   return c.a + c.b / v + c.c * v * v;
 }

@@ -28,17 +28,15 @@ struct VehicleCurve {
   double v_max_kmh = 120.0;
 };
 
-inline constexpr int kFuelCount = 4;          // lng, lpg, diesel, fuel_oil (Fuel minus kNone)
-inline constexpr int kVehicleCurveCount = 3;  // car, light truck, heavy truck (traffic's class order)
 
 struct EmissionFactors {
   std::string path;
-  std::array<FuelFactor, kFuelCount> fuels{};  // index: Fuel − 1
+  std::array<FuelFactor, kFuelCount> fuels{};  // index: index_of(Fuel)
   double gwp_ch4 = 28.0;                       // 100-year global warming potentials
   double gwp_n2o = 265.0;
   double grid_t_per_mwh = 0.4173;  // consumption-side grid factor (tCO2eq/MWh), default of a scenario
-  std::array<VehicleCurve, kVehicleCurveCount> vehicles{};
-  std::array<double, kVehicleCurveCount> electric_kwh_per_km{};  // of an electric vehicle of the class
+  std::array<VehicleCurve, kVehicleClassCount> vehicles{};
+  std::array<double, kVehicleClassCount> electric_kwh_per_km{};  // of an electric vehicle of the class
 };
 
 // Reads the factors file; strict (unknown keys, wrong types, out-of-range values: ConfigError with file,
@@ -49,8 +47,9 @@ struct EmissionFactors {
 // 0 for Fuel::kNone.
 [[nodiscard]] double stationary_tco2e(Fuel fuel, double fuel_mwh, const EmissionFactors& factors);
 
-// g CO2 a vehicle-km of class 0..2 at a mean speed.
-[[nodiscard]] double vehicle_g_per_km(int vehicle_class, double speed_kmh, const EmissionFactors& factors);
+// g CO2 a vehicle-km of a class at a mean speed.
+[[nodiscard]] double vehicle_g_per_km(VehicleClass vehicle_class, double speed_kmh,
+                                      const EmissionFactors& factors);
 
 // An hourly grid factor series: a CSV file with the header `hour,t_per_mwh` and one row for each
 // hour 0..hours-1 of the year in order (hour 0 = 1 January 00:00–01:00 local time), factors in

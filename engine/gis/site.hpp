@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/geometry.hpp"
+#include "core/kinds.hpp"
 
 namespace sandan {
 
@@ -20,7 +21,6 @@ using ExtraFields = std::vector<std::pair<std::string, std::string>>;
 
 enum class ComplexRole { kHub, kLinked };
 enum class Shift { kDay, kTwo, kContinuous };
-enum class Fuel { kNone, kLng, kLpg, kDiesel, kFuelOil };
 enum class GateKind { kExpressway, kPort, kCity };
 enum class RoadClass { kArterial, kCollector, kLocal, kExternal };
 

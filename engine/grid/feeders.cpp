@@ -11,10 +11,16 @@ namespace sandan {
 
 GridModel build_grid_model(const Site& site, const std::vector<LineType>& line_types,
                            const FeederNetworkOptions& options) {
+  const FeederTopology topo = build_feeder_topology(site);
+  return build_grid_model(site, topo, attach_facilities(site, build_road_graph(site), topo), line_types,
+                          options);
+}
+
+GridModel build_grid_model(const Site& site, const FeederTopology& topo, const Attachments& attach,
+                           const std::vector<LineType>& line_types, const FeederNetworkOptions& options) {
   std::vector<std::string> problems;
   std::unordered_map<std::string, const LineType*> type_of;
   for (const auto& t : line_types) type_of.emplace(t.name, &t);
-  const FeederTopology topo = build_feeder_topology(site);
   for (const int s : topo.loop_segments) {
     problems.push_back("feeders: segment '" + site.feeders[s].segment_id +
                        "' closes a loop; the power flow models radial feeders (open a tie by removing it)");
@@ -26,7 +32,6 @@ GridModel build_grid_model(const Site& site, const std::vector<LineType>& line_t
     }
   }
   // Facilities attach to the bus the layout names, else to the nearest bus a substation reaches.
-  const Attachments attach = attach_facilities(site, build_road_graph(site), topo);
   for (std::size_t f = 0; f < site.facilities.size(); ++f) {
     if (attach.bus[f] < 0) {
       problems.push_back("facilities: '" + site.facilities[f].facility_id +

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "gis/site.hpp"
+#include "gis/topology.hpp"
 #include "gis/synth.hpp"
 #include "grid/network.hpp"
 
@@ -47,6 +48,10 @@ struct GridModel {
 // Builds the networks. Throws ConfigError if a feeder's line type is not in line_types, if a feeder
 // closes a loop, or if a facility's bus is not reached from a substation.
 [[nodiscard]] GridModel build_grid_model(const Site& site, const std::vector<LineType>& line_types,
+                                         const FeederNetworkOptions& options = {});
+// The same from the layout's feeder trees and attachments, already built (a batch builds them once).
+[[nodiscard]] GridModel build_grid_model(const Site& site, const FeederTopology& topo,
+                                         const Attachments& attach, const std::vector<LineType>& line_types,
                                          const FeederNetworkOptions& options = {});
 
 }  // namespace sandan

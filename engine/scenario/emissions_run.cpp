@@ -75,7 +75,7 @@ void account_emissions(const EmissionFactors& factors, double grid_t_per_mwh,
           if (vkm == 0.0) continue;
           const double electric = traffic.electric_share[k];
           at(static_cast<std::size_t>(link_area[r]), kVehicles + k) +=
-              (1.0 - electric) * vkm * vehicle_g_per_km(static_cast<int>(k), speed, factors) / 1e6;
+              (1.0 - electric) * vkm * vehicle_g_per_km(kVehicleClasses[k], speed, factors) / 1e6;
           at(static_cast<std::size_t>(link_area[r]), kElectricVehicles) +=
               electric * vkm * factors.electric_kwh_per_km[k] / 1000.0 * grid_t_per_mwh;
         }

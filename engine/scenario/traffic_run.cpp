@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
+#include <sstream>
 #include <cstddef>
 #include <exception>
 #include <string>
@@ -63,21 +65,22 @@ struct TrafficStage::Impl {
   const ScenarioSpec& spec;
   const Site& site;
   TripRates rates;
-  RoadGraph roads;
+  const RoadGraph& roads;
   TrafficModel model;
   std::vector<DailyDemand> daily;
 };
 
 TrafficStage::~TrafficStage() = default;
 
-TrafficStage::TrafficStage(const ScenarioSpec& spec, const Site& site)
-    : impl_(std::make_unique<Impl>(Impl{spec, site, read_trip_rates(spec.traffic.trip_rates), {}, {}, {}})) {
+TrafficStage::TrafficStage(const ScenarioSpec& spec, const SiteModel& site_model)
+    : impl_(std::make_unique<Impl>(
+          Impl{spec, site_model.site, read_trip_rates(spec.traffic.trip_rates), site_model.roads, {}, {}})) {
+  const Site& site = site_model.site;
   const TripRates& rates = impl_->rates;
-  impl_->roads = build_road_graph(site);
   const RoadGraph& roads = impl_->roads;
-  const Attachments attachments = attach_facilities(site, roads, build_feeder_topology(site));
   const LogisticsHubSpec hub = hub_spec(spec, site);
-  impl_->model = build_traffic_model(site, roads, attachments, rates, hub, spec.traffic.zone_cell_m);
+  impl_->model =
+      build_traffic_model(site, roads, site_model.attachments, rates, hub, spec.traffic.zone_cell_m);
   const TrafficModel& model = impl_->model;
   const TrafficNetwork& net = model.network;
 
@@ -116,8 +119,9 @@ TrafficStage::TrafficStage(const ScenarioSpec& spec, const Site& site)
   }
 }
 
-void TrafficStage::run(const std::vector<std::string>& complex_ids, const Calendar& calendar, int threads,
-                       TrafficResults& out) const {
+TrafficResults TrafficStage::run(const std::vector<std::string>& complex_ids, const Calendar& calendar,
+                                 int threads) const {
+  TrafficResults out;
   const auto start = std::chrono::steady_clock::now();
   const ScenarioSpec& spec = impl_->spec;
   const Site& site = impl_->site;
@@ -263,13 +267,32 @@ void TrafficStage::run(const std::vector<std::string>& complex_ids, const Calend
     }
   }
   out.electric_share.assign(classes, 0.0);
-  if (spec.ev_trucks) {
-    out.electric_share[static_cast<std::size_t>(VehicleClass::kLightTruck)] =
-        spec.ev_trucks->light_truck_share;
-    out.electric_share[static_cast<std::size_t>(VehicleClass::kHeavyTruck)] =
-        spec.ev_trucks->heavy_truck_share;
-  }
   out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return out;
+}
+
+std::string traffic_key(const ScenarioSpec& spec) {
+  // Doubles as hexadecimal floats: exact, so two keys are equal only for equal settings.
+  std::ostringstream key;
+  key << std::hexfloat << spec.site << '|' << spec.holidays << '|' << spec.year << '|';
+  for (const auto& c : spec.complexes) key << c << ',';
+  const TrafficSpec& t = spec.traffic;
+  key << '|' << t.enabled << '|' << t.trip_rates << '|' << t.algorithm << '|' << t.target_gap << '|'
+      << t.max_iterations << '|' << t.zone_cell_m;
+  if (spec.logistics_hub) {
+    const LogisticsHubIntervention& h = *spec.logistics_hub;
+    key << "|hub|" << h.share << '|' << h.trip_reduction << '|' << h.lat_deg.value_or(NAN) << '|'
+        << h.lon_deg.value_or(NAN) << '|';
+    for (const auto& c : h.complexes) key << c << ',';
+  }
+  return key.str();
+}
+
+void apply_ev_trucks(const ScenarioSpec& spec, TrafficResults& traffic) {
+  traffic.electric_share.assign(kVehicleClassCount, 0.0);
+  if (!spec.ev_trucks) return;
+  traffic.electric_share[index_of(VehicleClass::kLightTruck)] = spec.ev_trucks->light_truck_share;
+  traffic.electric_share[index_of(VehicleClass::kHeavyTruck)] = spec.ev_trucks->heavy_truck_share;
 }
 
 }  // namespace sandan

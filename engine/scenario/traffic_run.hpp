@@ -7,17 +7,19 @@
 #include <vector>
 
 #include "core/calendar.hpp"
-#include "gis/site.hpp"
 #include "scenario/results.hpp"
 #include "scenario/scenario.hpp"
+#include "scenario/stages.hpp"
 
 namespace sandan {
 
 // Built when a run's inputs are read, so that a bad rates file or demand between zones the roads do
-// not connect stops the run before any model runs (ConfigError).
+// not connect stops the run before any model runs (ConfigError). It reads only the settings that
+// traffic_key names, so every run whose key is the same can share one stage and its results. The
+// spec and the site model must outlive the stage.
 class TrafficStage {
  public:
-  TrafficStage(const ScenarioSpec& spec, const Site& site);
+  TrafficStage(const ScenarioSpec& spec, const SiteModel& site_model);
   ~TrafficStage();
   TrafficStage(const TrafficStage&) = delete;
   TrafficStage& operator=(const TrafficStage&) = delete;
@@ -25,12 +27,20 @@ class TrafficStage {
   // `complex_ids`: the simulated complexes in the run's order (the areas of the totals). The 72
   // assignments are spread over `threads` threads, one assignment a thread, so the results do not
   // depend on the thread count.
-  void run(const std::vector<std::string>& complex_ids, const Calendar& calendar, int threads,
-           TrafficResults& out) const;
+  // The results carry no electric share (apply_ev_trucks adds the run's).
+  [[nodiscard]] TrafficResults run(const std::vector<std::string>& complex_ids, const Calendar& calendar,
+                                   int threads) const;
 
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
+
+// The settings the traffic stage reads, as one text: runs with the same key have the same traffic.
+// Electric trucks are not among them: they change emissions, not flows (apply_ev_trucks).
+[[nodiscard]] std::string traffic_key(const ScenarioSpec& spec);
+
+// The electric share of each vehicle class that the scenario's ev_trucks sets (0 without).
+void apply_ev_trucks(const ScenarioSpec& spec, TrafficResults& traffic);
 
 }  // namespace sandan

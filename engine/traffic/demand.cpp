@@ -54,7 +54,6 @@ using config::read_figure;
 using config::read_text;
 
 std::size_t index_of(Shift shift) { return static_cast<std::size_t>(shift); }
-std::size_t index_of(VehicleClass vehicle_class) { return static_cast<std::size_t>(vehicle_class); }
 
 void assign(double& target, std::optional<double> value) {
   if (value) target = *value;
@@ -329,18 +328,6 @@ void add_both(OdMatrix& out, OdMatrix& in, int z, int d, double x) {
 }
 
 }  // namespace
-
-const char* to_string(VehicleClass vehicle_class) {
-  switch (vehicle_class) {
-    case VehicleClass::kCar:
-      return "car";
-    case VehicleClass::kLightTruck:
-      return "light_truck";
-    case VehicleClass::kHeavyTruck:
-      return "heavy_truck";
-  }
-  return "car";
-}
 
 const char* to_string(TrafficDay day) {
   switch (day) {

@@ -10,16 +10,12 @@
 #include <vector>
 
 #include "core/calendar.hpp"
+#include "core/kinds.hpp"
 #include "gis/site.hpp"
 #include "gis/topology.hpp"
 #include "traffic/network.hpp"
 
 namespace sandan {
-
-// Vehicle classes of the complexes' traffic, in this order everywhere (results' `class` dimension).
-enum class VehicleClass { kCar = 0, kLightTruck = 1, kHeavyTruck = 2 };
-inline constexpr int kVehicleClassCount = 3;
-[[nodiscard]] const char* to_string(VehicleClass vehicle_class);  // "car", "light_truck", "heavy_truck"
 
 // The kinds of day traffic is modelled for; a year's totals weight them by the calendar.
 enum class TrafficDay { kWorkday = 0, kSaturday = 1, kRestDay = 2 };

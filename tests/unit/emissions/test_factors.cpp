@@ -38,13 +38,13 @@ TEST_CASE("stationary fuel emissions are energy in TJ times the CO2-equivalent f
 TEST_CASE("vehicle CO2 follows a + b/v + c v² within the clamped speed range") {
   const EmissionFactors f = read_emission_factors(kFactorsPath);
   // Car at 50 km/h: 93 + 1665 / 50 + 0.00473 × 2500 = 138.125 g/km (by hand).
-  CHECK(vehicle_g_per_km(0, 50.0, f) == doctest::Approx(138.125).epsilon(1e-12));
+  CHECK(vehicle_g_per_km(VehicleClass::kCar, 50.0, f) == doctest::Approx(138.125).epsilon(1e-12));
   // Below 5 km/h the curve is held at 5 km/h: 93 + 333 + 0.11825.
-  CHECK(vehicle_g_per_km(0, 2.0, f) == doctest::Approx(426.11825).epsilon(1e-12));
+  CHECK(vehicle_g_per_km(VehicleClass::kCar, 2.0, f) == doctest::Approx(426.11825).epsilon(1e-12));
   // Heavy trucks emit more than light trucks, which emit more than cars, at every speed.
   for (double v = 5.0; v <= 120.0; v += 5.0) {
-    CHECK(vehicle_g_per_km(2, v, f) > vehicle_g_per_km(1, v, f));
-    CHECK(vehicle_g_per_km(1, v, f) > vehicle_g_per_km(0, v, f));
+    CHECK(vehicle_g_per_km(VehicleClass::kHeavyTruck, v, f) > vehicle_g_per_km(VehicleClass::kLightTruck, v, f));
+    CHECK(vehicle_g_per_km(VehicleClass::kLightTruck, v, f) > vehicle_g_per_km(VehicleClass::kCar, v, f));
   }
 }
 

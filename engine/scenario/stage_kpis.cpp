@@ -1,0 +1,224 @@
+// The last stages: what the interventions cost, and the run's KPIs (scenario/kpi_catalogue).
+#include <algorithm>
+#include <cmath>
+
+#include "scenario/kpi_catalogue.hpp"
+#include "scenario/stages.hpp"
+
+namespace sandan {
+
+namespace {
+
+// Capital recovery factor: the annuity of 1 KRW over `years` at rate r (r = 0: straight line).
+double capital_recovery_factor(double r, double years) {
+  if (r == 0.0) return 1.0 / years;
+  const double g = std::pow(1.0 + r, years);
+  return r * g / (g - 1.0);
+}
+
+bool covers(const std::vector<std::string>& complexes, const std::string& id) {
+  return complexes.empty() || std::find(complexes.begin(), complexes.end(), id) != complexes.end();
+}
+
+}  // namespace
+
+CostSummary cost_interventions(const ScenarioSpec& spec, const RunInputs& in, const FacilityPlan& plan,
+                               const EnergyBalance& balance) {
+  const SiteModel& m = *in.model;
+  const std::size_t n_fac = m.site.facilities.size();
+  CostSummary out;
+  auto count = [&](const InterventionCost& cost, double units) {
+    const double krw = cost.investment_krw + cost.per_unit_krw * units;
+    out.investment_krw += krw;
+    out.annualised_cost_krw += krw * capital_recovery_factor(spec.discount_rate, cost.lifetime_years);
+  };
+  for (std::size_t i = 0; i < spec.rooftop_pv.size(); ++i) {
+    double installed_kwp = 0.0;
+    for (std::size_t f = 0; f < n_fac; ++f) {
+      installed_kwp += plan.pv_intervention[f] == static_cast<int>(i) ? plan.pv_kwp[f] : 0.0;
+    }
+    count(spec.rooftop_pv[i].cost, installed_kwp);
+  }
+  for (const auto& b : spec.batteries) {
+    double energy_kwh = b.battery.energy_kwh;
+    if (b.placement == BatteryPlacement::kFacilities) {
+      energy_kwh = 0.0;
+      for (std::size_t f = 0; f < n_fac; ++f) {
+        if (plan.pv_kwp[f] > 0.0 && covers(b.complexes, m.complex_ids[m.facility_slot[f]]))
+          energy_kwh += b.battery.energy_kwh * plan.pv_kwp[f];
+      }
+    }
+    count(b.cost, energy_kwh);
+  }
+  if (spec.logistics_hub) count(spec.logistics_hub->cost, 0.0);
+  for (const auto& x : spec.efficiency) count(x.cost, 0.0);
+  if (!spec.fuel_switches.empty()) {
+    // Heat pump capacity: the peak electricity each facility's heat pumps add, split over the entries
+    // in proportion to their shares (one entry: all of it).
+    double capacity_kw = 0.0;
+    for (const double peak : balance.switched_peak_kw) capacity_kw += peak;
+    double shares = 0.0;
+    for (const auto& x : spec.fuel_switches) shares += x.share;
+    for (const auto& x : spec.fuel_switches) count(x.cost, shares > 0.0 ? capacity_kw * x.share / shares : 0.0);
+  }
+  if (spec.ev_trucks) count(spec.ev_trucks->cost, 0.0);
+  return out;
+}
+
+namespace {
+
+double kwh(const std::vector<float>& series, std::size_t offset, int hours) {
+  double total = 0.0;
+  for (int h = 0; h < hours; ++h) total += series[offset + static_cast<std::size_t>(h)];
+  return total;
+}
+
+// The energy figures of a complex, or of all of them together.
+struct EnergyTotals {
+  double load = 0, pv = 0, curtailed = 0, import = 0, export_ = 0, fuel = 0, kwp = 0, bill = 0, peak = 0;
+  int facilities = 0;
+  // Energies, capacities, bills and counts add up; the peak does not (it is taken from the sum).
+  EnergyTotals& operator+=(const EnergyTotals& t) {
+    load += t.load;
+    pv += t.pv;
+    curtailed += t.curtailed;
+    import += t.import;
+    export_ += t.export_;
+    fuel += t.fuel;
+    kwp += t.kwp;
+    bill += t.bill;
+    facilities += t.facilities;
+    return *this;
+  }
+};
+
+// Per complex, then "all" (last).
+std::vector<EnergyTotals> energy_totals(const KpiSources& s) {
+  const EnergyResults& e = s.energy;
+  const int hours = e.hours;
+  const std::size_t n_cx = e.complex_ids.size();
+  std::vector<EnergyTotals> t(n_cx + 1);
+  for (std::size_t f = 0; f < s.facility_slot.size(); ++f) {
+    EnergyTotals& x = t[s.facility_slot[f]];
+    x.kwp += s.plan.pv_kwp[f];
+    x.bill += e.bill_krw[f];
+    x.fuel += s.annual_fuel_mwh[f];
+    ++x.facilities;
+  }
+  std::vector<float> all_import(static_cast<std::size_t>(hours), 0.0F);
+  for (std::size_t k = 0; k < n_cx; ++k) {
+    const std::size_t o = k * static_cast<std::size_t>(hours);
+    EnergyTotals& x = t[k];
+    x.load = kwh(e.complex_load_kw, o, hours) / 1e3;
+    x.pv = kwh(e.complex_pv_kw, o, hours) / 1e3;
+    x.curtailed = kwh(e.complex_curtailed_kw, o, hours) / 1e3;
+    x.import = kwh(e.complex_import_kw, o, hours) / 1e3;
+    x.export_ = kwh(e.complex_export_kw, o, hours) / 1e3;
+    x.peak = hours > 0 ? *std::max_element(&e.complex_import_kw[o], &e.complex_import_kw[o] + hours) : 0.0;
+    for (int h = 0; h < hours; ++h) all_import[h] += e.complex_import_kw[o + h];
+    t[n_cx] += x;
+  }
+  t[n_cx].peak = all_import.empty() ? 0.0 : *std::max_element(all_import.begin(), all_import.end());
+  return t;
+}
+
+using Rows = std::vector<Kpi>;
+
+void energy_kpis(const EnergyTotals& x, const std::string& id, Rows& rows) {
+  auto add = [&](KpiId k, double v) { rows.push_back(make_kpi(k, id, v)); };
+  add(KpiId::kFacilities, x.facilities);
+  add(KpiId::kAnnualLoadMwh, x.load);
+  add(KpiId::kAnnualFuelMwh, x.fuel);
+  add(KpiId::kPvCapacityKwp, x.kwp);
+  add(KpiId::kAnnualPvMwh, x.pv);
+  add(KpiId::kPvYieldKwhPerKwp, x.kwp > 0 ? x.pv * 1e3 / x.kwp : 0.0);
+  add(KpiId::kCurtailedMwh, x.curtailed);
+  add(KpiId::kAnnualImportMwh, x.import);
+  add(KpiId::kAnnualExportMwh, x.export_);
+  add(KpiId::kPeakImportKw, x.peak);
+  add(KpiId::kSelfSufficiency, x.load > 0 ? 1.0 - x.import / x.load : 0.0);
+  add(KpiId::kBillKrw, x.bill);
+}
+
+bool counts_in(const std::string& row, const std::string& area) { return row == kAllComplexes || area == row; }
+
+void grid_kpis(const ScenarioSpec& spec, const GridResults& g, const std::string& id, Rows& rows) {
+  int under = 0, over = 0, overload = 0;
+  double hosting = 0.0;
+  for (std::size_t d = 0; d < g.feeder_ids.size(); ++d) {
+    if (!counts_in(id, g.feeder_complex[d])) continue;
+    under = std::max(under, g.undervoltage_hours[d]);
+    over = std::max(over, g.overvoltage_hours[d]);
+    overload = std::max(overload, g.overload_hours[d]);
+    hosting += g.hosting_capacity_kwp[d];
+  }
+  rows.push_back(make_kpi(KpiId::kWorstFeederUndervoltageHours, id, under));
+  rows.push_back(make_kpi(KpiId::kWorstFeederOvervoltageHours, id, over));
+  rows.push_back(make_kpi(KpiId::kWorstFeederOverloadHours, id, overload));
+  if (spec.grid.hosting_capacity) rows.push_back(make_kpi(KpiId::kPvHostingCapacityKwp, id, hosting));
+}
+
+// Vehicle-km and -hours on the roads of the complex ("all": every road link, outside too).
+void traffic_kpis(const TrafficResults& tr, const std::string& id, Rows& rows) {
+  const std::size_t classes = tr.classes.size();
+  std::vector<double> vkt(classes, 0.0), vht(classes, 0.0);
+  for (std::size_t a = 0; a < tr.area_ids.size(); ++a) {
+    if (!counts_in(id, tr.area_ids[a])) continue;
+    for (std::size_t c = 0; c < classes; ++c) {
+      vkt[c] += tr.vkt_km[a * classes + c];
+      vht[c] += tr.vht_h[a * classes + c];
+    }
+  }
+  double truck_km = 0.0, electric_km = 0.0, hours = 0.0;
+  for (const VehicleClass c : kVehicleClasses) {
+    const std::size_t k = index_of(c);
+    hours += vht[k];
+    if (!is_truck(c)) continue;
+    truck_km += vkt[k];
+    electric_km += vkt[k] * tr.electric_share[k];
+  }
+  rows.push_back(make_kpi(KpiId::kCarKm, id, vkt[index_of(VehicleClass::kCar)]));
+  rows.push_back(make_kpi(KpiId::kTruckKm, id, truck_km));
+  rows.push_back(make_kpi(KpiId::kLightTruckKm, id, vkt[index_of(VehicleClass::kLightTruck)]));
+  rows.push_back(make_kpi(KpiId::kHeavyTruckKm, id, vkt[index_of(VehicleClass::kHeavyTruck)]));
+  rows.push_back(make_kpi(KpiId::kElectricTruckKm, id, electric_km));
+  rows.push_back(make_kpi(KpiId::kVehicleHours, id, hours));
+}
+
+// tCO2eq by scope: a complex's own fuel and electricity, and the traffic on its roads ("all": every
+// road, outside the complexes too).
+void emission_kpis(const EmissionsResults& em, const std::string& id, Rows& rows) {
+  double scope1 = 0.0, scope2 = 0.0, transport = 0.0;
+  for (std::size_t a = 0; a < em.areas.size(); ++a) {
+    if (!counts_in(id, em.areas[a])) continue;
+    for (std::size_t s = 0; s < em.sources.size(); ++s) {
+      const double tonnes = em.tco2e[a * em.sources.size() + s];
+      (em.source_scope[s] == "scope1" ? scope1 : em.source_scope[s] == "scope2" ? scope2 : transport) += tonnes;
+    }
+  }
+  rows.push_back(make_kpi(KpiId::kTco2eScope1, id, scope1));
+  rows.push_back(make_kpi(KpiId::kTco2eScope2, id, scope2));
+  rows.push_back(make_kpi(KpiId::kTco2eTransport, id, transport));
+  rows.push_back(make_kpi(KpiId::kTco2eTotal, id, scope1 + scope2 + transport));
+}
+
+}  // namespace
+
+std::vector<Kpi> compute_kpis(const KpiSources& s) {
+  const std::vector<EnergyTotals> totals = energy_totals(s);
+  const std::size_t n_cx = s.energy.complex_ids.size();
+  Rows rows;
+  // Per complex, then all together; nothing without a complex.
+  for (std::size_t k = 0; k < n_cx + (n_cx > 0 ? 1 : 0); ++k) {
+    const std::string id = k < n_cx ? s.energy.complex_ids[k] : std::string(kAllComplexes);
+    energy_kpis(totals[k], id, rows);
+    if (s.grid.enabled) grid_kpis(s.spec, s.grid, id, rows);
+    if (s.traffic.enabled) traffic_kpis(s.traffic, id, rows);
+    if (s.emissions.enabled) emission_kpis(s.emissions, id, rows);
+  }
+  rows.push_back(make_kpi(KpiId::kInvestmentKrw, std::string(kAllComplexes), s.costs.investment_krw));
+  rows.push_back(make_kpi(KpiId::kAnnualisedCostKrw, std::string(kAllComplexes), s.costs.annualised_cost_krw));
+  return rows;
+}
+
+}  // namespace sandan
