@@ -81,19 +81,17 @@ int run_batch(const RunArgs& args, const std::string& command) {
     std::printf("%-28s %10s %10s %7s %10s %10s  %s\n", "run", "load MWh", "PV MWh", "self %", "tCO2eq",
                 "bill MKRW", "parameters");
     for (std::size_t i = 0; i < batch.run_ids.size(); ++i) {
-      std::map<std::string, double> k;
-      for (const auto& row : batch.kpis[i]) {
-        if (row.complex == "all") k[row.key] = row.value;
-      }
+      const std::vector<sandan::Kpi>& k = batch.kpis[i];
+      auto all = [&](sandan::KpiId id) { return sandan::kpi_value(k, id).value_or(std::nan("")); };
       if (k.empty()) {
         std::printf("%-28s %10s %10s %7s %10s %10s  %s\n", batch.run_ids[i].c_str(), "(earlier)", "", "", "",
                     "", batch.parameters[i].c_str());
         continue;
       }
-      const double co2 = k.count("tco2e_total") != 0 ? k["tco2e_total"] : std::nan("");
       std::printf("%-28s %10.0f %10.0f %7.1f %10.0f %10.0f  %s\n", batch.run_ids[i].c_str(),
-                  k["annual_load_mwh"], k["annual_pv_mwh"], 100.0 * k["self_sufficiency"], co2,
-                  k["bill_krw"] / 1e6, batch.parameters[i].c_str());
+                  all(sandan::KpiId::kAnnualLoadMwh), all(sandan::KpiId::kAnnualPvMwh),
+                  100.0 * all(sandan::KpiId::kSelfSufficiency), all(sandan::KpiId::kTco2eTotal),
+                  all(sandan::KpiId::kBillKrw) / 1e6, batch.parameters[i].c_str());
     }
     if (!args.output.empty())
       std::printf("\nResults: %s (one group a run under runs/, /index)\n", args.output.c_str());

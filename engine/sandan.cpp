@@ -169,12 +169,11 @@ ExportSummary export_gpkg(const RunRef& run, const std::string& output_path, con
 }
 
 std::string kpi_table(const RunResult& run) {
-  std::map<std::string, std::map<std::string, double>> by_complex;
   std::vector<std::string> order;
   for (const auto& k : run.kpis) {
-    if (by_complex.find(k.complex) == by_complex.end()) order.push_back(k.complex);
-    by_complex[k.complex][k.key] = k.value;
+    if (std::find(order.begin(), order.end(), k.complex) == order.end()) order.push_back(k.complex);
   }
+  auto value = [&](KpiId id, const std::string& cx) { return kpi_value(run.kpis, id, cx).value_or(0.0); };
   std::string out;
   char line[256];
   std::snprintf(line, sizeof line, "%-15s %6s %10s %9s %9s %9s %9s %7s %7s %10s %10s\n", "complex", "facil.",
@@ -182,11 +181,13 @@ std::string kpi_table(const RunResult& run) {
                 "bill MKRW");
   out += line;
   for (const auto& cx : order) {
-    auto& k = by_complex[cx];
+    if (!kpi_value(run.kpis, KpiId::kFacilities, cx)) continue;  // a row of costs only
     std::snprintf(line, sizeof line, "%-15s %6.0f %10.0f %9.0f %9.0f %9.0f %9.0f %7.0f %7.1f %10.0f %10.0f\n",
-                  cx.c_str(), k["facilities"], k["annual_load_mwh"], k["peak_import_kw"],
-                  k["annual_fuel_mwh"], k["pv_capacity_kwp"], k["annual_pv_mwh"], k["pv_yield_kwh_per_kwp"],
-                  100.0 * k["self_sufficiency"], k["annual_import_mwh"], k["bill_krw"] / 1e6);
+                  cx.c_str(), value(KpiId::kFacilities, cx), value(KpiId::kAnnualLoadMwh, cx),
+                  value(KpiId::kPeakImportKw, cx), value(KpiId::kAnnualFuelMwh, cx),
+                  value(KpiId::kPvCapacityKwp, cx), value(KpiId::kAnnualPvMwh, cx),
+                  value(KpiId::kPvYieldKwhPerKwp, cx), 100.0 * value(KpiId::kSelfSufficiency, cx),
+                  value(KpiId::kAnnualImportMwh, cx), value(KpiId::kBillKrw, cx) / 1e6);
     out += line;
   }
   if (run.grid.enabled) {
@@ -204,7 +205,7 @@ std::string kpi_table(const RunResult& run) {
       double vmin = 10.0, vmax = 0.0, loading = 0.0, hosting = 0.0;
       int under = 0, over = 0;
       for (std::size_t d = 0; d < run.grid.feeder_ids.size(); ++d) {
-        if (cx != "all" && run.grid.feeder_complex[d] != cx) continue;
+        if (cx != kAllComplexes && run.grid.feeder_complex[d] != cx) continue;
         vmin = std::min(vmin, run.grid.min_vm_pu[d]);
         vmax = std::max(vmax, run.grid.max_vm_pu[d]);
         loading = std::max(loading, run.grid.max_loading[d]);
@@ -228,9 +229,10 @@ std::string kpi_table(const RunResult& run) {
                   "transport", "total");
     out += line;
     for (const auto& cx : order) {
-      auto& k = by_complex[cx];
-      std::snprintf(line, sizeof line, "%-15s %12.0f %12.0f %12.0f %12.0f\n", cx.c_str(), k["tco2e_scope1"],
-                    k["tco2e_scope2"], k["tco2e_transport"], k["tco2e_total"]);
+      if (!kpi_value(run.kpis, KpiId::kTco2eTotal, cx)) continue;
+      std::snprintf(line, sizeof line, "%-15s %12.0f %12.0f %12.0f %12.0f\n", cx.c_str(),
+                    value(KpiId::kTco2eScope1, cx), value(KpiId::kTco2eScope2, cx),
+                    value(KpiId::kTco2eTransport, cx), value(KpiId::kTco2eTotal, cx));
       out += line;
     }
   }
@@ -248,19 +250,24 @@ std::string kpi_table(const RunResult& run) {
     std::snprintf(line, sizeof line, "%-15s %12s %12s %12s %12s %12s\n", "complex", "car 1000 km",
                   "truck 1000 km", "heavy 1000 km", "EV truck %", "1000 veh-h");
     out += line;
-    std::vector<std::string> rows = order;
-    rows.insert(rows.end() - (rows.empty() || rows.back() != "all" ? 0 : 1), "outside");
+    std::vector<std::string> rows = t.area_ids;  // the complexes, then "outside"
+    rows.emplace_back(kAllComplexes);
     for (const auto& cx : rows) {
       double car = 0.0, truck = 0.0, heavy = 0.0, hours = 0.0, electric = 0.0;
       const std::size_t classes = t.classes.size();
       for (std::size_t a = 0; a < t.area_ids.size(); ++a) {
-        if (cx != "all" && t.area_ids[a] != cx) continue;
-        car += t.vkt_km[a * classes];
-        truck += t.vkt_km[a * classes + 1] + t.vkt_km[a * classes + 2];
-        heavy += t.vkt_km[a * classes + 2];
-        electric +=
-            t.vkt_km[a * classes + 1] * t.electric_share[1] + t.vkt_km[a * classes + 2] * t.electric_share[2];
-        for (std::size_t k = 0; k < classes; ++k) hours += t.vht_h[a * classes + k];
+        if (cx != kAllComplexes && t.area_ids[a] != cx) continue;
+        for (const VehicleClass vc : kVehicleClasses) {
+          const double km = t.vkt_km[a * classes + index_of(vc)];
+          hours += t.vht_h[a * classes + index_of(vc)];
+          if (!is_truck(vc)) {
+            car += km;
+            continue;
+          }
+          truck += km;
+          electric += km * t.electric_share[index_of(vc)];
+          if (vc == VehicleClass::kHeavyTruck) heavy += km;
+        }
       }
       std::snprintf(line, sizeof line, "%-15s %12.0f %12.0f %12.0f %12.1f %12.0f\n", cx.c_str(), car / 1e3,
                     truck / 1e3, heavy / 1e3, truck > 0.0 ? 100.0 * electric / truck : 0.0, hours / 1e3);

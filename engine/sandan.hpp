@@ -19,6 +19,7 @@
 #include "grid/powerflow.hpp"
 #include "io/compare.hpp"
 #include "io/run_layers.hpp"
+#include "scenario/kpi_catalogue.hpp"
 #include "scenario/results.hpp"
 #include "scenario/runner.hpp"
 #include "scenario/scenario.hpp"

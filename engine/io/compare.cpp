@@ -13,13 +13,14 @@
 
 #include "core/error.hpp"
 #include "io/results_reader.hpp"
+#include "scenario/kpi_catalogue.hpp"
 
 namespace sandan {
 namespace {
 
 namespace fs = std::filesystem;
 
-constexpr const char* kAll = "all";
+const std::string kAll(kAllComplexes);
 // Columns of the comparison table: key, complex, unit, A, B, B - A, change %.
 constexpr std::size_t kColumns = 7;
 
@@ -299,18 +300,19 @@ Comparison compare_kpis(const RunRef& a, const std::vector<KpiRow>& a_kpis, cons
     if (a_index.find({row.key, row.complex}) == a_index.end()) c.only_in_b.push_back(row);
   }
 
-  auto delta_of = [&](const std::string& key) -> std::optional<double> {
+  auto delta_of = [&](KpiId id) -> std::optional<double> {
+    const std::string key = kpi_key(id);
     const auto in_a = a_index.find({key, kAll});
     const auto in_b = b_index.find({key, kAll});
     if (in_a == a_index.end() || in_b == b_index.end()) return std::nullopt;
     return in_b->second->value - in_a->second->value;
   };
   // car_km for "all" is there exactly when the run modelled traffic (docs/results-schema.md).
-  const bool a_traffic = a_index.count({"car_km", kAll}) != 0;
-  const bool b_traffic = b_index.count({"car_km", kAll}) != 0;
+  const bool a_traffic = a_index.count({kpi_key(KpiId::kCarKm), kAll}) != 0;
+  const bool b_traffic = b_index.count({kpi_key(KpiId::kCarKm), kAll}) != 0;
   if (a_traffic != b_traffic) {
-    const auto transport = a_index.find({"tco2e_transport", kAll});
-    const auto other_transport = b_index.find({"tco2e_transport", kAll});
+    const auto transport = a_index.find({kpi_key(KpiId::kTco2eTransport), kAll});
+    const auto other_transport = b_index.find({kpi_key(KpiId::kTco2eTransport), kAll});
     const auto& with = a_traffic ? transport : other_transport;
     const auto& with_end = a_traffic ? a_index.end() : b_index.end();
     std::string amount;
@@ -333,9 +335,9 @@ Comparison compare_kpis(const RunRef& a, const std::vector<KpiRow>& a_kpis, cons
   }
 
   ComparisonHeadline& h = c.headline;
-  if (const auto delta_total = delta_of("tco2e_total")) h.tco2e_abated = -*delta_total;
-  h.delta_annualised_cost_krw = delta_of("annualised_cost_krw");
-  h.delta_bill_krw = delta_of("bill_krw");
+  if (const auto delta_total = delta_of(KpiId::kTco2eTotal)) h.tco2e_abated = -*delta_total;
+  h.delta_annualised_cost_krw = delta_of(KpiId::kAnnualisedCostKrw);
+  h.delta_bill_krw = delta_of(KpiId::kBillKrw);
   if (h.delta_annualised_cost_krw && h.delta_bill_krw)
     h.net_annual_cost_krw = *h.delta_annualised_cost_krw + *h.delta_bill_krw;
   if (h.tco2e_abated && *h.tco2e_abated > 0.0) {

@@ -20,6 +20,7 @@
 
 #include "core/error.hpp"
 #include "io/hdf5_handle.hpp"
+#include "scenario/kpi_catalogue.hpp"
 
 #ifndef SANDAN_VERSION
 #define SANDAN_VERSION "unknown"
@@ -231,11 +232,15 @@ std::string utc_now() {
   return buffer;
 }
 
-// The headline KPIs copied into /index for every run (complex "all"); NaN where a run has no such
-// KPI (traffic off).
-const std::array<const char*, 10> kIndexKpis{
-    "annual_load_mwh", "annual_pv_mwh", "self_sufficiency", "peak_import_kw", "bill_krw",
-    "annual_fuel_mwh", "car_km",        "truck_km",         "vehicle_hours",  "tco2e_total"};
+// The headline KPIs copied into /index for every run (complex "all"; the catalogue's in_index); NaN
+// where a run has no such KPI (traffic off).
+std::vector<KpiId> index_kpis() {
+  std::vector<KpiId> ids;
+  for (const KpiInfo& k : kpi_catalogue()) {
+    if (k.in_index) ids.push_back(k.id);
+  }
+  return ids;
+}
 
 // The hourly time coordinate of a group: each group carries its own, so xarray decodes its times.
 Handle write_time(Writer& w, const Handle& group, int year, std::size_t hours) {
@@ -586,7 +591,7 @@ void Hdf5ResultFile::write(const RunResult& run) {
 
   Impl::IndexRow index_row{run.run_id, run.scenario_name, run.status, run.parameters_json, {}};
   for (const auto& k : run.kpis) {
-    if (k.complex == "all") index_row.kpis[k.key] = k.value;
+    if (k.complex == kAllComplexes) index_row.kpis[k.key] = k.value;
   }
   impl_->index.push_back(index_row);
 }
@@ -702,9 +707,9 @@ void Hdf5ResultFile::copy_run(const std::string& source_path, const std::string&
   row.scenario = read_string0(source.get(), "index/scenario");
   row.status = read_string0(source.get(), "index/status");
   row.parameters = read_string0(source.get(), "index/parameters");
-  for (const char* key : kIndexKpis) {
-    if (auto v = read_double0(source.get(), std::string("index/") + key); v && !std::isnan(*v))
-      row.kpis[key] = *v;
+  for (const KpiId id : index_kpis()) {
+    const std::string key = kpi_key(id);
+    if (auto v = read_double0(source.get(), "index/" + key); v && !std::isnan(*v)) row.kpis[key] = *v;
   }
   impl_->index.push_back(std::move(row));
 }
@@ -780,13 +785,15 @@ void Hdf5ResultFile::commit() {
     Handle ds = w.strings(index.get(), name, *column);
     w.attach(ds, run, 0);
   }
-  for (const char* key : kIndexKpis) {
+  for (const KpiId id : index_kpis()) {
+    const std::string key = kpi_key(id);
     std::vector<double> column;
     for (const auto& r : impl_->index) {
       auto it = r.kpis.find(key);
       column.push_back(it == r.kpis.end() ? std::numeric_limits<double>::quiet_NaN() : it->second);
     }
     Handle ds = w.numbers(index.get(), key, column, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE);
+    w.attr(ds.get(), "units", std::string(kpi_info(id).unit));
     w.attach(ds, run, 0);
   }
   index.reset();

@@ -9,6 +9,7 @@
 
 #include "core/error.hpp"
 #include "io/results_reader.hpp"
+#include "scenario/kpi_catalogue.hpp"
 
 namespace sandan {
 namespace {
@@ -139,15 +140,15 @@ ResultTable facility_table(const RunReader& run) {
   const auto load = series.find("load");
   const auto imported = series.find("import");
   const auto pv = series.find("pv");
-  if (imported != series.end()) table.fields.push_back(real("peak_import_kw", imported->second.peak_kw));
+  if (imported != series.end()) table.fields.push_back(real(kpi_key(KpiId::kPeakImportKw), imported->second.peak_kw));
   if (load != series.end() && imported != series.end()) {
-    // As the KPI self_sufficiency (scenario/runner.cpp): 1 − import / load, 0 without load.
+    // As the KPI of that name (scenario/kpi_catalogue): 1 − import / load, 0 without load.
     std::vector<double> share(n, 0.0);
     for (std::size_t f = 0; f < n; ++f) {
       const double load_kwh = load->second.kwh[f];
       if (load_kwh > 0.0) share[f] = 1.0 - imported->second.kwh[f] / load_kwh;
     }
-    table.fields.push_back(real("self_sufficiency", share));
+    table.fields.push_back(real(kpi_key(KpiId::kSelfSufficiency), share));
   }
   if (pv != series.end()) {
     // Null without PV, so that a map does not show facilities without panels as yielding nothing.
@@ -155,7 +156,7 @@ ResultTable facility_table(const RunReader& run) {
     for (std::size_t f = 0; f < n; ++f) {
       if (kwp[f] > 0.0) yield[f] = pv->second.kwh[f] / kwp[f];
     }
-    table.fields.push_back(real("pv_yield_kwh_per_kwp", yield));
+    table.fields.push_back(real(kpi_key(KpiId::kPvYieldKwhPerKwp), yield));
   }
   return table;
 }

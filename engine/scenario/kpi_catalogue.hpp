@@ -70,6 +70,7 @@ struct KpiInfo {
   KpiModel model;
   KpiAggregation aggregation;
   bool per_complex;  // a row for each complex and "all"; false: "all" only
+  bool in_index;     // a headline: its "all" value is a column of a results file's /index
   std::string_view description;
 };
 

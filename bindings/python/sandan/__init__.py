@@ -32,6 +32,7 @@ from ._sandan import (  # noqa: F401  (the package's API)
     TrafficResults,
     __version__,
     compare,
+    kpi_catalogue,
     list_runs,
     load_site,
     read_scenario,
@@ -40,8 +41,40 @@ from ._sandan import (  # noqa: F401  (the package's API)
     version,
 )
 
+
+
+class _KpiKeys:
+    """The KPI keys of the engine's catalogue as attributes: ``sandan.KPI.tco2e_total`` is
+    ``"tco2e_total"``; a key the catalogue does not have raises AttributeError (so a renamed KPI fails
+    loudly instead of reading as missing). ``sandan.KPI.info(key)`` gives its catalogue entry."""
+
+    def __init__(self, catalogue):
+        self._info = {row["key"]: row for row in catalogue}
+
+    def __getattr__(self, name):
+        if name.startswith("_") or name not in self._info:
+            raise AttributeError(f"no KPI {name!r} in the catalogue (sandan.kpi_catalogue())")
+        return name
+
+    def index(self):
+        """The headline keys a results file's /index holds a column of, in the catalogue's order."""
+        return [key for key, row in self._info.items() if row["in_index"]]
+
+    def __dir__(self):
+        return list(self._info)
+
+    def __iter__(self):
+        return iter(self._info)
+
+    def info(self, key):
+        """The catalogue entry of a key: key, unit, model, aggregation, per_complex, description."""
+        return dict(self._info[key])
+
+
+KPI = _KpiKeys(kpi_catalogue())
+
 __all__ = [
     "BadInputError", "BatchSummary", "EmissionsResults", "EnergyResults", "Error", "GridResults",
-    "InternalError", "IoError", "Kpi", "Run", "Scenario", "Site", "TrafficResults", "__version__",
-    "compare", "list_runs", "load_site", "read_scenario", "run", "run_batch", "version",
+    "InternalError", "IoError", "KPI", "Kpi", "Run", "Scenario", "Site", "TrafficResults", "__version__",
+    "compare", "kpi_catalogue", "list_runs", "load_site", "read_scenario", "run", "run_batch", "version",
 ]

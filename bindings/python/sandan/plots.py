@@ -29,6 +29,7 @@ from matplotlib import colors as mcolors
 from matplotlib import ticker
 from matplotlib.collections import LineCollection, PolyCollection
 
+from . import KPI
 from . import results as _results
 
 # Colours of the energy flows and the emission scopes, kept the same in every plot.
@@ -40,12 +41,12 @@ COLOURS = {
 }
 # Words for the figures of /index, the KPIs and `sandan.results.facility_annual`.
 FIGURE_NAMES = {
-    "annual_load_mwh": "annual electricity load", "annual_pv_mwh": "annual PV output",
-    "annual_import_mwh": "annual grid import", "annual_export_mwh": "annual export",
-    "annual_fuel_mwh": "annual fuel", "curtailed_mwh": "PV curtailed", "pv_capacity_kwp": "PV capacity",
-    "bill_krw": "electricity bill of the year", "self_sufficiency": "self-sufficiency, 1 − import / load",
-    "peak_import_kw": "peak import", "tco2e_total": "emissions of the year", "car_km": "car-km",
-    "truck_km": "truck-km", "vehicle_hours": "vehicle-hours",
+    KPI.annual_load_mwh: "annual electricity load", KPI.annual_pv_mwh: "annual PV output",
+    KPI.annual_import_mwh: "annual grid import", KPI.annual_export_mwh: "annual export",
+    KPI.annual_fuel_mwh: "annual fuel", KPI.curtailed_mwh: "PV curtailed", KPI.pv_capacity_kwp: "PV capacity",
+    KPI.bill_krw: "electricity bill of the year", KPI.self_sufficiency: "self-sufficiency, 1 − import / load",
+    KPI.peak_import_kw: "peak import", KPI.tco2e_total: "emissions of the year", KPI.car_km: "car-km",
+    KPI.truck_km: "truck-km", KPI.vehicle_hours: "vehicle-hours",
 }
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
@@ -279,7 +280,7 @@ def abatement_waterfall(reference, alternative=None, by="scope", ax=None):
         title = "Abatement"
     else:
         steps = _results.abatement_steps(reference, alternative, by=by)
-        abated = reference.kpi_value("tco2e_total") - alternative.kpi_value("tco2e_total")
+        abated = reference.kpi_value(KPI.tco2e_total) - alternative.kpi_value(KPI.tco2e_total)
         title = f"{alternative.id} against {reference.id}\n{signed(abated, total=True)} tCO2eq/year abated"
     ax = _axes(ax)
     x = np.arange(len(steps))
@@ -309,7 +310,7 @@ def abatement_waterfall(reference, alternative=None, by="scope", ax=None):
     return ax
 
 
-def response_surface(index, x=None, y=None, z="tco2e_total", ax=None, kind="contourf", label=None,
+def response_surface(index, x=None, y=None, z=KPI.tco2e_total, ax=None, kind="contourf", label=None,
                      cmap="viridis"):
     """A KPI of a batch over two numeric swept parameters: filled contours (or `kind="pcolormesh"`)
     with the runs marked as dots and a colour bar.
@@ -404,7 +405,7 @@ def scale_bar(ax, location="lower left"):
     return bar
 
 
-def facility_map(run, value="annual_load_mwh", site=None, complex=None,  # noqa: A002
+def facility_map(run, value=KPI.annual_load_mwh, site=None, complex=None,  # noqa: A002
                  roads="workday", hour=None, ax=None, log=None, cmap="viridis", road_cmap=None):
     """Map of the run's facilities coloured by an annual figure, with roads coloured by traffic.
 

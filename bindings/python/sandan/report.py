@@ -41,6 +41,7 @@ import numpy as np
 import pandas as pd
 
 import sandan
+from sandan import KPI
 
 from . import results as _results
 
@@ -203,10 +204,10 @@ def _headline_section(scenarios, reference, batch):
         "KRW per tCO2eq abated, net"]
     classes = ["text"] + (["text"] if batch else []) + (["num"] if years else []) + ["num"] * 8
     rows = []
-    total_ref = reference.kpi("tco2e_total")
+    total_ref = reference.kpi(KPI.tco2e_total)
     for s in scenarios:
-        total = s.kpi("tco2e_total")
-        cost = s.kpi("annualised_cost_krw")
+        total = s.kpi(KPI.tco2e_total)
+        cost = s.kpi(KPI.annualised_cost_krw)
         settings = ([_settings(s.run)] if batch else []) + ([str(s.run.year)] if years else [])
         if s is reference:
             rows.append([f"{s.label} (reference)"] + settings + [
@@ -228,7 +229,7 @@ def _summary_sentences(scenarios, reference):
     if not alternatives:
         return "<p>The files hold no alternative to the reference with a carbon account.</p>"
     ranked = sorted(alternatives, key=lambda s: -s.abated)[:3]
-    total_ref = reference.kpi("tco2e_total")
+    total_ref = reference.kpi(KPI.tco2e_total)
     items = []
     for s in ranked:
         h = s.headline
@@ -262,7 +263,7 @@ def _warnings(scenarios, reference):
         names = _results._some([s.label for s in found])
         count = plural(len(found), "scenario")
         if what == "traffic" and in_reference:
-            transport = reference.kpi("tco2e_transport")
+            transport = reference.kpi(KPI.tco2e_transport)
             text = (f"{count} ({names}) ran without traffic, which the reference has: their tCO2eq totals "
                     f"leave out road transport ({number(transport)} tCO2eq/year in the reference), and "
                     "the comparison counts that as abated.")
@@ -291,7 +292,7 @@ def _carbon_section(scenarios, detailed):
     header = ["scenario", "scope 1 (fuels)", "scope 2 (electricity)", "transport", "total"]
     rows = []
     for s in with_emissions:
-        values = [s.kpi(f"tco2e_{scope}") for scope in _results.SCOPES] + [s.kpi("tco2e_total")]
+        values = [s.kpi(key) for key in (KPI.tco2e_scope1, KPI.tco2e_scope2, KPI.tco2e_transport, KPI.tco2e_total)]
         rows.append([s.label] + [number(v) for v in values])
     parts = [_table(header, rows, ["text"] + ["num"] * 4, caption="tCO2eq/year by scope, all complexes "
                                                                  "and the roads between them")]
@@ -339,10 +340,10 @@ def _energy_section(scenarios, detailed):
               "grid import, MWh/year", "export, MWh/year", "fuel, MWh/year", "bill, million KRW/year"]
     rows = []
     for s in scenarios:
-        rows.append([s.label, number(s.kpi("annual_load_mwh")), number(s.kpi("annual_pv_mwh")),
-                     percent(s.kpi("self_sufficiency")), number(s.kpi("peak_import_kw"), 1, scale=1000),
-                     number(s.kpi("annual_import_mwh")), number(s.kpi("annual_export_mwh")),
-                     number(s.kpi("annual_fuel_mwh")), number(s.kpi("bill_krw"), 0, scale=1e6)])
+        rows.append([s.label, number(s.kpi(KPI.annual_load_mwh)), number(s.kpi(KPI.annual_pv_mwh)),
+                     percent(s.kpi(KPI.self_sufficiency)), number(s.kpi(KPI.peak_import_kw), 1, scale=1000),
+                     number(s.kpi(KPI.annual_import_mwh)), number(s.kpi(KPI.annual_export_mwh)),
+                     number(s.kpi(KPI.annual_fuel_mwh)), number(s.kpi(KPI.bill_krw), 0, scale=1e6)])
     parts = [_table(header, rows, ["text"] + ["num"] * 8,
                     caption="All complexes; peak import is coincident, at the complexes' connections")]
     shown = [s for s in detailed if s.run.energy is not None]
@@ -359,11 +360,11 @@ def _traffic_section(scenarios):
               "vehicle-hours, thousand h/year", "electric share of truck-km", "transport, tCO2eq/year"]
     rows = []
     for s in with_traffic:
-        trucks, electric = s.kpi("truck_km"), s.kpi("electric_truck_km")
+        trucks, electric = s.kpi(KPI.truck_km), s.kpi(KPI.electric_truck_km)
         share = electric / trucks if trucks and electric is not None else None
-        rows.append([s.label, number(s.kpi("car_km"), 2, scale=1e6), number(trucks, 2, scale=1e6),
-                     number(s.kpi("vehicle_hours"), 0, scale=1e3), percent(share),
-                     number(s.kpi("tco2e_transport"))])
+        rows.append([s.label, number(s.kpi(KPI.car_km), 2, scale=1e6), number(trucks, 2, scale=1e6),
+                     number(s.kpi(KPI.vehicle_hours), 0, scale=1e3), percent(share),
+                     number(s.kpi(KPI.tco2e_transport))])
     return _table(header, rows, ["text"] + ["num"] * 5,
                   caption="Road traffic on every road link of the layout, a year")
 

@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from . import BadInputError
+from . import KPI, BadInputError
 from ._sandan import list_runs as _list_runs
 from ._sandan import parse_run_ref as _parse_run_ref
 from ._sandan import read_run_layers as _read_run_layers
@@ -41,16 +41,15 @@ GROUPS = ("energy", "grid", "traffic", "emissions")
 # policy staff read.
 SCOPES = ("scope1", "scope2", "transport")
 SCOPE_LABELS = {"scope1": "scope 1 (fuels)", "scope2": "scope 2 (electricity)", "transport": "transport"}
+# The KPI of each scope.
+SCOPE_KPIS = {"scope1": KPI.tco2e_scope1, "scope2": KPI.tco2e_scope2, "transport": KPI.tco2e_transport}
 
 # Parameters of a Monte Carlo run (docs/scenarios.md): bookkeeping, not settings.
 MONTE_CARLO_KEYS = ("monte_carlo_run", "seed")
 
-# Units of the /index columns (docs/results-schema.md); the KPI table carries its own.
-INDEX_UNITS = {
-    "annual_load_mwh": "MWh", "annual_pv_mwh": "MWh", "self_sufficiency": "1", "peak_import_kw": "kW",
-    "bill_krw": "KRW", "annual_fuel_mwh": "MWh", "car_km": "km", "truck_km": "km",
-    "vehicle_hours": "h", "tco2e_total": "tCO2eq",
-}
+# Units of the /index columns (docs/results-schema.md), from the engine's KPI catalogue; the KPI
+# table carries its own.
+INDEX_UNITS = {key: KPI.info(key)["unit"] for key in KPI.index()}
 
 # Every series of the energy group is hourly (each value the mean power of its hour, kW), so a sum
 # of values in kW is an energy in kWh: divided by this, MWh.
@@ -593,15 +592,15 @@ def monthly_balance(energy, complex=None):  # noqa: A002
 
 # The export's field names (docs/export.md) as the columns of `RunResults.facility_annual`, named
 # like the KPIs they add up to.
-FACILITY_COLUMNS = {"load_mwh": "annual_load_mwh", "pv_mwh": "annual_pv_mwh",
-                    "import_mwh": "annual_import_mwh", "export_mwh": "annual_export_mwh",
-                    "fuel_mwh": "annual_fuel_mwh"}
+FACILITY_COLUMNS = {"load_mwh": KPI.annual_load_mwh, "pv_mwh": KPI.annual_pv_mwh,
+                    "import_mwh": KPI.annual_import_mwh, "export_mwh": KPI.annual_export_mwh,
+                    "fuel_mwh": KPI.annual_fuel_mwh}
 
-# Units of `facility_annual`'s columns.
-FACILITY_UNITS = {"pv_capacity_kwp": "kWp", "bill_krw": "KRW", "annual_load_mwh": "MWh",
-                  "annual_pv_mwh": "MWh", "curtailed_mwh": "MWh", "annual_import_mwh": "MWh",
-                  "annual_export_mwh": "MWh", "annual_fuel_mwh": "MWh", "peak_import_kw": "kW",
-                  "self_sufficiency": "1", "pv_yield_kwh_per_kwp": "kWh/kWp"}
+# Units of `facility_annual`'s columns: those of the KPIs of the same names (the catalogue's).
+FACILITY_UNITS = {key: KPI.info(key)["unit"] for key in (
+    KPI.pv_capacity_kwp, KPI.bill_krw, KPI.annual_load_mwh, KPI.annual_pv_mwh, KPI.curtailed_mwh,
+    KPI.annual_import_mwh, KPI.annual_export_mwh, KPI.annual_fuel_mwh, KPI.peak_import_kw,
+    KPI.self_sufficiency, KPI.pv_yield_kwh_per_kwp)}
 
 
 def link_flows(traffic, day_type="workday", hour=None):
@@ -639,11 +638,11 @@ def abatement_steps(reference, alternative, by="scope"):
     reference total, i.e. minus the tCO2eq abated of `sandan compare`.
     """
     if by == "scope":
-        before = {scope: reference.kpi_value(f"tco2e_{scope}") for scope in SCOPES}
-        after = {scope: alternative.kpi_value(f"tco2e_{scope}") for scope in SCOPES}
+        before = {scope: reference.kpi_value(SCOPE_KPIS[scope]) for scope in SCOPES}
+        after = {scope: alternative.kpi_value(SCOPE_KPIS[scope]) for scope in SCOPES}
         labels = SCOPE_LABELS
-        total_before = reference.kpi_value("tco2e_total")
-        total_after = alternative.kpi_value("tco2e_total")
+        total_before = reference.kpi_value(KPI.tco2e_total)
+        total_after = alternative.kpi_value(KPI.tco2e_total)
     elif by == "source":
         a, b = reference.emissions_by_source(), alternative.emissions_by_source()
         sources = list(dict.fromkeys(list(a.index) + list(b.index)))

@@ -361,4 +361,25 @@ PYBIND11_MODULE(_sandan, m) {
       "krw_per_tco2e_gross, krw_per_tco2e_net; None where undefined), kpis, only_in_a, only_in_b, "
       "warnings (what makes the headline misleading, e.g. only one run modelled traffic). "
       "a and b are results files, or FILE:RUN.");
+
+  m.def(
+      "kpi_catalogue",
+      [] {
+        py::list out;
+        for (const KpiInfo& k : sandan::kpi_catalogue()) {
+          py::dict row;
+          row["key"] = std::string(k.key);
+          row["unit"] = std::string(k.unit);
+          row["model"] = to_string(k.model);
+          row["aggregation"] = to_string(k.aggregation);
+          row["per_complex"] = k.per_complex;
+          row["in_index"] = k.in_index;
+          row["description"] = std::string(k.description);
+          out.append(row);
+        }
+        return out;
+      },
+      "Every KPI a run can report, in the order runs report them: dicts with key, unit, model (energy, "
+      "grid, traffic, emissions, costs), aggregation (how the 'all' row is formed: sum, peak_of_sum, "
+      "ratio_of_sums, worst, whole_run), per_complex, in_index (a column of /index) and description. sandan.KPI holds the keys.");
 }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <tuple>
 
 #include "core/error.hpp"
 #include "scenario/runner.hpp"
@@ -197,4 +198,73 @@ TEST_CASE("a feeder line type missing from the line types file is bad input nami
     CHECK(what.find("unknown line type 'ACSR-OC 58'") != std::string::npos);
     CHECK(what.find("segment '") != std::string::npos);
   }
+}
+
+namespace {
+
+// Keeps a batch's runs in memory.
+class MemorySink : public ResultSink {
+ public:
+  void write(const RunResult& run) override { runs[run.run_id] = run; }
+  std::map<std::string, RunResult> runs;
+};
+
+void require_same_floats(const std::vector<float>& a, const std::vector<float>& b, const std::string& what) {
+  INFO(what);
+  REQUIRE(a.size() == b.size());
+  // Bit for bit (NaN where the other has NaN).
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (!(a[i] == b[i] || (std::isnan(a[i]) && std::isnan(b[i])))) FAIL(what << "[" << i << "] " << a[i] << " vs " << b[i]);
+  }
+}
+
+}  // namespace
+
+TEST_CASE("a batch whose runs share traffic and energy products gives what each run gives alone") {
+  TempDir dir("runner_shared");
+  const std::string gis(SANDAN_GIS_DATA_DIR);
+  // 2 battery sizes x 2 electric truck shares: the energy year (and the grid) is shared by the runs
+  // of one battery size, the traffic by all four.
+  const auto spec = read_scenario(write_scenario(dir, "shared", "grid: {line_types: " + gis +
+                                                                    "/line_types.csv}\ntraffic: {trip_rates: " + gis +
+                                                                    "/traffic/trip_rates.yaml, zone_cell_m: 250}\n"
+                                                                    "emission_factors: " + gis +
+                                                                    "/emissions/factors.yaml\n" + R"(interventions:
+  - battery: {at: "complex:local", energy_kwh: 2000, power_kw: 500, strategy: peak_shaving}
+  - ev_trucks: {light_truck_share: 0.1, heavy_truck_share: 0.0}
+sweep:
+  interventions[0].battery.energy_kwh: [2000, 6000]
+  interventions[1].ev_trucks.light_truck_share: [0.1, 0.6]
+)"));
+  const std::vector<Variant> variants = expand_batch(spec);
+  REQUIRE(variants.size() == 4);
+  RunOptions options;
+  options.threads = 2;
+  MemorySink sink;
+  REQUIRE(run_batch(variants, {}, options, sink) == 4);
+  double traffic_seconds = -1.0;
+  for (const Variant& v : variants) {
+    const RunResult alone = run_scenario(v.spec, options);
+    const RunResult& shared = sink.runs.at(v.run_id);
+    const EnergyResults& a = alone.energy;
+    const EnergyResults& s = shared.energy;
+    for (const auto& [x, y, name] : {std::tuple{&a.load_kw, &s.load_kw, "load_kw"}, {&a.import_kw, &s.import_kw, "import_kw"},
+                                     {&a.battery_kw, &s.battery_kw, "battery_kw"}, {&a.complex_import_kw, &s.complex_import_kw, "complex_import_kw"},
+                                     {&a.shared_battery_kw, &s.shared_battery_kw, "shared_battery_kw"},
+                                     {&alone.grid.bus_vm_pu, &shared.grid.bus_vm_pu, "bus_vm_pu"},
+                                     {&alone.traffic.link_flow_veh_h, &shared.traffic.link_flow_veh_h, "link_flow_veh_h"}}) {
+      require_same_floats(*x, *y, v.run_id + " " + name);
+    }
+    CHECK(alone.emissions.tco2e == shared.emissions.tco2e);
+    REQUIRE(alone.kpis.size() == shared.kpis.size());
+    for (std::size_t k = 0; k < alone.kpis.size(); ++k) {
+      CHECK_MESSAGE(alone.kpis[k].value == shared.kpis[k].value, v.run_id << " " << alone.kpis[k].key);
+    }
+    // The four runs of the batch took one traffic assignment (its wall time is the same number).
+    if (traffic_seconds < 0.0) traffic_seconds = shared.traffic.seconds;
+    CHECK(shared.traffic.seconds == traffic_seconds);
+  }
+  // The electric share differs between runs that share the flows.
+  CHECK(kpis(sink.runs.at(variants[0].run_id), "all").at("electric_truck_km") <
+        kpis(sink.runs.at(variants[1].run_id), "all").at("electric_truck_km"));
 }

@@ -1,0 +1,257 @@
+// The run's stages one by one, on small inline fixtures; the figures expected are worked out by hand
+// in the comments.
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <set>
+
+#include "energy/tariff.hpp"
+#include "scenario/kpi_catalogue.hpp"
+#include "scenario/runner.hpp"
+#include "scenario/stages.hpp"
+#include "support/fixtures.hpp"
+
+using namespace sandan;
+using namespace sandan::test;
+
+namespace {
+
+// Two complexes (a with facilities 0 and 1, b with facility 2), three hours.
+struct Fixture {
+  ScenarioSpec spec;
+  FacilityPlan plan;
+  EnergyResults energy;
+  std::vector<double> fuel_mwh{1.0, 2.0, 4.0};
+  std::vector<std::size_t> slot{0, 0, 1};
+  GridResults grid;
+  TrafficResults traffic;
+  EmissionsResults emissions;
+  CostSummary costs{1000.0, 80.0};
+
+  Fixture() {
+    plan.pv_kwp = {10.0, 0.0, 5.0};
+    energy.hours = 3;
+    energy.complex_ids = {"a", "b"};
+    energy.bill_krw = {100.0, 200.0, 400.0};
+    // a: load 10, 20, 30 kW; b: 30, 5, 5 kW. a imports everything, b has PV at hour 0.
+    energy.complex_load_kw = {10, 20, 30, 30, 5, 5};
+    energy.complex_pv_kw = {0, 0, 0, 6, 0, 0};
+    energy.complex_curtailed_kw = {0, 0, 0, 0, 0, 0};
+    energy.complex_import_kw = {10, 20, 30, 24, 5, 5};
+    energy.complex_export_kw = {0, 0, 0, 0, 0, 0};
+    grid.enabled = true;
+    grid.feeder_ids = {"fa1", "fa2", "fb"};
+    grid.feeder_complex = {"a", "a", "b"};
+    grid.undervoltage_hours = {3, 7, 1};
+    grid.overvoltage_hours = {0, 2, 9};
+    grid.overload_hours = {4, 0, 0};
+    grid.hosting_capacity_kwp = {100.0, 50.0, 25.0};
+    spec.grid.hosting_capacity = true;
+    traffic.enabled = true;
+    traffic.classes = {"car", "light_truck", "heavy_truck"};
+    traffic.area_ids = {"a", "b", "outside"};
+    traffic.vkt_km = {100, 10, 1, 200, 20, 2, 1000, 100, 10};  // [area][class]
+    traffic.vht_h = {1, 2, 3, 4, 5, 6, 7, 8, 9};
+    traffic.electric_share = {0.0, 0.5, 0.25};
+    emissions.enabled = true;
+    emissions.areas = {"a", "b", "outside"};
+    emissions.sources = {"lng", "electricity", "car"};
+    emissions.source_scope = {"scope1", "scope2", "transport"};
+    emissions.tco2e = {1, 2, 3, 10, 20, 30, 0, 0, 300};
+  }
+
+  [[nodiscard]] std::vector<Kpi> kpis() const {
+    return compute_kpis({spec, plan, energy, fuel_mwh, slot, grid, traffic, emissions, costs});
+  }
+};
+
+// Inputs around a site model: the 2026 calendar; no weather, archetypes or tariff.
+RunInputs inputs_for(std::shared_ptr<SiteModel> model) {
+  return {std::move(model), load_calendar(2026, std::string(SANDAN_GIS_DATA_DIR) + "/calendar/holidays_kr.csv"),
+          {}, {}, {}};
+}
+
+double value(const std::vector<Kpi>& rows, KpiId id, const std::string& complex) {
+  const auto v = kpi_value(rows, id, complex);
+  REQUIRE_MESSAGE(v.has_value(), kpi_key(id) << " for " << complex);
+  return *v;
+}
+
+}  // namespace
+
+TEST_CASE("the KPI catalogue lists each key once, in id order, with a unit and a description") {
+  std::set<std::string_view> keys;
+  std::size_t index_columns = 0;
+  for (std::size_t i = 0; i < kpi_catalogue().size(); ++i) {
+    const KpiInfo& k = kpi_catalogue()[i];
+    CHECK(static_cast<std::size_t>(k.id) == i);
+    CHECK(keys.insert(k.key).second);
+    CHECK(!k.unit.empty());
+    CHECK(!k.description.empty());
+    CHECK(find_kpi(k.key) == k.id);
+    index_columns += k.in_index ? 1 : 0;
+  }
+  CHECK(index_columns == 10);
+  CHECK(!find_kpi("annual_load_kwh").has_value());
+  CHECK(kpi_key(KpiId::kTco2eTotal) == "tco2e_total");
+}
+
+TEST_CASE("compute_kpis forms each complex's row and the all row as the catalogue says") {
+  const Fixture f;
+  const std::vector<Kpi> rows = f.kpis();
+  // Sums: load a = 60 kWh = 0.06 MWh, b = 0.04 MWh, all 0.1 MWh.
+  CHECK(value(rows, KpiId::kAnnualLoadMwh, "a") == doctest::Approx(0.06));
+  CHECK(value(rows, KpiId::kAnnualLoadMwh, "all") == doctest::Approx(0.10));
+  CHECK(value(rows, KpiId::kFacilities, "a") == 2);
+  CHECK(value(rows, KpiId::kFacilities, "all") == 3);
+  CHECK(value(rows, KpiId::kAnnualFuelMwh, "b") == 4.0);
+  CHECK(value(rows, KpiId::kBillKrw, "all") == 700.0);
+  // The peak of the sum: hours 0..2 import 34, 25, 35 kW → 35, not 30 + 24 = 54.
+  CHECK(value(rows, KpiId::kPeakImportKw, "a") == 30.0);
+  CHECK(value(rows, KpiId::kPeakImportKw, "b") == 24.0);
+  CHECK(value(rows, KpiId::kPeakImportKw, "all") == 35.0);
+  // Ratios of sums: self-sufficiency of all = 1 − 94 / 100 = 0.06; PV yield of b = 6 kWh / 5 kWp.
+  CHECK(value(rows, KpiId::kSelfSufficiency, "all") == doctest::Approx(0.06));
+  CHECK(value(rows, KpiId::kPvYieldKwhPerKwp, "b") == doctest::Approx(1.2));
+  CHECK(value(rows, KpiId::kPvYieldKwhPerKwp, "all") == doctest::Approx(6.0 / 15.0));
+  // Worst feeder: a's worst undervoltage feeder has 7 h; all: max over every feeder.
+  CHECK(value(rows, KpiId::kWorstFeederUndervoltageHours, "a") == 7);
+  CHECK(value(rows, KpiId::kWorstFeederOvervoltageHours, "all") == 9);
+  CHECK(value(rows, KpiId::kPvHostingCapacityKwp, "all") == 175.0);
+  // Traffic: all counts the roads outside the complexes too.
+  CHECK(value(rows, KpiId::kCarKm, "a") == 100.0);
+  CHECK(value(rows, KpiId::kCarKm, "all") == 1300.0);
+  CHECK(value(rows, KpiId::kTruckKm, "b") == 22.0);
+  CHECK(value(rows, KpiId::kElectricTruckKm, "all") == doctest::Approx(130 * 0.5 + 13 * 0.25));
+  CHECK(value(rows, KpiId::kVehicleHours, "all") == 45.0);
+  // Emissions by scope; the total adds the three.
+  CHECK(value(rows, KpiId::kTco2eScope2, "b") == 20.0);
+  CHECK(value(rows, KpiId::kTco2eTransport, "all") == 333.0);
+  CHECK(value(rows, KpiId::kTco2eTotal, "all") == 366.0);
+  // Costs are for the whole run only.
+  CHECK(value(rows, KpiId::kInvestmentKrw, "all") == 1000.0);
+  CHECK(!kpi_value(rows, KpiId::kInvestmentKrw, "a").has_value());
+  // Rows carry the catalogue's units, and appear in its order within a complex.
+  for (const Kpi& k : rows) CHECK(k.unit == kpi_info(*find_kpi(k.key)).unit);
+  CHECK(rows.front().key == "facilities");
+}
+
+TEST_CASE("compute_kpis reports only the models that ran") {
+  Fixture f;
+  f.grid.enabled = false;
+  f.traffic.enabled = false;
+  f.emissions.enabled = false;
+  const std::vector<Kpi> rows = f.kpis();
+  for (const Kpi& k : rows) {
+    const KpiModel model = kpi_info(*find_kpi(k.key)).model;
+    CHECK((model == KpiModel::kEnergy || model == KpiModel::kCosts));
+  }
+  CHECK(rows.size() == 3 * 12 + 2);  // 12 energy KPIs for a, b and all; two costs
+}
+
+TEST_CASE("cost_interventions annualises each investment with the capital recovery factor") {
+  auto model = std::make_shared<SiteModel>();
+  model->site.complexes = {Complex{"a", "A", "에이", ComplexRole::kHub, {}, {}}};
+  model->site.facilities.resize(2);
+  model->complex_ids = {"a"};
+  model->facility_slot = {0, 0};
+  const RunInputs in = inputs_for(model);
+  ScenarioSpec spec;
+  spec.discount_rate = 0.05;
+  RooftopPvIntervention pv;
+  pv.cost = {1e6, 1.2e6, 20.0};  // 1 M KRW plus 1.2 M KRW per kWp, 20 years
+  spec.rooftop_pv = {pv};
+  BatteryIntervention battery;
+  battery.placement = BatteryPlacement::kComplex;
+  battery.battery.energy_kwh = 2000.0;
+  battery.cost = {0.0, 5e5, 10.0};  // 0.5 M KRW per kWh, 10 years
+  spec.batteries = {battery};
+  FacilityPlan plan;
+  plan.pv_kwp = {100.0, 50.0};
+  plan.pv_intervention = {0, 0};
+  const CostSummary c = cost_interventions(spec, in, plan, EnergyBalance{});
+  // PV: 1e6 + 1.2e6 × 150 = 181e6 KRW; battery: 5e5 × 2000 = 1e9 KRW.
+  CHECK(c.investment_krw == doctest::Approx(181e6 + 1e9));
+  // CRF(5 %, 20 y) = 0.05 × 1.05^20 / (1.05^20 − 1) = 0.0802425872; CRF(5 %, 10 y) = 0.1295045750.
+  CHECK(c.annualised_cost_krw == doctest::Approx(181e6 * 0.0802425872 + 1e9 * 0.1295045750).epsilon(1e-9));
+  spec.discount_rate = 0.0;  // straight line
+  CHECK(cost_interventions(spec, in, plan, EnergyBalance{}).annualised_cost_krw ==
+        doctest::Approx(181e6 / 20.0 + 1e9 / 10.0));
+}
+
+TEST_CASE("plan_facilities compounds efficiency entries and shares fuel switching between entries") {
+  auto model = std::make_shared<SiteModel>();
+  model->site.complexes = {Complex{"a", "A", "에이", ComplexRole::kHub, {}, {}}};
+  model->site.facilities.resize(2);
+  model->site.facilities[0].ksic = "C24";
+  model->site.facilities[1].ksic = "C26";
+  model->complex_ids = {"a"};
+  model->facility_slot = {0, 0};
+  model->attachments.bus = {-1, -1};
+  const RunInputs in = inputs_for(model);
+  ScenarioSpec spec;
+  EfficiencyIntervention e;
+  e.electricity_saving = 0.1;
+  e.fuel_saving = 0.2;
+  spec.efficiency = {e, e};
+  e.where.sectors = {"C24"};
+  spec.efficiency.push_back(e);
+  FuelSwitchIntervention s;
+  s.share = 0.5;
+  s.boiler_efficiency = 0.9;
+  s.cop = 3.0;
+  spec.fuel_switches = {s};
+  s.cop = 4.5;
+  spec.fuel_switches.push_back(s);
+  const FacilityPlan plan = plan_facilities(spec, in);
+  // C24 gets all three efficiency entries, C26 the two unfiltered ones.
+  CHECK(plan.elec_factor[0] == doctest::Approx(0.9 * 0.9 * 0.9));
+  CHECK(plan.elec_factor[1] == doctest::Approx(0.9 * 0.9));
+  CHECK(plan.fuel_factor[1] == doctest::Approx(0.8 * 0.8));
+  // Fuel switching: 0.5, then half of the rest: 0.75 in all; the electricity per kWh of fuel is the
+  // share-weighted mean of 0.9 / 3 and 0.9 / 4.5: (0.5 × 0.3 + 0.25 × 0.2) / 0.75.
+  CHECK(plan.switch_share[0] == doctest::Approx(0.75));
+  CHECK(plan.switch_kwh_per_fuel_kwh[0] == doctest::Approx((0.5 * 0.3 + 0.25 * 0.2) / 0.75));
+  CHECK(plan.pv_kwp == std::vector<double>{0.0, 0.0});
+}
+
+TEST_CASE("a shared battery at a complex acts on the complex's net exchange and the balance stays closed") {
+  const std::string gis(SANDAN_GIS_DATA_DIR);
+  auto model = std::make_shared<SiteModel>();
+  model->complex_ids = {"a"};
+  RunInputs in = inputs_for(model);
+  in.tariff = read_tariff(gis + "/tariffs/kepco_industrial_b_hv_a_ii_2026-04-16.yaml");
+  const auto hours = static_cast<std::size_t>(in.calendar.hours());
+  ScenarioSpec spec;
+  BatteryIntervention b;
+  b.placement = BatteryPlacement::kComplex;
+  b.target_id = "a";
+  b.battery.energy_kwh = 400.0;
+  b.battery.power_kw = 100.0;
+  b.battery.strategy = BatteryStrategy::kPeakShaving;
+  spec.batteries = {b};
+  EnergyBalance balance;
+  EnergyResults& e = balance.energy;
+  e.complex_ids = {"a"};
+  e.hours = static_cast<int>(hours);
+  // 500 kW all day, 1,000 kW from 10:00 to 12:00 every day.
+  balance.complex_net_kw.assign(hours, 500.0F);
+  for (std::size_t h = 0; h < hours; ++h) {
+    if (h % 24 >= 10 && h % 24 < 12) balance.complex_net_kw[h] = 1000.0F;
+  }
+  const std::vector<float> before = balance.complex_net_kw;
+  for (auto* v : {&e.complex_battery_kw, &e.complex_import_kw, &e.complex_export_kw}) v->assign(hours, 0.0F);
+  settle_shared_batteries(spec, in, FacilityPlan{}, nullptr, balance);
+  REQUIRE(e.battery_ids == std::vector<std::string>{"complex:a"});
+  REQUIRE(e.shared_battery_kw.size() == hours);
+  float peak = 0.0F;
+  for (std::size_t h = 0; h < hours; ++h) {
+    // import − export = the net before the battery − the battery's discharge, every hour.
+    CHECK(e.complex_import_kw[h] - e.complex_export_kw[h] == doctest::Approx(before[h] - e.shared_battery_kw[h]));
+    CHECK(e.complex_battery_kw[h] == e.shared_battery_kw[h]);
+    peak = std::max(peak, e.complex_import_kw[h]);
+  }
+  // The battery shaves the two-hour peak by up to its power.
+  CHECK(peak < 1000.0F);
+  CHECK(peak >= 900.0F - 1e-3F);
+}
