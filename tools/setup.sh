@@ -4,7 +4,9 @@
 set -euo pipefail
 
 packages=(
-  build-essential cmake ninja-build pkg-config clang-format clang-tidy
+  build-essential cmake ninja-build pkg-config clang-format clang-tidy git
+  # clang-tidy parses the OpenMP sources with clang, which needs its own omp.h
+  libomp-dev
   libgdal-dev gdal-bin libproj-dev proj-bin libhdf5-dev libeigen3-dev
   doctest-dev libyaml-cpp-dev libcli11-dev nlohmann-json3-dev
   pybind11-dev python3-dev python3-numpy python3-h5py python3-pytest python3-xarray python3-h5netcdf python3-yaml

@@ -28,7 +28,6 @@ struct VehicleCurve {
   double v_max_kmh = 120.0;
 };
 
-
 struct EmissionFactors {
   std::string path;
   std::array<FuelFactor, kFuelCount> fuels{};  // index: index_of(Fuel)

@@ -8,8 +8,8 @@
 #include <vector>
 
 #include "gis/site.hpp"
-#include "gis/topology.hpp"
 #include "gis/synth.hpp"
+#include "gis/topology.hpp"
 #include "grid/network.hpp"
 
 namespace sandan {

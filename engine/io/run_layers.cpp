@@ -140,7 +140,8 @@ ResultTable facility_table(const RunReader& run) {
   const auto load = series.find("load");
   const auto imported = series.find("import");
   const auto pv = series.find("pv");
-  if (imported != series.end()) table.fields.push_back(real(kpi_key(KpiId::kPeakImportKw), imported->second.peak_kw));
+  if (imported != series.end())
+    table.fields.push_back(real(kpi_key(KpiId::kPeakImportKw), imported->second.peak_kw));
   if (load != series.end() && imported != series.end()) {
     // As the KPI of that name (scenario/kpi_catalogue): 1 − import / load, 0 without load.
     std::vector<double> share(n, 0.0);

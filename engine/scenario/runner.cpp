@@ -3,8 +3,8 @@
 // product (docs/architecture.md).
 #include "scenario/runner.hpp"
 
-#include <yaml-cpp/yaml.h>
 #include <omp.h>
+#include <yaml-cpp/yaml.h>
 
 #include <algorithm>
 #include <deque>
@@ -113,21 +113,22 @@ std::string energy_key(const ScenarioSpec& spec, bool facility_hourly) {
     const std::string kind = item.begin()->first.as<std::string>();
     if (kind == "logistics_hub" || kind == "ev_trucks") continue;
     YAML::Node body = item.begin()->second;
-    for (const char* k : {"cost_krw", "cost_krw_per_kwp", "cost_krw_per_kwh", "cost_krw_per_kw", "lifetime_years"})
+    for (const char* k :
+         {"cost_krw", "cost_krw_per_kwp", "cost_krw_per_kwh", "cost_krw_per_kw", "lifetime_years"})
       body.remove(k);
     kept.push_back(item);
   }
   root["interventions"] = kept;
   YAML::Emitter out;
   out << root;
-  return std::string(out.c_str()) + "\n# seed " + std::to_string(spec.seed) + " year " + std::to_string(spec.year) +
-         " facility_hourly " + std::to_string(facility_hourly);
+  return std::string(out.c_str()) + "\n# seed " + std::to_string(spec.seed) + " year " +
+         std::to_string(spec.year) + " facility_hourly " + std::to_string(facility_hourly);
 }
 
 // The input files a run reads before any stage: runs with the same key share them.
 std::string inputs_key(const ScenarioSpec& s) {
-  std::string key = s.site + "|" + s.weather + "|" + s.holidays + "|" + s.tariff + "|" + s.load_library + "|" +
-                    std::to_string(s.year) + "|" + std::to_string(s.delta_t_s);
+  std::string key = s.site + "|" + s.weather + "|" + s.holidays + "|" + s.tariff + "|" + s.load_library +
+                    "|" + std::to_string(s.year) + "|" + std::to_string(s.delta_t_s);
   for (const auto& c : s.complexes) key += "|" + c;
   return key;
 }
@@ -148,7 +149,8 @@ struct CarbonInputs {
 class BatchProducts {
  public:
   BatchProducts(const RunOptions& options, std::size_t runs_at_once)
-      : facility_hourly_(options.facility_hourly), energy_(std::max<std::size_t>(2 * runs_at_once, 2)),
+      : facility_hourly_(options.facility_hourly),
+        energy_(std::max<std::size_t>(2 * runs_at_once, 2)),
         traffic_(std::max<std::size_t>(8 * runs_at_once, 64)) {}
 
   // Reads and checks what `spec` needs (ConfigError, Error(kIo)); to be called for every run before
@@ -170,7 +172,8 @@ class BatchProducts {
       traffic_.expect(key);
     }
     if (!spec.emission_factors.empty()) {
-      auto& carbon = carbon_[spec.emission_factors + "|" + spec.grid_factor_csv + "|" + std::to_string(spec.year)];
+      auto& carbon =
+          carbon_[spec.emission_factors + "|" + spec.grid_factor_csv + "|" + std::to_string(spec.year)];
       if (!carbon) {
         carbon = std::make_unique<CarbonInputs>();
         carbon->factors = read_emission_factors(spec.emission_factors);
@@ -196,7 +199,8 @@ class BatchProducts {
 
   const CarbonInputs* carbon(const ScenarioSpec& spec) const {
     if (spec.emission_factors.empty()) return nullptr;
-    return carbon_.at(spec.emission_factors + "|" + spec.grid_factor_csv + "|" + std::to_string(spec.year)).get();
+    return carbon_.at(spec.emission_factors + "|" + spec.grid_factor_csv + "|" + std::to_string(spec.year))
+        .get();
   }
 
   std::shared_ptr<const TrafficResults> traffic(const ScenarioSpec& spec, int threads) {
@@ -306,7 +310,8 @@ RunResult run_pipeline(const ScenarioSpec& spec, BatchProducts& products, const 
   run.scenario_yaml = spec.resolved_yaml;
   run.seed = spec.seed;
 
-  const StageOptions stage_options{threads, options.facility_hourly && spec.facility_series, pool, options.progress};
+  const StageOptions stage_options{threads, options.facility_hourly && spec.facility_series, pool,
+                                   options.progress};
   std::optional<EnergyProduct> own;
   const std::shared_ptr<const EnergyProduct> shared = products.energy(spec, stage_options, own);
   const EnergyProduct& energy = own ? *own : *shared;
@@ -326,8 +331,8 @@ RunResult run_pipeline(const ScenarioSpec& spec, BatchProducts& products, const 
   const std::vector<std::size_t>& slot = in.model->facility_slot;
   if (const CarbonInputs* carbon = products.carbon(spec)) {
     account_emissions(carbon->factors, spec.grid_t_per_mwh.value_or(carbon->factors.grid_t_per_mwh),
-                      carbon->hourly_grid_t_per_mwh, in.model->site, energy.balance.annual_fuel_mwh, slot, run.energy,
-                      run.traffic, run.emissions);
+                      carbon->hourly_grid_t_per_mwh, in.model->site, energy.balance.annual_fuel_mwh, slot,
+                      run.energy, run.traffic, run.emissions);
   }
   progress("indicators", 0.9);
   const CostSummary costs = cost_interventions(spec, in, energy.plan, energy.balance);
@@ -346,8 +351,9 @@ RunResult run_scenario(const ScenarioSpec& spec, const RunOptions& options) {
   return run_pipeline(spec, products, options, nullptr);
 }
 
-int run_batch(const std::vector<Variant>& variants, const std::set<std::string>& skip, const RunOptions& options,
-              ResultSink& sink, const std::function<void(int done, int total)>& on_run, const NextRun& next) {
+int run_batch(const std::vector<Variant>& variants, const std::set<std::string>& skip,
+              const RunOptions& options, ResultSink& sink,
+              const std::function<void(int done, int total)>& on_run, const NextRun& next) {
   std::vector<const Variant*> todo;
   for (const Variant& v : variants) {
     if (skip.count(v.run_id) == 0) todo.push_back(&v);

@@ -91,8 +91,8 @@ void facility_year(const FacilityContext& c, std::size_t f, FacilitySeries s, En
     }
   }
   double total = 0.0;
-  for (const auto& bill : monthly_bills(c.in.tariff, c.in.calendar,
-                                        std::span<const float>(s.imported, static_cast<std::size_t>(hours)))) {
+  for (const auto& bill : monthly_bills(
+           c.in.tariff, c.in.calendar, std::span<const float>(s.imported, static_cast<std::size_t>(hours)))) {
     total += bill.total_krw;
   }
   b.energy.bill_krw[f] = total;
@@ -209,7 +209,8 @@ EnergyBalance balance_energy(const ScenarioSpec& spec, const RunInputs& in, cons
   for (std::size_t start = 0; start < n_fac; start += block) {
     const std::size_t count = std::min(block, n_fac - start);
     if (options.progress) {
-      options.progress("facility balance", 0.2 + 0.5 * static_cast<double>(start) / static_cast<double>(n_fac));
+      options.progress("facility balance",
+                       0.2 + 0.5 * static_cast<double>(start) / static_cast<double>(n_fac));
     }
     if (start > 0) {
       for (auto* v : {&e.load_kw, &e.fuel_kw, &e.pv_kw, &e.curtailed_kw, &e.battery_kw, &e.battery_soc,
@@ -249,12 +250,14 @@ std::size_t battery_owner(const BatteryIntervention& battery, const SiteModel& m
   return static_cast<std::size_t>(std::max_element(members.begin(), members.end()) - members.begin());
 }
 
-std::size_t substation_slot_of(const BatteryIntervention& battery, const Site& site, const FacilityPlan& plan) {
+std::size_t substation_slot_of(const BatteryIntervention& battery, const Site& site,
+                               const FacilityPlan& plan) {
   const auto s_it = std::find_if(site.substations.begin(), site.substations.end(),
                                  [&](const Substation& s) { return s.substation_id == battery.target_id; });
   const int s_index = static_cast<int>(s_it - site.substations.begin());
-  return static_cast<std::size_t>(std::find(plan.slot_substation.begin(), plan.slot_substation.end(), s_index) -
-                                  plan.slot_substation.begin());
+  return static_cast<std::size_t>(
+      std::find(plan.slot_substation.begin(), plan.slot_substation.end(), s_index) -
+      plan.slot_substation.begin());
 }
 
 // A shared battery sits at the 22.9 kV bus of its substation, or, for a complex, of the substation
@@ -264,7 +267,7 @@ std::size_t battery_bus(const BatteryIntervention& battery, const SiteModel& m, 
   std::vector<std::size_t> members(grid.networks.size(), 0);
   for (std::size_t f = 0; f < m.site.facilities.size(); ++f) {
     const bool member = battery.placement == BatteryPlacement::kComplex ? m.facility_slot[f] == owner
-                                                                         : plan.substation_slot[f] >= 0;
+                                                                        : plan.substation_slot[f] >= 0;
     if (member && grid.facility_network[f] >= 0) ++members[grid.facility_network[f]];
   }
   const auto net_index =
@@ -286,8 +289,9 @@ void settle_shared_batteries(const ScenarioSpec& spec, const RunInputs& in, cons
     const std::size_t sub_slot =
         b.placement == BatteryPlacement::kSubstation ? substation_slot_of(b, m.site, plan) : 0;
     const std::size_t owner = battery_owner(b, m, plan, sub_slot);
-    const float* source = b.placement == BatteryPlacement::kComplex ? &balance.complex_net_kw[owner * hours_z]
-                                                                    : &balance.substation_net_kw[sub_slot * hours_z];
+    const float* source = b.placement == BatteryPlacement::kComplex
+                              ? &balance.complex_net_kw[owner * hours_z]
+                              : &balance.substation_net_kw[sub_slot * hours_z];
     const std::vector<float> net(source, source + hours);
     const BatteryOperation op = operate_battery(b.battery, net, in.calendar, tou);
     e.battery_ids.push_back(b.placement == BatteryPlacement::kComplex ? "complex:" + b.target_id

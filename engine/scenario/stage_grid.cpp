@@ -11,7 +11,8 @@
 namespace sandan {
 
 GridModel build_run_grid_model(const ScenarioSpec& spec, const SiteModel& model) {
-  return build_grid_model(model.site, model.feeders, model.attachments, read_line_types(spec.grid.line_types));
+  return build_grid_model(model.site, model.feeders, model.attachments,
+                          read_line_types(spec.grid.line_types));
 }
 
 namespace {
@@ -65,21 +66,25 @@ double feeder_hosting_kwp(const ScenarioSpec& spec, const GridModel& model, cons
     if (!on_feeder(sn.bus_feeder[b])) continue;
     const std::size_t gb = g.bus_offset[n] + b;
     feeder_kwp += reference_kwp_bus[gb];
-    for (std::size_t h = 0; h < hours_z; ++h) reverse[h] += reference_kwp_bus[gb] * profile[h] - g.p_kw[gb * hours_z + h];
+    for (std::size_t h = 0; h < hours_z; ++h)
+      reverse[h] += reference_kwp_bus[gb] * profile[h] - g.p_kw[gb * hours_z + h];
   }
   if (feeder_kwp <= 0.0) return 0.0;
   std::vector<std::size_t> order(hours_z);
   for (std::size_t h = 0; h < hours_z; ++h) order[h] = h;
   const std::size_t keep = std::min(kCandidateHours, hours_z);
   std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(keep), order.end(),
-                    [&](std::size_t a, std::size_t b) { return reverse[a] != reverse[b] ? reverse[a] > reverse[b] : a < b; });
+                    [&](std::size_t a, std::size_t b) {
+                      return reverse[a] != reverse[b] ? reverse[a] > reverse[b] : a < b;
+                    });
   order.resize(keep);
   std::vector<double> pd(nb), qd(nb);
   auto violates = [&](double scale) {
     for (const std::size_t h : order) {
       for (std::size_t b = 0; b < nb; ++b) {
         const std::size_t gb = g.bus_offset[n] + b;
-        const double extra_kw = on_feeder(sn.bus_feeder[b]) ? scale * reference_kwp_bus[gb] * profile[h] : 0.0;
+        const double extra_kw =
+            on_feeder(sn.bus_feeder[b]) ? scale * reference_kwp_bus[gb] * profile[h] : 0.0;
         pd[b] = (g.p_kw[gb * hours_z + h] - extra_kw) / 1000.0;
         qd[b] = g.q_kvar[gb * hours_z + h] / 1000.0;
       }
@@ -152,7 +157,8 @@ void solve_hours(const GridModel& model, const GridInjections& g, const GridSolv
       const PowerFlowResult r = s.solvers[n].solve(pd, qd, s.warm[n].converged ? &s.warm[n] : nullptr);
       if (!r.converged) ++nonconverged;
       for (std::size_t b = 0; b < nb; ++b) {
-        out.bus_vm_pu[(g.bus_offset[n] + b) * hours_z + hz] = r.converged ? static_cast<float>(r.vm_pu[b]) : kNan;
+        out.bus_vm_pu[(g.bus_offset[n] + b) * hours_z + hz] =
+            r.converged ? static_cast<float>(r.vm_pu[b]) : kNan;
       }
       for (std::size_t k = 0; k < r.loading.size(); ++k) {
         out.branch_loading[(branch_offset[n] + k) * hours_z + hz] =
@@ -170,7 +176,8 @@ void count_violations(const ScenarioSpec& spec, const GridModel& model, const Gr
                       const std::vector<std::size_t>& branch_offset, int hours, GridResults& out) {
   const auto hours_z = static_cast<std::size_t>(hours);
   const std::size_t n_feeder = model.feeder_ids.size();
-  std::vector<char> under(n_feeder * hours_z, 0), over(n_feeder * hours_z, 0), overload(n_feeder * hours_z, 0);
+  std::vector<char> under(n_feeder * hours_z, 0), over(n_feeder * hours_z, 0),
+      overload(n_feeder * hours_z, 0);
   for (std::size_t n = 0; n < model.networks.size(); ++n) {
     const auto& sn = model.networks[n];
     for (std::size_t b = 0; b < sn.network.buses.size(); ++b) {

@@ -102,7 +102,8 @@ void check_fit(const ScenarioSpec& spec, const SiteModel& model) {
     }
   };
   const std::string interventions = spec.path + ": interventions: ";
-  for (const auto& pv : spec.rooftop_pv) check_complexes(pv.pv.complexes, interventions + "rooftop_pv: complexes: ");
+  for (const auto& pv : spec.rooftop_pv)
+    check_complexes(pv.pv.complexes, interventions + "rooftop_pv: complexes: ");
   for (const auto& b : spec.batteries) {
     const std::string where = interventions + "battery: at: ";
     if (b.placement == BatteryPlacement::kComplex && !simulated(b.target_id)) {
@@ -120,12 +121,15 @@ void check_fit(const ScenarioSpec& spec, const SiteModel& model) {
       if (!simulated(id)) problems.push_back(where + "facilities: complex '" + id + "' is not simulated");
     }
   }
-  for (const auto& x : spec.efficiency) check_complexes(x.where.complexes, interventions + "efficiency: complexes: ");
-  for (const auto& x : spec.fuel_switches) check_complexes(x.where.complexes, interventions + "fuel_switch: complexes: ");
+  for (const auto& x : spec.efficiency)
+    check_complexes(x.where.complexes, interventions + "efficiency: complexes: ");
+  for (const auto& x : spec.fuel_switches)
+    check_complexes(x.where.complexes, interventions + "fuel_switch: complexes: ");
   const std::string add_traffic = "; add traffic: {trip_rates: ../gis_data/traffic/trip_rates.yaml}";
   if (spec.logistics_hub) {
     check_complexes(spec.logistics_hub->complexes, interventions + "logistics_hub: complexes: ");
-    if (!spec.traffic.enabled) problems.push_back(interventions + "logistics_hub needs the traffic model" + add_traffic);
+    if (!spec.traffic.enabled)
+      problems.push_back(interventions + "logistics_hub needs the traffic model" + add_traffic);
   }
   if (spec.ev_trucks && !spec.traffic.enabled) {
     problems.push_back(interventions + "ev_trucks needs the traffic model" + add_traffic);
@@ -177,9 +181,9 @@ void plan_batteries(const ScenarioSpec& spec, const SiteModel& m, FacilityPlan& 
 void plan_efficiency(const ScenarioSpec& spec, const SiteModel& m, FacilityPlan& plan) {
   auto matches = [&](const FacilityFilter& where, std::size_t f) {
     const Facility& fac = m.site.facilities[f];
-    const bool in_sector = where.sectors.empty() ||
-                           std::any_of(where.sectors.begin(), where.sectors.end(),
-                                       [&](const std::string& p) { return fac.ksic.rfind(p, 0) == 0; });
+    const bool in_sector =
+        where.sectors.empty() || std::any_of(where.sectors.begin(), where.sectors.end(),
+                                             [&](const std::string& p) { return fac.ksic.rfind(p, 0) == 0; });
     return is_in(where.complexes, m.complex_ids[m.facility_slot[f]]) && in_sector;
   };
   for (std::size_t f = 0; f < m.site.facilities.size(); ++f) {
@@ -285,10 +289,10 @@ void BufferPool::give(std::vector<float>&& buffer) {
 
 void BufferPool::recycle(RunResult& run) {
   EnergyResults& e = run.energy;
-  for (auto* v : {&e.load_kw, &e.pv_kw, &e.curtailed_kw, &e.battery_kw, &e.battery_soc, &e.import_kw,
-                  &e.export_kw, &e.fuel_kw, &e.complex_load_kw, &e.complex_pv_kw, &e.complex_curtailed_kw,
-                  &e.complex_battery_kw, &e.complex_import_kw, &e.complex_export_kw, &run.grid.bus_vm_pu,
-                  &run.grid.branch_loading}) {
+  for (auto* v :
+       {&e.load_kw, &e.pv_kw, &e.curtailed_kw, &e.battery_kw, &e.battery_soc, &e.import_kw, &e.export_kw,
+        &e.fuel_kw, &e.complex_load_kw, &e.complex_pv_kw, &e.complex_curtailed_kw, &e.complex_battery_kw,
+        &e.complex_import_kw, &e.complex_export_kw, &run.grid.bus_vm_pu, &run.grid.branch_loading}) {
     give(std::move(*v));
     *v = {};
   }

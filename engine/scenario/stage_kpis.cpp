@@ -59,7 +59,8 @@ CostSummary cost_interventions(const ScenarioSpec& spec, const RunInputs& in, co
     for (const double peak : balance.switched_peak_kw) capacity_kw += peak;
     double shares = 0.0;
     for (const auto& x : spec.fuel_switches) shares += x.share;
-    for (const auto& x : spec.fuel_switches) count(x.cost, shares > 0.0 ? capacity_kw * x.share / shares : 0.0);
+    for (const auto& x : spec.fuel_switches)
+      count(x.cost, shares > 0.0 ? capacity_kw * x.share / shares : 0.0);
   }
   if (spec.ev_trucks) count(spec.ev_trucks->cost, 0.0);
   return out;
@@ -140,7 +141,9 @@ void energy_kpis(const EnergyTotals& x, const std::string& id, Rows& rows) {
   add(KpiId::kBillKrw, x.bill);
 }
 
-bool counts_in(const std::string& row, const std::string& area) { return row == kAllComplexes || area == row; }
+bool counts_in(const std::string& row, const std::string& area) {
+  return row == kAllComplexes || area == row;
+}
 
 void grid_kpis(const ScenarioSpec& spec, const GridResults& g, const std::string& id, Rows& rows) {
   int under = 0, over = 0, overload = 0;
@@ -193,7 +196,9 @@ void emission_kpis(const EmissionsResults& em, const std::string& id, Rows& rows
     if (!counts_in(id, em.areas[a])) continue;
     for (std::size_t s = 0; s < em.sources.size(); ++s) {
       const double tonnes = em.tco2e[a * em.sources.size() + s];
-      (em.source_scope[s] == "scope1" ? scope1 : em.source_scope[s] == "scope2" ? scope2 : transport) += tonnes;
+      (em.source_scope[s] == "scope1"   ? scope1
+       : em.source_scope[s] == "scope2" ? scope2
+                                        : transport) += tonnes;
     }
   }
   rows.push_back(make_kpi(KpiId::kTco2eScope1, id, scope1));
@@ -217,7 +222,8 @@ std::vector<Kpi> compute_kpis(const KpiSources& s) {
     if (s.emissions.enabled) emission_kpis(s.emissions, id, rows);
   }
   rows.push_back(make_kpi(KpiId::kInvestmentKrw, std::string(kAllComplexes), s.costs.investment_krw));
-  rows.push_back(make_kpi(KpiId::kAnnualisedCostKrw, std::string(kAllComplexes), s.costs.annualised_cost_krw));
+  rows.push_back(
+      make_kpi(KpiId::kAnnualisedCostKrw, std::string(kAllComplexes), s.costs.annualised_cost_krw));
   return rows;
 }
 

@@ -77,11 +77,11 @@ struct FacilityPlan {
   std::vector<double> export_limit_kw;          // per facility; infinity: unlimited
   std::vector<BatterySpec> battery;             // behind the meter, per facility
   std::vector<char> has_battery;
-  std::vector<float> elec_factor;             // efficiency: electricity kept
-  std::vector<float> fuel_factor;             // efficiency: fuel kept
-  std::vector<float> switch_share;            // share of the fuel heat pumps take over
+  std::vector<float> elec_factor;              // efficiency: electricity kept
+  std::vector<float> fuel_factor;              // efficiency: fuel kept
+  std::vector<float> switch_share;             // share of the fuel heat pumps take over
   std::vector<float> switch_kwh_per_fuel_kwh;  // electricity heat pumps need a kWh of that fuel
-  std::vector<float> tan_phi;                 // reactive over active power of the facility's load
+  std::vector<float> tan_phi;                  // reactive over active power of the facility's load
   // Substations with a shared battery: the slot of each facility whose bus they supply (-1: none),
   // and the substation (index into Site::substations) of each slot.
   std::vector<int> substation_slot;

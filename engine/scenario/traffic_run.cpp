@@ -5,9 +5,9 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <sstream>
 #include <cstddef>
 #include <exception>
+#include <sstream>
 #include <string>
 #include <vector>
 

@@ -86,3 +86,37 @@ def test_hosting_capacity_is_reported_per_feeder(results):
 
 if __name__ == "__main__":
     sys.exit(pytest.main([__file__, "-q"]))
+
+
+# The baseline's KPIs, pinned: a change to any model that moves them fails here, so it is seen and
+# made on purpose. After such a change, check the new figures (sandan compare old.h5 new.h5) and
+# refresh the file with
+#   SANDAN_UPDATE_GOLDEN=1 ctest --preset release -R python.scenarios
+# then commit tests/golden/baseline_kpis.json with the change and say why the figures moved.
+GOLDEN = f"{SOURCE_DIR}/tests/golden/baseline_kpis.json"
+# The runs are deterministic (any thread count); the tolerance only absorbs the last bits that the C
+# library's transcendental functions may differ by between processors.
+GOLDEN_RTOL = 1e-6
+
+
+def kpi_rows(path, run):
+    with h5py.File(path, "r") as f:
+        g = f[f"runs/{run}/kpi"]
+        keys = [k.decode() for k in g["key"][()]]
+        complexes = [c.decode() for c in g["complex"][()]]
+        return {f"{k}|{c}": float(v) for k, c, v in zip(keys, complexes, g["value"][()])}
+
+
+def test_baseline_kpis_match_the_golden_file(results):
+    rows = kpi_rows(results["baseline"], "baseline")
+    if os.environ.get("SANDAN_UPDATE_GOLDEN"):
+        with open(GOLDEN, "w") as f:
+            json.dump({"scenario": "scenarios/baseline.yaml", "run": "baseline", "kpis": rows}, f, indent=1,
+                      sort_keys=True)
+            f.write("\n")
+    with open(GOLDEN) as f:
+        golden = json.load(f)["kpis"]
+    assert sorted(rows) == sorted(golden), "KPIs added or removed: refresh the golden file (see above)"
+    moved = [f"{key}: {golden[key]!r} -> {rows[key]!r}" for key in golden
+             if rows[key] != pytest.approx(golden[key], rel=GOLDEN_RTOL, abs=1e-9)]
+    assert not moved, "baseline KPIs moved (refresh the golden file if on purpose):\n" + "\n".join(moved)

@@ -381,5 +381,6 @@ PYBIND11_MODULE(_sandan, m) {
       },
       "Every KPI a run can report, in the order runs report them: dicts with key, unit, model (energy, "
       "grid, traffic, emissions, costs), aggregation (how the 'all' row is formed: sum, peak_of_sum, "
-      "ratio_of_sums, worst, whole_run), per_complex, in_index (a column of /index) and description. sandan.KPI holds the keys.");
+      "ratio_of_sums, worst, whole_run), per_complex, in_index (a column of /index) and description. "
+      "sandan.KPI holds the keys.");
 }

@@ -214,7 +214,8 @@ void require_same_floats(const std::vector<float>& a, const std::vector<float>& 
   REQUIRE(a.size() == b.size());
   // Bit for bit (NaN where the other has NaN).
   for (std::size_t i = 0; i < a.size(); ++i) {
-    if (!(a[i] == b[i] || (std::isnan(a[i]) && std::isnan(b[i])))) FAIL(what << "[" << i << "] " << a[i] << " vs " << b[i]);
+    if (!(a[i] == b[i] || (std::isnan(a[i]) && std::isnan(b[i]))))
+      FAIL(what << "[" << i << "] " << a[i] << " vs " << b[i]);
   }
 }
 
@@ -225,11 +226,12 @@ TEST_CASE("a batch whose runs share traffic and energy products gives what each 
   const std::string gis(SANDAN_GIS_DATA_DIR);
   // 2 battery sizes x 2 electric truck shares: the energy year (and the grid) is shared by the runs
   // of one battery size, the traffic by all four.
-  const auto spec = read_scenario(write_scenario(dir, "shared", "grid: {line_types: " + gis +
-                                                                    "/line_types.csv}\ntraffic: {trip_rates: " + gis +
-                                                                    "/traffic/trip_rates.yaml, zone_cell_m: 250}\n"
-                                                                    "emission_factors: " + gis +
-                                                                    "/emissions/factors.yaml\n" + R"(interventions:
+  const auto spec = read_scenario(write_scenario(dir, "shared",
+                                                 "grid: {line_types: " + gis +
+                                                     "/line_types.csv}\ntraffic: {trip_rates: " + gis +
+                                                     "/traffic/trip_rates.yaml, zone_cell_m: 250}\n"
+                                                     "emission_factors: " +
+                                                     gis + "/emissions/factors.yaml\n" + R"(interventions:
   - battery: {at: "complex:local", energy_kwh: 2000, power_kw: 500, strategy: peak_shaving}
   - ev_trucks: {light_truck_share: 0.1, heavy_truck_share: 0.0}
 sweep:
@@ -248,11 +250,14 @@ sweep:
     const RunResult& shared = sink.runs.at(v.run_id);
     const EnergyResults& a = alone.energy;
     const EnergyResults& s = shared.energy;
-    for (const auto& [x, y, name] : {std::tuple{&a.load_kw, &s.load_kw, "load_kw"}, {&a.import_kw, &s.import_kw, "import_kw"},
-                                     {&a.battery_kw, &s.battery_kw, "battery_kw"}, {&a.complex_import_kw, &s.complex_import_kw, "complex_import_kw"},
-                                     {&a.shared_battery_kw, &s.shared_battery_kw, "shared_battery_kw"},
-                                     {&alone.grid.bus_vm_pu, &shared.grid.bus_vm_pu, "bus_vm_pu"},
-                                     {&alone.traffic.link_flow_veh_h, &shared.traffic.link_flow_veh_h, "link_flow_veh_h"}}) {
+    for (const auto& [x, y, name] :
+         {std::tuple{&a.load_kw, &s.load_kw, "load_kw"},
+          {&a.import_kw, &s.import_kw, "import_kw"},
+          {&a.battery_kw, &s.battery_kw, "battery_kw"},
+          {&a.complex_import_kw, &s.complex_import_kw, "complex_import_kw"},
+          {&a.shared_battery_kw, &s.shared_battery_kw, "shared_battery_kw"},
+          {&alone.grid.bus_vm_pu, &shared.grid.bus_vm_pu, "bus_vm_pu"},
+          {&alone.traffic.link_flow_veh_h, &shared.traffic.link_flow_veh_h, "link_flow_veh_h"}}) {
       require_same_floats(*x, *y, v.run_id + " " + name);
     }
     CHECK(alone.emissions.tco2e == shared.emissions.tco2e);

@@ -67,8 +67,11 @@ struct Fixture {
 
 // Inputs around a site model: the 2026 calendar; no weather, archetypes or tariff.
 RunInputs inputs_for(std::shared_ptr<SiteModel> model) {
-  return {std::move(model), load_calendar(2026, std::string(SANDAN_GIS_DATA_DIR) + "/calendar/holidays_kr.csv"),
-          {}, {}, {}};
+  return {std::move(model),
+          load_calendar(2026, std::string(SANDAN_GIS_DATA_DIR) + "/calendar/holidays_kr.csv"),
+          {},
+          {},
+          {}};
 }
 
 double value(const std::vector<Kpi>& rows, KpiId id, const std::string& complex) {
@@ -247,7 +250,8 @@ TEST_CASE("a shared battery at a complex acts on the complex's net exchange and 
   float peak = 0.0F;
   for (std::size_t h = 0; h < hours; ++h) {
     // import − export = the net before the battery − the battery's discharge, every hour.
-    CHECK(e.complex_import_kw[h] - e.complex_export_kw[h] == doctest::Approx(before[h] - e.shared_battery_kw[h]));
+    CHECK(e.complex_import_kw[h] - e.complex_export_kw[h] ==
+          doctest::Approx(before[h] - e.shared_battery_kw[h]));
     CHECK(e.complex_battery_kw[h] == e.shared_battery_kw[h]);
     peak = std::max(peak, e.complex_import_kw[h]);
   }
