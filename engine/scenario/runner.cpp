@@ -97,7 +97,8 @@ class ProductCache {
 struct EnergyProduct {
   FacilityPlan plan;
   EnergyBalance balance;
-  GridResults grid;
+  GridResults grid;  // without its hourly series, which are kept apart (a copy of `grid` is small)
+  std::vector<float> bus_vm_pu, branch_loading;
 };
 
 // The settings the energy and grid stages read, as one text: the resolved scenario without what
@@ -234,13 +235,17 @@ class BatchProducts {
     };
     progress("facility loads", 0.1);
     progress("rooftop PV", 0.15);
-    EnergyProduct p{plan_facilities(spec, in), {}, {}};
+    EnergyProduct p{plan_facilities(spec, in), {}, {}, {}, {}};
     p.balance = balance_energy(spec, in, p.plan, grid, options);
     progress("shared batteries", 0.7);
     settle_shared_batteries(spec, in, p.plan, grid, p.balance);
     if (grid != nullptr) {
       progress("grid power flow", 0.75);
       p.grid = solve_grid(spec, in, *grid, p.balance, options);
+      p.bus_vm_pu = std::move(p.grid.bus_vm_pu);
+      p.branch_loading = std::move(p.grid.branch_loading);
+      p.grid.bus_vm_pu.clear();
+      p.grid.branch_loading.clear();
     }
     return p;
   }
@@ -254,6 +259,16 @@ class BatchProducts {
   ProductCache<EnergyProduct> energy_;
   ProductCache<TrafficResults> traffic_;
 };
+
+// A copy of a float series into a buffer of the pool (memory already mapped) when there is one.
+void copy_series(const std::vector<float>& from, std::vector<float>& to, BufferPool* pool) {
+  if (pool == nullptr || from.empty()) {
+    to = from;
+    return;
+  }
+  to = pool->take(from.size());
+  std::copy(from.begin(), from.end(), to.begin());
+}
 
 // A copy of a run's energy results taken from a shared product; the series go into buffers of the
 // pool (memory already mapped) when there is one.
@@ -284,14 +299,7 @@ void copy_energy(const EnergyResults& from, EnergyResults& to, BufferPool* pool)
       {&from.complex_battery_kw, &to.complex_battery_kw},
       {&from.complex_import_kw, &to.complex_import_kw},
       {&from.complex_export_kw, &to.complex_export_kw}};
-  for (const auto& [source, target] : series) {
-    if (pool == nullptr || source->empty()) {
-      *target = *source;
-    } else {
-      *target = pool->take(source->size());
-      std::copy(source->begin(), source->end(), target->begin());
-    }
-  }
+  for (const auto& [source, target] : series) copy_series(*source, *target, pool);
 }
 
 // One run: the pipeline of stages, with the products other runs of the batch share taken from them.
@@ -318,9 +326,13 @@ RunResult run_pipeline(const ScenarioSpec& spec, BatchProducts& products, const 
   if (own) {
     run.energy = std::move(own->balance.energy);
     run.grid = std::move(own->grid);
+    run.grid.bus_vm_pu = std::move(own->bus_vm_pu);
+    run.grid.branch_loading = std::move(own->branch_loading);
   } else {
     copy_energy(shared->balance.energy, run.energy, pool);
     run.grid = shared->grid;
+    copy_series(shared->bus_vm_pu, run.grid.bus_vm_pu, pool);
+    copy_series(shared->branch_loading, run.grid.branch_loading, pool);
   }
   if (spec.traffic.enabled) {
     progress("traffic assignment", 0.85);

@@ -106,7 +106,7 @@ void add_block(const FacilityPlan& plan, const std::vector<std::size_t>& slot, s
   EnergyResults& e = b.energy;
   GridInjections& g = b.injections;
   const auto hours_z = static_cast<std::size_t>(hours);
-  constexpr int kHoursPerChunk = 256;
+  constexpr int kHoursPerChunk = 1024;
   const int chunks = (hours + kHoursPerChunk - 1) / kHoursPerChunk;
 #pragma omp parallel for schedule(static) num_threads(threads)
   for (int chunk = 0; chunk < chunks; ++chunk) {

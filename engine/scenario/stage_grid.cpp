@@ -133,38 +133,57 @@ void hosting_capacity(const ScenarioSpec& spec, const RunInputs& in, const GridM
   }
 }
 
-// Every hour's power flow, parallel over hours.
+// Every hour's power flow, parallel over tiles of hours. The series are bus-major ([bus][hour]), so
+// a tile reads each bus's injections for its hours as one contiguous run and writes its voltages and
+// loadings back the same way: solving hour by hour straight into the series would touch a new cache
+// line (and page) for every bus of every hour.
 void solve_hours(const GridModel& model, const GridInjections& g, const GridSolvers& s,
                  const std::vector<std::size_t>& branch_offset, int hours, int threads, GridResults& out) {
+  constexpr std::size_t kTile = 256;
   const auto hours_z = static_cast<std::size_t>(hours);
+  const std::size_t tiles = (hours_z + kTile - 1) / kTile;
   std::vector<double> loss_mw(hours_z, 0.0);
   int nonconverged = 0;
   constexpr float kNan = std::numeric_limits<float>::quiet_NaN();
-#pragma omp parallel for schedule(dynamic, 16) num_threads(threads) reduction(+ : nonconverged)
-  for (int h = 0; h < hours; ++h) {
-    const auto hz = static_cast<std::size_t>(h);
+#pragma omp parallel for schedule(dynamic, 1) num_threads(threads) reduction(+ : nonconverged)
+  for (std::size_t tile = 0; tile < tiles; ++tile) {
+    const std::size_t h0 = tile * kTile;
+    const std::size_t count = std::min(kTile, hours_z - h0);
     std::vector<double> pd;
     std::vector<double> qd;
+    std::vector<float> p_tile, q_tile, vm_tile, loading_tile;  // [bus or branch][hour of the tile]
     for (std::size_t n = 0; n < model.networks.size(); ++n) {
       const std::size_t nb = model.networks[n].network.buses.size();
-      pd.assign(nb, 0.0);
-      qd.assign(nb, 0.0);
+      const std::size_t nk = model.networks[n].network.branches.size();
+      p_tile.resize(nb * kTile);
+      q_tile.resize(nb * kTile);
+      vm_tile.resize(nb * kTile);
+      loading_tile.resize(nk * kTile);
       for (std::size_t b = 0; b < nb; ++b) {
-        const std::size_t o = (g.bus_offset[n] + b) * hours_z + hz;
-        pd[b] = g.p_kw[o] / 1000.0;
-        qd[b] = g.q_kvar[o] / 1000.0;
+        const std::size_t o = (g.bus_offset[n] + b) * hours_z + h0;
+        std::copy_n(&g.p_kw[o], count, &p_tile[b * kTile]);
+        std::copy_n(&g.q_kvar[o], count, &q_tile[b * kTile]);
       }
-      const PowerFlowResult r = s.solvers[n].solve(pd, qd, s.warm[n].converged ? &s.warm[n] : nullptr);
-      if (!r.converged) ++nonconverged;
-      for (std::size_t b = 0; b < nb; ++b) {
-        out.bus_vm_pu[(g.bus_offset[n] + b) * hours_z + hz] =
-            r.converged ? static_cast<float>(r.vm_pu[b]) : kNan;
+      for (std::size_t i = 0; i < count; ++i) {
+        pd.assign(nb, 0.0);
+        qd.assign(nb, 0.0);
+        for (std::size_t b = 0; b < nb; ++b) {
+          pd[b] = p_tile[b * kTile + i] / 1000.0;
+          qd[b] = q_tile[b * kTile + i] / 1000.0;
+        }
+        const PowerFlowResult r = s.solvers[n].solve(pd, qd, s.warm[n].converged ? &s.warm[n] : nullptr);
+        if (!r.converged) ++nonconverged;
+        for (std::size_t b = 0; b < nb; ++b)
+          vm_tile[b * kTile + i] = r.converged ? static_cast<float>(r.vm_pu[b]) : kNan;
+        for (std::size_t k = 0; k < r.loading.size(); ++k)
+          loading_tile[k * kTile + i] = r.converged ? static_cast<float>(r.loading[k]) : kNan;
+        if (r.converged) loss_mw[h0 + i] += r.total_loss_mw;
       }
-      for (std::size_t k = 0; k < r.loading.size(); ++k) {
-        out.branch_loading[(branch_offset[n] + k) * hours_z + hz] =
-            r.converged ? static_cast<float>(r.loading[k]) : kNan;
-      }
-      if (r.converged) loss_mw[hz] += r.total_loss_mw;
+      for (std::size_t b = 0; b < nb; ++b)
+        std::copy_n(&vm_tile[b * kTile], count, &out.bus_vm_pu[(g.bus_offset[n] + b) * hours_z + h0]);
+      for (std::size_t k = 0; k < nk; ++k)
+        std::copy_n(&loading_tile[k * kTile], count,
+                    &out.branch_loading[(branch_offset[n] + k) * hours_z + h0]);
     }
   }
   out.nonconverged_hours = nonconverged;
