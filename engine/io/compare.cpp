@@ -255,6 +255,22 @@ std::vector<KpiRow> read_run_kpis(const std::string& path, std::string& run) {
   return reader.kpis(run);
 }
 
+std::vector<std::vector<KpiRow>> read_kpis_of_runs(const std::string& path,
+                                                   const std::vector<std::string>& runs) {
+  const ResultsReader reader(path);
+  const std::vector<std::string> listed = reader.runs();
+  const std::set<std::string> known(listed.begin(), listed.end());
+  const std::vector<std::string>& ids = runs.empty() ? listed : runs;
+  std::vector<std::vector<KpiRow>> tables;
+  tables.reserve(ids.size());
+  for (const std::string& id : ids) {
+    // select_run lists the file's runs again: only for the message of a run that is not there.
+    if (id.empty() || known.count(id) == 0) (void)reader.select_run(id.empty() ? " " : id);
+    tables.push_back(reader.kpis(id));
+  }
+  return tables;
+}
+
 RunRef parse_run_ref(const std::string& text) {
   const std::size_t colon = text.rfind(':');
   std::error_code ec;

@@ -26,6 +26,12 @@ struct KpiRow {
 // does, and for an unknown run or an empty run in a file of several runs (listing the file's runs).
 [[nodiscard]] std::vector<KpiRow> read_run_kpis(const std::string& path, std::string& run);
 
+// The KPI tables of several runs of one results file (all of them when `runs` is empty, in name
+// order), each in the file's row order, the file opened once. Throws Error(kBadInput) as list_runs
+// does, for an unknown run (listing the file's runs) and for a run without a KPI table.
+[[nodiscard]] std::vector<std::vector<KpiRow>> read_kpis_of_runs(const std::string& path,
+                                                                 const std::vector<std::string>& runs);
+
 // A run of a results file, written FILE or FILE:RUN on the command line.
 struct RunRef {
   std::string file;

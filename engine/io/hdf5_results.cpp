@@ -2,18 +2,24 @@
 
 #include <hdf5.h>
 #include <hdf5_hl.h>
+#include <omp.h>
 #include <unistd.h>
 #include <zlib.h>
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <chrono>
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 #include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <limits>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
 #include <tuple>
@@ -34,12 +40,96 @@ namespace fs = std::filesystem;
 // Compression: shuffle + deflate level 1. Hourly float32 series of noisy loads compress only ~2x,
 // and level 1 writes several times faster than the default 6 for nearly the same size.
 constexpr unsigned kDeflateLevel = 1;
-// Chunks of whole years for a few dozen entities: reading one facility touches one chunk.
-constexpr hsize_t kEntitiesPerChunk = 32;
+// A byte plane whose bytes carry more than this (order-0 entropy, bits a byte) is stored: deflate
+// would gain at most 1 − 7.5 / 8 ≈ 6 % on it, at the cost of searching it for matches (measured in
+// bench/RESULTS.md, "Writing results").
+constexpr double kStoredPlaneBits = 7.5;
+
+// Order-0 entropy of a byte plane, bits a byte, estimated from at most 64 Ki bytes spread evenly
+// over it (enough to tell noise, ≈8 bits, from the few bits of exponents), counted into four
+// histograms in turn so that consecutive equal bytes do not wait on one counter.
+double entropy_bits(const unsigned char* bytes, std::size_t count) {
+  constexpr std::size_t kSamples = 1U << 16;
+  const std::size_t step = std::max<std::size_t>(1, count / kSamples);
+  std::array<std::array<std::uint32_t, 256>, 4> histograms{};
+  std::size_t sampled = 0;
+  for (std::size_t i = 0; i < count; i += step, ++sampled) ++histograms[sampled & 3U][bytes[i]];
+  double bits = 0.0;
+  for (std::size_t v = 0; v < 256; ++v) {
+    const std::size_t n = histograms[0][v] + histograms[1][v] + histograms[2][v] + histograms[3][v];
+    if (n == 0) continue;
+    const double p = static_cast<double>(n) / static_cast<double>(sampled);
+    bits -= p * std::log2(p);
+  }
+  return bits;
+}
+
+// Buffers of one chunk being filtered, kept from chunk to chunk: a megabyte chunk in fresh memory
+// costs its page faults and zeroing again every time.
+struct ChunkBuffers {
+  std::vector<unsigned char> shuffled;
+  std::vector<unsigned char> packed;
+  std::size_t size = 0;  // bytes of `packed` in use; 0: the chunk is not written
+};
+
+// One chunk filtered as HDF5's shuffle and deflate filters would: `count` values (the rest of the
+// chunk's `chunk_values` is padding, the fill value 0), byte b of every value together, then one
+// zlib stream, into `buffers.packed`. With `store_random_planes` each byte plane is either stored
+// (when its entropy is near 8 bits: the low mantissa bytes of noisy series) or deflated with level
+// 1 and run-length matches (exponents and high mantissa bytes, mostly runs), switching with
+// deflateParams inside the one stream: still a plain zlib stream any inflater reads, at a fraction
+// of the time.
+bool pack_chunk(const float* values, std::size_t count, std::size_t chunk_values, bool store_random_planes,
+                ChunkBuffers& buffers) {
+  constexpr std::size_t kPlanes = sizeof(float);
+  const std::size_t chunk_bytes = chunk_values * kPlanes;
+  std::vector<unsigned char>& shuffled = buffers.shuffled;
+  shuffled.resize(chunk_bytes);
+  if (count < chunk_values) std::fill(shuffled.begin(), shuffled.end(), 0);
+  const auto* bytes = reinterpret_cast<const unsigned char*>(values);
+  for (std::size_t b = 0; b < kPlanes; ++b) {
+    unsigned char* plane = shuffled.data() + b * chunk_values;
+    for (std::size_t i = 0; i < count; ++i) plane[i] = bytes[i * kPlanes + b];
+  }
+  std::vector<unsigned char>& out = buffers.packed;
+  if (!store_random_planes) {
+    uLongf size = compressBound(static_cast<uLong>(chunk_bytes));
+    out.resize(size);
+    const int status = compress2(out.data(), &size, shuffled.data(), static_cast<uLong>(chunk_bytes),
+                                 static_cast<int>(kDeflateLevel));
+    buffers.size = size;
+    return status == Z_OK;
+  }
+  z_stream stream{};
+  const int level = static_cast<int>(kDeflateLevel);
+  if (deflateInit2(&stream, level, Z_DEFLATED, MAX_WBITS, 8, Z_RLE) != Z_OK) return false;
+  // Stored blocks add 5 bytes in 64 KiB and a switch of level ends a block: the bound of level 1
+  // with a margin covers both.
+  out.resize(deflateBound(&stream, static_cast<uLong>(chunk_bytes)) + 64 * kPlanes);
+  stream.next_out = out.data();
+  stream.avail_out = static_cast<uInt>(out.size());
+  int current = level;
+  bool ok = true;
+  for (std::size_t b = 0; b < kPlanes && ok; ++b) {
+    unsigned char* plane = shuffled.data() + b * chunk_values;
+    const int wanted = entropy_bits(plane, chunk_values) > kStoredPlaneBits ? 0 : level;
+    if (wanted != current) {
+      ok = deflateParams(&stream, wanted, Z_RLE) == Z_OK;
+      current = wanted;
+    }
+    stream.next_in = plane;
+    stream.avail_in = static_cast<uInt>(chunk_values);
+    const int status = deflate(&stream, b + 1 == kPlanes ? Z_FINISH : Z_NO_FLUSH);
+    ok = ok && (b + 1 == kPlanes ? status == Z_STREAM_END : status == Z_OK && stream.avail_in == 0);
+  }
+  buffers.size = stream.total_out;
+  deflateEnd(&stream);
+  return ok;
+}
 
 class Writer {
  public:
-  explicit Writer(std::string path) : path_(std::move(path)) {}
+  explicit Writer(std::string path, SeriesStorage options = {}) : path_(std::move(path)), options_(options) {}
 
   hid_t check(hid_t id, const std::string& what) const {
     if (id < 0) throw Error(ErrorCode::kIo, path_ + ": HDF5 could not " + what);
@@ -151,23 +241,88 @@ class Writer {
     return ds;
   }
 
-  // A chunked, compressed float32 [rows × hours] dataset.
+  // The hourly series written into one group, so that a later series equal to one of them, or all
+  // zero, is not compressed and written again (SeriesStorage::deduplicate).
+  struct SeriesGroup {
+    std::string path;  // the group's absolute path, for the virtual datasets' mappings
+    struct Stored {
+      std::string name;
+      const std::vector<float>* values;
+      std::size_t rows;
+      bool zero;  // no chunk written: a series equal to it is all zero too, and is written as such
+    };
+    std::vector<Stored> stored;
+    std::vector<std::string> zero;
+    std::vector<std::pair<std::string, std::string>> same_as;  // (series, the series it equals)
+  };
+
+  SeriesGroup series_group(const Handle& group) const {
+    char buffer[1024];
+    const ssize_t n = H5Iget_name(group.get(), buffer, sizeof buffer);
+    if (n <= 0 || static_cast<std::size_t>(n) >= sizeof buffer)
+      throw Error(ErrorCode::kIo, path_ + ": HDF5 could not name a group");
+    return {std::string(buffer, static_cast<std::size_t>(n)), {}, {}, {}};
+  }
+
+  // Records in the group's attribute `deduplicated` what was not stored (docs/results-schema.md):
+  // {"zero": [series whose every value is 0, no chunk written], "same_as": {series: series it equals}}.
+  void deduplicated(const Handle& group, const SeriesGroup& series) {
+    if (!options_.deduplicate) return;
+    nlohmann::json record = {{"zero", series.zero}, {"same_as", nlohmann::json::object()}};
+    for (const auto& [name, original] : series.same_as) record["same_as"][name] = original;
+    attr(group.get(), "deduplicated", record.dump());
+  }
+
+  // A chunked, compressed float32 [rows × hours] dataset; with deduplication, a virtual dataset
+  // when the same values were written before in `series` (rows × hours of them, bit for bit).
   Handle matrix(hid_t loc, const std::string& name, const std::vector<float>& values, std::size_t rows,
-                std::size_t hours, const std::string& units, const std::string& long_name) {
+                std::size_t hours, const std::string& units, const std::string& long_name,
+                SeriesGroup* series = nullptr) {
     const std::array<hsize_t, 2> dims{rows, hours};
     Handle space(H5Screate_simple(2, dims.data(), nullptr), H5Sclose);
     Handle dcpl(check(H5Pcreate(H5P_DATASET_CREATE), "create a property list"), H5Pclose);
-    if (rows > 0 && hours > 0) {
-      const std::array<hsize_t, 2> chunk{std::min<hsize_t>(rows, kEntitiesPerChunk), hours};
+    const SeriesGroup::Stored* same = nullptr;
+    if (series != nullptr && options_.deduplicate && !values.empty()) {
+      for (const auto& s : series->stored) {
+        if (!s.zero && s.rows == rows && s.values->size() == values.size() &&
+            std::memcmp(s.values->data(), values.data(), values.size() * sizeof(float)) == 0) {
+          same = &s;
+          break;
+        }
+      }
+    }
+    if (same != nullptr) {
+      // A virtual dataset mapping the whole of the equal one: readers see its values, it keeps its
+      // own name, units and long_name. Its fill value is NaN, so that if the run were ever copied to
+      // another path without its source, the values would read as missing rather than as zeros.
+      const float nan = std::numeric_limits<float>::quiet_NaN();
+      check(H5Pset_fill_value(dcpl.get(), H5T_NATIVE_FLOAT, &nan), "set a fill value", 0);
+      const std::string source = series->path + "/" + same->name;
+      check(H5Pset_virtual(dcpl.get(), space.get(), ".", source.c_str(), space.get()),
+            "map " + name + " onto " + same->name, 0);
+    } else if (rows > 0 && hours > 0) {
+      const std::array<hsize_t, 2> chunk{std::min<hsize_t>(rows, options_.entities_per_chunk), hours};
       H5Pset_chunk(dcpl.get(), 2, chunk.data());
       H5Pset_shuffle(dcpl.get());
       H5Pset_deflate(dcpl.get(), kDeflateLevel);
+      // Chunks never written read as this (explicitly 0, the HDF5 default).
+      const float zero = 0.0F;
+      check(H5Pset_fill_value(dcpl.get(), H5T_NATIVE_FLOAT, &zero), "set a fill value", 0);
     }
     Handle ds(check(H5Dcreate2(loc, name.c_str(), H5T_IEEE_F32LE, space.get(), H5P_DEFAULT, dcpl.get(),
                                H5P_DEFAULT),
                     "create dataset " + name),
               H5Dclose);
-    if (!values.empty()) write_chunks(ds, values, rows, hours, name);
+    if (same != nullptr) {
+      series->same_as.emplace_back(name, same->name);
+    } else if (!values.empty()) {
+      const std::size_t written = write_chunks(ds, values, rows, hours, name);
+      if (series != nullptr) {
+        const bool zero = written == 0 && options_.deduplicate;
+        if (zero) series->zero.push_back(name);
+        series->stored.push_back({name, &values, rows, zero});
+      }
+    }
     attr(ds.get(), "units", units);
     attr(ds.get(), "long_name", long_name);
     return ds;
@@ -176,40 +331,45 @@ class Writer {
   // Compressing is most of the cost of writing a year of series, and the HDF5 library compresses one
   // chunk at a time on one thread. So the chunks are filtered here, in parallel, exactly as HDF5's
   // shuffle and deflate filters would (shuffle: the i-th byte of every value together; deflate: a
-  // zlib stream), and handed to H5Dwrite_chunk already filtered.
-  void write_chunks(const Handle& ds, const std::vector<float>& values, std::size_t rows, std::size_t hours,
-                    const std::string& name) const {
-    const std::size_t chunk_rows = std::min<std::size_t>(rows, kEntitiesPerChunk);
+  // zlib stream), and handed to H5Dwrite_chunk already filtered. With deduplication a chunk of
+  // zeros is not written (the fill value reads back the same). Returns the chunks written.
+  std::size_t write_chunks(const Handle& ds, const std::vector<float>& values, std::size_t rows,
+                           std::size_t hours, const std::string& name) {
+    const std::size_t chunk_rows = std::min<std::size_t>(rows, options_.entities_per_chunk);
     const std::size_t chunks = (rows + chunk_rows - 1) / chunk_rows;
     const std::size_t chunk_values = chunk_rows * hours;
-    const std::size_t chunk_bytes = chunk_values * sizeof(float);
-    std::vector<std::vector<unsigned char>> packed(chunks);
-    int failed = 0;
+    // A few chunks a thread are filtered at once, then written in order: memory stays at a few
+    // chunks whatever the series' size, and the buffers are reused.
+    const std::size_t batch = 4 * static_cast<std::size_t>(std::max(1, omp_get_max_threads()));
+    if (buffers_.size() < batch) buffers_.resize(batch);
+    std::size_t written = 0;
+    for (std::size_t begin = 0; begin < chunks; begin += batch) {
+      const std::size_t end = std::min(chunks, begin + batch);
+      int failed = 0;
 #pragma omp parallel for schedule(dynamic, 1) reduction(+ : failed)
-    for (std::size_t c = 0; c < chunks; ++c) {
-      // Edge chunks are stored at full size, padded with the fill value (0).
-      std::vector<unsigned char> shuffled(chunk_bytes, 0);
-      const std::size_t first = c * chunk_rows * hours;
-      const std::size_t count = std::min(chunk_values, values.size() - first);
-      const auto* bytes = reinterpret_cast<const unsigned char*>(values.data() + first);
-      for (std::size_t i = 0; i < count; ++i) {
-        for (std::size_t b = 0; b < sizeof(float); ++b)
-          shuffled[b * chunk_values + i] = bytes[i * sizeof(float) + b];
+      for (std::size_t c = begin; c < end; ++c) {
+        ChunkBuffers& buffers = buffers_[c - begin];
+        const std::size_t first = c * chunk_values;
+        const std::size_t count = std::min(chunk_values, values.size() - first);
+        const float* chunk = values.data() + first;
+        buffers.size = 0;
+        if (options_.deduplicate &&
+            std::all_of(chunk, chunk + count, [](float v) { return std::bit_cast<std::uint32_t>(v) == 0; })) {
+          continue;  // not written
+        }
+        if (!pack_chunk(chunk, count, chunk_values, options_.store_random_planes, buffers)) ++failed;
       }
-      uLongf size = compressBound(static_cast<uLong>(chunk_bytes));
-      packed[c].resize(size);
-      if (compress2(packed[c].data(), &size, shuffled.data(), static_cast<uLong>(chunk_bytes),
-                    static_cast<int>(kDeflateLevel)) != Z_OK) {
-        ++failed;
+      if (failed > 0) throw Error(ErrorCode::kInternal, path_ + ": zlib could not compress " + name);
+      for (std::size_t c = begin; c < end; ++c) {
+        const ChunkBuffers& buffers = buffers_[c - begin];
+        if (buffers.size == 0) continue;
+        const std::array<hsize_t, 2> offset{c * chunk_rows, 0};
+        check(H5Dwrite_chunk(ds.get(), H5P_DEFAULT, 0, offset.data(), buffers.size, buffers.packed.data()),
+              "write a chunk of " + name, 0);
+        ++written;
       }
-      packed[c].resize(size);
     }
-    if (failed > 0) throw Error(ErrorCode::kInternal, path_ + ": zlib could not compress " + name);
-    for (std::size_t c = 0; c < chunks; ++c) {
-      const std::array<hsize_t, 2> offset{c * chunk_rows, 0};
-      check(H5Dwrite_chunk(ds.get(), H5P_DEFAULT, 0, offset.data(), packed[c].size(), packed[c].data()),
-            "write a chunk of " + name, 0);
-    }
+    return written;
   }
 
   void make_scale(const Handle& ds, const std::string& dimension) {
@@ -221,6 +381,8 @@ class Writer {
 
  private:
   std::string path_;
+  SeriesStorage options_;
+  std::vector<ChunkBuffers> buffers_;
 };
 
 std::string utc_now() {
@@ -282,12 +444,14 @@ void write_grid(Writer& w, const Handle& run_group, const GridResults& g) {
   w.make_scale(feeder, "feeder");
   Handle branch_feeder = w.strings(grid.get(), "branch_feeder", g.branch_feeder);
   w.attach(branch_feeder, branch, 0);
+  Writer::SeriesGroup series = w.series_group(grid);
   Handle vm = w.matrix(grid.get(), "bus_vm_pu", g.bus_vm_pu, g.bus_ids.size(), hours, "1",
-                       "voltage magnitude, per unit of the bus's base voltage");
+                       "voltage magnitude, per unit of the bus's base voltage", &series);
   w.attach(vm, bus, 0);
   w.attach(vm, time, 1);
   Handle loading = w.matrix(grid.get(), "branch_loading", g.branch_loading, g.branch_ids.size(), hours, "1",
-                            "apparent power over the branch's rating (the larger end)");
+                            "apparent power over the branch's rating (the larger end)", &series);
+  w.deduplicated(grid, series);
   w.attach(loading, branch, 0);
   w.attach(loading, time, 1);
   Handle feeder_complex = w.strings(grid.get(), "feeder_complex", g.feeder_complex);
@@ -441,7 +605,8 @@ struct Hdf5ResultFile::Impl {
   std::vector<IndexRow> index;
 };
 
-Hdf5ResultFile::Hdf5ResultFile(const std::string& path, const std::string& command)
+Hdf5ResultFile::Hdf5ResultFile(const std::string& path, const std::string& command,
+                               const SeriesStorage& options)
     : impl_(std::make_unique<Impl>()) {
   // HDF5 prints its own error stack on failures; sandan reports failures itself.
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
@@ -450,7 +615,7 @@ Hdf5ResultFile::Hdf5ResultFile(const std::string& path, const std::string& comma
   impl_->temp_path =
       (final_path.parent_path() / (final_path.filename().string() + ".tmp-" + std::to_string(::getpid())))
           .string();
-  impl_->writer = Writer(path);
+  impl_->writer = Writer(path, options);
   impl_->file =
       Handle(H5Fcreate(impl_->temp_path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose);
   if (!impl_->file.ok())
@@ -511,6 +676,7 @@ void Hdf5ResultFile::write(const RunResult& run) {
   w.attach(bill, facility, 0);
 
   const std::size_t n_fac = e.facility_ids.size();
+  Writer::SeriesGroup series = w.series_group(energy);
   struct Series {
     const char* name;
     const std::vector<float>* values;
@@ -529,7 +695,7 @@ void Hdf5ResultFile::write(const RunResult& run) {
   };
   for (const auto& s : facility_series) {
     if (s.values->size() != n_fac * hours) continue;  // facility series not kept
-    Handle ds = w.matrix(energy.get(), s.name, *s.values, n_fac, hours, s.units, s.long_name);
+    Handle ds = w.matrix(energy.get(), s.name, *s.values, n_fac, hours, s.units, s.long_name, &series);
     w.attach(ds, facility, 0);
     w.attach(ds, time, 1);
   }
@@ -544,7 +710,7 @@ void Hdf5ResultFile::write(const RunResult& run) {
       {"complex_export_kw", &e.complex_export_kw, "kW", "export at the complex's grid connection"},
   };
   for (const auto& s : complex_series) {
-    Handle ds = w.matrix(energy.get(), s.name, *s.values, n_cx, hours, s.units, s.long_name);
+    Handle ds = w.matrix(energy.get(), s.name, *s.values, n_cx, hours, s.units, s.long_name, &series);
     w.attach(ds, complex, 0);
     w.attach(ds, time, 1);
   }
@@ -554,14 +720,16 @@ void Hdf5ResultFile::write(const RunResult& run) {
     Handle owner = w.strings(energy.get(), "battery_complex", e.battery_complex);
     w.attach(owner, battery, 0);
     Handle kw = w.matrix(energy.get(), "shared_battery_kw", e.shared_battery_kw, e.battery_ids.size(), hours,
-                         "kW", "shared battery power, > 0 discharging");
+                         "kW", "shared battery power, > 0 discharging", &series);
     w.attach(kw, battery, 0);
     w.attach(kw, time, 1);
     Handle soc = w.matrix(energy.get(), "shared_battery_soc", e.shared_battery_soc, e.battery_ids.size(),
-                          hours, "1", "shared battery state of charge");
+                          hours, "1", "shared battery state of charge", &series);
     w.attach(soc, battery, 0);
     w.attach(soc, time, 1);
   }
+
+  w.deduplicated(energy, series);
 
   if (run.grid.enabled) write_grid(w, group, run.grid);
   if (run.traffic.enabled) write_traffic(w, group, run.traffic);

@@ -5,6 +5,7 @@
 // its final name only when commit() succeeds.
 #pragma once
 
+#include <cstddef>
 #include <memory>
 #include <set>
 #include <string>
@@ -14,11 +15,27 @@
 
 namespace sandan {
 
+// How the hourly series ([entity × hour] float32) are stored. The defaults are what sandan writes;
+// the others exist so that benchmarks can measure the write paths side by side.
+struct SeriesStorage {
+  // Chunks whose values are all +0 are not written (reads return the fill value 0), and a series
+  // bit-for-bit equal to one written before it in the same group is a virtual dataset mapping that
+  // one (no data of its own); recorded in the group's attribute `deduplicated`.
+  bool deduplicate = true;
+  // Byte planes whose order-0 entropy exceeds 7.5 bits a byte (the low mantissa bytes of noisy
+  // values: deflate cannot shrink them) go into the deflate stream as stored blocks, the others are
+  // deflated with level 1 and run-length matching. false: level 1 over the whole chunk (the earlier
+  // path). Both give standard shuffle + deflate chunks that every HDF5 reader inflates.
+  bool store_random_planes = true;
+  // Entities (facilities, buses, ...) a chunk; a chunk holds the whole year of each.
+  std::size_t entities_per_chunk = 32;
+};
+
 class Hdf5ResultFile : public ResultSink {
  public:
   // command: the command line that made the file, stored as an attribute. Throws Error(kIo) if the
   // temporary file cannot be created.
-  Hdf5ResultFile(const std::string& path, const std::string& command);
+  Hdf5ResultFile(const std::string& path, const std::string& command, const SeriesStorage& options = {});
   ~Hdf5ResultFile() override;  // without commit(): removes the temporary file
   Hdf5ResultFile(const Hdf5ResultFile&) = delete;
   Hdf5ResultFile& operator=(const Hdf5ResultFile&) = delete;

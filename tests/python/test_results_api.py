@@ -93,6 +93,55 @@ def test_the_kpi_table_is_the_files_table_long_and_wide(small_results):
             run.kpi_value("made_up")
 
 
+def test_every_runs_kpis_in_one_frame_are_the_tables_read_run_by_run(small_results):
+    # The slow way, independently: each run's KPI group opened with xarray, and its parameters as
+    # h5py reads /index.
+    path = small_results.sweep
+    with h5py.File(path, "r") as f:
+        ids = list(f["index/run_id"].asstr()[:])
+        params = dict(zip(ids, (json.loads(p) for p in f["index/parameters"].asstr()[:])))
+    expected = []
+    for run in ids:
+        with xr.open_dataset(path, group=f"runs/{run}/kpi", engine="h5netcdf") as ds:
+            table = ds.load().to_dataframe()
+        for key, cx, value, unit in zip(table.key, table.complex, table.value, table.unit):
+            expected.append((run, key, cx, value, unit))
+    long = sr.kpis(path)
+    swept = ["interventions[0].rooftop_pv.roof_share", "interventions[1].battery.energy_kwh"]
+    assert list(long.columns) == ["run_id", *swept, "complex", "key", "value", "unit"]
+    assert long.attrs["parameter_columns"] == swept
+    assert list(zip(long.run_id, long.key, long.complex, long.value, long.unit)) == expected
+    for row in long.itertuples(index=False):
+        assert [getattr(row, f"_{1 + i}") for i in range(2)] == [params[row.run_id][c] for c in swept]
+    # Wide: one row a run × complex, the complexes before "all", one column a key, units aside.
+    wide = sr.kpis(path, wide=True)
+    assert list(wide.index) == [(run, cx) for run in ids for cx in ("local", "all")]
+    assert list(wide.columns[:2]) == swept
+    for run, key, cx, value, unit in expected:
+        assert wide.loc[(run, cx), key] == value
+        assert wide.attrs["units"][key] == unit
+    assert wide.loc[("sw-0003", "all"), swept[1]] == 2000
+    # Some runs, in the order asked; the file's method gives the same frame.
+    with sr.open(path) as r:
+        some = r.kpis(runs=["sw-0002", "sw-0000"])
+        assert list(dict.fromkeys(some.run_id)) == ["sw-0002", "sw-0000"]
+        assert r.kpis().equals(long)
+        with pytest.raises(sandan.BadInputError) as error:
+            r.kpis(runs=["sw-0009"])
+        assert "no run 'sw-0009'" in str(error.value) and str(path) in str(error.value)
+
+
+def test_a_run_without_a_kpi_table_is_refused_naming_file_and_run(small_results, tmp_path):
+    broken = tmp_path / "broken.h5"
+    broken.write_bytes(small_results.sweep.read_bytes())
+    with h5py.File(broken, "a") as f:
+        del f["runs/sw-0001/kpi"]
+    with pytest.raises(sandan.BadInputError) as error:
+        sr.kpis(broken)
+    assert str(broken) in str(error.value) and "'sw-0001' has no KPI table" in str(error.value)
+    assert len(sr.kpis(broken, runs=["sw-0000", "sw-0002"])) > 0
+
+
 def test_scenario_parameters_and_site_come_from_the_run_attributes(small_results):
     with h5py.File(small_results.sweep, "r") as f:
         attrs = dict(f["runs/sw-0002"].attrs)

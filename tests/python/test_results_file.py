@@ -203,5 +203,105 @@ def test_logistics_hub_cuts_truck_km_and_ev_trucks_report_their_electric_share(t
     assert ev["tco2e_scope2"] == pytest.approx(base["tco2e_scope2"], rel=1e-9)
 
 
+ENERGY_SERIES = ["load_kw", "pv_kw", "curtailed_kw", "battery_kw", "battery_soc", "import_kw", "export_kw",
+                 "fuel_kw", "complex_load_kw", "complex_pv_kw", "complex_curtailed_kw", "complex_battery_kw",
+                 "complex_import_kw", "complex_export_kw"]
+
+
+def check_deduplicated_energy(path, run_id):
+    """The energy group's `deduplicated` attribute against the values themselves, read with h5py and
+    xarray: a series listed as zero is all 0 and has no stored chunk; a series listed as the same as
+    another has its values, its own attributes and dimensions, and stores nothing; no other series is
+    all zero or equal to an earlier one."""
+    import json
+    group = f"runs/{run_id}/energy"
+    ds = xr.open_dataset(path, group=group, engine="h5netcdf")
+    with h5py.File(path, "r") as f:
+        energy = f[group]
+        record = json.loads(energy.attrs["deduplicated"])
+        values = {name: energy[name][()] for name in ENERGY_SERIES if name in energy}
+        for name in record["zero"]:
+            assert not values[name].any(), name
+            assert energy[name].id.get_storage_size() == 0, name
+            assert np.array_equal(ds[name].values, np.zeros_like(values[name]))
+        for name, original in record["same_as"].items():
+            assert energy[name].is_virtual and energy[name].id.get_storage_size() == 0
+            assert np.array_equal(values[name], values[original]), name
+            assert np.array_equal(ds[name].values, ds[original].values)
+            assert ds[name].dims == ds[original].dims
+        expected_zero = [n for n in values if not values[n].view(np.uint32).any()]
+        assert sorted(record["zero"]) == sorted(expected_zero)
+        stored = [n for n in values if n not in record["zero"] and n not in record["same_as"]]
+        for i, a in enumerate(stored):
+            for b in stored[:i]:
+                assert not np.array_equal(values[a].view(np.uint32), values[b].view(np.uint32)), (a, b)
+    return record, ds
+
+
+def test_zero_and_repeated_series_are_not_stored_again_yet_read_the_same(tmp_path):
+    # The baseline of one complex without PV or batteries: imports are the load, and PV, curtailment,
+    # batteries and export are 0 (FACTS: no rooftop PV in the baseline).
+    scenario = tmp_path / "plain.yaml"
+    scenario.write_text(f"name: plain\nextends: {SOURCE_DIR}/scenarios/baseline.yaml\ncomplexes: [local]\n"
+                        "models: [energy]\n")
+    out = tmp_path / "plain.h5"
+    run = subprocess.run([SANDAN, "run", str(scenario), "-o", str(out)], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    record, ds = check_deduplicated_energy(out, "plain")
+    assert record["same_as"] == {"import_kw": "load_kw", "complex_import_kw": "complex_load_kw"}
+    assert set(record["zero"]) == {"pv_kw", "curtailed_kw", "battery_kw", "battery_soc", "export_kw",
+                                   "complex_pv_kw", "complex_curtailed_kw", "complex_battery_kw",
+                                   "complex_export_kw"}
+    # Each keeps its own metadata and dimension scales.
+    assert ds.import_kw.attrs["long_name"] == "power drawn from the grid"
+    assert ds.load_kw.attrs["long_name"] == "electricity demand"
+    assert ds.import_kw.dims == ("facility", "time") and ds.pv_kw.dims == ("facility", "time")
+    assert float(ds.import_kw.sel(facility=ds.facility.values[3]).sum()) == pytest.approx(
+        float(ds.load_kw.sel(facility=ds.facility.values[3]).sum()))
+    # The engine's reader reads them too: sandan export sums every facility's series, and its
+    # facilities layer has import = load and no PV.
+    import sqlite3
+    gpkg = tmp_path / "plain.gpkg"
+    export = subprocess.run([SANDAN, "export", str(out), "--gpkg", str(gpkg)], capture_output=True, text=True)
+    assert export.returncode == 0, export.stderr
+    with sqlite3.connect(gpkg) as db:
+        count, load_mwh, import_mwh, pv_mwh = db.execute(
+            "SELECT count(*), sum(load_mwh), sum(import_mwh), sum(pv_mwh) FROM facilities").fetchone()
+    assert count == ds.sizes["facility"] and pv_mwh == 0
+    assert import_mwh == pytest.approx(load_mwh, rel=1e-12)
+    assert load_mwh == pytest.approx(float(ds.load_kw.astype(np.float64).sum()) / 1000.0, rel=1e-9)
+
+
+def test_partial_zero_chunks_of_a_pv_run_read_back_as_written(results):
+    # pv_battery on two complexes: PV on some roofs only, so some 32-facility chunks of pv_kw are all 0
+    # and not written, the others are; the energy balance test above reads them all.
+    record, ds = check_deduplicated_energy(results, "small")
+    assert "pv_kw" not in record["zero"]
+    with h5py.File(results, "r") as f:
+        pv = f["runs/small/energy/pv_kw"]
+        chunks = -(-pv.shape[0] // pv.chunks[0])
+        stored = pv.id.get_num_chunks()
+        zero_chunks = sum(not pv[i * pv.chunks[0]:(i + 1) * pv.chunks[0]].any() for i in range(chunks))
+        assert stored == chunks - zero_chunks
+    assert float(ds.pv_kw.sum()) > 0
+
+
+def test_a_merged_batch_keeps_the_deduplicated_series_readable(tmp_path):
+    # Part files are merged with H5Ocopy: the virtual datasets must still map their run's series.
+    scenario = tmp_path / "mc.yaml"
+    scenario.write_text(f"name: mc\nextends: {SOURCE_DIR}/scenarios/baseline.yaml\ncomplexes: [local]\n"
+                        "models: [energy]\nmonte_carlo: {runs: 2, seed: 3}\n")
+    out = tmp_path / "mc.h5"
+    run = subprocess.run([SANDAN, "run", str(scenario), "-o", str(out), "-j", "2"], capture_output=True,
+                         text=True)
+    assert run.returncode == 0, run.stderr
+    loads = []
+    for run_id in ("mc-0000", "mc-0001"):
+        record, ds = check_deduplicated_energy(out, run_id)
+        assert record["same_as"]["import_kw"] == "load_kw"
+        loads.append(ds.import_kw.values)
+    # Each run's import maps its own load (the Monte Carlo runs' loads differ).
+    assert not np.array_equal(loads[0], loads[1])
+
 if __name__ == "__main__":
     sys.exit(pytest.main([__file__, "-q"]))

@@ -32,6 +32,7 @@ import xarray as xr
 from . import KPI, BadInputError
 from ._sandan import list_runs as _list_runs
 from ._sandan import parse_run_ref as _parse_run_ref
+from ._sandan import read_kpis as _read_kpis
 from ._sandan import read_run_layers as _read_run_layers
 
 SCHEMA = "sandan-results"
@@ -88,6 +89,20 @@ def split_spec(spec):
     return _parse_run_ref(spec)
 
 
+def kpis(path, wide=False, runs=None):
+    """Every run's KPIs of a results file as one pandas DataFrame, read in one pass with h5py.
+
+    Long (the default): one row a run × complex × KPI, with columns run_id, then one column per
+    swept setting (and a Monte Carlo run's monte_carlo_run and seed; `frame.attrs["parameter_columns"]`
+    lists them), then complex ("all" for the total), key, value and unit, in the file's order.
+    `wide=True`: one row a run × complex (index run_id, complex; the simulated complexes, then
+    "all"), the parameter columns, then one column per KPI key; the units are in
+    `frame.attrs["units"]` (key → unit). `runs` picks runs by id (default: all, in /index order).
+    """
+    with ResultsFile(path) as results:
+        return results.kpis(wide=wide, runs=runs)
+
+
 def open(path):  # noqa: A001 - the module's verb, as in sandan.results.open(...)
     """Open a results file: a `ResultsFile` (a context manager; close it when done)."""
     return ResultsFile(path)
@@ -127,17 +142,38 @@ class ResultsFile:
         with h5py.File(self.path, "r") as f:
             self.attrs = {key: _text(value) for key, value in f.attrs.items()}
             listed = list(f["runs"]) if "runs" in f else []
-            order = []
+            known = set(listed)
+            order, self._index_parameters = [], {}
             if "index" in f and "run_id" in f["index"]:
-                order = [run for run in f["index/run_id"].asstr()[:] if run in listed]
+                ids = list(f["index/run_id"].asstr()[:])
+                order = [run for run in ids if run in known]
+                if "parameters" in f["index"] and len(f["index/parameters"]) == len(ids):
+                    self._index_parameters = dict(zip(ids, f["index/parameters"].asstr()[:]))
             # Runs that /index does not name (a file assembled by hand) follow in HDF5's order.
-            self._runs = order + [run for run in listed if run not in order]
-            self._run_attrs = {run: {key: _text(value) for key, value in f["runs"][run].attrs.items()}
-                               for run in self._runs}
-            self._run_groups = {run: tuple(key for key in f["runs"][run]
-                                           if isinstance(f["runs"][run][key], h5py.Group))
-                                for run in self._runs}
+            in_order = set(order)
+            self._runs = order + [run for run in listed if run not in in_order]
+            self._known = known
             self._has_index = "index" in f
+        # Each run's attributes and groups are read when the run is first used: a 200-run file
+        # opens without visiting every run.
+        self._run_attrs_read = {}
+        self._run_groups_read = {}
+
+    def _run_layout(self, run):
+        """A run's attributes and the names of its groups (read once)."""
+        if run not in self._run_attrs_read:
+            with h5py.File(self.path, "r") as f:
+                group = f["runs"][run]
+                self._run_attrs_read[run] = {key: _text(value) for key, value in group.attrs.items()}
+                self._run_groups_read[run] = tuple(key for key, item in group.items()
+                                                   if isinstance(item, h5py.Group))
+        return self._run_attrs_read[run], self._run_groups_read[run]
+
+    def _run_parameters(self, run):
+        """A run's parameters (JSON text): from /index, else from the run's attributes."""
+        if run in self._index_parameters:
+            return self._index_parameters[run]
+        return self._run_layout(run)[0].get("parameters", "{}")
 
     # Root attributes ---------------------------------------------------------------------------
     @property
@@ -189,10 +225,10 @@ class ResultsFile:
     def _read_index(self):
         self._check_open()
         if not self._has_index:
-            frame = pd.DataFrame({"scenario": [self._run_attrs[r].get("scenario_name") for r in self._runs],
-                                  "status": [self._run_attrs[r].get("status") for r in self._runs],
-                                  "parameters": [self._run_attrs[r].get("parameters", "{}")
-                                                 for r in self._runs]},
+            attrs = [self._run_layout(r)[0] for r in self._runs]
+            frame = pd.DataFrame({"scenario": [a.get("scenario_name") for a in attrs],
+                                  "status": [a.get("status") for a in attrs],
+                                  "parameters": [a.get("parameters", "{}") for a in attrs]},
                                  index=pd.Index(self._runs, name="run_id"))
         else:
             with xr.open_dataset(self.path, group="index", engine="h5netcdf") as ds:
@@ -212,6 +248,60 @@ class ResultsFile:
         frame.attrs["parameter_columns"] = names
         return frame
 
+    # KPIs of every run ----------------------------------------------------------------------------
+    def kpis(self, wide=False, runs=None):
+        """Every run's KPIs as one DataFrame, read in one pass over the file (see `kpis`)."""
+        self._check_open()
+        chosen = self._runs if runs is None else list(runs)
+        unknown = [run for run in chosen if run not in self._known]
+        if unknown:
+            raise _bad_input(f"{os.fspath(self.path)}: no run '{unknown[0]}'; the file holds: "
+                             f"{_some(self._runs) if self._runs else 'no runs'}")
+        # The engine's reader, every run's table in one pass with the file opened once: an xarray
+        # Dataset a run costs a hundred times more (200 runs took a minute), h5py's high-level
+        # objects about ten times more (bench/RESULTS.md, "Results in Python").
+        columns = _read_kpis(os.fspath(self.path), chosen) if chosen else None
+        lengths = columns["rows"] if chosen else np.zeros(0, dtype=np.int64)
+        frame = pd.DataFrame({
+            "run_id": np.repeat(np.array(chosen, dtype=object), lengths),
+            "complex": np.array(columns["complex"] if chosen else [], dtype=object),
+            "key": np.array(columns["key"] if chosen else [], dtype=object),
+            "value": columns["value"] if chosen else np.zeros(0),
+            "unit": np.array(columns["unit"] if chosen else [], dtype=object),
+        })
+        # The swept settings (and Monte Carlo run and seed) of each run, as the index decodes them.
+        decoded = [json.loads(text) if isinstance(text, str) and text else {}
+                   for text in (self._run_parameters(run) for run in chosen)]
+        names = []
+        for parameters in decoded:
+            names += [name for name in parameters if name not in names]
+        columns = []
+        for position, name in enumerate(names):
+            column = name if name not in frame.columns else f"parameter:{name}"
+            frame.insert(1 + position, column, np.repeat(
+                np.array([parameters.get(name, np.nan) for parameters in decoded], dtype=object), lengths))
+            columns.append(column)
+        frame.attrs["parameter_columns"] = columns
+        if not wide:
+            return frame
+        units = dict(zip(frame["key"], frame["unit"]))
+        keys = list(dict.fromkeys(frame["key"]))
+        table = frame.pivot(index=["run_id", "complex"], columns="key", values="value")
+        table = table.reindex(columns=keys)
+        table.columns.name = None
+        # Rows in the file's run order, the simulated complexes in each run's order, then "all".
+        order = frame[["run_id", "complex"]].drop_duplicates()
+        order = pd.concat([order[order["complex"] != "all"], order[order["complex"] == "all"]])
+        order["run"] = order["run_id"].map({run: i for i, run in enumerate(chosen)})
+        order = order.sort_values("run", kind="stable")
+        table = table.reindex(pd.MultiIndex.from_frame(order[["run_id", "complex"]]))
+        if columns:
+            params = frame.drop_duplicates("run_id").set_index("run_id")[columns]
+            table = table.join(params, on="run_id")[columns + keys]
+        table.attrs["units"] = units
+        table.attrs["parameter_columns"] = columns
+        return table
+
     # Runs --------------------------------------------------------------------------------------
     def run(self, run_id=None):
         """One run, as `RunResults`. Without an id the file must hold exactly one run."""
@@ -221,7 +311,7 @@ class ResultsFile:
                 raise _bad_input(f"{os.fspath(self.path)}: holds {len(self._runs)} runs "
                                  f"({_some(self._runs)}); name one as {os.fspath(self.path)}:RUN")
             run_id = self._runs[0]
-        if run_id not in self._run_attrs:
+        if run_id not in self._known:
             raise _bad_input(f"{os.fspath(self.path)}: no run '{run_id}'; the file holds: "
                              f"{_some(self._runs) if self._runs else 'no runs'}")
         return RunResults(self, run_id)
@@ -230,7 +320,7 @@ class ResultsFile:
         return self.run(run_id)
 
     def __contains__(self, run_id):
-        return run_id in self._run_attrs
+        return run_id in self._known
 
     def __iter__(self):
         return (self.run(run_id) for run_id in self._runs)
@@ -291,8 +381,9 @@ class RunResults:
     def __init__(self, file, run_id):
         self.file = file
         self.id = run_id
-        self.attrs = dict(file._run_attrs[run_id])
-        self.groups = file._run_groups[run_id]
+        attrs, groups = file._run_layout(run_id)
+        self.attrs = dict(attrs)
+        self.groups = groups
         self._kpi = None
         self._owns_file = False
 
@@ -412,9 +503,8 @@ class RunResults:
         """The KPI table: columns key, complex ("all" for the total), value, unit; one row a KPI."""
         if self._kpi is None:
             self.file._check_open()
-            with xr.open_dataset(self.path, group=f"runs/{self.id}/kpi", engine="h5netcdf") as ds:
-                frame = ds.load().to_dataframe()
-            self._kpi = frame.reset_index(drop=True)[["key", "complex", "value", "unit"]]
+            columns = _read_kpis(os.fspath(self.path), [self.id])
+            self._kpi = pd.DataFrame({name: columns[name] for name in ("key", "complex", "value", "unit")})
         return self._kpi
 
     def kpi_table(self):
@@ -668,6 +758,6 @@ def abatement_steps(reference, alternative, by="scope"):
 
 
 __all__ = ["SCHEMA", "GROUPS", "SCOPES", "SCOPE_LABELS", "INDEX_UNITS", "MONTE_CARLO_KEYS", "BALANCE_COLUMNS",
-           "FACILITY_UNITS", "open", "open_run", "split_spec", "ResultsFile", "RunResults",
+           "FACILITY_UNITS", "open", "open_run", "kpis", "split_spec", "ResultsFile", "RunResults",
            "emissions_by_scope", "emissions_by_source", "complex_series", "monthly_balance",
            "link_flows", "abatement_steps"]

@@ -344,6 +344,47 @@ PYBIND11_MODULE(_sandan, m) {
       "The run ids of a results file. Raises BadInputError if it is not a sandan results file.");
 
   m.def(
+      "read_kpis",
+      [](const py::object& path, const std::vector<std::string>& runs) {
+        std::vector<std::vector<KpiRow>> tables;
+        {
+          const std::string file = fspath(path);
+          py::gil_scoped_release release;
+          tables = read_kpis_of_runs(file, runs);
+        }
+        std::size_t rows = 0;
+        for (const auto& t : tables) rows += t.size();
+        std::vector<std::string> keys, complexes, units;
+        std::vector<double> values;
+        std::vector<long long> lengths;
+        keys.reserve(rows);
+        complexes.reserve(rows);
+        units.reserve(rows);
+        values.reserve(rows);
+        for (const auto& t : tables) {
+          lengths.push_back(static_cast<long long>(t.size()));
+          for (const KpiRow& k : t) {
+            keys.push_back(k.key);
+            complexes.push_back(k.complex);
+            values.push_back(k.value);
+            units.push_back(k.unit);
+          }
+        }
+        py::dict out;
+        out["rows"] = copy_array(lengths);
+        out["key"] = keys;
+        out["complex"] = complexes;
+        out["value"] = copy_array(values);
+        out["unit"] = units;
+        return out;
+      },
+      py::arg("path"), py::arg("runs") = std::vector<std::string>{},
+      "The KPI tables of several runs of a results file (all when runs is empty, in name order), the "
+      "file opened once: a dict of columns over every run's rows in turn, key, complex, unit (lists), "
+      "value (float64 array), and rows (the number of rows of each run). Raises BadInputError for a "
+      "file that is not a results file, an unknown run or a run without a KPI table.");
+
+  m.def(
       "compare",
       [](const py::object& a, const py::object& b, const std::string& a_run, const std::string& b_run) {
         RunRef ref_a = a_run.empty() ? parse_run_ref(fspath(a)) : RunRef{fspath(a), a_run};
