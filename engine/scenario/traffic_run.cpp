@@ -148,7 +148,7 @@ TrafficResults TrafficStage::run(const std::vector<std::string>& complex_ids, co
   out.classes.clear();
   out.pce.clear();
   for (std::size_t k = 0; k < classes; ++k) {
-    out.classes.emplace_back(to_string(static_cast<VehicleClass>(k)));
+    out.classes.emplace_back(to_string(kVehicleClasses[k]));
     out.pce.push_back(rates.pce[k]);
   }
   out.days_in_year.assign(kTrafficDayCount, 0);
