@@ -6,29 +6,21 @@
 #include <string>
 #include <vector>
 
-#include "core/error.hpp"
 #include "energy/weather.hpp"
 #include "energy/weather_synth.hpp"
 #include "gis/inspect.hpp"
 #include "gis/reader.hpp"
-#include "gis/site.hpp"
 #include "gis/synth.hpp"
 #include "gis/writer.hpp"
-#include "grid/case_io.hpp"
-#include "grid/network.hpp"
-#include "grid/powerflow.hpp"
 #include "io/compare.hpp"
 #include "io/run_layers.hpp"
+#include "sandan_solvers.hpp"
 #include "scenario/results.hpp"
 #include "scenario/runner.hpp"
 #include "scenario/scenario.hpp"
-#include "traffic/assignment.hpp"
-#include "traffic/tntp.hpp"
+#include "site/site.hpp"
 
 namespace sandan {
-
-// The library's version, e.g. "0.1.0".
-[[nodiscard]] const char* version();
 
 // Synthesises a layout from a facts file and writes it. Returns the Site written (in EPSG:5186).
 // Throws ConfigError for a bad facts file, Error(kIo) if the output cannot be written.

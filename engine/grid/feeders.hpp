@@ -7,9 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "gis/site.hpp"
-#include "gis/synth.hpp"
 #include "grid/network.hpp"
+#include "site/site.hpp"
 
 namespace sandan {
 

@@ -7,9 +7,9 @@
 #include <vector>
 
 #include "core/calendar.hpp"
-#include "gis/site.hpp"
 #include "scenario/results.hpp"
 #include "scenario/scenario.hpp"
+#include "site/site.hpp"
 
 namespace sandan {
 

@@ -10,8 +10,8 @@
 #include <vector>
 
 #include "core/calendar.hpp"
-#include "gis/site.hpp"
-#include "gis/topology.hpp"
+#include "site/site.hpp"
+#include "site/topology.hpp"
 #include "traffic/network.hpp"
 
 namespace sandan {
