@@ -152,6 +152,9 @@ int run_run_mpi(const RunArgs& args, const std::string& command, int* argc, char
     batch = sandan::is_batch(args.scenario);
   } catch (const sandan::Error& e) {
     failure = sandan::BatchGroup::Failure{e.code(), e.what()};
+  } catch (const std::exception& e) {
+    failure =
+        sandan::BatchGroup::Failure{sandan::ErrorCode::kInternal, std::string("internal error: ") + e.what()};
   }
   if (const auto first = group.agree(failure)) {
     if (leader) std::cerr << "sandan: error: " << first->message << "\n";
@@ -198,13 +201,13 @@ int run_run(const RunArgs& args, const std::string& command, const Launch& launc
     (void)argc;
     (void)argv;
     if (!sandan::is_batch(args.scenario)) return launch.rank == 0 ? run_single(args, command) : 0;
-    // Each rank would make the whole batch and write the same files.
-    if (launch.rank == 0) {
-      std::cerr << "sandan: error: this sandan was built without MPI support, but it was started as "
-                << launch.size
-                << " processes (mpirun, srun); run the batch as one process (its threads: -j), or build "
-                   "sandan with MPI (Debian: libopenmpi-dev; cmake -DSANDAN_MPI=ON)\n";
-    }
+    // Each rank would make the whole batch and write the same files. Rank 0 refuses; the others
+    // exit 0 so that the launcher does not end the job before rank 0 has spoken.
+    if (launch.rank != 0) return 0;
+    std::cerr << "sandan: error: this sandan was built without MPI support, but it was started as "
+              << launch.size
+              << " processes (mpirun, srun); run the batch as one process (its threads: -j), or build "
+                 "sandan with MPI (Debian: libopenmpi-dev; cmake -DSANDAN_MPI=ON)\n";
     return static_cast<int>(sandan::ErrorCode::kBadInput);
 #endif
   }
@@ -313,15 +316,18 @@ int main(int argc, char** argv) {
   const Launch launch = launch_from_environment();
   try {
     App cli;
-    // Every rank of a launcher would print the same usage error: rank 0 does.
-    if (const auto code = cli.parse(argc, argv, launch.rank != 0)) return *code;
+    // Every rank of a launcher would print the same usage error: rank 0 does, and exits with its
+    // code. The others exit 0, so that the launcher does not end the job before rank 0 has spoken.
+    if (const auto code = cli.parse(argc, argv, launch.rank != 0)) return launch.rank == 0 ? *code : 0;
     const std::string command = command_line(argc, argv);
     if (*cli.run_cmd) {
       // Under MPI every rank takes part (and reports through rank 0); without it only rank 0 speaks.
       try {
         return run_run(cli.run, command, launch, &argc, &argv);
       } catch (const sandan::Error& e) {
-        if (launch.rank == 0) std::cerr << "sandan: error: " << e.what() << "\n";
+        // Without MPI every rank meets the same error (reading the scenario): rank 0 tells it.
+        if (launch.rank != 0) return 0;
+        std::cerr << "sandan: error: " << e.what() << "\n";
         return static_cast<int>(e.code());
       }
     }

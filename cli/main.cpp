@@ -36,8 +36,9 @@ int main(int argc, char** argv) {
   const Launch launch = launch_from_environment();
   try {
     App cli;
-    // Every rank of a launcher would print the same usage error: rank 0 does.
-    if (const auto code = cli.parse(argc, argv, launch.rank != 0)) return *code;
+    // Every rank of a launcher would print the same usage error: rank 0 does, and exits with its
+    // code. The others exit 0, so that the launcher does not end the job before rank 0 has spoken.
+    if (const auto code = cli.parse(argc, argv, launch.rank != 0)) return launch.rank == 0 ? *code : 0;
     if (!*cli.powerflow_cmd && !*cli.assign_cmd) return exec_full(argv);
     // A case is solved once, by rank 0, under a launcher.
     if (launch.rank != 0) return 0;
