@@ -18,7 +18,7 @@
 #include <vector>
 
 #include "gis/synth.hpp"
-#include "gis/topology.hpp"
+#include "site/topology.hpp"
 #include "traffic/assignment.hpp"
 #include "traffic/demand.hpp"
 #include "traffic/tntp.hpp"

@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "gis/topology.hpp"
 #include "sandan.hpp"
+#include "site/topology.hpp"
 
 namespace {
 double seconds_since(std::chrono::steady_clock::time_point start) {

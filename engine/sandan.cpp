@@ -3,17 +3,19 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
+#include <exception>
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
+#include <sstream>
 
 #include "io/hdf5_results.hpp"
 #include "io/run_layers.hpp"
 
 namespace sandan {
-
-const char* version() { return SANDAN_VERSION; }
 
 Site synthesize_to_file(const std::string& facts_path, const std::string& output_path,
                         const SynthOptions& synth_options, const WriteOptions& write_options) {
@@ -112,6 +114,157 @@ BatchSummary run_batch_spec(const ScenarioSpec& spec, const std::string& output_
   SummarySink sink(summary, file.get());
   (void)run_batch(variants, skip, options, sink, on_run);
   if (file) file->commit(summary.run_ids);
+  return summary;
+}
+
+namespace {
+
+BatchGroup::Failure failure_of(const std::exception_ptr& error) {
+  try {
+    std::rethrow_exception(error);
+  } catch (const Error& e) {
+    return {e.code(), e.what()};
+  } catch (const std::exception& e) {
+    return {ErrorCode::kInternal, std::string("internal error: ") + e.what()};
+  } catch (...) {
+    return {ErrorCode::kInternal, "internal error"};
+  }
+}
+
+// Runs `step` here, then every process of the group throws the first failure any of them had, so
+// that none goes on to wait for a process that has given up.
+template <class Step>
+void together(BatchGroup& group, Step&& step) {
+  std::optional<BatchGroup::Failure> mine;
+  try {
+    step();
+  } catch (...) {
+    mine = failure_of(std::current_exception());
+  }
+  if (const auto first = group.agree(mine)) throw Error(first->code, first->message);
+}
+
+// The KPIs of the runs a process made, as text for BatchGroup::gather: each string prefixed with its
+// length, each value as a hexadecimal float (exact).
+void put(std::string& out, const std::string& text) {
+  out += std::to_string(text.size());
+  out += ':';
+  out += text;
+}
+
+std::string take(const std::string& in, std::size_t& at) {
+  const std::size_t colon = in.find(':', at);
+  if (colon == std::string::npos) throw Error(ErrorCode::kInternal, "a rank's KPIs arrived cut short");
+  const std::size_t length = std::stoull(in.substr(at, colon - at));
+  at = colon + 1 + length;
+  return in.substr(colon + 1, length);
+}
+
+std::string pack_kpis(const BatchSummary& summary) {
+  std::string out;
+  char value[64];
+  for (std::size_t i = 0; i < summary.kpis.size(); ++i) {
+    if (summary.kpis[i].empty()) continue;
+    put(out, std::to_string(i));
+    put(out, std::to_string(summary.kpis[i].size()));
+    for (const Kpi& k : summary.kpis[i]) {
+      put(out, k.key);
+      put(out, k.complex);
+      put(out, k.unit);
+      std::snprintf(value, sizeof value, "%a", k.value);
+      put(out, value);
+    }
+  }
+  return out;
+}
+
+void unpack_kpis(const std::string& in, BatchSummary& summary) {
+  for (std::size_t at = 0; at < in.size();) {
+    const std::size_t run = std::stoull(take(in, at));
+    const std::size_t count = std::stoull(take(in, at));
+    if (run >= summary.kpis.size()) throw Error(ErrorCode::kInternal, "a rank reported an unknown run");
+    std::vector<Kpi>& kpis = summary.kpis[run];
+    kpis.clear();
+    for (std::size_t k = 0; k < count; ++k) {
+      Kpi kpi;
+      kpi.key = take(in, at);
+      kpi.complex = take(in, at);
+      kpi.unit = take(in, at);
+      kpi.value = std::strtod(take(in, at).c_str(), nullptr);
+      kpis.push_back(std::move(kpi));
+    }
+  }
+}
+
+}  // namespace
+
+BatchSummary run_batch_shared(const std::string& scenario_path, const std::string& output_path,
+                              const std::string& command, const RunOptions& options, BatchGroup& group,
+                              const std::function<void(int started, int total)>& on_run) {
+  const bool leader = group.rank() == 0;
+  ScenarioSpec spec;
+  std::vector<Variant> variants;
+  together(group, [&] {
+    spec = read_scenario(scenario_path);
+    variants = expand_batch(spec);
+  });
+  BatchSummary summary;
+  summary.scenario = spec.name;
+  summary.output = output_path;
+  summary.runs = static_cast<int>(variants.size());
+  for (const Variant& v : variants) {
+    summary.run_ids.push_back(v.run_id);
+    summary.parameters.push_back(v.parameters_json);
+  }
+  summary.kpis.resize(variants.size());
+
+  // The leader opens the batch's folder (checking that its parts are of this scenario) and decides
+  // which runs are finished; every process then skips the same runs.
+  const std::string fingerprint = spec.resolved_yaml + "\n# batch\n" + std::to_string(variants.size());
+  std::unique_ptr<Hdf5BatchFile> file;
+  std::string finished;
+  together(group, [&] {
+    if (!leader || output_path.empty()) return;
+    file = std::make_unique<Hdf5BatchFile>(output_path, command, fingerprint);
+    for (const std::string& id : file->finished()) finished += id + '\n';
+  });
+  std::set<std::string> skip;
+  std::istringstream agreed(group.broadcast(finished));
+  for (std::string id; std::getline(agreed, id);) skip.insert(id);
+  std::size_t todo = 0;
+  for (const std::string& id : summary.run_ids) {
+    if (skip.count(id) != 0) {
+      ++summary.skipped;
+    } else {
+      ++todo;
+    }
+  }
+  together(group, [&] {
+    if (!leader && !output_path.empty())
+      file = std::make_unique<Hdf5BatchFile>(output_path, command, fingerprint);
+  });
+
+  SummarySink sink(summary, file.get());
+  group.start_runs(todo);
+  together(group, [&] {
+    std::function<void(int, int)> progress;
+    if (leader && on_run) {
+      progress = [&](int /*done here*/, int total) { on_run(static_cast<int>(group.handed_out()), total); };
+    }
+    try {
+      (void)run_batch(variants, skip, options, sink, progress, [&] { return group.next(); });
+    } catch (...) {
+      group.end_runs();
+      throw;
+    }
+    group.end_runs();
+  });
+
+  const std::vector<std::string> kpis = group.gather(pack_kpis(summary));
+  together(group, [&] {
+    for (const std::string& text : kpis) unpack_kpis(text, summary);
+    if (file && leader) file->commit(summary.run_ids);
+  });
   return summary;
 }
 

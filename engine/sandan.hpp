@@ -2,34 +2,28 @@
 // into the modules; see each module's header for units, CRS and what is thrown.
 #pragma once
 
+#include <cstddef>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
-#include "core/error.hpp"
 #include "energy/weather.hpp"
 #include "energy/weather_synth.hpp"
 #include "gis/inspect.hpp"
 #include "gis/reader.hpp"
-#include "gis/site.hpp"
 #include "gis/synth.hpp"
 #include "gis/writer.hpp"
-#include "grid/case_io.hpp"
-#include "grid/network.hpp"
-#include "grid/powerflow.hpp"
 #include "io/compare.hpp"
 #include "io/run_layers.hpp"
+#include "sandan_solvers.hpp"
 #include "scenario/kpi_catalogue.hpp"
 #include "scenario/results.hpp"
 #include "scenario/runner.hpp"
 #include "scenario/scenario.hpp"
-#include "traffic/assignment.hpp"
-#include "traffic/tntp.hpp"
+#include "site/site.hpp"
 
 namespace sandan {
-
-// The library's version, e.g. "0.1.0".
-[[nodiscard]] const char* version();
 
 // Synthesises a layout from a facts file and writes it. Returns the Site written (in EPSG:5186).
 // Throws ConfigError for a bad facts file, Error(kIo) if the output cannot be written.
@@ -72,6 +66,50 @@ BatchSummary run_batch_file(const std::string& scenario_path, const std::string&
 BatchSummary run_batch_spec(const ScenarioSpec& spec, const std::string& output_path,
                             const std::string& command, const RunOptions& options,
                             const std::function<void(int done, int total)>& on_run = {});
+
+// Processes that share one batch, e.g. the ranks of an MPI job (mpi/batch_group.hpp). Process 0
+// leads: it opens the results file and decides which runs an earlier attempt finished, gets every
+// run's KPIs and merges the runs into the results file once all processes are done. Calls marked
+// collective are made by every process, in the same order.
+class BatchGroup {
+ public:
+  struct Failure {
+    ErrorCode code = ErrorCode::kInternal;
+    std::string message;
+  };
+  BatchGroup() = default;
+  virtual ~BatchGroup() = default;
+  BatchGroup(const BatchGroup&) = delete;
+  BatchGroup& operator=(const BatchGroup&) = delete;
+
+  [[nodiscard]] virtual int rank() const = 0;  // 0 leads
+  [[nodiscard]] virtual int size() const = 0;
+  // Collective: the failure of the lowest-ranked process that failed, on every process (its message
+  // names the process when that is not 0); nullopt when none did.
+  virtual std::optional<Failure> agree(const std::optional<Failure>& mine) = 0;
+  // Collective: the leader's text, on every process.
+  virtual std::string broadcast(const std::string& from_leader) = 0;
+  // Collective: every process's text on the leader, by rank; nothing on the others.
+  virtual std::vector<std::string> gather(const std::string& mine) = 0;
+  // Collective: starts handing out the indices 0 … total − 1, each once, to whichever process asks.
+  virtual void start_runs(std::size_t total) = 0;
+  // The next index, or nullopt when all are handed out. Called by one thread at a time.
+  virtual std::optional<std::size_t> next() = 0;
+  // The indices handed out so far to all processes, as far as this process knows (the leader knows).
+  [[nodiscard]] virtual std::size_t handed_out() const = 0;
+  // This process draws no more; the leader waits until every process has stopped drawing.
+  virtual void end_runs() = 0;
+};
+
+// A batch shared by the processes of `group`: each process makes the runs it draws, with its own
+// threads (options.threads), and keeps them in `<output>.parts` (a folder every process must reach);
+// the leader then merges them into one results file, identical to one process's. Only the leader's
+// summary has every run's KPIs; on_run is called on the leader only, with the runs handed out so far
+// and the runs to do. Every process throws the same Error when any process fails (finished runs stay
+// in `<output>.parts` for the next attempt).
+BatchSummary run_batch_shared(const std::string& scenario_path, const std::string& output_path,
+                              const std::string& command, const RunOptions& options, BatchGroup& group,
+                              const std::function<void(int started, int total)>& on_run = {});
 
 // Generates a synthetic typical year from monthly climate normals and writes it as an EPW file.
 // Throws ConfigError for a bad normals file, Error(kIo) if the file cannot be written.

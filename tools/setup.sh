@@ -9,6 +9,7 @@ packages=(
   libomp-dev
   libgdal-dev gdal-bin libproj-dev proj-bin libhdf5-dev libeigen3-dev
   doctest-dev libyaml-cpp-dev libcli11-dev nlohmann-json3-dev
+  libopenmpi-dev openmpi-bin
   pybind11-dev python3-dev python3-numpy python3-h5py python3-pytest python3-xarray python3-h5netcdf python3-yaml
   python3-pandas python3-matplotlib
 )

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "gis/site.hpp"
+#include "site/site.hpp"
 
 namespace sandan {
 

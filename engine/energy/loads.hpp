@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "core/calendar.hpp"
-#include "gis/site.hpp"
+#include "site/site.hpp"
 
 namespace sandan {
 

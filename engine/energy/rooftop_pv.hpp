@@ -10,7 +10,7 @@
 #include "core/calendar.hpp"
 #include "energy/pv.hpp"
 #include "energy/weather.hpp"
-#include "gis/site.hpp"
+#include "site/site.hpp"
 
 namespace sandan {
 

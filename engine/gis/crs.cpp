@@ -7,7 +7,7 @@
 #include <mutex>
 
 #include "core/error.hpp"
-#include "gis/site.hpp"
+#include "site/site.hpp"
 
 namespace sandan {
 

@@ -6,7 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
-#include "gis/topology.hpp"
+#include "site/topology.hpp"
 
 namespace sandan {
 

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "gis/site.hpp"
+#include "site/site.hpp"
 
 namespace sandan {
 

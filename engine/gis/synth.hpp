@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "gis/site.hpp"
+#include "site/site.hpp"
 
 namespace sandan {
 
@@ -48,16 +48,6 @@ struct GateFacts {
   double share = 0.0;
   std::string share_source;
   std::string share_confidence;
-};
-
-struct LineType {
-  std::string name;
-  double r_ohm_per_km = 0.0;
-  double x_ohm_per_km = 0.0;
-  double ampacity_a = 0.0;
-  bool underground = false;
-  std::string source;
-  std::string confidence;
 };
 
 struct SiteFacts {

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "gis/result_layers.hpp"
-#include "gis/site.hpp"
+#include "site/site.hpp"
 
 namespace sandan {
 

@@ -5,7 +5,7 @@
 #include <unordered_map>
 
 #include "core/error.hpp"
-#include "gis/topology.hpp"
+#include "site/topology.hpp"
 
 namespace sandan {
 

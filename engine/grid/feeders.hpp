@@ -7,10 +7,9 @@
 #include <string>
 #include <vector>
 
-#include "gis/site.hpp"
-#include "gis/synth.hpp"
-#include "gis/topology.hpp"
 #include "grid/network.hpp"
+#include "site/site.hpp"
+#include "site/topology.hpp"
 
 namespace sandan {
 

@@ -5,8 +5,8 @@
 #include <vector>
 
 #include "emissions/factors.hpp"
-#include "gis/site.hpp"
 #include "scenario/results.hpp"
+#include "site/site.hpp"
 
 namespace sandan {
 

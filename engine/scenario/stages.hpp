@@ -27,11 +27,11 @@
 #include "energy/loads.hpp"
 #include "energy/tariff.hpp"
 #include "energy/weather.hpp"
-#include "gis/site.hpp"
-#include "gis/topology.hpp"
 #include "grid/feeders.hpp"
 #include "scenario/results.hpp"
 #include "scenario/scenario.hpp"
+#include "site/site.hpp"
+#include "site/topology.hpp"
 
 namespace sandan {
 

@@ -14,7 +14,7 @@
 #include "core/error.hpp"
 #include "core/geometry.hpp"
 #include "gis/crs.hpp"
-#include "gis/topology.hpp"
+#include "site/topology.hpp"
 #include "traffic/assignment.hpp"
 #include "traffic/demand.hpp"
 #include "traffic/shortest_path.hpp"

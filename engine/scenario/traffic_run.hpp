@@ -10,6 +10,7 @@
 #include "scenario/results.hpp"
 #include "scenario/scenario.hpp"
 #include "scenario/stages.hpp"
+#include "site/site.hpp"
 
 namespace sandan {
 

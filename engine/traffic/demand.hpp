@@ -11,8 +11,8 @@
 
 #include "core/calendar.hpp"
 #include "core/kinds.hpp"
-#include "gis/site.hpp"
-#include "gis/topology.hpp"
+#include "site/site.hpp"
+#include "site/topology.hpp"
 #include "traffic/network.hpp"
 
 namespace sandan {

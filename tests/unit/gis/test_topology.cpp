@@ -3,7 +3,7 @@
 #include <cmath>
 
 #include "gis/reader.hpp"
-#include "gis/topology.hpp"
+#include "site/topology.hpp"
 #include "support/fixtures.hpp"
 
 using namespace sandan;

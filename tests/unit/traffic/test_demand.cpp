@@ -9,7 +9,7 @@
 #include "core/calendar.hpp"
 #include "core/error.hpp"
 #include "gis/reader.hpp"
-#include "gis/topology.hpp"
+#include "site/topology.hpp"
 #include "support/fixtures.hpp"
 #include "traffic/demand.hpp"
 

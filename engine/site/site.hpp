@@ -1,4 +1,4 @@
-// gis/site: the layout of one or more industrial complexes as plain structs in one metric CRS.
+// site/site: the layout of one or more industrial complexes as plain structs in one metric CRS.
 // A Site holds no GDAL handles; models read it, and only engine/gis fills it from or writes it to
 // GIS sources. Layers and fields follow docs/gis-schema.md.
 #pragma once
@@ -77,6 +77,18 @@ struct Substation {
   double capacity_mva = 0.0;
   XY position;
   ExtraFields extra;
+};
+
+// A conductor a feeder segment's line_type names: impedance and rating per km, with the source of the
+// figures (the facts file's catalogue; the grid builds its branches from it).
+struct LineType {
+  std::string name;
+  double r_ohm_per_km = 0.0;
+  double x_ohm_per_km = 0.0;
+  double ampacity_a = 0.0;
+  bool underground = false;
+  std::string source;
+  std::string confidence;
 };
 
 // One segment of a radial feeder between two buses. The substation's own bus has the substation's id.

@@ -1,4 +1,4 @@
-#include "gis/site.hpp"
+#include "site/site.hpp"
 
 #include <array>
 

@@ -1,4 +1,4 @@
-#include "gis/topology.hpp"
+#include "site/topology.hpp"
 
 #include <algorithm>
 #include <cmath>

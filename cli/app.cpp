@@ -1,0 +1,147 @@
+#include "app.hpp"
+
+#include <cstdlib>
+#include <iostream>
+
+#include "sandan_solvers.hpp"
+
+namespace sandan::cli {
+
+App::App() {
+  app.set_version_flag("--version", version());
+  app.require_subcommand(1);
+
+  inspect_cmd = app.add_subcommand(
+      "inspect", "Layers, counts, per-complex figures, connectivity and every problem of a GIS layout");
+  inspect_cmd
+      ->add_option("sources", inspect.sources, "GIS files or folders (GeoPackage, Shapefile, GeoJSON, ...)")
+      ->required();
+  inspect_cmd->add_flag("--json", inspect.json, "Print one JSON object instead of tables");
+  inspect_cmd->add_option("--crs", inspect.crs, "Working CRS (default EPSG:5186)");
+
+  synth_cmd = app.add_subcommand("synth",
+                                 "Synthesise a plausible layout from complex statistics (a facts YAML file)");
+  synth_cmd->add_option("facts", synth.facts, "Facts file, e.g. gis_data/complexes.yaml")->required();
+  synth_cmd->add_option("-o,--output", synth.output, "Output: a .gpkg file, or a folder with --format")
+      ->required();
+  auto* scale_opt =
+      synth_cmd->add_option("--scale", synth.scale, "Multiply areas, firms and employees by this factor")
+          ->check(CLI::PositiveNumber);
+  synth_cmd->add_option("--firms", synth.firms, "Total firms wanted (sets the scale)")
+      ->check(CLI::PositiveNumber)
+      ->excludes(scale_opt);
+  synth_cmd->add_option("--seed", synth.seed, "Seed overriding the facts file's");
+  synth_cmd->add_option("--format", synth.format, "gpkg, geojson (folder) or shapefile (folder)")
+      ->check(CLI::IsMember({"gpkg", "geojson", "shapefile"}));
+  synth_cmd->add_option("--crs", synth.crs, "CRS of the output (default EPSG:5186)");
+
+  run_cmd = app.add_subcommand(
+      "run",
+      "Run a scenario: a year of energy flows for every facility, the feeders' power flow and "
+      "road traffic (as the scenario asks)");
+  run_cmd->add_option("scenario", run.scenario, "Scenario file, e.g. scenarios/baseline.yaml")->required();
+  run_cmd->add_option("-o,--output", run.output, "HDF5 results file (default: none, print only)");
+  run_cmd->add_option("-j,--threads", run.threads, "Threads (default: every core)")
+      ->check(CLI::NonNegativeNumber);
+  run_cmd->add_flag("--json", run.json, "Print the KPIs as one JSON object instead of tables");
+
+  compare_cmd = app.add_subcommand(
+      "compare",
+      "Compare the KPIs of two runs (B against the reference A) and the cost of the tCO2eq abated");
+  compare_cmd->add_option("a", compare.a, "Reference run: FILE.h5 or FILE.h5:RUN (e.g. the baseline)")
+      ->required();
+  compare_cmd->add_option("b", compare.b, "Alternative run: FILE.h5 or FILE.h5:RUN")->required();
+  compare_cmd->add_option("--format", compare.format, "table (default), csv, json or markdown")
+      ->check(CLI::IsMember({"table", "csv", "json", "markdown"}));
+
+  export_cmd = app.add_subcommand(
+      "export",
+      "Export a run as GeoPackage layers: facilities with their annual figures, complexes with their "
+      "KPIs, road links with their flows and speeds, feeders");
+  export_cmd->add_option("results", export_args.run, "Run: FILE.h5 or FILE.h5:RUN")->required();
+  export_cmd->add_option("--gpkg", export_args.gpkg, "GeoPackage to write (replaced if it exists)")
+      ->required();
+  export_cmd->add_option("--site", export_args.site,
+                         "Layout the run used (default: the site of the run's scenario)");
+  export_cmd->add_option("--crs", export_args.crs, "CRS of the output (default EPSG:5186)");
+
+  weather_cmd = app.add_subcommand(
+      "weather", "Generate a synthetic typical weather year (EPW) from monthly climate normals");
+  weather_cmd
+      ->add_option("normals", weather.normals, "Normals CSV, e.g. gis_data/weather/incheon_normals.csv")
+      ->required();
+  weather_cmd->add_option("-o,--output", weather.output, "EPW file to write")->required();
+  weather_cmd->add_option("--year", weather.year, "Year of the rows (default 2026)")
+      ->check(CLI::Range(1900, 9999));
+  weather_cmd->add_option("--seed", weather.seed, "Seed (default 1)");
+
+  powerflow_cmd = app.add_subcommand(
+      "powerflow", "AC power flow of a case in CSV form (bus.csv, gen.csv, branch.csv, case.json)");
+  powerflow_cmd->add_option("case", powerflow.case_dir, "Case folder")->required();
+  powerflow_cmd->add_option("--out", powerflow.out_dir,
+                            "Write solution_bus.csv, solution_branch.csv, summary.json here");
+  powerflow_cmd
+      ->add_option("--method", powerflow.method, "auto (sweep if radial, else Newton), nr, nr-dense or bfs")
+      ->check(CLI::IsMember({"auto", "nr", "nr-dense", "bfs"}));
+
+  assign_cmd = app.add_subcommand(
+      "assign", "Static user-equilibrium traffic assignment of a TNTP case (*_net.tntp, *_trips.tntp)");
+  assign_cmd->add_option("tntp", assign.tntp_dir, "Case folder, e.g. a TransportationNetworks folder")
+      ->required();
+  assign_cmd->add_option("--gap", assign.gap, "Target relative gap (default 1e-8)")
+      ->check(CLI::PositiveNumber);
+  assign_cmd->add_option("--max-iterations", assign.max_iterations, "Iteration limit (default 1000)")
+      ->check(CLI::PositiveNumber);
+  assign_cmd->add_option("--algorithm", assign.algorithm, "b (Algorithm B, default) or fw (Frank-Wolfe)");
+  assign_cmd
+      ->add_option("--first-thru-node", assign.first_thru_node,
+                   "Override the network's FIRST THRU NODE (1-based; 0 keeps the file's)")
+      ->check(CLI::NonNegativeNumber);
+  assign_cmd->add_option("--out", assign.out_dir, "Write flows.csv and summary.json here");
+  assign_cmd->add_option("-j,--threads", assign.threads, "Threads (default: every core)")
+      ->check(CLI::NonNegativeNumber);
+}
+
+std::optional<int> App::parse(int argc, char** argv, bool quiet) {
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // Usage errors are bad input; --help and --version exit 0.
+    const int code = quiet ? e.get_exit_code() : app.exit(e);
+    return code == 0 ? 0 : static_cast<int>(ErrorCode::kBadInput);
+  }
+  return std::nullopt;
+}
+
+namespace {
+
+std::optional<int> integer_from_environment(const char* name) {
+  const char* value = std::getenv(name);
+  if (value == nullptr || *value == '\0') return std::nullopt;
+  char* end = nullptr;
+  const long parsed = std::strtol(value, &end, 10);
+  if (*end != '\0' || parsed < 0) return std::nullopt;
+  return static_cast<int>(parsed);
+}
+
+}  // namespace
+
+Launch launch_from_environment() {
+  const std::pair<const char*, const char*> launchers[] = {{"OMPI_COMM_WORLD_RANK", "OMPI_COMM_WORLD_SIZE"},
+                                                           {"PMI_RANK", "PMI_SIZE"},
+                                                           {"PMIX_RANK", "SLURM_NTASKS"}};
+  for (const auto& [rank, size] : launchers) {
+    const auto r = integer_from_environment(rank);
+    const auto n = integer_from_environment(size);
+    if (r && n && *n > 0) return {*r, *n};
+  }
+  return {};
+}
+
+std::string command_line(int argc, char** argv) {
+  std::string command;
+  for (int i = 0; i < argc; ++i) command += (i ? " " : "") + std::string(argv[i]);
+  return command;
+}
+
+}  // namespace sandan::cli

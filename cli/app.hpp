@@ -1,0 +1,118 @@
+// cli/app: the command line's subcommands and options, shared by the two programs of the CLI: `sandan`
+// (parses every subcommand, solves `powerflow` and `assign` itself and hands the others on) and
+// `sandan-full` (every subcommand). One definition keeps --help, usage errors and exit codes alike.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "site/site.hpp"
+
+namespace sandan::cli {
+
+struct InspectArgs {
+  std::vector<std::string> sources;
+  bool json = false;
+  std::string crs = kDefaultCrs;
+};
+
+struct SynthArgs {
+  std::string facts;
+  std::string output;
+  std::optional<double> scale;
+  std::optional<long> firms;
+  std::optional<std::uint64_t> seed;
+  std::string format;  // "", gpkg, geojson, shapefile
+  std::string crs = kDefaultCrs;
+};
+
+struct RunArgs {
+  std::string scenario;
+  std::string output;
+  int threads = 0;
+  bool json = false;
+};
+
+struct CompareArgs {
+  std::string a;
+  std::string b;
+  std::string format = "table";
+};
+
+struct ExportArgs {
+  std::string run;  // FILE or FILE:RUN
+  std::string gpkg;
+  std::string site;
+  std::string crs = kDefaultCrs;
+};
+
+struct WeatherArgs {
+  std::string normals;
+  std::string output;
+  int year = 2026;
+  std::uint64_t seed = 1;
+};
+
+struct PowerflowArgs {
+  std::string case_dir;
+  std::string out_dir;
+  std::string method = "auto";
+};
+
+struct AssignArgs {
+  std::string tntp_dir;
+  std::string out_dir;
+  std::string algorithm = "b";
+  double gap = 1e-8;
+  int max_iterations = 1000;
+  int first_thru_node = 0;
+  int threads = 0;
+};
+
+// The parser and where each subcommand's options land. Not copyable: the parser keeps pointers to
+// the members.
+struct App {
+  App();
+  App(const App&) = delete;
+  App& operator=(const App&) = delete;
+
+  // Parses argv. Returns the exit code when the program should stop here (usage error: 2 after the
+  // message; --help and --version: 0), nullopt to go on. `quiet` keeps the messages back (every rank
+  // but the first of a launcher would print the same).
+  std::optional<int> parse(int argc, char** argv, bool quiet);
+
+  CLI::App app{"sandan: digital-twin simulation of industrial complexes", "sandan"};
+  InspectArgs inspect;
+  SynthArgs synth;
+  RunArgs run;
+  CompareArgs compare;
+  ExportArgs export_args;
+  WeatherArgs weather;
+  PowerflowArgs powerflow;
+  AssignArgs assign;
+  CLI::App* inspect_cmd = nullptr;
+  CLI::App* synth_cmd = nullptr;
+  CLI::App* run_cmd = nullptr;
+  CLI::App* compare_cmd = nullptr;
+  CLI::App* export_cmd = nullptr;
+  CLI::App* weather_cmd = nullptr;
+  CLI::App* powerflow_cmd = nullptr;
+  CLI::App* assign_cmd = nullptr;
+};
+
+// The processes a launcher (mpirun, srun) started this one among, from its environment, without MPI:
+// Open MPI's OMPI_COMM_WORLD_RANK/SIZE, PMI_RANK/SIZE (MPICH's Hydra, Slurm's PMI-2), or PMIX_RANK with
+// SLURM_NTASKS (Slurm's PMIx). One process of rank 0 when none is set.
+struct Launch {
+  int rank = 0;
+  int size = 1;
+};
+[[nodiscard]] Launch launch_from_environment();
+
+// The command line as one string, stored in results files.
+[[nodiscard]] std::string command_line(int argc, char** argv);
+
+}  // namespace sandan::cli

@@ -1,0 +1,350 @@
+// sandan-full: every subcommand of the command line, with the whole engine (GIS, HDF5 and, when built
+// with it, MPI). `sandan` hands it the subcommands it does not solve itself (cli/main.cpp). Each
+// subcommand parses its options into a struct, calls the facade once, and prints a summary on stdout;
+// errors go to stderr as one message and become the exit code of their sandan::ErrorCode.
+//
+// Started by a launcher as several processes (mpirun -n N, srun), a batch of `run` is shared by the
+// ranks (built with MPI) or refused (built without); every other subcommand, and a run that is not a
+// batch, is done once, by rank 0, while the other ranks exit 0.
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <iostream>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "app.hpp"
+#include "sandan.hpp"
+#include "solver_commands.hpp"
+#ifdef SANDAN_WITH_MPI
+#include "mpi/batch_group.hpp"
+#endif
+
+namespace sandan::cli {
+namespace {
+
+// Progress on stderr with an ETA, once a run has taken more than a second.
+class ProgressLine {
+ public:
+  void operator()(const std::string& stage, double done) {
+    const double elapsed_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+    if (elapsed_s < 1.0 && done < 1.0) return;
+    const double eta_s = done > 0.0 ? elapsed_s * (1.0 - done) / done : 0.0;
+    std::fprintf(stderr, "sandan: %-18s %3.0f %%  %6.1f s elapsed, ETA %.1f s\n", stage.c_str(), 100.0 * done,
+                 elapsed_s, eta_s);
+  }
+
+ private:
+  std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
+};
+
+// What a batch made: one line a run with its swept values and headline KPIs (or the KPIs as JSON).
+// `where` says how it was run, e.g. " on 4 MPI ranks".
+void print_batch(const RunArgs& args, const sandan::BatchSummary& batch, double seconds,
+                 const std::string& where) {
+  if (batch.skipped > 0) {
+    std::fprintf(stderr, "sandan: resumed: %d of %d runs were already finished\n", batch.skipped, batch.runs);
+  }
+  if (args.json) {
+    std::vector<sandan::RunKpis> runs;
+    for (std::size_t i = 0; i < batch.run_ids.size(); ++i) {
+      std::vector<sandan::KpiRow> kpis;
+      for (const auto& k : batch.kpis[i]) kpis.push_back({k.key, k.complex, k.value, k.unit});
+      runs.push_back({batch.run_ids[i], kpis});
+    }
+    std::cout << sandan::run_kpis_json(batch.scenario, runs, args.output);
+  } else {
+    std::printf("Batch %s: %d runs\n\n", batch.scenario.c_str(), batch.runs);
+    std::printf("%-28s %10s %10s %7s %10s %10s  %s\n", "run", "load MWh", "PV MWh", "self %", "tCO2eq",
+                "bill MKRW", "parameters");
+    for (std::size_t i = 0; i < batch.run_ids.size(); ++i) {
+      const std::vector<sandan::Kpi>& k = batch.kpis[i];
+      auto all = [&](sandan::KpiId id) { return sandan::kpi_value(k, id).value_or(std::nan("")); };
+      if (k.empty()) {
+        std::printf("%-28s %10s %10s %7s %10s %10s  %s\n", batch.run_ids[i].c_str(), "(earlier)", "", "", "",
+                    "", batch.parameters[i].c_str());
+        continue;
+      }
+      std::printf("%-28s %10.0f %10.0f %7.1f %10.0f %10.0f  %s\n", batch.run_ids[i].c_str(),
+                  all(sandan::KpiId::kAnnualLoadMwh), all(sandan::KpiId::kAnnualPvMwh),
+                  100.0 * all(sandan::KpiId::kSelfSufficiency), all(sandan::KpiId::kTco2eTotal),
+                  all(sandan::KpiId::kBillKrw) / 1e6, batch.parameters[i].c_str());
+    }
+    if (!args.output.empty())
+      std::printf("\nResults: %s (one group a run under runs/, /index)\n", args.output.c_str());
+  }
+  std::fprintf(stderr, "sandan: ran %d runs of %s in %.2f s (%.1f runs a minute)%s\n",
+               batch.runs - batch.skipped, args.scenario.c_str(), seconds,
+               60.0 * (batch.runs - batch.skipped) / std::max(seconds, 1e-9), where.c_str());
+}
+
+// A batch in this process: the runs' progress with an ETA, then the table.
+int run_batch(const RunArgs& args, const std::string& command) {
+  sandan::RunOptions options;
+  options.threads = args.threads;
+  ProgressLine progress;
+  const auto start = std::chrono::steady_clock::now();
+  const sandan::BatchSummary batch =
+      sandan::run_batch_file(args.scenario, args.output, command, options, [&](int done, int total) {
+        progress("run " + std::to_string(done) + " of " + std::to_string(total), double(done) / total);
+      });
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  print_batch(args, batch, seconds, "");
+  return 0;
+}
+
+// One scenario that is not a batch: its progress, then its tables.
+int run_single(const RunArgs& args, const std::string& command) {
+  sandan::RunOptions options;
+  options.threads = args.threads;
+  ProgressLine progress;
+  options.progress = [&](const std::string& stage, double done) { progress(stage, done); };
+  const auto start = std::chrono::steady_clock::now();
+  const sandan::RunResult run = sandan::run_scenario_file(args.scenario, args.output, command, options);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  for (const auto& note : run.notes) std::cerr << "sandan: note: " << note << "\n";
+  if (args.json) {
+    std::vector<sandan::KpiRow> kpis;
+    kpis.reserve(run.kpis.size());
+    for (const auto& k : run.kpis) kpis.push_back({k.key, k.complex, k.value, k.unit});
+    std::cout << sandan::run_kpis_json(run.scenario_name, {{run.run_id, kpis}}, args.output);
+    std::fprintf(stderr, "sandan: ran %s in %.2f s\n", args.scenario.c_str(), seconds);
+    return 0;
+  }
+  std::cout << "Scenario " << run.scenario_name << " (run " << run.run_id << ", " << run.energy.hours
+            << " hours, " << run.energy.facility_ids.size() << " facilities)\n\n";
+  std::cout << sandan::kpi_table(run);
+  if (!args.output.empty())
+    std::cout << "\nResults: " << args.output << " (group runs/" << run.run_id << ")\n";
+  std::fprintf(stderr, "sandan: ran %s in %.2f s\n", args.scenario.c_str(), seconds);
+  return 0;
+}
+
+// Runs a subcommand; a sandan::Error becomes its message on stderr and its code.
+template <class Command>
+int guarded(Command&& command) {
+  try {
+    return command();
+  } catch (const sandan::Error& e) {
+    std::cerr << "sandan: error: " << e.what() << "\n";
+    return static_cast<int>(e.code());
+  } catch (const std::exception& e) {
+    std::cerr << "sandan: internal error: " << e.what() << "\n";
+    return static_cast<int>(sandan::ErrorCode::kInternal);
+  }
+}
+
+#ifdef SANDAN_WITH_MPI
+// `run` under an MPI launcher. A batch is shared by the ranks: each draws runs from one counter and
+// makes them with its own threads (-j); rank 0 merges the results file and prints. A run that is
+// not a batch is made by rank 0 while the others wait. Every rank exits with the same code.
+int run_run_mpi(const RunArgs& args, const std::string& command, int* argc, char*** argv) {
+  sandan::mpi::Group group(argc, argv);
+  const bool leader = group.rank() == 0;
+  std::optional<sandan::BatchGroup::Failure> failure;
+  bool batch = false;
+  try {
+    batch = sandan::is_batch(args.scenario);
+  } catch (const sandan::Error& e) {
+    failure = sandan::BatchGroup::Failure{e.code(), e.what()};
+  } catch (const std::exception& e) {
+    failure =
+        sandan::BatchGroup::Failure{sandan::ErrorCode::kInternal, std::string("internal error: ") + e.what()};
+  }
+  if (const auto first = group.agree(failure)) {
+    if (leader) std::cerr << "sandan: error: " << first->message << "\n";
+    return static_cast<int>(first->code);
+  }
+  if (!batch) {
+    const int code = leader ? guarded([&] { return run_single(args, command); }) : 0;
+    std::optional<sandan::BatchGroup::Failure> mine;
+    if (code != 0) mine = sandan::BatchGroup::Failure{static_cast<sandan::ErrorCode>(code), ""};
+    const auto first = group.agree(mine);
+    return first ? static_cast<int>(first->code) : 0;
+  }
+  sandan::RunOptions options;
+  options.threads = args.threads;
+  ProgressLine progress;
+  std::function<void(int, int)> on_run;
+  if (leader) {
+    on_run = [&](int started, int total) {
+      progress("run " + std::to_string(started) + " of " + std::to_string(total) + " drawn",
+               double(started) / total);
+    };
+  }
+  const auto start = std::chrono::steady_clock::now();
+  sandan::BatchSummary summary;
+  try {
+    summary = sandan::run_batch_shared(args.scenario, args.output, command, options, group, on_run);
+  } catch (const sandan::Error& e) {
+    // Every rank has the same error; rank 0 tells it.
+    if (leader) std::cerr << "sandan: error: " << e.what() << "\n";
+    return static_cast<int>(e.code());
+  }
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (leader) print_batch(args, summary, seconds, " on " + std::to_string(group.size()) + " MPI ranks");
+  return 0;
+}
+#endif
+
+// `run`: one scenario, or a batch over this process's threads or, under a launcher, its ranks.
+int run_run(const RunArgs& args, const std::string& command, const Launch& launch, int* argc, char*** argv) {
+  if (launch.size > 1) {
+#ifdef SANDAN_WITH_MPI
+    return run_run_mpi(args, command, argc, argv);
+#else
+    (void)argc;
+    (void)argv;
+    if (!sandan::is_batch(args.scenario)) return launch.rank == 0 ? run_single(args, command) : 0;
+    // Each rank would make the whole batch and write the same files. Rank 0 refuses; the others
+    // exit 0 so that the launcher does not end the job before rank 0 has spoken.
+    if (launch.rank != 0) return 0;
+    std::cerr << "sandan: error: this sandan was built without MPI support, but it was started as "
+              << launch.size
+              << " processes (mpirun, srun); run the batch as one process (its threads: -j), or build "
+                 "sandan with MPI (Debian: libopenmpi-dev; cmake -DSANDAN_MPI=ON)\n";
+    return static_cast<int>(sandan::ErrorCode::kBadInput);
+#endif
+  }
+  (void)argc;
+  (void)argv;
+  return sandan::is_batch(args.scenario) ? run_batch(args, command) : run_single(args, command);
+}
+
+int run_compare(const CompareArgs& args) {
+  const sandan::Comparison comparison =
+      sandan::compare_runs(sandan::parse_run_ref(args.a), sandan::parse_run_ref(args.b));
+  std::cout << sandan::format_comparison(comparison, args.format);
+  // CSV holds numbers only; the other formats carry the warnings themselves.
+  if (args.format == "csv") {
+    for (const auto& w : comparison.warnings) std::cerr << "sandan: warning: " << w << "\n";
+  }
+  return 0;
+}
+
+int run_export(const ExportArgs& args) {
+  sandan::ExportOptions options;
+  options.site = args.site;
+  options.crs = args.crs;
+  const auto start = std::chrono::steady_clock::now();
+  const sandan::ExportSummary summary =
+      sandan::export_gpkg(sandan::parse_run_ref(args.run), args.gpkg, options);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  std::printf("Run %s of %s, geometry from %s\n\n", summary.run.c_str(), summary.file.c_str(),
+              summary.site.c_str());
+  std::printf("%-12s %9s %7s\n", "layer", "features", "fields");
+  for (const auto& layer : summary.layers)
+    std::printf("%-12s %9zu %7zu\n", layer.name.c_str(), layer.features, layer.fields);
+  std::printf("\nGeoPackage: %s (%s)\n", summary.output.c_str(), summary.crs.c_str());
+  std::fprintf(stderr, "sandan: exported in %.2f s\n", seconds);
+  return 0;
+}
+
+int run_weather(const WeatherArgs& args) {
+  const sandan::Weather weather =
+      sandan::synthesize_weather_file(args.normals, args.output, args.year, args.seed);
+  double ghi_wh_m2 = 0.0;
+  double temp_c = 0.0;
+  for (std::size_t h = 0; h < weather.hours(); ++h) {
+    ghi_wh_m2 += weather.ghi_wh_m2[h];
+    temp_c += weather.dry_bulb_c[h];
+  }
+  std::printf("Synthetic weather for %s, %d (seed %llu): %zu hours\n", weather.location.city.c_str(),
+              args.year, static_cast<unsigned long long>(args.seed), weather.hours());
+  std::printf("  annual global horizontal irradiation %.1f kWh/m2, mean temperature %.2f C\n",
+              ghi_wh_m2 / 1e3, temp_c / static_cast<double>(weather.hours()));
+  std::printf("  written to %s\n", args.output.c_str());
+  return 0;
+}
+
+int run_inspect(const InspectArgs& args) {
+  sandan::ReadOptions options;
+  options.target_crs = args.crs;
+  const sandan::InspectReport report = sandan::inspect_sources(args.sources, options);
+  if (report.has_errors()) {
+    // Nothing on stdout: a script reading the JSON never sees a report of a broken layout.
+    std::size_t errors = 0;
+    for (const auto& p : report.problems) errors += p.severity == sandan::Severity::kError ? 1 : 0;
+    std::cerr << "sandan: the layout has " << errors << " error(s):\n";
+    for (const auto& p : report.problems) std::cerr << "  " << p.to_string() << "\n";
+    return static_cast<int>(sandan::ErrorCode::kBadInput);
+  }
+  std::cout << (args.json ? sandan::to_json(report) : sandan::to_text(report));
+  return 0;
+}
+
+sandan::VectorFormat output_format(const SynthArgs& args) {
+  if (args.format == "gpkg") return sandan::VectorFormat::kGeoPackage;
+  if (args.format == "geojson") return sandan::VectorFormat::kGeoJsonFolder;
+  if (args.format == "shapefile") return sandan::VectorFormat::kShapefileFolder;
+  return sandan::format_from_path(args.output);
+}
+
+int run_synth(const SynthArgs& args) {
+  sandan::SynthOptions options;
+  if (args.scale) options.scale = *args.scale;
+  options.total_firms = args.firms;
+  options.seed = args.seed;
+  sandan::WriteOptions write;
+  write.format = output_format(args);
+  write.crs = args.crs;
+  const auto start = std::chrono::steady_clock::now();
+  std::cerr << "sandan: synthesising a layout from " << args.facts << " ...\n";
+  const sandan::Site site = sandan::synthesize_to_file(args.facts, args.output, options, write);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  std::fprintf(stderr, "sandan: wrote %s in %.2f s\n", args.output.c_str(), seconds);
+  // The summary is read back from what was written, so it also shows the output loads cleanly.
+  sandan::ReadOptions read;
+  read.target_crs = sandan::kDefaultCrs;
+  const sandan::InspectReport report = sandan::inspect_sources({args.output}, read);
+  std::cout << sandan::to_text(report);
+  std::fprintf(stderr, "sandan: %zu facilities, %zu roads, %zu feeder segments\n", site.facilities.size(),
+               site.roads.size(), site.feeders.size());
+  return report.has_errors() ? static_cast<int>(sandan::ErrorCode::kInternal) : 0;
+}
+
+}  // namespace
+}  // namespace sandan::cli
+
+int main(int argc, char** argv) {
+  using namespace sandan::cli;
+  const Launch launch = launch_from_environment();
+  try {
+    App cli;
+    // Every rank of a launcher would print the same usage error: rank 0 does, and exits with its
+    // code. The others exit 0, so that the launcher does not end the job before rank 0 has spoken.
+    if (const auto code = cli.parse(argc, argv, launch.rank != 0)) return launch.rank == 0 ? *code : 0;
+    const std::string command = command_line(argc, argv);
+    if (*cli.run_cmd) {
+      // Under MPI every rank takes part (and reports through rank 0); without it only rank 0 speaks.
+      try {
+        return run_run(cli.run, command, launch, &argc, &argv);
+      } catch (const sandan::Error& e) {
+        // Without MPI every rank meets the same error (reading the scenario): rank 0 tells it.
+        if (launch.rank != 0) return 0;
+        std::cerr << "sandan: error: " << e.what() << "\n";
+        return static_cast<int>(e.code());
+      }
+    }
+    // Everything else is done once, by rank 0.
+    if (launch.rank != 0) return 0;
+    return guarded([&] {
+      if (*cli.inspect_cmd) return run_inspect(cli.inspect);
+      if (*cli.synth_cmd) return run_synth(cli.synth);
+      if (*cli.compare_cmd) return run_compare(cli.compare);
+      if (*cli.export_cmd) return run_export(cli.export_args);
+      if (*cli.weather_cmd) return run_weather(cli.weather);
+      if (*cli.powerflow_cmd) return run_powerflow(cli.powerflow);
+      if (*cli.assign_cmd) return run_assign(cli.assign);
+      return 0;
+    });
+  } catch (const std::exception& e) {
+    std::cerr << "sandan: internal error: " << e.what() << "\n";
+  } catch (...) {
+    std::cerr << "sandan: internal error\n";
+  }
+  return static_cast<int>(sandan::ErrorCode::kInternal);
+}

@@ -1,0 +1,117 @@
+#include "solver_commands.hpp"
+
+#include <chrono>
+#include <cstdio>
+#include <optional>
+#include <vector>
+
+#include "sandan_solvers.hpp"
+
+namespace sandan::cli {
+
+namespace {
+
+// Iterations of an assignment on stderr: at most one line every 0.2 s, and the last one.
+class IterationLine {
+ public:
+  void operator()(const sandan::IterationRecord& record) {
+    last_ = record;
+    const auto now = std::chrono::steady_clock::now();
+    if (printed_ >= 0 && now - printed_at_ < std::chrono::milliseconds(200)) return;
+    print(record);
+    printed_at_ = now;
+  }
+  void finish() {
+    if (last_ && last_->iteration != printed_) print(*last_);
+  }
+
+ private:
+  void print(const sandan::IterationRecord& record) {
+    std::fprintf(stderr, "sandan: iteration %d  relative gap %.2g  TSTT %.1f\n", record.iteration,
+                 record.relative_gap, record.tstt);
+    printed_ = record.iteration;
+  }
+
+  std::optional<sandan::IterationRecord> last_;
+  int printed_ = -1;
+  std::chrono::steady_clock::time_point printed_at_;
+};
+
+}  // namespace
+
+int run_powerflow(const PowerflowArgs& args) {
+  const sandan::Network network = sandan::read_case(args.case_dir);
+  sandan::PowerFlowOptions options;
+  if (args.method == "nr") options.method = sandan::PowerFlowMethod::kNewtonRaphson;
+  if (args.method == "nr-dense") options.method = sandan::PowerFlowMethod::kNewtonRaphsonDense;
+  if (args.method == "bfs") options.method = sandan::PowerFlowMethod::kBackwardForwardSweep;
+  const auto start = std::chrono::steady_clock::now();
+  const sandan::PowerFlowResult result = sandan::solve_power_flow(network, options);
+  const double ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  if (!result.converged) {
+    const std::string bus = result.worst_bus >= 0 ? network.buses[result.worst_bus].id : "?";
+    std::fprintf(stderr,
+                 "sandan: error: %s: the power flow did not converge after %d iterations (%s); worst "
+                 "mismatch %.3g p.u. at bus %s\n",
+                 args.case_dir.c_str(), result.iterations, sandan::to_string(result.method).c_str(),
+                 result.max_mismatch_pu, bus.c_str());
+    return static_cast<int>(sandan::ErrorCode::kBadInput);
+  }
+  std::printf("Case %s: %zu buses, %zu branches, %zu generators\n", args.case_dir.c_str(),
+              network.buses.size(), network.branches.size(), network.generators.size());
+  std::printf("  method          %s\n  iterations      %d\n  time            %.3f ms\n",
+              sandan::to_string(result.method).c_str(), result.iterations, ms);
+  std::printf("  total losses    %.6f MW\n", result.total_loss_mw);
+  std::printf("  min voltage     %.6f p.u. at bus %s\n", result.vmin_pu,
+              network.buses[result.vmin_bus].id.c_str());
+  std::printf("  max voltage     %.6f p.u. at bus %s\n", result.vmax_pu,
+              network.buses[result.vmax_bus].id.c_str());
+  if (!args.out_dir.empty()) {
+    sandan::write_solution(network, result, args.out_dir);
+    std::printf("  solution        %s/solution_bus.csv, solution_branch.csv, summary.json\n",
+                args.out_dir.c_str());
+  }
+  return 0;
+}
+
+int run_assign(const AssignArgs& args) {
+  sandan::AssignmentOptions options;
+  options.algorithm = sandan::parse_assignment_algorithm(args.algorithm);
+  options.target_gap = args.gap;
+  options.max_iterations = args.max_iterations;
+  options.threads = args.threads;
+  const sandan::TntpCase tntp = sandan::read_tntp_dir(args.tntp_dir, args.first_thru_node);
+  const sandan::TrafficNetwork& net = tntp.network;
+  std::printf("Network %s: %d zones, %d nodes, %zu links\n", net.name.c_str(), net.zone_count, net.node_count,
+              net.links.size());
+  std::printf("  total demand    %.10g trips\n", tntp.demand.total());
+  if (tntp.intrazonal_dropped > 0.0)
+    std::printf("  intrazonal      %.10g trips dropped\n", tntp.intrazonal_dropped);
+  std::printf("  algorithm       %s, target relative gap %.3g, at most %d iterations\n",
+              sandan::to_string(options.algorithm), options.target_gap, options.max_iterations);
+  std::fflush(stdout);
+
+  const std::vector<sandan::DemandClass> demand{{"vehicles", 1.0, tntp.demand}};
+  IterationLine progress;
+  const sandan::AssignmentResult result = sandan::assign_traffic(
+      net, demand, options, [&](const sandan::IterationRecord& record) { progress(record); });
+  progress.finish();
+  std::printf("  iterations      %d\n", result.iterations);
+  std::printf("  relative gap    %.3g\n", result.relative_gap);
+  std::printf("  TSTT            %.3f\n", result.tstt);
+  std::printf("  objective       %.3f (Beckmann)\n", result.objective);
+  std::printf("  time            %.3f s\n", result.seconds);
+  std::printf("  converged       %s\n", result.converged ? "yes" : "no");
+  if (!result.converged) {
+    std::fprintf(stderr, "sandan: note: the target gap %.3g was not reached in %d iterations\n",
+                 options.target_gap, result.iterations);
+  }
+  if (!args.out_dir.empty()) {
+    sandan::write_assignment_outputs(net, result, sandan::to_string(options.algorithm), args.out_dir);
+    std::printf("  outputs         %s/flows.csv, summary.json\n", args.out_dir.c_str());
+  }
+  return 0;
+}
+
+}  // namespace sandan::cli

@@ -1,0 +1,13 @@
+// cli/solver_commands: `sandan powerflow` and `sandan assign`, which solve a case without a layout or a
+// results file. Both programs of the CLI have them; `sandan` runs them itself (sandan::solvers only).
+#pragma once
+
+#include "app.hpp"
+
+namespace sandan::cli {
+
+// Each prints its summary on stdout and returns the exit code; throws sandan::Error for bad input.
+int run_powerflow(const PowerflowArgs& args);
+int run_assign(const AssignArgs& args);
+
+}  // namespace sandan::cli
