@@ -215,8 +215,7 @@ int run_run(const RunArgs& args, const std::string& command, const Launch& launc
 }
 
 int run_compare(const CompareArgs& args) {
-  const sandan::Comparison comparison =
-      sandan::compare_runs(sandan::parse_run_ref(args.a), sandan::parse_run_ref(args.b));
+  const sandan::Comparison comparison = sandan::compare_files(args.a, args.b);
   std::cout << sandan::format_comparison(comparison, args.format);
   // CSV holds numbers only; the other formats carry the warnings themselves.
   if (args.format == "csv") {
@@ -230,8 +229,7 @@ int run_export(const ExportArgs& args) {
   options.site = args.site;
   options.crs = args.crs;
   const auto start = std::chrono::steady_clock::now();
-  const sandan::ExportSummary summary =
-      sandan::export_gpkg(sandan::parse_run_ref(args.run), args.gpkg, options);
+  const sandan::ExportSummary summary = sandan::export_gpkg(args.run, args.gpkg, options);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   std::printf("Run %s of %s, geometry from %s\n\n", summary.run.c_str(), summary.file.c_str(),
               summary.site.c_str());
@@ -261,9 +259,7 @@ int run_weather(const WeatherArgs& args) {
 }
 
 int run_inspect(const InspectArgs& args) {
-  sandan::ReadOptions options;
-  options.target_crs = args.crs;
-  const sandan::InspectReport report = sandan::inspect_sources(args.sources, options);
+  const sandan::InspectReport report = sandan::inspect_layout(args.sources, args.crs);
   if (report.has_errors()) {
     // Nothing on stdout: a script reading the JSON never sees a report of a broken layout.
     std::size_t errors = 0;
@@ -297,9 +293,7 @@ int run_synth(const SynthArgs& args) {
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   std::fprintf(stderr, "sandan: wrote %s in %.2f s\n", args.output.c_str(), seconds);
   // The summary is read back from what was written, so it also shows the output loads cleanly.
-  sandan::ReadOptions read;
-  read.target_crs = sandan::kDefaultCrs;
-  const sandan::InspectReport report = sandan::inspect_sources({args.output}, read);
+  const sandan::InspectReport report = sandan::inspect_layout({args.output});
   std::cout << sandan::to_text(report);
   std::fprintf(stderr, "sandan: %zu facilities, %zu roads, %zu feeder segments\n", site.facilities.size(),
                site.roads.size(), site.feeders.size());

@@ -40,15 +40,13 @@ class IterationLine {
 }  // namespace
 
 int run_powerflow(const PowerflowArgs& args) {
-  const sandan::Network network = sandan::read_case(args.case_dir);
   sandan::PowerFlowOptions options;
   if (args.method == "nr") options.method = sandan::PowerFlowMethod::kNewtonRaphson;
   if (args.method == "nr-dense") options.method = sandan::PowerFlowMethod::kNewtonRaphsonDense;
   if (args.method == "bfs") options.method = sandan::PowerFlowMethod::kBackwardForwardSweep;
-  const auto start = std::chrono::steady_clock::now();
-  const sandan::PowerFlowResult result = sandan::solve_power_flow(network, options);
-  const double ms =
-      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  const sandan::CaseSolution solved = sandan::solve_case(args.case_dir, options, args.out_dir);
+  const sandan::Network& network = solved.network;
+  const sandan::PowerFlowResult& result = solved.result;
   if (!result.converged) {
     const std::string bus = result.worst_bus >= 0 ? network.buses[result.worst_bus].id : "?";
     std::fprintf(stderr,
@@ -61,14 +59,13 @@ int run_powerflow(const PowerflowArgs& args) {
   std::printf("Case %s: %zu buses, %zu branches, %zu generators\n", args.case_dir.c_str(),
               network.buses.size(), network.branches.size(), network.generators.size());
   std::printf("  method          %s\n  iterations      %d\n  time            %.3f ms\n",
-              sandan::to_string(result.method).c_str(), result.iterations, ms);
+              sandan::to_string(result.method).c_str(), result.iterations, solved.solve_ms);
   std::printf("  total losses    %.6f MW\n", result.total_loss_mw);
   std::printf("  min voltage     %.6f p.u. at bus %s\n", result.vmin_pu,
               network.buses[result.vmin_bus].id.c_str());
   std::printf("  max voltage     %.6f p.u. at bus %s\n", result.vmax_pu,
               network.buses[result.vmax_bus].id.c_str());
   if (!args.out_dir.empty()) {
-    sandan::write_solution(network, result, args.out_dir);
     std::printf("  solution        %s/solution_bus.csv, solution_branch.csv, summary.json\n",
                 args.out_dir.c_str());
   }
@@ -81,22 +78,23 @@ int run_assign(const AssignArgs& args) {
   options.target_gap = args.gap;
   options.max_iterations = args.max_iterations;
   options.threads = args.threads;
-  const sandan::TntpCase tntp = sandan::read_tntp_dir(args.tntp_dir, args.first_thru_node);
-  const sandan::TrafficNetwork& net = tntp.network;
-  std::printf("Network %s: %d zones, %d nodes, %zu links\n", net.name.c_str(), net.zone_count, net.node_count,
-              net.links.size());
-  std::printf("  total demand    %.10g trips\n", tntp.demand.total());
-  if (tntp.intrazonal_dropped > 0.0)
-    std::printf("  intrazonal      %.10g trips dropped\n", tntp.intrazonal_dropped);
-  std::printf("  algorithm       %s, target relative gap %.3g, at most %d iterations\n",
-              sandan::to_string(options.algorithm), options.target_gap, options.max_iterations);
-  std::fflush(stdout);
-
-  const std::vector<sandan::DemandClass> demand{{"vehicles", 1.0, tntp.demand}};
+  auto describe = [&](const sandan::TntpCase& tntp) {
+    const sandan::TrafficNetwork& net = tntp.network;
+    std::printf("Network %s: %d zones, %d nodes, %zu links\n", net.name.c_str(), net.zone_count,
+                net.node_count, net.links.size());
+    std::printf("  total demand    %.10g trips\n", tntp.demand.total());
+    if (tntp.intrazonal_dropped > 0.0)
+      std::printf("  intrazonal      %.10g trips dropped\n", tntp.intrazonal_dropped);
+    std::printf("  algorithm       %s, target relative gap %.3g, at most %d iterations\n",
+                sandan::to_string(options.algorithm), options.target_gap, options.max_iterations);
+    std::fflush(stdout);
+  };
   IterationLine progress;
-  const sandan::AssignmentResult result = sandan::assign_traffic(
-      net, demand, options, [&](const sandan::IterationRecord& record) { progress(record); });
+  const sandan::CaseAssignment assigned = sandan::assign_case(
+      args.tntp_dir, args.first_thru_node, options, describe,
+      [&](const sandan::IterationRecord& record) { progress(record); }, args.out_dir);
   progress.finish();
+  const sandan::AssignmentResult& result = assigned.result;
   std::printf("  iterations      %d\n", result.iterations);
   std::printf("  relative gap    %.3g\n", result.relative_gap);
   std::printf("  TSTT            %.3f\n", result.tstt);
@@ -107,10 +105,8 @@ int run_assign(const AssignArgs& args) {
     std::fprintf(stderr, "sandan: note: the target gap %.3g was not reached in %d iterations\n",
                  options.target_gap, result.iterations);
   }
-  if (!args.out_dir.empty()) {
-    sandan::write_assignment_outputs(net, result, sandan::to_string(options.algorithm), args.out_dir);
+  if (!args.out_dir.empty())
     std::printf("  outputs         %s/flows.csv, summary.json\n", args.out_dir.c_str());
-  }
   return 0;
 }
 

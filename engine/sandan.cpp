@@ -321,6 +321,23 @@ ExportSummary export_gpkg(const RunRef& run, const std::string& output_path, con
   return summary;
 }
 
+ExportSummary export_gpkg(const std::string& run, const std::string& output_path,
+                          const ExportOptions& options) {
+  return export_gpkg(parse_run_ref(run), output_path, options);
+}
+
+Comparison compare_files(const std::string& a, const std::string& b) {
+  return compare_runs(parse_run_ref(a), parse_run_ref(b));
+}
+
+Comparison compare_files(const RunRef& a, const RunRef& b) { return compare_runs(a, b); }
+
+InspectReport inspect_layout(const std::vector<std::string>& sources, const std::string& crs) {
+  ReadOptions options;
+  options.target_crs = crs;
+  return inspect_sources(sources, options);
+}
+
 std::string kpi_table(const RunResult& run) {
   std::vector<std::string> order;
   for (const auto& k : run.kpis) {

@@ -141,6 +141,20 @@ struct ExportSummary {
 // written.
 ExportSummary export_gpkg(const RunRef& run, const std::string& output_path,
                           const ExportOptions& options = {});
+// The same for FILE.h5 or FILE.h5:RUN, as the command line takes it.
+ExportSummary export_gpkg(const std::string& run, const std::string& output_path,
+                          const ExportOptions& options = {});
+
+// Run b against the reference run a (each FILE.h5 or FILE.h5:RUN, as the command line takes them):
+// KPI deltas, tCO2eq abated and KRW per tCO2eq (format it with format_comparison). Throws
+// Error(kBadInput) for a file that is not a sandan results file or a run it does not have.
+[[nodiscard]] Comparison compare_files(const std::string& a, const std::string& b);
+[[nodiscard]] Comparison compare_files(const RunRef& a, const RunRef& b);
+
+// Reads and checks a GIS layout (one or more sources) in the working CRS `crs` and reports its
+// layers, counts, per-complex figures, connectivity and every problem found (docs/gis-schema.md).
+[[nodiscard]] InspectReport inspect_layout(const std::vector<std::string>& sources,
+                                           const std::string& crs = kDefaultCrs);
 
 // A table of a run's KPIs, one row a complex and one for all together.
 [[nodiscard]] std::string kpi_table(const RunResult& run);

@@ -4,6 +4,9 @@
 // milliseconds for `powerflow` and `assign` (docs/architecture.md). sandan.hpp includes it.
 #pragma once
 
+#include <functional>
+#include <string>
+
 #include "core/error.hpp"
 #include "grid/case_io.hpp"
 #include "grid/network.hpp"
@@ -15,5 +18,33 @@ namespace sandan {
 
 // The library's version, e.g. "0.1.0".
 [[nodiscard]] const char* version();
+
+// A MATPOWER case in CSV form (bus.csv, gen.csv, branch.csv, case.json) and its power flow.
+struct CaseSolution {
+  Network network;
+  PowerFlowResult result;
+  double solve_ms = 0.0;  // wall time of the solve alone
+};
+
+// Reads and solves a case; when it converges and out_dir is not empty, writes solution_bus.csv,
+// solution_branch.csv and summary.json there. Throws ConfigError for a bad case, Error(kIo) for an
+// unwritable out_dir. A case that does not converge is returned as such (result.converged false).
+[[nodiscard]] CaseSolution solve_case(const std::string& case_dir, const PowerFlowOptions& options,
+                                      const std::string& out_dir = "");
+
+// A TNTP case (*_net.tntp, *_trips.tntp) and its user-equilibrium assignment.
+struct CaseAssignment {
+  TntpCase tntp;
+  AssignmentResult result;
+};
+
+// Reads a TNTP case (first_thru_node 0 keeps the file's), calls on_read with it before solving, and
+// assigns its demand; writes flows.csv and summary.json to out_dir when not empty. Throws ConfigError
+// for a bad case, Error(kIo) for an unwritable out_dir.
+[[nodiscard]] CaseAssignment assign_case(const std::string& tntp_dir, int first_thru_node,
+                                         const AssignmentOptions& options,
+                                         const std::function<void(const TntpCase&)>& on_read = {},
+                                         const std::function<void(const IterationRecord&)>& on_iteration = {},
+                                         const std::string& out_dir = "");
 
 }  // namespace sandan

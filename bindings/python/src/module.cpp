@@ -392,7 +392,7 @@ PYBIND11_MODULE(_sandan, m) {
         std::string json;
         {
           py::gil_scoped_release release;
-          json = format_comparison(compare_runs(ref_a, ref_b), "json");
+          json = format_comparison(compare_files(ref_a, ref_b), "json");
         }
         return py::module_::import("json").attr("loads")(json);
       },
