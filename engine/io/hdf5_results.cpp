@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <bit>
 #include <chrono>
 #include <cmath>
@@ -22,6 +23,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
+#include <thread>
 #include <tuple>
 
 #include "core/error.hpp"
@@ -62,6 +64,36 @@ double entropy_bits(const unsigned char* bytes, std::size_t count) {
     bits -= p * std::log2(p);
   }
   return bits;
+}
+
+// Whether two series hold the same bits. A few thousand values spread over them are compared first:
+// series that share long runs of zeros (the batteries and export of facilities with neither) then
+// differ within microseconds instead of after megabytes.
+bool same_bits(const std::vector<float>& a, const std::vector<float>& b) {
+  if (a.size() != b.size()) return false;
+  constexpr std::size_t kSamples = 4096;
+  const std::size_t step = std::max<std::size_t>(1, a.size() / kSamples);
+  for (std::size_t i = 0; i < a.size(); i += step) {
+    if (std::bit_cast<std::uint32_t>(a[i]) != std::bit_cast<std::uint32_t>(b[i])) return false;
+  }
+  return std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0;
+}
+
+// Runs fn(i) for every i in [0, n) on up to `threads` threads. std::thread rather than OpenMP: a
+// batch writes its runs from inside the runner's parallel region, where an OpenMP region nested in
+// it would get one thread, and compressing a run's series on one core would hold up the batch.
+template <typename F>
+void parallel_for(std::size_t n, int threads, const F& fn) {
+  const std::size_t workers = std::min<std::size_t>(n, static_cast<std::size_t>(std::max(1, threads)));
+  std::atomic<std::size_t> next{0};
+  const auto work = [&]() {
+    for (std::size_t i = next++; i < n; i = next++) fn(i);
+  };
+  std::vector<std::thread> helpers;
+  helpers.reserve(workers > 0 ? workers - 1 : 0);
+  for (std::size_t w = 1; w < workers; ++w) helpers.emplace_back(work);
+  work();
+  for (std::thread& t : helpers) t.join();
 }
 
 // Buffers of one chunk being filtered, kept from chunk to chunk: a megabyte chunk in fresh memory
@@ -284,8 +316,7 @@ class Writer {
     const SeriesGroup::Stored* same = nullptr;
     if (series != nullptr && options_.deduplicate && !values.empty()) {
       for (const auto& s : series->stored) {
-        if (!s.zero && s.rows == rows && s.values->size() == values.size() &&
-            std::memcmp(s.values->data(), values.data(), values.size() * sizeof(float)) == 0) {
+        if (!s.zero && s.rows == rows && same_bits(*s.values, values)) {
           same = &s;
           break;
         }
@@ -340,25 +371,30 @@ class Writer {
     const std::size_t chunk_values = chunk_rows * hours;
     // A few chunks a thread are filtered at once, then written in order: memory stays at a few
     // chunks whatever the series' size, and the buffers are reused.
-    const std::size_t batch = 4 * static_cast<std::size_t>(std::max(1, omp_get_max_threads()));
+    // OpenMP's thread count (OMP_NUM_THREADS, else every core), also inside a batch's workers.
+    const int threads = options_.threads > 0 ? options_.threads : std::max(1, omp_get_max_threads());
+    const std::size_t batch = 4 * static_cast<std::size_t>(threads);
     if (buffers_.size() < batch) buffers_.resize(batch);
     std::size_t written = 0;
     for (std::size_t begin = 0; begin < chunks; begin += batch) {
       const std::size_t end = std::min(chunks, begin + batch);
-      int failed = 0;
-#pragma omp parallel for schedule(dynamic, 1) reduction(+ : failed)
-      for (std::size_t c = begin; c < end; ++c) {
-        ChunkBuffers& buffers = buffers_[c - begin];
-        const std::size_t first = c * chunk_values;
+      std::atomic<int> failed{0};
+      parallel_for(end - begin, threads, [&](std::size_t slot) {
+        ChunkBuffers& buffers = buffers_[slot];
+        const std::size_t first = (begin + slot) * chunk_values;
         const std::size_t count = std::min(chunk_values, values.size() - first);
         const float* chunk = values.data() + first;
         buffers.size = 0;
         if (options_.deduplicate &&
             std::all_of(chunk, chunk + count, [](float v) { return std::bit_cast<std::uint32_t>(v) == 0; })) {
-          continue;  // not written
+          return;  // not written
         }
-        if (!pack_chunk(chunk, count, chunk_values, options_.store_random_planes, buffers)) ++failed;
-      }
+        try {
+          if (!pack_chunk(chunk, count, chunk_values, options_.store_random_planes, buffers)) ++failed;
+        } catch (...) {  // out of memory: reported below, from this thread
+          ++failed;
+        }
+      });
       if (failed > 0) throw Error(ErrorCode::kInternal, path_ + ": zlib could not compress " + name);
       for (std::size_t c = begin; c < end; ++c) {
         const ChunkBuffers& buffers = buffers_[c - begin];
@@ -883,8 +919,10 @@ void Hdf5ResultFile::copy_run(const std::string& source_path, const std::string&
 }
 
 Hdf5BatchFile::Hdf5BatchFile(const std::string& path, const std::string& command,
-                             const std::string& fingerprint)
-    : path_(path), command_(command), parts_(path + ".parts") {
+                             const std::string& fingerprint, const SeriesStorage& storage)
+    : path_(path), command_(command), parts_(path + ".parts"), storage_(storage) {
+  hbool_t threadsafe = 0;
+  serialise_ = H5is_library_threadsafe(&threadsafe) < 0 || threadsafe == 0;
   std::error_code ec;
   fs::create_directories(parts_, ec);
   if (ec)
@@ -917,7 +955,9 @@ std::set<std::string> Hdf5BatchFile::finished() const {
 }
 
 void Hdf5BatchFile::write(const RunResult& run) {
-  Hdf5ResultFile part((fs::path(parts_) / (run.run_id + ".h5")).string(), command_);
+  std::unique_lock<std::mutex> lock(mutex_, std::defer_lock);
+  if (serialise_) lock.lock();
+  Hdf5ResultFile part((fs::path(parts_) / (run.run_id + ".h5")).string(), command_, storage_);
   part.write(run);
   part.commit();
 }

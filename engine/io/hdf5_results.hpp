@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <memory>
+#include <mutex>
 #include <set>
 #include <string>
 #include <vector>
@@ -29,6 +30,9 @@ struct SeriesStorage {
   bool store_random_planes = true;
   // Entities (facilities, buses, ...) a chunk; a chunk holds the whole year of each.
   std::size_t entities_per_chunk = 32;
+  // Threads compressing chunks; 0: OpenMP's count (OMP_NUM_THREADS, else every core), also when
+  // the write is called from inside a parallel region (a batch's workers).
+  int threads = 0;
 };
 
 class Hdf5ResultFile : public ResultSink {
@@ -57,9 +61,13 @@ class Hdf5ResultFile : public ResultSink {
 // in the batch's order and removes the folder. A batch that stops keeps its finished runs there: run
 // again, finished() lists them so they are skipped. `fingerprint` (the batch's resolved scenario) is
 // kept in the folder; parts of another scenario are refused (Error kBadInput).
+//
+// write() may be called from several threads at once (each run is its own part file; the HDF5
+// library is thread-safe, and when it is not, writes take turns).
 class Hdf5BatchFile : public ResultSink {
  public:
-  Hdf5BatchFile(const std::string& path, const std::string& command, const std::string& fingerprint);
+  Hdf5BatchFile(const std::string& path, const std::string& command, const std::string& fingerprint,
+                const SeriesStorage& storage = {});
   [[nodiscard]] std::set<std::string> finished() const;
   void write(const RunResult& run) override;
   void commit(const std::vector<std::string>& run_order);
@@ -68,6 +76,9 @@ class Hdf5BatchFile : public ResultSink {
   std::string path_;
   std::string command_;
   std::string parts_;
+  SeriesStorage storage_;
+  bool serialise_ = false;  // the HDF5 library is not thread-safe
+  std::mutex mutex_;
 };
 
 }  // namespace sandan

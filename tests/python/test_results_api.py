@@ -129,6 +129,8 @@ def test_every_runs_kpis_in_one_frame_are_the_tables_read_run_by_run(small_resul
         with pytest.raises(sandan.BadInputError) as error:
             r.kpis(runs=["sw-0009"])
         assert "no run 'sw-0009'" in str(error.value) and str(path) in str(error.value)
+        with pytest.raises(ValueError, match="'sw-0001' twice"):
+            r.kpis(runs=["sw-0001", "sw-0002", "sw-0001"])
 
 
 def test_a_run_without_a_kpi_table_is_refused_naming_file_and_run(small_results, tmp_path):

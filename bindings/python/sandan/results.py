@@ -11,10 +11,11 @@ are used), the KPI and index tables as pandas DataFrames::
         run.energy.complex_load_kw  # xarray, kW
         run.kpi_table()             # key × complex, with the unit
 
-h5py is used only to check the file and list its runs and attributes; xarray (engine h5netcdf) reads
-the data. A missing file, a file that is not HDF5 or whose root attribute `schema` is not
-"sandan-results", and an unknown run raise `sandan.BadInputError` naming the file, as the command
-line does.
+h5py is used only to list the runs and read their attributes; xarray (engine h5netcdf) reads the
+groups, and the engine's results reader checks the file and reads the KPI tables
+(`kpis(path)`: every run's KPIs as one DataFrame). A missing file, a file that is not HDF5 or
+whose root attribute `schema` is not "sandan-results", and an unknown run raise
+`sandan.BadInputError` naming the file, as the command line does.
 """
 
 from __future__ import annotations
@@ -90,7 +91,8 @@ def split_spec(spec):
 
 
 def kpis(path, wide=False, runs=None):
-    """Every run's KPIs of a results file as one pandas DataFrame, read in one pass with h5py.
+    """Every run's KPIs of a results file as one pandas DataFrame, read in one pass through the
+    engine's results reader.
 
     Long (the default): one row a run × complex × KPI, with columns run_id, then one column per
     swept setting (and a Monte Carlo run's monte_carlo_run and seed; `frame.attrs["parameter_columns"]`
@@ -253,13 +255,16 @@ class ResultsFile:
         """Every run's KPIs as one DataFrame, read in one pass over the file (see `kpis`)."""
         self._check_open()
         chosen = self._runs if runs is None else list(runs)
+        repeated = [run for i, run in enumerate(chosen) if run in chosen[:i]]
+        if repeated:
+            raise ValueError(f"runs names '{repeated[0]}' twice")
         unknown = [run for run in chosen if run not in self._known]
         if unknown:
             raise _bad_input(f"{os.fspath(self.path)}: no run '{unknown[0]}'; the file holds: "
                              f"{_some(self._runs) if self._runs else 'no runs'}")
         # The engine's reader, every run's table in one pass with the file opened once: an xarray
         # Dataset a run costs a hundred times more (200 runs took a minute), h5py's high-level
-        # objects about ten times more (bench/RESULTS.md, "Results in Python").
+        # objects about three times more (bench/RESULTS.md, "Every run's KPIs of a 200-run file").
         columns = _read_kpis(os.fspath(self.path), chosen) if chosen else None
         lengths = columns["rows"] if chosen else np.zeros(0, dtype=np.int64)
         frame = pd.DataFrame({
@@ -275,13 +280,13 @@ class ResultsFile:
         names = []
         for parameters in decoded:
             names += [name for name in parameters if name not in names]
-        columns = []
+        parameter_columns = []
         for position, name in enumerate(names):
             column = name if name not in frame.columns else f"parameter:{name}"
             frame.insert(1 + position, column, np.repeat(
                 np.array([parameters.get(name, np.nan) for parameters in decoded], dtype=object), lengths))
-            columns.append(column)
-        frame.attrs["parameter_columns"] = columns
+            parameter_columns.append(column)
+        frame.attrs["parameter_columns"] = parameter_columns
         if not wide:
             return frame
         units = dict(zip(frame["key"], frame["unit"]))
@@ -295,11 +300,11 @@ class ResultsFile:
         order["run"] = order["run_id"].map({run: i for i, run in enumerate(chosen)})
         order = order.sort_values("run", kind="stable")
         table = table.reindex(pd.MultiIndex.from_frame(order[["run_id", "complex"]]))
-        if columns:
-            params = frame.drop_duplicates("run_id").set_index("run_id")[columns]
-            table = table.join(params, on="run_id")[columns + keys]
+        if parameter_columns:
+            params = frame.drop_duplicates("run_id").set_index("run_id")[parameter_columns]
+            table = table.join(params, on="run_id")[parameter_columns + keys]
         table.attrs["units"] = units
-        table.attrs["parameter_columns"] = columns
+        table.attrs["parameter_columns"] = parameter_columns
         return table
 
     # Runs --------------------------------------------------------------------------------------
