@@ -73,6 +73,8 @@ class SummarySink : public ResultSink {
     if (it != summary_.run_ids.end())
       summary_.kpis[static_cast<std::size_t>(it - summary_.run_ids.begin())] = run.kpis;
   }
+  // Each run's KPIs go to a slot of their own.
+  [[nodiscard]] bool concurrent() const override { return next_ == nullptr || next_->concurrent(); }
 
  private:
   BatchSummary& summary_;

@@ -281,8 +281,12 @@ class Writer {
       std::string name;
       const std::vector<float>* values;
       std::size_t rows;
-      bool zero;  // no chunk written: a series equal to it is all zero too, and is written as such
+      bool zero;           // no chunk written: a series equal to it is all zero too, and is written as such
+      std::string target;  // the dataset its values are in: "" for itself, else another run's
     };
+    // The same group of the batch's run whose series this run shares bit for bit (the first run of
+    // the batch that took the same energy year): non-zero series map onto it. Empty: none.
+    std::string run_source;
     std::vector<Stored> stored;
     std::vector<std::string> zero;
     std::vector<std::pair<std::string, std::string>> same_as;  // (series, the series it equals)
@@ -293,7 +297,7 @@ class Writer {
     const ssize_t n = H5Iget_name(group.get(), buffer, sizeof buffer);
     if (n <= 0 || static_cast<std::size_t>(n) >= sizeof buffer)
       throw Error(ErrorCode::kIo, path_ + ": HDF5 could not name a group");
-    return {std::string(buffer, static_cast<std::size_t>(n)), {}, {}, {}};
+    return {std::string(buffer, static_cast<std::size_t>(n)), {}, {}, {}, {}};
   }
 
   // Records in the group's attribute `deduplicated` what was not stored (docs/results-schema.md):
@@ -322,15 +326,25 @@ class Writer {
         }
       }
     }
+    // The source of a virtual dataset: an equal series of this group (or where that one's values
+    // are), else the same series of the run this run shares its series with, unless all zero (that
+    // costs nothing to store). A source is always a stored dataset, never another virtual one.
+    std::string source;
     if (same != nullptr) {
+      source = same->target.empty() ? series->path + "/" + same->name : same->target;
+    } else if (series != nullptr && options_.deduplicate && !series->run_source.empty() && !values.empty() &&
+               !std::all_of(values.begin(), values.end(),
+                            [](float v) { return std::bit_cast<std::uint32_t>(v) == 0; })) {
+      source = series->run_source + "/" + name;
+    }
+    if (!source.empty()) {
       // A virtual dataset mapping the whole of the equal one: readers see its values, it keeps its
       // own name, units and long_name. Its fill value is NaN, so that if the run were ever copied to
       // another path without its source, the values would read as missing rather than as zeros.
       const float nan = std::numeric_limits<float>::quiet_NaN();
       check(H5Pset_fill_value(dcpl.get(), H5T_NATIVE_FLOAT, &nan), "set a fill value", 0);
-      const std::string source = series->path + "/" + same->name;
       check(H5Pset_virtual(dcpl.get(), space.get(), ".", source.c_str(), space.get()),
-            "map " + name + " onto " + same->name, 0);
+            "map " + name + " onto " + source, 0);
     } else if (rows > 0 && hours > 0) {
       const std::array<hsize_t, 2> chunk{std::min<hsize_t>(rows, options_.entities_per_chunk), hours};
       H5Pset_chunk(dcpl.get(), 2, chunk.data());
@@ -345,13 +359,16 @@ class Writer {
                     "create dataset " + name),
               H5Dclose);
     if (same != nullptr) {
-      series->same_as.emplace_back(name, same->name);
+      series->same_as.emplace_back(name, same->target.empty() ? same->name : same->target);
+    } else if (!source.empty()) {
+      series->same_as.emplace_back(name, source);
+      series->stored.push_back({name, &values, rows, false, source});
     } else if (!values.empty()) {
       const std::size_t written = write_chunks(ds, values, rows, hours, name);
       if (series != nullptr) {
         const bool zero = written == 0 && options_.deduplicate;
         if (zero) series->zero.push_back(name);
-        series->stored.push_back({name, &values, rows, zero});
+        series->stored.push_back({name, &values, rows, zero, {}});
       }
     }
     attr(ds.get(), "units", units);
@@ -468,7 +485,7 @@ void write_columns(Writer& w, const Handle& group, const Handle& scale, const st
   }
 }
 
-void write_grid(Writer& w, const Handle& run_group, const GridResults& g) {
+void write_grid(Writer& w, const Handle& run_group, const GridResults& g, const std::string& series_source) {
   const auto hours = static_cast<std::size_t>(g.hours);
   Handle grid = w.group(run_group.get(), "grid");
   Handle time = write_time(w, grid, g.year, hours);
@@ -481,6 +498,7 @@ void write_grid(Writer& w, const Handle& run_group, const GridResults& g) {
   Handle branch_feeder = w.strings(grid.get(), "branch_feeder", g.branch_feeder);
   w.attach(branch_feeder, branch, 0);
   Writer::SeriesGroup series = w.series_group(grid);
+  if (!series_source.empty()) series.run_source = "/runs/" + series_source + "/grid";
   Handle vm = w.matrix(grid.get(), "bus_vm_pu", g.bus_vm_pu, g.bus_ids.size(), hours, "1",
                        "voltage magnitude, per unit of the bus's base voltage", &series);
   w.attach(vm, bus, 0);
@@ -713,6 +731,7 @@ void Hdf5ResultFile::write(const RunResult& run) {
 
   const std::size_t n_fac = e.facility_ids.size();
   Writer::SeriesGroup series = w.series_group(energy);
+  if (!run.series_source_run.empty()) series.run_source = "/runs/" + run.series_source_run + "/energy";
   struct Series {
     const char* name;
     const std::vector<float>* values;
@@ -767,7 +786,7 @@ void Hdf5ResultFile::write(const RunResult& run) {
 
   w.deduplicated(energy, series);
 
-  if (run.grid.enabled) write_grid(w, group, run.grid);
+  if (run.grid.enabled) write_grid(w, group, run.grid, run.series_source_run);
   if (run.traffic.enabled) write_traffic(w, group, run.traffic);
   if (run.emissions.enabled) write_emissions(w, group, run.emissions);
 

@@ -70,6 +70,8 @@ class Hdf5BatchFile : public ResultSink {
                 const SeriesStorage& storage = {});
   [[nodiscard]] std::set<std::string> finished() const;
   void write(const RunResult& run) override;
+  // Parts are compressed on the calling thread and only the HDF5 calls take turns.
+  [[nodiscard]] bool concurrent() const override { return true; }
   void commit(const std::vector<std::string>& run_order);
 
  private:

@@ -112,6 +112,10 @@ struct RunResult {
   std::string parameters_json = "{}";
   std::string status = "ok";
   std::vector<std::string> notes;  // things a user should know about the inputs (filled weather gaps, ...)
+  // In a batch: the earlier run (in the batch's order) with the same energy settings, whose energy
+  // and grid series this run's equal bit for bit, so a batch file can map them instead of storing
+  // them again. Empty for a run alone or the first of its kind.
+  std::string series_source_run;
   EnergyResults energy;
   GridResults grid;
   TrafficResults traffic;
@@ -124,6 +128,9 @@ class ResultSink {
  public:
   virtual ~ResultSink() = default;
   virtual void write(const RunResult& run) = 0;
+  // Whether write may be called from several threads at once (a batch then writes finished runs
+  // while others are still written); false: one at a time.
+  [[nodiscard]] virtual bool concurrent() const { return false; }
 };
 
 }  // namespace sandan

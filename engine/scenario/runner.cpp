@@ -185,6 +185,17 @@ class BatchProducts {
     energy_.expect(energy_key(spec, facility_hourly_));
   }
 
+  // Notes the batch's runs in their order (every variant, finished ones too), so that each run knows
+  // the first run with its energy settings.
+  void note_run(const ScenarioSpec& spec, const std::string& run_id) {
+    first_run_.emplace(energy_key(spec, facility_hourly_), run_id);
+  }
+  // The first run of the batch with the same energy settings as `spec`, unless that is `run_id`.
+  [[nodiscard]] std::string series_source(const ScenarioSpec& spec, const std::string& run_id) const {
+    const auto it = first_run_.find(energy_key(spec, facility_hourly_));
+    return it == first_run_.end() || it->second == run_id ? std::string() : it->second;
+  }
+
   // Traffic results shared by more than one run are computed now, with every thread.
   void compute_shared_traffic(const std::vector<const ScenarioSpec*>& specs, int threads) {
     for (const ScenarioSpec* spec : specs) {
@@ -251,6 +262,7 @@ class BatchProducts {
   }
 
   bool facility_hourly_;
+  std::map<std::string, std::string> first_run_;  // energy key → the batch's first run with it
   std::map<std::string, std::shared_ptr<const SiteModel>> site_models_;
   std::map<std::string, std::unique_ptr<RunInputs>> inputs_;
   std::map<std::string, std::unique_ptr<GridModel>> grid_models_;
@@ -376,6 +388,7 @@ int run_batch(const std::vector<Variant>& variants, const std::set<std::string>&
   const int outer = std::max(1, std::min(threads, static_cast<int>(todo.size())));
   BatchProducts products(options, static_cast<std::size_t>(outer));
   std::vector<const ScenarioSpec*> specs;
+  for (const Variant& v : variants) products.note_run(v.spec, v.run_id);
   for (const Variant* v : todo) {
     products.prepare(v->spec);
     specs.push_back(&v->spec);
@@ -401,6 +414,7 @@ int run_batch(const std::vector<Variant>& variants, const std::set<std::string>&
   };
   int made = 0;
   int done = 0;
+  const bool concurrent_sink = sink.concurrent();
 #pragma omp parallel num_threads(outer) reduction(+ : made)
   for (std::optional<std::size_t> i = draw(); i && *i < todo.size(); i = draw()) {
     ++made;
@@ -409,13 +423,22 @@ int run_batch(const std::vector<Variant>& variants, const std::set<std::string>&
       RunResult run = run_pipeline(v.spec, products, inner, &pool);
       run.run_id = v.run_id;
       run.parameters_json = v.parameters_json;
-#pragma omp critical(sandan_batch_sink)
-      {
+      run.series_source_run = products.series_source(v.spec, v.run_id);
+      auto write = [&] {
         try {
           sink.write(run);
         } catch (...) {
           errors[*i] = std::current_exception();
         }
+      };
+      if (concurrent_sink) {
+        write();
+      } else {
+#pragma omp critical(sandan_batch_sink)
+        write();
+      }
+#pragma omp critical(sandan_batch_done)
+      {
         ++done;
         if (on_run) on_run(done, static_cast<int>(todo.size()));
       }

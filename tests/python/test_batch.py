@@ -153,3 +153,33 @@ def test_a_sweep_key_that_does_not_exist_is_refused_with_file_and_line(tmp_path)
 
 if __name__ == "__main__":
     sys.exit(pytest.main([__file__, "-q"]))
+
+
+def test_runs_with_the_same_energy_settings_map_their_series_onto_the_first(tmp_path):
+    # A sweep over a cost (which changes no series) and over the battery (which does): the runs that
+    # differ only in the cost share the first one's energy year; their series are virtual datasets
+    # mapping it, and read back the same values. The runs with another battery keep their own.
+    path = write_batch(tmp_path, "cost", "[0.5]", "[0, 2000]",
+                       "  interventions[0].rooftop_pv.cost_krw_per_kwp: [1000000, 1500000]\n")
+    out = tmp_path / "cost.h5"
+    result = run(["run", path, "-o", out, "-j", "2"])
+    assert result.returncode == 0, result.stderr
+    with h5py.File(out, "r") as f:
+        ids = [r.decode() for r in f["index/run_id"][()]]
+        params = [json.loads(p) for p in f["index/parameters"][()]]
+        by = {(p["interventions[1].battery.energy_kwh"], p["interventions[0].rooftop_pv.cost_krw_per_kwp"]): i
+              for i, p in zip(ids, params)}
+        first, shared = by[(0, 1000000)], by[(0, 1500000)]
+        other = by[(2000, 1000000)]  # the first of its kind
+        load = f[f"runs/{shared}/energy/complex_load_kw"]
+        assert load.is_virtual
+        assert load.virtual_sources()[0].dset_name == f"/runs/{first}/energy/complex_load_kw"
+        assert np.array_equal(load[()], f[f"runs/{first}/energy/complex_load_kw"][()])
+        record = json.loads(f[f"runs/{shared}/energy"].attrs["deduplicated"])
+        assert record["same_as"]["complex_import_kw"] == f"/runs/{first}/energy/complex_import_kw"
+        assert not f[f"runs/{other}/energy/complex_import_kw"].is_virtual
+        assert not np.array_equal(f[f"runs/{other}/energy/complex_import_kw"][()],
+                                  f[f"runs/{first}/energy/complex_import_kw"][()])
+    shared_ds = xr.open_dataset(out, group=f"runs/{shared}/energy", engine="h5netcdf")
+    first_ds = xr.open_dataset(out, group=f"runs/{first}/energy", engine="h5netcdf")
+    assert shared_ds.complex_import_kw.equals(first_ds.complex_import_kw)
