@@ -5,7 +5,7 @@
 # side: each round runs every command once with each program, alternating, and the mean of N rounds is
 # printed in milliseconds. Run from the repository root after a release build:
 #   bench/start_bench.sh [N] [SANDAN...]   (defaults: 50, build/release/cli/sandan)
-# e.g. bench/start_bench.sh 50 /tmp/sandan-before build/release/cli/sandan
+# e.g. bench/start_bench.sh 50 OLD_BUILD/cli/sandan build/release/cli/sandan (an older build against this one)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 n=${1:-50}
