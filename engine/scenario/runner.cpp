@@ -14,6 +14,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 
 #include "emissions/factors.hpp"
 #include "scenario/emissions_run.hpp"
@@ -196,6 +197,35 @@ class BatchProducts {
     return it == first_run_.end() || it->second == run_id ? std::string() : it->second;
   }
 
+  // The order in which the runs are drawn (positions in `specs`). Runs are grouped by energy setting
+  // and `width` groups (the runs made at once) are interleaved run by run, so that the threads start
+  // on different energy years instead of one computing a shared year while the others wait for it,
+  // and only about `width` shared years are held at a time. The same on every process of a batch.
+  [[nodiscard]] std::vector<std::size_t> draw_order(const std::vector<const ScenarioSpec*>& specs,
+                                                    std::size_t width) const {
+    std::vector<std::vector<std::size_t>> groups;
+    std::map<std::string, std::size_t> group_of;
+    for (std::size_t i = 0; i < specs.size(); ++i) {
+      const auto [it, added] = group_of.emplace(energy_key(*specs[i], facility_hourly_), groups.size());
+      if (added) groups.emplace_back();
+      groups[it->second].push_back(i);
+    }
+    std::vector<std::size_t> order;
+    for (std::size_t first = 0; first < groups.size(); first += width) {
+      const std::size_t last = std::min(groups.size(), first + width);
+      for (std::size_t k = 0, placed = 1; placed > 0; ++k) {
+        placed = 0;
+        for (std::size_t g = first; g < last; ++g) {
+          if (k < groups[g].size()) {
+            order.push_back(groups[g][k]);
+            ++placed;
+          }
+        }
+      }
+    }
+    return order;
+  }
+
   // Traffic results shared by more than one run are computed now, with every thread.
   void compute_shared_traffic(const std::vector<const ScenarioSpec*>& specs, int threads) {
     for (const ScenarioSpec* spec : specs) {
@@ -366,6 +396,15 @@ RunResult run_pipeline(const ScenarioSpec& spec, BatchProducts& products, const 
   return run;
 }
 
+// Hands a run to the sink; an exception is kept for the batch to rethrow after the other runs.
+void write_run(ResultSink& sink, const RunResult& run, std::exception_ptr& error) {
+  try {
+    sink.write(run);
+  } catch (...) {
+    error = std::current_exception();
+  }
+}
+
 }  // namespace
 
 RunResult run_scenario(const ScenarioSpec& spec, const RunOptions& options) {
@@ -399,6 +438,7 @@ int run_batch(const std::vector<Variant>& variants, const std::set<std::string>&
   inner.progress = nullptr;
   BufferPool pool;
   std::vector<std::exception_ptr> errors(todo.size());
+  const std::vector<std::size_t> order = products.draw_order(specs, static_cast<std::size_t>(outer));
   std::size_t handed_out = 0;
   auto draw = [&]() -> std::optional<std::size_t> {
     std::optional<std::size_t> i;
@@ -410,6 +450,7 @@ int run_batch(const std::vector<Variant>& variants, const std::set<std::string>&
         i = handed_out++;
       }
     }
+    if (i && *i < order.size()) i = order[*i];
     return i;
   };
   int made = 0;
@@ -424,18 +465,11 @@ int run_batch(const std::vector<Variant>& variants, const std::set<std::string>&
       run.run_id = v.run_id;
       run.parameters_json = v.parameters_json;
       run.series_source_run = products.series_source(v.spec, v.run_id);
-      auto write = [&] {
-        try {
-          sink.write(run);
-        } catch (...) {
-          errors[*i] = std::current_exception();
-        }
-      };
       if (concurrent_sink) {
-        write();
+        write_run(sink, run, errors[*i]);
       } else {
 #pragma omp critical(sandan_batch_sink)
-        write();
+        write_run(sink, run, errors[*i]);
       }
 #pragma omp critical(sandan_batch_done)
       {
