@@ -43,7 +43,8 @@ TEST_CASE("vehicle CO2 follows a + b/v + c v² within the clamped speed range") 
   CHECK(vehicle_g_per_km(VehicleClass::kCar, 2.0, f) == doctest::Approx(426.11825).epsilon(1e-12));
   // Heavy trucks emit more than light trucks, which emit more than cars, at every speed.
   for (double v = 5.0; v <= 120.0; v += 5.0) {
-    CHECK(vehicle_g_per_km(VehicleClass::kHeavyTruck, v, f) > vehicle_g_per_km(VehicleClass::kLightTruck, v, f));
+    CHECK(vehicle_g_per_km(VehicleClass::kHeavyTruck, v, f) >
+          vehicle_g_per_km(VehicleClass::kLightTruck, v, f));
     CHECK(vehicle_g_per_km(VehicleClass::kLightTruck, v, f) > vehicle_g_per_km(VehicleClass::kCar, v, f));
   }
 }
