@@ -144,4 +144,18 @@ std::string command_line(int argc, char** argv) {
   return command;
 }
 
+int guarded(const std::function<int()>& command) {
+  try {
+    return command();
+  } catch (const sandan::Error& e) {
+    std::cerr << "sandan: error: " << e.what() << "\n";
+    return static_cast<int>(e.code());
+  } catch (const std::exception& e) {
+    std::cerr << "sandan: internal error: " << e.what() << "\n";
+  } catch (...) {
+    std::cerr << "sandan: internal error\n";
+  }
+  return static_cast<int>(sandan::ErrorCode::kInternal);
+}
+
 }  // namespace sandan::cli

@@ -5,6 +5,7 @@
 
 #include <CLI/CLI.hpp>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -111,6 +112,10 @@ struct Launch {
   int size = 1;
 };
 [[nodiscard]] Launch launch_from_environment();
+
+// Runs a command as both programs' main does: a sandan::Error becomes "sandan: error: …" on stderr and
+// its code; any other exception an internal error (code 4).
+int guarded(const std::function<int()>& command);
 
 // The command line as one string, stored in results files.
 [[nodiscard]] std::string command_line(int argc, char** argv);

@@ -123,20 +123,6 @@ int run_single(const RunArgs& args, const std::string& command) {
   return 0;
 }
 
-// Runs a subcommand; a sandan::Error becomes its message on stderr and its code.
-template <class Command>
-int guarded(Command&& command) {
-  try {
-    return command();
-  } catch (const sandan::Error& e) {
-    std::cerr << "sandan: error: " << e.what() << "\n";
-    return static_cast<int>(e.code());
-  } catch (const std::exception& e) {
-    std::cerr << "sandan: internal error: " << e.what() << "\n";
-    return static_cast<int>(sandan::ErrorCode::kInternal);
-  }
-}
-
 #ifdef SANDAN_WITH_MPI
 // `run` under an MPI launcher. A batch is shared by the ranks: each draws runs from one counter and
 // makes them with its own threads (-j); rank 0 merges the results file and prints. A run that is
@@ -305,8 +291,8 @@ int run_synth(const SynthArgs& args) {
 
 int main(int argc, char** argv) {
   using namespace sandan::cli;
-  const Launch launch = launch_from_environment();
-  try {
+  return guarded([&] {
+    const Launch launch = launch_from_environment();
     App cli;
     // Every rank of a launcher would print the same usage error: rank 0 does, and exits with its
     // code. The others exit 0, so that the launcher does not end the job before rank 0 has spoken.
@@ -325,20 +311,13 @@ int main(int argc, char** argv) {
     }
     // Everything else is done once, by rank 0.
     if (launch.rank != 0) return 0;
-    return guarded([&] {
-      if (*cli.inspect_cmd) return run_inspect(cli.inspect);
-      if (*cli.synth_cmd) return run_synth(cli.synth);
-      if (*cli.compare_cmd) return run_compare(cli.compare);
-      if (*cli.export_cmd) return run_export(cli.export_args);
-      if (*cli.weather_cmd) return run_weather(cli.weather);
-      if (*cli.powerflow_cmd) return run_powerflow(cli.powerflow);
-      if (*cli.assign_cmd) return run_assign(cli.assign);
-      return 0;
-    });
-  } catch (const std::exception& e) {
-    std::cerr << "sandan: internal error: " << e.what() << "\n";
-  } catch (...) {
-    std::cerr << "sandan: internal error\n";
-  }
-  return static_cast<int>(sandan::ErrorCode::kInternal);
+    if (*cli.inspect_cmd) return run_inspect(cli.inspect);
+    if (*cli.synth_cmd) return run_synth(cli.synth);
+    if (*cli.compare_cmd) return run_compare(cli.compare);
+    if (*cli.export_cmd) return run_export(cli.export_args);
+    if (*cli.weather_cmd) return run_weather(cli.weather);
+    if (*cli.powerflow_cmd) return run_powerflow(cli.powerflow);
+    if (*cli.assign_cmd) return run_assign(cli.assign);
+    return 0;
+  });
 }

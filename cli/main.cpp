@@ -33,8 +33,8 @@ int exec_full(char** argv) {
 
 int main(int argc, char** argv) {
   using namespace sandan::cli;
-  const Launch launch = launch_from_environment();
-  try {
+  return guarded([&] {
+    const Launch launch = launch_from_environment();
     App cli;
     // Every rank of a launcher would print the same usage error: rank 0 does, and exits with its
     // code. The others exit 0, so that the launcher does not end the job before rank 0 has spoken.
@@ -42,16 +42,6 @@ int main(int argc, char** argv) {
     if (!*cli.powerflow_cmd && !*cli.assign_cmd) return exec_full(argv);
     // A case is solved once, by rank 0, under a launcher.
     if (launch.rank != 0) return 0;
-    try {
-      return *cli.powerflow_cmd ? run_powerflow(cli.powerflow) : run_assign(cli.assign);
-    } catch (const sandan::Error& e) {
-      std::cerr << "sandan: error: " << e.what() << "\n";
-      return static_cast<int>(e.code());
-    }
-  } catch (const std::exception& e) {
-    std::cerr << "sandan: internal error: " << e.what() << "\n";
-  } catch (...) {
-    std::cerr << "sandan: internal error\n";
-  }
-  return static_cast<int>(sandan::ErrorCode::kInternal);
+    return *cli.powerflow_cmd ? run_powerflow(cli.powerflow) : run_assign(cli.assign);
+  });
 }

@@ -81,6 +81,26 @@ class SummarySink : public ResultSink {
   ResultSink* next_;
 };
 
+// A batch's summary before any run: its runs' ids and swept values, no KPIs yet.
+BatchSummary empty_summary(const ScenarioSpec& spec, const std::vector<Variant>& variants,
+                           const std::string& output_path) {
+  BatchSummary summary;
+  summary.scenario = spec.name;
+  summary.output = output_path;
+  summary.runs = static_cast<int>(variants.size());
+  for (const Variant& v : variants) {
+    summary.run_ids.push_back(v.run_id);
+    summary.parameters.push_back(v.parameters_json);
+  }
+  summary.kpis.resize(variants.size());
+  return summary;
+}
+
+// What a batch's parts folder must have been made for, to be resumed.
+std::string batch_fingerprint(const ScenarioSpec& spec, const std::vector<Variant>& variants) {
+  return spec.resolved_yaml + "\n# batch\n" + std::to_string(variants.size());
+}
+
 }  // namespace
 
 BatchSummary run_batch_file(const std::string& scenario_path, const std::string& output_path,
@@ -93,20 +113,11 @@ BatchSummary run_batch_spec(const ScenarioSpec& spec, const std::string& output_
                             const std::string& command, const RunOptions& options,
                             const std::function<void(int done, int total)>& on_run) {
   const std::vector<Variant> variants = expand_batch(spec);
-  BatchSummary summary;
-  summary.scenario = spec.name;
-  summary.output = output_path;
-  summary.runs = static_cast<int>(variants.size());
-  for (const Variant& v : variants) {
-    summary.run_ids.push_back(v.run_id);
-    summary.parameters.push_back(v.parameters_json);
-  }
-  summary.kpis.resize(variants.size());
+  BatchSummary summary = empty_summary(spec, variants, output_path);
   std::unique_ptr<Hdf5BatchFile> file;
   std::set<std::string> skip;
   if (!output_path.empty()) {
-    file = std::make_unique<Hdf5BatchFile>(
-        output_path, command, spec.resolved_yaml + "\n# batch\n" + std::to_string(variants.size()));
+    file = std::make_unique<Hdf5BatchFile>(output_path, command, batch_fingerprint(spec, variants));
     skip = file->finished();
     for (const std::string& id : skip) {
       if (std::find(summary.run_ids.begin(), summary.run_ids.end(), id) != summary.run_ids.end())
@@ -210,19 +221,11 @@ BatchSummary run_batch_shared(const std::string& scenario_path, const std::strin
     spec = read_scenario(scenario_path);
     variants = expand_batch(spec);
   });
-  BatchSummary summary;
-  summary.scenario = spec.name;
-  summary.output = output_path;
-  summary.runs = static_cast<int>(variants.size());
-  for (const Variant& v : variants) {
-    summary.run_ids.push_back(v.run_id);
-    summary.parameters.push_back(v.parameters_json);
-  }
-  summary.kpis.resize(variants.size());
+  BatchSummary summary = empty_summary(spec, variants, output_path);
 
   // The leader opens the batch's folder (checking that its parts are of this scenario) and decides
   // which runs are finished; every process then skips the same runs.
-  const std::string fingerprint = spec.resolved_yaml + "\n# batch\n" + std::to_string(variants.size());
+  const std::string fingerprint = batch_fingerprint(spec, variants);
   std::unique_ptr<Hdf5BatchFile> file;
   std::string finished;
   together(group, [&] {

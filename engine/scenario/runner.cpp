@@ -183,17 +183,17 @@ class BatchProducts {
           carbon->hourly_grid_t_per_mwh = read_hourly_grid_factor(spec.grid_factor_csv, in->calendar.hours());
       }
     }
-    energy_.expect(energy_key(spec, facility_hourly_));
+    energy_.expect(remember_energy_key(spec));
   }
 
   // Notes the batch's runs in their order (every variant, finished ones too), so that each run knows
   // the first run with its energy settings.
   void note_run(const ScenarioSpec& spec, const std::string& run_id) {
-    first_run_.emplace(energy_key(spec, facility_hourly_), run_id);
+    first_run_.emplace(remember_energy_key(spec), run_id);
   }
   // The first run of the batch with the same energy settings as `spec`, unless that is `run_id`.
   [[nodiscard]] std::string series_source(const ScenarioSpec& spec, const std::string& run_id) const {
-    const auto it = first_run_.find(energy_key(spec, facility_hourly_));
+    const auto it = first_run_.find(energy_key_of(spec));
     return it == first_run_.end() || it->second == run_id ? std::string() : it->second;
   }
 
@@ -206,7 +206,7 @@ class BatchProducts {
     std::vector<std::vector<std::size_t>> groups;
     std::map<std::string, std::size_t> group_of;
     for (std::size_t i = 0; i < specs.size(); ++i) {
-      const auto [it, added] = group_of.emplace(energy_key(*specs[i], facility_hourly_), groups.size());
+      const auto [it, added] = group_of.emplace(energy_key_of(*specs[i]), groups.size());
       if (added) groups.emplace_back();
       groups[it->second].push_back(i);
     }
@@ -257,7 +257,7 @@ class BatchProducts {
   // (and handed over without a copy); `shared` then stays empty.
   std::shared_ptr<const EnergyProduct> energy(const ScenarioSpec& spec, const StageOptions& options,
                                               std::optional<EnergyProduct>& own) {
-    const std::string key = energy_key(spec, facility_hourly_);
+    const std::string& key = energy_key_of(spec);
     if (energy_.expected(key) <= 1) {
       own.emplace(make_energy(spec, options));
       return nullptr;
@@ -291,8 +291,19 @@ class BatchProducts {
     return p;
   }
 
+  // A run's energy key is worked out once (it parses the resolved scenario), before the runs start.
+  const std::string& remember_energy_key(const ScenarioSpec& spec) {
+    auto& key = energy_keys_[&spec];
+    if (key.empty()) key = energy_key(spec, facility_hourly_);
+    return key;
+  }
+  [[nodiscard]] const std::string& energy_key_of(const ScenarioSpec& spec) const {
+    return energy_keys_.at(&spec);
+  }
+
   bool facility_hourly_;
-  std::map<std::string, std::string> first_run_;  // energy key → the batch's first run with it
+  std::map<const ScenarioSpec*, std::string> energy_keys_;  // filled before the runs start
+  std::map<std::string, std::string> first_run_;            // energy key → the batch's first run with it
   std::map<std::string, std::shared_ptr<const SiteModel>> site_models_;
   std::map<std::string, std::unique_ptr<RunInputs>> inputs_;
   std::map<std::string, std::unique_ptr<GridModel>> grid_models_;
