@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdint>
 #include <numbers>
+#include <string_view>
 
 namespace sandan {
 
@@ -15,6 +16,18 @@ namespace sandan {
   x = (x ^ (x >> 30U)) * 0xBF58476D1CE4E5B9ULL;
   x = (x ^ (x >> 27U)) * 0x94D049BB133111EBULL;
   return x ^ (x >> 31U);
+}
+
+// The random stream of an entity, from its stable id (a facility id, say): FNV-1a 64 (Fowler, Noll &
+// Vo; IETF draft-eastlake-fnv) of the id's bytes. Streams keyed by identity rather than by position
+// keep an entity's numbers the same whatever else a run simulates.
+[[nodiscard]] constexpr std::uint64_t stream_of(std::string_view id) {
+  std::uint64_t h = 0xCBF29CE484222325ULL;
+  for (const char c : id) {
+    h ^= static_cast<unsigned char>(c);
+    h *= 0x100000001B3ULL;
+  }
+  return h;
 }
 
 // xoshiro256** (Blackman & Vigna 2018), seeded through SplitMix64 as its authors recommend.

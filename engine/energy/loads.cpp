@@ -407,7 +407,9 @@ LoadModel::Annual LoadModel::facility(std::size_t f, float* elec_kw, float* fuel
   thread_local std::vector<double> multiplier;
   multiplier.assign(impl_->hours, 1.0);
   if (library.noise_sd > 0.0) {
-    Rng rng(impl_->seed, f);
+    // Keyed by the facility's id, not its position: a facility's noise does not change when other
+    // complexes join or leave the run.
+    Rng rng(impl_->seed, stream_of(facility.facility_id));
     fill_noise(multiplier, library.noise_sd, library.noise_autocorrelation, rng);
   }
   // Production drives both carriers, so one noise series serves electricity and fuel.

@@ -67,11 +67,12 @@ struct FacilityLoads {
 // Demand of every facility. dry_bulb_c has calendar.hours() values (an hour without one, or with
 // NaN, counts as between the balance points). A facility whose layout gives no annual_fuel_mwh and
 // names no fuel (Fuel::kNone) burns none: its halls are heated electrically. Random noise is seeded from
-// (seed, facility index), so results do not depend on thread count. Annual totals are reproduced
+// (seed, facility id), so a facility's series depends neither on thread count nor on what else is
+// simulated. Annual totals are reproduced
 // exactly (the profile is rescaled after noise and temperature terms). Does not throw.
 // The same model one facility at a time, for runners that work through a layout in blocks or threads.
 // The constructor builds the hourly shape of every (sector, shift) pair the site uses; facility() is
-// const and thread-safe. Facility f's noise is seeded from (seed, f), as in model_loads.
+// const and thread-safe. Facility f's noise is seeded from (seed, its facility id), as in model_loads.
 class LoadModel {
  public:
   LoadModel(const Site& site, const Calendar& calendar, const std::vector<double>& dry_bulb_c,

@@ -726,7 +726,8 @@ void Hdf5ResultFile::write(const RunResult& run) {
   Handle bill = w.numbers(energy.get(), "bill_krw", e.bill_krw, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE);
   w.attr(bill.get(), "units", std::string("KRW"));
   w.attr(bill.get(), "long_name",
-         std::string("electricity bill of the year, incl. add-ons, power fund and VAT"));
+         std::string("electricity bill of the year, incl. add-ons, power fund and VAT, less the "
+                     "facility's share of shared batteries' savings"));
   w.attach(bill, facility, 0);
 
   const std::size_t n_fac = e.facility_ids.size();
@@ -782,6 +783,13 @@ void Hdf5ResultFile::write(const RunResult& run) {
                           hours, "1", "shared battery state of charge", &series);
     w.attach(soc, battery, 0);
     w.attach(soc, time, 1);
+    Handle saving = w.numbers(energy.get(), "shared_battery_saving_krw", e.shared_battery_saving_krw,
+                              H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE);
+    w.attr(saving.get(), "units", std::string("KRW"));
+    w.attr(saving.get(), "long_name",
+           std::string("saving on the aggregate meter's bill of the year, allocated to the member "
+                       "facilities' bill_krw in proportion to their bills before it"));
+    w.attach(saving, battery, 0);
   }
 
   w.deduplicated(energy, series);

@@ -34,6 +34,9 @@ struct EnergyResults {
   std::vector<std::string> battery_ids;
   std::vector<std::string> battery_complex;
   std::vector<float> shared_battery_kw, shared_battery_soc;
+  // What each shared battery saves on its aggregate meter's bill, KRW a year; already taken off the
+  // member facilities' bill_krw (in proportion to their bills before it).
+  std::vector<double> shared_battery_saving_krw;
 };
 
 // The 22.9 kV networks, hour by hour: voltages at every bus, loading of every branch (feeder segments

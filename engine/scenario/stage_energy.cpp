@@ -275,6 +275,46 @@ std::size_t battery_bus(const BatteryIntervention& battery, const SiteModel& m, 
   return g.bus_offset[net_index] + 1;
 }
 
+// The bill of an aggregate meter (a complex's or a substation's connection, as a CEMS aggregator
+// is billed): the tariff on the hourly import of the members' summed net exchange.
+double meter_bill_krw(const RunInputs& in, std::span<const float> net_kw) {
+  std::vector<float> import_kw(net_kw.size());
+  for (std::size_t h = 0; h < net_kw.size(); ++h) import_kw[h] = std::max(net_kw[h], 0.0F);
+  double total = 0.0;
+  for (const auto& bill : monthly_bills(in.tariff, in.calendar, import_kw)) total += bill.total_krw;
+  return total;
+}
+
+// A shared battery is settled where it acts: the aggregate meter's bill with and without it, and the
+// saving allocated back to the member facilities in proportion to their own bills before it (docs/
+// economics.md, "Shared batteries"). Returns the saving, KRW a year (negative when the battery's
+// charging costs more than it saves).
+double settle_at_meter(const RunInputs& in, const FacilityPlan& plan, const SiteModel& m,
+                       const BatteryIntervention& b, std::size_t owner, std::size_t sub_slot,
+                       const std::vector<float>& net_kw, const BatteryOperation& op, EnergyResults& e) {
+  std::vector<float> after(net_kw.size());
+  for (std::size_t h = 0; h < net_kw.size(); ++h) after[h] = net_kw[h] - op.battery_kw[h];
+  const double saving_krw = meter_bill_krw(in, net_kw) - meter_bill_krw(in, after);
+  const auto member = [&](std::size_t f) {
+    return b.placement == BatteryPlacement::kComplex ? m.facility_slot[f] == owner
+                                                     : plan.substation_slot[f] == static_cast<int>(sub_slot);
+  };
+  double members_krw = 0.0;
+  std::size_t members = 0;
+  for (std::size_t f = 0; f < e.bill_krw.size(); ++f) {
+    if (!member(f)) continue;
+    members_krw += e.bill_krw[f];
+    ++members;
+  }
+  for (std::size_t f = 0; f < e.bill_krw.size(); ++f) {
+    if (!member(f)) continue;
+    // Members without a bill (all exporting) share equally.
+    const double share = members_krw > 0.0 ? e.bill_krw[f] / members_krw : 1.0 / static_cast<double>(members);
+    e.bill_krw[f] -= saving_krw * share;
+  }
+  return saving_krw;
+}
+
 }  // namespace
 
 void settle_shared_batteries(const ScenarioSpec& spec, const RunInputs& in, const FacilityPlan& plan,
@@ -294,6 +334,8 @@ void settle_shared_batteries(const ScenarioSpec& spec, const RunInputs& in, cons
                               : &balance.substation_net_kw[sub_slot * hours_z];
     const std::vector<float> net(source, source + hours);
     const BatteryOperation op = operate_battery(b.battery, net, in.calendar, tou);
+    const double saving_krw = settle_at_meter(in, plan, m, b, owner, sub_slot, net, op, e);
+    e.shared_battery_saving_krw.push_back(saving_krw);
     e.battery_ids.push_back(b.placement == BatteryPlacement::kComplex ? "complex:" + b.target_id
                                                                       : "substation:" + b.target_id);
     e.battery_complex.push_back(e.complex_ids[owner]);

@@ -438,3 +438,31 @@ TEST_CASE("a missing archetype file is bad input naming the file") {
     CHECK(std::string(e.what()).find("no/such/archetypes.yaml") != std::string::npos);
   }
 }
+
+TEST_CASE("a facility's series does not depend on which other facilities are simulated or their order") {
+  const Calendar& calendar = calendar_2026();
+  const auto t = incheon_temperature_c(calendar);
+  const Site all = tiny_site();
+  // The continuous plant alone, and the four in reverse order: its noise is keyed by its id.
+  Site alone = all;
+  alone.facilities = {all.facilities[kContinuous]};
+  Site reversed = all;
+  std::reverse(reversed.facilities.begin(), reversed.facilities.end());
+  const FacilityLoads a = model_loads(all, calendar, t, shipped_library(), kSeed);
+  const FacilityLoads b = model_loads(alone, calendar, t, shipped_library(), kSeed);
+  const FacilityLoads c = model_loads(reversed, calendar, t, shipped_library(), kSeed);
+  const auto hours = static_cast<std::size_t>(a.hours);
+  const auto series = [&](const FacilityLoads& loads, std::size_t index) {
+    return std::vector<float>(loads.elec_kw.begin() + static_cast<std::ptrdiff_t>(index * hours),
+                              loads.elec_kw.begin() + static_cast<std::ptrdiff_t>((index + 1) * hours));
+  };
+  CHECK(series(a, kContinuous) == series(b, 0));
+  CHECK(series(a, kContinuous) == series(c, 3 - kContinuous));
+  // Two facilities of the same archetype and size but other ids get different noise.
+  Site twins;
+  twins.complexes = all.complexes;
+  twins.facilities = {all.facilities[kDay], all.facilities[kDay]};
+  twins.facilities[1].facility_id = "day-2";
+  const FacilityLoads d = model_loads(twins, calendar, t, shipped_library(), kSeed);
+  CHECK(series(d, 0) != series(d, 1));
+}

@@ -261,6 +261,55 @@ TEST_CASE("a shared battery at a complex acts on the complex's net exchange and 
   CHECK(peak >= 900.0F - 1e-3F);
 }
 
+TEST_CASE("a shared battery is settled on its complex's meter and its saving shared by the facilities' bills") {
+  const std::string gis(SANDAN_GIS_DATA_DIR);
+  auto model = std::make_shared<SiteModel>();
+  model->complex_ids = {"a", "b"};
+  // Facilities 0 and 1 in complex a, 2 in complex b.
+  model->facility_slot = {0, 0, 1};
+  RunInputs in = inputs_for(model);
+  in.tariff = read_tariff(gis + "/tariffs/kepco_industrial_b_hv_a_ii_2026-04-16.yaml");
+  const auto hours = static_cast<std::size_t>(in.calendar.hours());
+  ScenarioSpec spec;
+  BatteryIntervention b;
+  b.placement = BatteryPlacement::kComplex;
+  b.target_id = "a";
+  b.battery.energy_kwh = 400.0;
+  b.battery.power_kw = 100.0;
+  b.battery.strategy = BatteryStrategy::kPeakShaving;
+  spec.batteries = {b};
+  FacilityPlan plan;
+  plan.substation_slot = {-1, -1, -1};
+  EnergyBalance balance;
+  EnergyResults& e = balance.energy;
+  e.complex_ids = {"a", "b"};
+  e.hours = static_cast<int>(hours);
+  e.bill_krw = {3.0e8, 1.0e8, 5.0e7};
+  // Complex a: 500 kW, 1,000 kW from 10:00 to 12:00; complex b: 200 kW flat.
+  balance.complex_net_kw.assign(2 * hours, 200.0F);
+  for (std::size_t h = 0; h < hours; ++h) balance.complex_net_kw[h] = h % 24 >= 10 && h % 24 < 12 ? 1000.0F : 500.0F;
+  const std::vector<float> before(balance.complex_net_kw.begin(), balance.complex_net_kw.begin() + static_cast<std::ptrdiff_t>(hours));
+  for (auto* v : {&e.complex_battery_kw, &e.complex_import_kw, &e.complex_export_kw}) v->assign(2 * hours, 0.0F);
+  settle_shared_batteries(spec, in, plan, nullptr, balance);
+  // The saving, recomputed: the tariff on complex a's import without and with the battery.
+  std::vector<float> after(hours);
+  for (std::size_t h = 0; h < hours; ++h) after[h] = std::max(before[h] - e.shared_battery_kw[h], 0.0F);
+  const auto year_krw = [&](const std::vector<float>& import_kw) {
+    double total = 0.0;
+    for (const auto& bill : monthly_bills(in.tariff, in.calendar, import_kw)) total += bill.total_krw;
+    return total;
+  };
+  const double saving = year_krw(before) - year_krw(after);
+  REQUIRE(e.shared_battery_saving_krw.size() == 1);
+  CHECK(e.shared_battery_saving_krw[0] == doctest::Approx(saving));
+  // Shaving ~100 kW of billing demand every month saves at least a few million KRW a year.
+  CHECK(saving > 1.0e6);
+  // Allocated 3:1 as the facilities' bills before it; complex b's facility keeps its bill.
+  CHECK(e.bill_krw[0] == doctest::Approx(3.0e8 - 0.75 * saving));
+  CHECK(e.bill_krw[1] == doctest::Approx(1.0e8 - 0.25 * saving));
+  CHECK(e.bill_krw[2] == 5.0e7);
+}
+
 namespace {
 
 // The two-facility layout of support/fixtures.hpp (one complex, one feeder ss1 → b1 → b2) with the
