@@ -53,6 +53,14 @@ App::App() {
   compare_cmd->add_option("b", compare.b, "Alternative run: FILE.h5 or FILE.h5:RUN")->required();
   compare_cmd->add_option("--format", compare.format, "table (default), csv, json or markdown")
       ->check(CLI::IsMember({"table", "csv", "json", "markdown"}));
+  compare_cmd->add_option("--counterfactual", compare.counterfactual,
+                          "The run of B's background with A's interventions (FILE.h5[:RUN]), when the "
+                          "runs' backgrounds differ and it was run elsewhere (default: run it here)");
+  compare_cmd->add_flag("--no-attribution", compare.no_attribution,
+                        "Compare B with A as they are, without splitting off the background's share");
+  compare_cmd
+      ->add_option("-j,--threads", compare.threads, "Threads for the counterfactual (default: every core)")
+      ->check(CLI::NonNegativeNumber);
 
   export_cmd = app.add_subcommand(
       "export",

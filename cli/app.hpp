@@ -41,6 +41,9 @@ struct CompareArgs {
   std::string a;
   std::string b;
   std::string format = "table";
+  std::string counterfactual;
+  bool no_attribution = false;
+  int threads = 0;
 };
 
 struct ExportArgs {

@@ -43,6 +43,33 @@ class ProgressLine {
 
 // What a batch made: one line a run with its swept values and headline KPIs (or the KPIs as JSON).
 // `where` says how it was run, e.g. " on 4 MPI ranks".
+// The percentiles of every output, then the inputs ranked by their total Sobol' index (or Morris'
+// mu*) on the first output with a range: abatement when there is a reference.
+void print_uncertainty(const sandan::UncertaintyAnalysis& a) {
+  std::printf("\nUncertainty (%s, %zu samples): P10 / P50 / P90\n", a.method.c_str(), a.sample_runs.size());
+  for (std::size_t o = 0; o < a.outputs.size(); ++o) {
+    std::printf("  %-28s %16.6g %16.6g %16.6g  %s\n", a.outputs[o].c_str(), a.p10[o], a.p50[o], a.p90[o],
+                a.output_units[o].c_str());
+  }
+  if (a.sensitivity.empty()) return;
+  const auto it = std::find(a.outputs.begin(), a.outputs.end(), std::string(sandan::kAbatedOutput));
+  const std::size_t o = it != a.outputs.end() ? static_cast<std::size_t>(it - a.outputs.begin()) : 0;
+  const std::size_t k = a.inputs.size();
+  const bool sobol = a.sensitivity == "sobol";
+  const std::vector<double>& measure = sobol ? a.total : a.mu_star;
+  std::vector<std::size_t> order(k);
+  for (std::size_t i = 0; i < k; ++i) order[i] = i;
+  std::sort(order.begin(), order.end(),
+            [&](std::size_t x, std::size_t y) { return measure[o * k + x] > measure[o * k + y]; });
+  std::printf("\nSensitivity of %s (%s)\n", a.outputs[o].c_str(),
+              sobol ? "Sobol' first / total index" : "Morris mu* / sigma");
+  for (const std::size_t i : order) {
+    const double first = sobol ? a.first[o * k + i] : a.mu_star[o * k + i];
+    const double second = sobol ? a.total[o * k + i] : a.sigma[o * k + i];
+    std::printf("  %-44s %12.4g %12.4g\n", a.inputs[i].c_str(), first, second);
+  }
+}
+
 void print_batch(const RunArgs& args, const sandan::BatchSummary& batch, double seconds,
                  const std::string& where) {
   if (batch.skipped > 0) {
@@ -73,8 +100,10 @@ void print_batch(const RunArgs& args, const sandan::BatchSummary& batch, double 
                   100.0 * all(sandan::KpiId::kSelfSufficiency), all(sandan::KpiId::kTco2eTotal),
                   all(sandan::KpiId::kBillKrw) / 1e6, batch.parameters[i].c_str());
     }
+    if (batch.uncertainty) print_uncertainty(*batch.uncertainty);
     if (!args.output.empty())
-      std::printf("\nResults: %s (one group a run under runs/, /index)\n", args.output.c_str());
+      std::printf("\nResults: %s (one group a run under runs/, /index%s)\n", args.output.c_str(),
+                  batch.uncertainty ? ", /uncertainty" : "");
   }
   std::fprintf(stderr, "sandan: ran %d runs of %s in %.2f s (%.1f runs a minute)%s\n",
                batch.runs - batch.skipped, args.scenario.c_str(), seconds,
@@ -201,11 +230,17 @@ int run_run(const RunArgs& args, const std::string& command, const Launch& launc
 }
 
 int run_compare(const CompareArgs& args) {
-  const sandan::Comparison comparison = sandan::compare_files(args.a, args.b);
+  sandan::CompareOptions options;
+  options.attribute = !args.no_attribution;
+  options.counterfactual = args.counterfactual;
+  options.threads = args.threads;
+  const sandan::Comparison comparison = sandan::compare_files(args.a, args.b, options);
   std::cout << sandan::format_comparison(comparison, args.format);
   // CSV holds numbers only; the other formats carry the warnings themselves.
   if (args.format == "csv") {
     for (const auto& w : comparison.warnings) std::cerr << "sandan: warning: " << w << "\n";
+    if (comparison.attribution.status == sandan::AttributionStatus::kCounterfactualNeeded)
+      std::cerr << "sandan: warning: " << comparison.attribution.message << "\n";
   }
   return 0;
 }

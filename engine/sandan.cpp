@@ -13,7 +13,9 @@
 #include <sstream>
 
 #include "io/hdf5_results.hpp"
+#include "io/results_reader.hpp"
 #include "io/run_layers.hpp"
+#include "scenario/batch_analysis.hpp"
 
 namespace sandan {
 
@@ -59,7 +61,9 @@ RunResult run_scenario_spec(const ScenarioSpec& spec, const std::string& output_
 
 bool is_batch(const std::string& scenario_path) { return is_batch(read_scenario(scenario_path)); }
 
-bool is_batch(const ScenarioSpec& spec) { return !spec.sweep.empty() || spec.monte_carlo.has_value(); }
+bool is_batch(const ScenarioSpec& spec) {
+  return !spec.sweep.empty() || spec.monte_carlo.has_value() || spec.uncertainty.has_value();
+}
 
 namespace {
 
@@ -96,6 +100,25 @@ BatchSummary empty_summary(const ScenarioSpec& spec, const std::vector<Variant>&
   return summary;
 }
 
+// An uncertainty batch's analysis, from every run's KPIs (a run finished by an earlier attempt is
+// read back from its part file). Nothing for another batch.
+void analyse(const ScenarioSpec& spec, const std::vector<Variant>& variants, const Hdf5BatchFile* file,
+             BatchSummary& summary) {
+  if (!spec.uncertainty) return;
+  std::vector<std::vector<Kpi>> kpis = summary.kpis;
+  for (std::size_t v = 0; v < variants.size(); ++v) {
+    if (!kpis[v].empty() || file == nullptr) continue;
+    std::string run = variants[v].run_id;
+    for (const KpiRow& row : read_run_kpis(file->part_path(run), run))
+      kpis[v].push_back(Kpi{row.key, row.complex, row.value, row.unit});
+  }
+  summary.uncertainty = analyse_uncertainty(spec, variants, kpis);
+}
+
+const UncertaintyAnalysis* analysis_of(const BatchSummary& summary) {
+  return summary.uncertainty ? &*summary.uncertainty : nullptr;
+}
+
 // What a batch's parts folder must have been made for, to be resumed.
 std::string batch_fingerprint(const ScenarioSpec& spec, const std::vector<Variant>& variants) {
   return spec.resolved_yaml + "\n# batch\n" + std::to_string(variants.size());
@@ -126,7 +149,8 @@ BatchSummary run_batch_spec(const ScenarioSpec& spec, const std::string& output_
   }
   SummarySink sink(summary, file.get());
   (void)run_batch(variants, skip, options, sink, on_run);
-  if (file) file->commit(summary.run_ids);
+  analyse(spec, variants, file.get(), summary);
+  if (file) file->commit(summary.run_ids, analysis_of(summary));
   return summary;
 }
 
@@ -268,7 +292,8 @@ BatchSummary run_batch_shared(const std::string& scenario_path, const std::strin
   const std::vector<std::string> kpis = group.gather(pack_kpis(summary));
   together(group, [&] {
     for (const std::string& text : kpis) unpack_kpis(text, summary);
-    if (file && leader) file->commit(summary.run_ids);
+    if (leader) analyse(spec, variants, file.get(), summary);
+    if (file && leader) file->commit(summary.run_ids, analysis_of(summary));
   });
   return summary;
 }
@@ -331,11 +356,116 @@ ExportSummary export_gpkg(const std::string& run, const std::string& output_path
   return export_gpkg(parse_run_ref(run), output_path, options);
 }
 
-Comparison compare_files(const std::string& a, const std::string& b) {
-  return compare_runs(parse_run_ref(a), parse_run_ref(b));
+namespace {
+
+// The stored scenario of a run as a spec; nullopt when the file has none that parses.
+std::optional<ScenarioSpec> stored_scenario(const RunRef& run) {
+  const ResultsReader reader(run.file);
+  const auto yaml = reader.string_attribute("runs/" + run.run, "scenario");
+  if (!yaml) return std::nullopt;
+  try {
+    return scenario_from_resolved(*yaml, run.file + ":" + run.run);
+  } catch (const ConfigError&) {
+    return std::nullopt;
+  }
 }
 
-Comparison compare_files(const RunRef& a, const RunRef& b) { return compare_runs(a, b); }
+// Keeps each run's KPIs in memory.
+class KpiSink : public ResultSink {
+ public:
+  void write(const RunResult& run) override { kpis[run.run_id] = run.kpis; }
+  std::map<std::string, std::vector<Kpi>> kpis;
+};
+
+std::vector<KpiRow> rows_of(const std::vector<Kpi>& kpis) {
+  std::vector<KpiRow> rows;
+  rows.reserve(kpis.size());
+  for (const Kpi& k : kpis) rows.push_back({k.key, k.complex, k.value, k.unit});
+  return rows;
+}
+
+// Runs C (and C_g when the grid factor is one of several differences) and splits the comparison.
+void attribute_by_running(Comparison& c, const ScenarioSpec& a, const ScenarioSpec& b,
+                          const std::vector<KpiRow>& a_kpis, const CompareOptions& options) {
+  ScenarioSpec cf = with_interventions_of(b, a, "counterfactual");
+  const bool factor_differs =
+      std::any_of(c.attribution.background.begin(), c.attribution.background.end(),
+                  [](const std::string& d) { return d.starts_with("grid_emission_factor:"); });
+  const bool only_factor = factor_differs && c.attribution.background.size() == 1;
+  std::vector<Variant> variants{Variant{cf, "counterfactual", "{}", 0}};
+  if (factor_differs && !only_factor) {
+    variants.push_back(
+        Variant{with_grid_factor_of(cf, a, "counterfactual_grid_step"), "counterfactual_grid_step", "{}", 1});
+  }
+  KpiSink sink;
+  RunOptions run_options;
+  run_options.threads = options.threads;
+  run_options.facility_hourly = false;
+  try {
+    (void)run_batch(variants, {}, run_options, sink);
+  } catch (const Error& e) {
+    c.attribution.status = AttributionStatus::kCounterfactualNeeded;
+    c.attribution.counterfactual_yaml = cf.resolved_yaml;
+    c.attribution.message =
+        std::string("The counterfactual (B's background, A's interventions) could not be run here: ") +
+        e.what() +
+        ". Run the scenario below from the folder the runs ran in (sandan run counterfactual.yaml -o "
+        "counterfactual.h5), then: sandan compare A B --counterfactual counterfactual.h5";
+    return;
+  }
+  const std::vector<KpiRow> c_rows = rows_of(sink.kpis["counterfactual"]);
+  const std::vector<KpiRow> step_rows =
+      only_factor ? a_kpis : (factor_differs ? rows_of(sink.kpis["counterfactual_grid_step"]) : c_rows);
+  attribute(c, {"(run here)", "counterfactual"}, c_rows, step_rows);
+  c.attribution.counterfactual = "run here from the scenarios stored in the two files";
+}
+
+}  // namespace
+
+Comparison compare_files(const std::string& a, const std::string& b, const CompareOptions& options) {
+  return compare_files(parse_run_ref(a), parse_run_ref(b), options);
+}
+
+Comparison compare_files(const RunRef& a, const RunRef& b, const CompareOptions& options) {
+  RunRef a_read = a;
+  RunRef b_read = b;
+  const std::vector<KpiRow> a_kpis = read_run_kpis(a_read.file, a_read.run);
+  const std::vector<KpiRow> b_kpis = read_run_kpis(b_read.file, b_read.run);
+  Comparison c = compare_kpis(a_read, a_kpis, b_read, b_kpis);
+  const RunCosts a_costs = read_run_costs(a_read.file, a_read.run);
+  const RunCosts b_costs = read_run_costs(b_read.file, b_read.run);
+  // The counterfactual has A's interventions: its cost lines are A's either way.
+  const auto finish = [&](Comparison& done) {
+    add_cash_flows(done.headline, a_costs, b_costs);
+    return done;
+  };
+  if (!options.attribute) return finish(c);
+  const std::optional<ScenarioSpec> sa = stored_scenario(a_read);
+  const std::optional<ScenarioSpec> sb = stored_scenario(b_read);
+  if (!sa || !sb) {
+    c.attribution.message = "A run's scenario is not stored in its file: the background's share is unknown.";
+    return finish(c);
+  }
+  c.attribution.background = background_differences(*sa, *sb);
+  if (c.attribution.background.empty()) {
+    attribute(c, a_read, a_kpis, a_kpis);
+    c.attribution.status = AttributionStatus::kSameBackground;
+    c.attribution.counterfactual = "A itself (same background)";
+    return finish(c);
+  }
+  if (!options.counterfactual.empty()) {
+    RunRef cf = parse_run_ref(options.counterfactual);
+    const std::vector<KpiRow> c_rows = read_run_kpis(cf.file, cf.run);
+    // Without C_g the grid factor's share cannot be told from the rest of the background, unless
+    // it is all the background there is (then C_g is A).
+    const bool only_factor = c.attribution.background.size() == 1 &&
+                             c.attribution.background.front().starts_with("grid_emission_factor:");
+    attribute(c, cf, c_rows, only_factor ? a_kpis : c_rows);
+    return finish(c);
+  }
+  attribute_by_running(c, *sa, *sb, a_kpis, options);
+  return finish(c);
+}
 
 InspectReport inspect_layout(const std::vector<std::string>& sources, const std::string& crs) {
   ReadOptions options;

@@ -17,6 +17,7 @@
 #include "io/compare.hpp"
 #include "io/run_layers.hpp"
 #include "sandan_solvers.hpp"
+#include "scenario/batch_analysis.hpp"
 #include "scenario/kpi_catalogue.hpp"
 #include "scenario/results.hpp"
 #include "scenario/runner.hpp"
@@ -48,8 +49,9 @@ struct BatchSummary {
   int runs = 0;     // in the batch
   int skipped = 0;  // finished by an earlier, stopped attempt (resumed)
   std::vector<std::string> run_ids;
-  std::vector<std::string> parameters;  // JSON, by run
-  std::vector<std::vector<Kpi>> kpis;   // by run (empty for a skipped run)
+  std::vector<std::string> parameters;             // JSON, by run
+  std::vector<std::vector<Kpi>> kpis;              // by run (empty for a skipped run)
+  std::optional<UncertaintyAnalysis> uncertainty;  // an uncertainty batch's percentiles and indices
 };
 
 // Whether a scenario file asks for more than one run.
@@ -148,8 +150,20 @@ ExportSummary export_gpkg(const std::string& run, const std::string& output_path
 // Run b against the reference run a (each FILE.h5 or FILE.h5:RUN, as the command line takes them):
 // KPI deltas, tCO2eq abated and KRW per tCO2eq (format it with format_comparison). Throws
 // Error(kBadInput) for a file that is not a sandan results file or a run it does not have.
-[[nodiscard]] Comparison compare_files(const std::string& a, const std::string& b);
-[[nodiscard]] Comparison compare_files(const RunRef& a, const RunRef& b);
+//
+// Attribution (docs/economics.md): when the runs' backgrounds differ (year, grid factor, tariff, load
+// growth, ...), the counterfactual C (B's background with A's interventions, both as stored in the
+// files) is run in memory, or read from options.counterfactual, and the headline is the
+// interventions' share. When C cannot be run here (its input files are not where the stored scenario
+// says), the comparison says so and carries C's scenario to run (status kCounterfactualNeeded).
+struct CompareOptions {
+  bool attribute = true;
+  std::string counterfactual;  // FILE.h5[:RUN] of C, run elsewhere; empty: run it here
+  int threads = 0;             // for the counterfactual's runs
+};
+[[nodiscard]] Comparison compare_files(const std::string& a, const std::string& b,
+                                       const CompareOptions& options = {});
+[[nodiscard]] Comparison compare_files(const RunRef& a, const RunRef& b, const CompareOptions& options = {});
 
 // Reads and checks a GIS layout (one or more sources) in the working CRS `crs` and reports its
 // layers, counts, per-complex figures, connectivity and every problem found (docs/gis-schema.md).

@@ -12,6 +12,7 @@
 #include <utility>
 
 #include "core/error.hpp"
+#include "economics/cash_flows.hpp"
 #include "io/results_reader.hpp"
 #include "scenario/kpi_catalogue.hpp"
 
@@ -96,22 +97,72 @@ struct HeadlineLine {
   bool signed_value;    // a difference: shown with its sign
 };
 
-std::vector<HeadlineLine> headline_lines(const ComparisonHeadline& h) {
+std::vector<HeadlineLine> headline_lines(const Comparison& c) {
+  const ComparisonHeadline& h = c.headline;
+  const bool attributed = c.attribution.status == AttributionStatus::kAttributed;
   const std::string no_emissions = "n/a (tco2e_total is not in both runs)";
   const std::string no_costs = "n/a (annualised_cost_krw is not in both runs)";
   const std::string no_bill = "n/a (bill_krw is not in both runs)";
   const std::string nothing_abated = h.tco2e_abated ? "n/a (nothing abated)" : no_emissions;
-  return {
-      {"tCO2eq abated (A - B)", h.tco2e_abated, "tCO2eq/year", no_emissions, false},
-      {"annualised intervention cost (B - A)", h.delta_annualised_cost_krw, "KRW/year", no_costs, true},
-      {"annual electricity bill (B - A)", h.delta_bill_krw, "KRW/year", no_bill, true},
-      {"net annual cost (B - A)", h.net_annual_cost_krw, "KRW/year",
+  // Attributed, every figure is of the interventions alone: B against the counterfactual C.
+  const std::string vs = attributed ? "C" : "A";
+  std::vector<HeadlineLine> lines;
+  if (attributed) {
+    lines.push_back(
+        {"tCO2eq change, total (B - A)", h.tco2e_change_total, "tCO2eq/year", no_emissions, true});
+    lines.push_back(
+        {"  of which background (C - A)", h.tco2e_change_background, "tCO2eq/year", no_emissions, true});
+  }
+  const std::vector<HeadlineLine> figures{
+      {attributed ? "tCO2eq abated by the interventions (C - B)" : "tCO2eq abated (A - B)", h.tco2e_abated,
+       "tCO2eq/year", no_emissions, false},
+      {"annualised intervention cost (B - " + vs + ")", h.delta_annualised_cost_krw, "KRW/year", no_costs,
+       true},
+      {"annual electricity bill (B - " + vs + ")", h.delta_bill_krw, "KRW/year", no_bill, true},
+      {"annual energy cost: bill + fuel - export credit (B - " + vs + ")", h.delta_energy_cost_krw,
+       "KRW/year", "n/a (energy_cost_krw is not in both runs)", true},
+      {"net annual cost (B - " + vs + ")", h.net_annual_cost_krw, "KRW/year",
        h.delta_annualised_cost_krw ? no_bill : no_costs, true},
       {"KRW per tCO2eq abated, gross", h.krw_per_tco2e_gross, "KRW/tCO2eq",
        h.delta_annualised_cost_krw ? nothing_abated : no_costs, false},
       {"KRW per tCO2eq abated, net", h.krw_per_tco2e_net, "KRW/tCO2eq",
        h.net_annual_cost_krw ? nothing_abated : (h.delta_annualised_cost_krw ? no_bill : no_costs), false},
   };
+  lines.insert(lines.end(), figures.begin(), figures.end());
+  if (h.analysis_years > 0) {
+    char period[96];
+    std::snprintf(period, sizeof period, " (%d years at %.1f %%)", h.analysis_years, 100.0 * h.discount_rate);
+    const std::string no_cash = "n/a (no cost lines or energy costs in the runs)";
+    lines.push_back({std::string("net present value") + period, h.npv_krw, "KRW", no_cash, true});
+    lines.push_back({"simple payback", h.payback_years, "years", "n/a (never repaid)", false});
+    lines.push_back({std::string("levelised cost per tCO2eq abated") + period, h.levelised_krw_per_tco2e,
+                     "KRW/tCO2eq", "n/a (nothing abated)", false});
+  }
+  return lines;
+}
+
+// What the attribution section says before its rows.
+std::vector<std::string> attribution_notes(const Attribution& at) {
+  std::vector<std::string> notes;
+  switch (at.status) {
+    case AttributionStatus::kSameBackground:
+      notes.emplace_back("A and B share their background: all of B - A is the interventions'.");
+      break;
+    case AttributionStatus::kAttributed:
+      notes.push_back("The backgrounds differ: " + joined(at.background, "; ") + ".");
+      notes.push_back("Counterfactual C (B's background, A's interventions): " + at.counterfactual + ".");
+      notes.emplace_back(
+          "B - A = interventions (B - C) + grid factor (C - C_g) + other background (C_g - A).");
+      break;
+    case AttributionStatus::kCounterfactualNeeded:
+      notes.push_back("The backgrounds differ: " + joined(at.background, "; ") + ".");
+      notes.push_back(at.message);
+      break;
+    case AttributionStatus::kNotAttributed:
+      if (!at.message.empty()) notes.push_back(at.message);
+      break;
+  }
+  return notes;
 }
 
 std::string headline_value(const HeadlineLine& line) {
@@ -132,6 +183,31 @@ std::string pad(const std::string& text, std::size_t width, bool right) {
   if (text.size() >= width) return text;
   const std::string fill(width - text.size(), ' ');
   return right ? fill + text : text + fill;
+}
+
+// The attribution rows of complex "all", aligned.
+std::string attribution_table(const Attribution& at) {
+  constexpr std::size_t kCols = 6;
+  const std::array<std::string, kCols> header{"key",           "unit",        "B - A",
+                                              "interventions", "grid factor", "other background"};
+  std::vector<std::array<std::string, kCols>> rows{header};
+  for (const auto& r : at.rows) {
+    if (r.complex != kAll) continue;
+    const int d = decimals_for(std::fabs(r.total));
+    rows.push_back({r.key, r.unit, human(r.total, d, true), human(r.interventions, d, true),
+                    human(r.grid_factor, d, true), human(r.other_background, d, true)});
+  }
+  std::array<std::size_t, kCols> width{};
+  for (const auto& row : rows) {
+    for (std::size_t i = 0; i < kCols; ++i) width[i] = std::max(width[i], row[i].size());
+  }
+  std::string out;
+  for (const auto& row : rows) {
+    std::string text = " ";
+    for (std::size_t i = 0; i < kCols; ++i) text += " " + pad(row[i], width[i], i >= 2);
+    out += text + "\n";
+  }
+  return out;
 }
 
 std::string format_table(const Comparison& c) {
@@ -163,11 +239,15 @@ std::string format_table(const Comparison& c) {
 
   out += "\nHeadline (complex all; B against A)\n";
   for (const auto& w : c.warnings) out += "  warning: " + w + "\n";
-  const std::vector<HeadlineLine> lines = headline_lines(c.headline);
+  const std::vector<HeadlineLine> lines = headline_lines(c);
   std::size_t label_width = 0;
   for (const auto& l : lines) label_width = std::max(label_width, l.label.size());
   for (const auto& l : lines)
     out += "  " + pad(l.label, label_width, false) + "  " + headline_value(l) + "\n";
+  const std::vector<std::string> notes = attribution_notes(c.attribution);
+  if (!notes.empty()) out += "\nAttribution\n";
+  for (const auto& note : notes) out += "  " + note + "\n";
+  if (!c.attribution.rows.empty()) out += "\n" + attribution_table(c.attribution);
   return out;
 }
 
@@ -180,10 +260,22 @@ std::string csv_field(const std::string& text) {
 }
 
 std::string format_csv(const Comparison& c) {
-  std::string out = "key,complex,unit,a,b,delta,delta_pct\n";
+  std::map<std::pair<std::string, std::string>, const AttributionRow*> split;
+  for (const auto& r : c.attribution.rows) split[{r.key, r.complex}] = &r;
+  std::string out = "key,complex,unit,a,b,delta,delta_pct,interventions,grid_factor,other_background\n";
   for (const auto& k : c.kpis) {
     out += csv_field(k.key) + "," + csv_field(k.complex) + "," + csv_field(k.unit) + "," + exact(k.a) + "," +
-           exact(k.b) + "," + exact(k.delta) + "," + (k.delta_pct ? exact(*k.delta_pct) : "") + "\n";
+           exact(k.b) + "," + exact(k.delta) + "," + (k.delta_pct ? exact(*k.delta_pct) : "");
+    const auto it = split.find({k.key, k.complex});
+    if (it != split.end()) {
+      out += "," + exact(it->second->interventions) + "," + exact(it->second->grid_factor) + "," +
+             exact(it->second->other_background);
+    } else if (c.attribution.status == AttributionStatus::kSameBackground) {
+      out += "," + exact(k.delta) + ",0,0";
+    } else {
+      out += ",,,";
+    }
+    out += "\n";
   }
   return out;
 }
@@ -198,8 +290,16 @@ std::string format_json(const Comparison& c) {
   j["b"] = {{"file", c.b.file}, {"run", c.b.run}};
   const ComparisonHeadline& h = c.headline;
   j["headline"] = {{"tco2e_abated", optional_json(h.tco2e_abated)},
+                   {"tco2e_change_total", optional_json(h.tco2e_change_total)},
+                   {"tco2e_change_background", optional_json(h.tco2e_change_background)},
                    {"delta_annualised_cost_krw", optional_json(h.delta_annualised_cost_krw)},
                    {"delta_bill_krw", optional_json(h.delta_bill_krw)},
+                   {"delta_energy_cost_krw", optional_json(h.delta_energy_cost_krw)},
+                   {"npv_krw", optional_json(h.npv_krw)},
+                   {"payback_years", optional_json(h.payback_years)},
+                   {"levelised_krw_per_tco2e", optional_json(h.levelised_krw_per_tco2e)},
+                   {"discount_rate", h.discount_rate},
+                   {"analysis_years", h.analysis_years},
                    {"net_annual_cost_krw", optional_json(h.net_annual_cost_krw)},
                    {"krw_per_tco2e_gross", optional_json(h.krw_per_tco2e_gross)},
                    {"krw_per_tco2e_net", optional_json(h.krw_per_tco2e_net)}};
@@ -218,6 +318,23 @@ std::string format_json(const Comparison& c) {
     j[name] = nlohmann::ordered_json::array();
     for (const auto& r : *rows) j[name].push_back({{"key", r.key}, {"complex", r.complex}});
   }
+  const Attribution& at = c.attribution;
+  nlohmann::ordered_json rows = nlohmann::ordered_json::array();
+  for (const auto& r : at.rows) {
+    rows.push_back({{"key", r.key},
+                    {"complex", r.complex},
+                    {"unit", r.unit},
+                    {"total", r.total},
+                    {"interventions", r.interventions},
+                    {"grid_factor", r.grid_factor},
+                    {"other_background", r.other_background}});
+  }
+  j["attribution"] = {{"status", to_string(at.status)},
+                      {"background", at.background},
+                      {"counterfactual", at.counterfactual},
+                      {"counterfactual_yaml", at.counterfactual_yaml},
+                      {"message", at.message},
+                      {"rows", rows}};
   j["warnings"] = c.warnings;
   return j.dump(2) + "\n";
 }
@@ -241,7 +358,23 @@ std::string format_markdown(const Comparison& c) {
   if (!c.only_in_b.empty()) out += "\nOnly in B (not compared): " + unmatched(c.only_in_b) + "\n";
   out += "\nHeadline (complex all; B against A):\n\n";
   for (const auto& w : c.warnings) out += "> **Warning**: " + w + "\n\n";
-  for (const auto& l : headline_lines(c.headline)) out += "- " + l.label + ": " + headline_value(l) + "\n";
+  for (const auto& l : headline_lines(c)) out += "- " + l.label + ": " + headline_value(l) + "\n";
+  const std::vector<std::string> notes = attribution_notes(c.attribution);
+  if (!notes.empty()) out += "\nAttribution:\n\n";
+  for (const auto& note : notes) out += note + "\n\n";
+  if (!c.attribution.rows.empty()) {
+    out +=
+        "| key | complex | unit | B − A | interventions | grid factor | other background |\n"
+        "|:---|:---|:---|---:|---:|---:|---:|\n";
+    for (const auto& r : c.attribution.rows) {
+      const int d = decimals_for(std::fabs(r.total));
+      out += "| " + markdown_cell(r.key) + " | " + markdown_cell(r.complex) + " | " + markdown_cell(r.unit) +
+             " | " + human(r.total, d, true) + " | " + human(r.interventions, d, true) + " | " +
+             human(r.grid_factor, d, true) + " | " + human(r.other_background, d, true) + " |\n";
+    }
+  }
+  if (!c.attribution.counterfactual_yaml.empty())
+    out += "\n```yaml\n" + c.attribution.counterfactual_yaml + "```\n";
   return out;
 }
 
@@ -351,16 +484,121 @@ Comparison compare_kpis(const RunRef& a, const std::vector<KpiRow>& a_kpis, cons
   }
 
   ComparisonHeadline& h = c.headline;
-  if (const auto delta_total = delta_of(KpiId::kTco2eTotal)) h.tco2e_abated = -*delta_total;
+  if (const auto delta_total = delta_of(KpiId::kTco2eTotal)) {
+    h.tco2e_abated = -*delta_total;
+    h.tco2e_change_total = *delta_total;
+  }
   h.delta_annualised_cost_krw = delta_of(KpiId::kAnnualisedCostKrw);
   h.delta_bill_krw = delta_of(KpiId::kBillKrw);
-  if (h.delta_annualised_cost_krw && h.delta_bill_krw)
-    h.net_annual_cost_krw = *h.delta_annualised_cost_krw + *h.delta_bill_krw;
+  h.delta_energy_cost_krw = delta_of(KpiId::kEnergyCostKrw);
+  const std::optional<double> energy = h.delta_energy_cost_krw ? h.delta_energy_cost_krw : h.delta_bill_krw;
+  if (h.delta_annualised_cost_krw && energy) h.net_annual_cost_krw = *h.delta_annualised_cost_krw + *energy;
   if (h.tco2e_abated && *h.tco2e_abated > 0.0) {
     if (h.delta_annualised_cost_krw) h.krw_per_tco2e_gross = *h.delta_annualised_cost_krw / *h.tco2e_abated;
     if (h.net_annual_cost_krw) h.krw_per_tco2e_net = *h.net_annual_cost_krw / *h.tco2e_abated;
   }
   return c;
+}
+
+RunCosts read_run_costs(const std::string& path, const std::string& run) {
+  const ResultsReader reader(path);
+  const std::string group = "runs/" + run + "/costs";
+  RunCosts out;
+  if (!reader.exists(group)) return out;
+  out.present = true;
+  const std::vector<std::string> names = reader.strings(group + "/intervention");
+  const std::vector<std::string> kinds = reader.strings(group + "/kind");
+  const std::vector<double> investment = reader.numbers(group + "/investment_krw");
+  const std::vector<double> om = reader.numbers(group + "/om_krw_per_year");
+  const std::vector<double> lifetime = reader.numbers(group + "/lifetime_years");
+  const std::vector<double> annualised = reader.numbers(group + "/annualised_krw");
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    out.items.push_back({names[i], i < kinds.size() ? kinds[i] : "", investment.at(i), om.at(i),
+                         lifetime.at(i), annualised.at(i)});
+  }
+  out.discount_rate = reader.number_attribute(group, "discount_rate").value_or(0.0);
+  out.analysis_years = static_cast<int>(reader.number_attribute(group, "analysis_years").value_or(0.0));
+  return out;
+}
+
+void add_cash_flows(ComparisonHeadline& h, const RunCosts& reference, const RunCosts& alternative) {
+  if (!reference.present || !alternative.present) return;
+  const double r = alternative.discount_rate;
+  const int years = alternative.analysis_years;
+  if (years <= 0) return;
+  h.discount_rate = r;
+  h.analysis_years = years;
+  // The alternative's lines count as costs; the reference's as costs avoided.
+  double pv_costs = 0.0;
+  double investment = 0.0;
+  double om = 0.0;
+  for (const auto& [lines, sign] : {std::pair{&alternative.items, 1.0}, std::pair{&reference.items, -1.0}}) {
+    for (const CostLine& line : *lines) {
+      const CostItem item{line.investment_krw, line.om_krw_per_year,
+                          std::max(1, static_cast<int>(std::lround(line.lifetime_years)))};
+      pv_costs += sign * present_value_of_costs(item, r, years).total;
+      investment += sign * line.investment_krw;
+      om += sign * line.om_krw_per_year;
+    }
+  }
+  const std::optional<double> energy = h.delta_energy_cost_krw ? h.delta_energy_cost_krw : h.delta_bill_krw;
+  if (!energy) return;
+  const double savings = -*energy;  // a year, from year 1
+  h.npv_krw = savings * annuity_factor(r, years) - pv_costs;
+  h.payback_years = simple_payback_years(std::max(investment, 0.0), savings - om);
+  if (h.tco2e_abated)
+    h.levelised_krw_per_tco2e = levelised_cost_krw_per_tco2e(-*h.npv_krw, *h.tco2e_abated, r, years);
+}
+
+const char* to_string(AttributionStatus status) {
+  switch (status) {
+    case AttributionStatus::kSameBackground:
+      return "same_background";
+    case AttributionStatus::kAttributed:
+      return "attributed";
+    case AttributionStatus::kCounterfactualNeeded:
+      return "counterfactual_needed";
+    case AttributionStatus::kNotAttributed:
+      return "not_attributed";
+  }
+  return "not_attributed";
+}
+
+void attribute(Comparison& c, const RunRef& counterfactual, const std::vector<KpiRow>& c_kpis,
+               const std::vector<KpiRow>& grid_step_kpis) {
+  using Key = std::pair<std::string, std::string>;
+  const auto by_key = [](const std::vector<KpiRow>& rows) {
+    std::map<Key, double> index;
+    for (const auto& row : rows) index[{row.key, row.complex}] = row.value;
+    return index;
+  };
+  const std::map<Key, double> cf = by_key(c_kpis);
+  const std::map<Key, double> step = by_key(grid_step_kpis);
+  c.attribution.status = AttributionStatus::kAttributed;
+  c.attribution.counterfactual = describe(counterfactual);
+  c.attribution.rows.clear();
+  for (const KpiDelta& k : c.kpis) {
+    const auto in_c = cf.find({k.key, k.complex});
+    const auto in_step = step.find({k.key, k.complex});
+    if (in_c == cf.end() || in_step == step.end()) continue;
+    // Three telescoping differences: they add up to B − A by construction.
+    c.attribution.rows.push_back({k.key, k.complex, k.unit, k.delta, k.b - in_c->second,
+                                  in_c->second - in_step->second, in_step->second - k.a});
+  }
+  // The headline of the interventions alone: B against C, same background.
+  std::vector<KpiRow> b_kpis;
+  for (const KpiDelta& k : c.kpis) b_kpis.push_back({k.key, k.complex, k.b, k.unit});
+  for (const KpiRow& row : c.only_in_b) b_kpis.push_back(row);
+  const Comparison own = compare_kpis(counterfactual, c_kpis, c.b, b_kpis);
+  const std::optional<double> total = c.headline.tco2e_change_total;
+  c.headline = own.headline;
+  c.headline.tco2e_change_total = total;
+  const auto a_total = std::find_if(c.kpis.begin(), c.kpis.end(), [](const KpiDelta& k) {
+    return k.key == kpi_key(KpiId::kTco2eTotal) && k.complex == kAll;
+  });
+  const auto c_total = cf.find({kpi_key(KpiId::kTco2eTotal), kAll});
+  if (a_total != c.kpis.end() && c_total != cf.end())
+    c.headline.tco2e_change_background = c_total->second - a_total->a;
 }
 
 Comparison compare_runs(const RunRef& a, const RunRef& b) {

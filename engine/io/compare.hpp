@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "scenario/results.hpp"
+
 namespace sandan {
 
 // One row of /runs/<run_id>/kpi.
@@ -56,12 +58,57 @@ struct KpiDelta {
 // The headline, from the KPIs of complex "all". Each figure is empty when a KPI it needs is missing
 // from either run; the costs per tCO2eq are also empty when nothing is abated (abated ≤ 0).
 struct ComparisonHeadline {
-  std::optional<double> tco2e_abated;               // A.tco2e_total − B.tco2e_total, tCO2eq/year
+  // A.tco2e_total − B.tco2e_total, tCO2eq/year; attributed: C − B, the interventions' share.
+  std::optional<double> tco2e_abated;
+  std::optional<double> tco2e_change_total;         // B − A of tco2e_total, whatever its cause
+  std::optional<double> tco2e_change_background;    // attributed: C − A
   std::optional<double> delta_annualised_cost_krw;  // B − A annualised_cost_krw, KRW/year
   std::optional<double> delta_bill_krw;             // B − A bill_krw, KRW/year
-  std::optional<double> net_annual_cost_krw;        // delta annualised cost + delta bill, KRW/year
-  std::optional<double> krw_per_tco2e_gross;        // delta annualised cost / abated, KRW/tCO2eq
-  std::optional<double> krw_per_tco2e_net;          // net annual cost / abated, KRW/tCO2eq
+  // B − A energy_cost_krw (bill + fuel − export credit), KRW/year; the net annual cost uses it when
+  // both runs report it, else the bill.
+  std::optional<double> delta_energy_cost_krw;
+  // Over the analysis period at the discount rate (docs/economics.md): NPV of the interventions'
+  // costs (investments, replacements, O&M, residual value) against their energy savings; simple
+  // payback; levelised cost per tCO2eq abated. Empty without the runs' cost lines.
+  std::optional<double> npv_krw;
+  std::optional<double> payback_years;
+  std::optional<double> levelised_krw_per_tco2e;
+  double discount_rate = 0.0;
+  int analysis_years = 0;
+  std::optional<double> net_annual_cost_krw;  // delta annualised cost + delta bill, KRW/year
+  std::optional<double> krw_per_tco2e_gross;  // delta annualised cost / abated, KRW/tCO2eq
+  std::optional<double> krw_per_tco2e_net;    // net annual cost / abated, KRW/tCO2eq
+};
+
+// The change B − A of one KPI split by cause (docs/economics.md, "Attribution"). C is the
+// counterfactual: B's background (year, calendar, weather, tariff, load growth, grid factor, ...) with
+// A's interventions; C_g is C with A's grid emission factor. Then, exactly,
+//   B − A = (B − C) interventions + (C − C_g) grid factor + (C_g − A) other background.
+struct AttributionRow {
+  std::string key;
+  std::string complex;
+  std::string unit;
+  double total = 0.0;             // B − A
+  double interventions = 0.0;     // B − C
+  double grid_factor = 0.0;       // C − C_g
+  double other_background = 0.0;  // C_g − A
+};
+
+enum class AttributionStatus {
+  kSameBackground,        // A and B differ in interventions only: all of B − A is the interventions'
+  kAttributed,            // the counterfactual was run (or given) and the rows split B − A
+  kCounterfactualNeeded,  // the backgrounds differ and the counterfactual could not be run here
+  kNotAttributed,         // not asked for, or a run's scenario is not in its file
+};
+[[nodiscard]] const char* to_string(AttributionStatus status);
+
+struct Attribution {
+  AttributionStatus status = AttributionStatus::kNotAttributed;
+  std::vector<std::string> background;  // what differs between A's and B's backgrounds, "year: 2026 -> 2030"
+  std::string counterfactual;           // where C came from
+  std::string counterfactual_yaml;      // kCounterfactualNeeded: the scenario to run
+  std::string message;                  // why there is no attribution, and what to do
+  std::vector<AttributionRow> rows;     // every KPI of c.kpis that C (and C_g) report too
 };
 
 // Run B (the alternative) against run A (the reference, e.g. the baseline).
@@ -72,6 +119,8 @@ struct Comparison {
   std::vector<KpiRow> only_in_a;  // key × complex in one run only (value: that run's)
   std::vector<KpiRow> only_in_b;
   ComparisonHeadline headline;
+  // With a counterfactual the headline is the interventions' share (B against C), not B − A.
+  Attribution attribution;
   // What makes the headline misleading: one run modelled road traffic and the other did not (its
   // transport emissions are then 0, so the other's count as abated or added), or the runs simulated
   // different complexes.
@@ -83,8 +132,30 @@ struct Comparison {
 [[nodiscard]] Comparison compare_kpis(const RunRef& a, const std::vector<KpiRow>& a_kpis, const RunRef& b,
                                       const std::vector<KpiRow>& b_kpis);
 
+// The cost lines of a run (/runs/<run>/costs) with its discount rate and analysis period; empty
+// lines for a file written before costs were stored.
+struct RunCosts {
+  double discount_rate = 0.0;
+  int analysis_years = 0;
+  std::vector<CostLine> items;
+  bool present = false;
+};
+[[nodiscard]] RunCosts read_run_costs(const std::string& path, const std::string& run);
+
+// Adds NPV, payback and levelised cost to the headline: B's cost lines against the reference's (A, or
+// the counterfactual, which has A's interventions), the energy savings and tonnes of the headline,
+// at B's discount rate over B's analysis period.
+void add_cash_flows(ComparisonHeadline& headline, const RunCosts& reference, const RunCosts& alternative);
+
 // Reads both runs (read_run_kpis) and compares them.
 [[nodiscard]] Comparison compare_runs(const RunRef& a, const RunRef& b);
+
+// Splits the comparison's differences by cause with the KPIs of the counterfactual C (B's background,
+// A's interventions) and of C_g (C with A's grid factor: A's own table when the grid factor is all that
+// differs, C's when it is the same in both runs). The headline becomes the interventions' share: B
+// against C. `counterfactual` names C in the result.
+void attribute(Comparison& comparison, const RunRef& counterfactual, const std::vector<KpiRow>& c_kpis,
+               const std::vector<KpiRow>& grid_step_kpis);
 
 // The comparison as text: "table" (aligned, for people), "csv" (a header row, then one row a KPI),
 // "json" (one object: a, b, headline, kpis, only_in_a, only_in_b) or "markdown" (a pipe table and

@@ -646,6 +646,50 @@ void write_emissions(Writer& w, const Handle& run_group, const EmissionsResults&
 
 }  // namespace
 
+// /runs/<id>/costs: the economic assumptions as attributes, each intervention's cost a row.
+void write_costs(Writer& w, const Handle& run_group, const CostResults& c) {
+  Handle group = w.group(run_group.get(), "costs");
+  w.attr(group.get(), "discount_rate", c.discount_rate);
+  w.attr(group.get(), "analysis_years", static_cast<long long>(c.analysis_years));
+  w.attr(group.get(), "fuel_prices", c.fuel_prices);
+  w.attr(group.get(), "pv_export", c.pv_export);
+  w.attr(group.get(), "pv_export_rule", c.pv_export_rule);
+  w.attr(group.get(), "fuel_factor", c.fuel_factor);
+  w.attr(group.get(), "export_factor", c.export_factor);
+  if (!c.fuels.empty()) {
+    Handle fuel = w.strings(group.get(), "fuel", c.fuels);
+    w.make_scale(fuel, "fuel");
+    Handle price =
+        w.numbers(group.get(), "fuel_krw_per_mwh", c.fuel_krw_per_mwh, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE);
+    w.attr(price.get(), "units", std::string("KRW/MWh"));
+    w.attach(price, fuel, 0);
+  }
+  std::vector<std::string> names, kinds;
+  std::vector<double> investment, om, lifetime, annualised;
+  for (const CostLine& line : c.items) {
+    names.push_back(line.intervention);
+    kinds.push_back(line.kind);
+    investment.push_back(line.investment_krw);
+    om.push_back(line.om_krw_per_year);
+    lifetime.push_back(line.lifetime_years);
+    annualised.push_back(line.annualised_krw);
+  }
+  Handle item = w.strings(group.get(), "intervention", names);
+  w.make_scale(item, "intervention");
+  Handle kind = w.strings(group.get(), "kind", kinds);
+  w.attach(kind, item, 0);
+  for (const auto& [name, values, units] :
+       std::vector<std::tuple<const char*, const std::vector<double>*, const char*>>{
+           {"investment_krw", &investment, "KRW"},
+           {"om_krw_per_year", &om, "KRW/year"},
+           {"lifetime_years", &lifetime, "year"},
+           {"annualised_krw", &annualised, "KRW/year"}}) {
+    Handle ds = w.numbers(group.get(), name, *values, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE);
+    w.attr(ds.get(), "units", std::string(units));
+    w.attach(ds, item, 0);
+  }
+}
+
 struct Hdf5ResultFile::Impl {
   std::string path;
   std::string temp_path;
@@ -657,6 +701,7 @@ struct Hdf5ResultFile::Impl {
     std::map<std::string, double> kpis;
   };
   std::vector<IndexRow> index;
+  std::optional<UncertaintyAnalysis> uncertainty;
 };
 
 Hdf5ResultFile::Hdf5ResultFile(const std::string& path, const std::string& command,
@@ -797,6 +842,8 @@ void Hdf5ResultFile::write(const RunResult& run) {
   if (run.grid.enabled) write_grid(w, group, run.grid, run.series_source_run);
   if (run.traffic.enabled) write_traffic(w, group, run.traffic);
   if (run.emissions.enabled) write_emissions(w, group, run.emissions);
+
+  write_costs(w, group, run.costs);
 
   // KPIs as a table of four columns along a `row` dimension.
   Handle kpi = w.group(group.get(), "kpi");
@@ -989,16 +1036,88 @@ void Hdf5BatchFile::write(const RunResult& run) {
   part.commit();
 }
 
-void Hdf5BatchFile::commit(const std::vector<std::string>& run_order) {
+std::string Hdf5BatchFile::part_path(const std::string& run_id) const {
+  return (fs::path(parts_) / (run_id + ".h5")).string();
+}
+
+void Hdf5BatchFile::commit(const std::vector<std::string>& run_order,
+                           const UncertaintyAnalysis* uncertainty) {
   Hdf5ResultFile file(path_, command_);
-  for (const std::string& id : run_order) file.copy_run((fs::path(parts_) / (id + ".h5")).string(), id);
+  for (const std::string& id : run_order) file.copy_run(part_path(id), id);
+  if (uncertainty != nullptr) file.set_uncertainty(*uncertainty);
   file.commit();
   std::error_code ec;
   fs::remove_all(parts_, ec);
 }
 
+void Hdf5ResultFile::set_uncertainty(const UncertaintyAnalysis& analysis) { impl_->uncertainty = analysis; }
+
+namespace {
+
+// /uncertainty and /sensitivity (docs/results-schema.md).
+void write_uncertainty(Writer& w, hid_t file, const UncertaintyAnalysis& a) {
+  Handle group = w.group(file, "uncertainty");
+  w.attr(group.get(), "method", a.method);
+  w.attr(group.get(), "seed", static_cast<long long>(a.seed));
+  w.attr(group.get(), "samples", static_cast<long long>(a.samples));
+  w.attr(group.get(), "levels", static_cast<long long>(a.levels));
+  w.attr(group.get(), "reference", a.reference);
+  w.attr(group.get(), "percentiles",
+         std::string("P10, P50, P90 by linear interpolation between order statistics (Hyndman & Fan "
+                     "definition 7, numpy's default), over the runs where the output is finite"));
+  Handle sample = w.strings(group.get(), "sample", a.sample_runs);
+  w.make_scale(sample, "sample");
+  Handle input = w.strings(group.get(), "input", a.inputs);
+  w.make_scale(input, "input");
+  Handle output = w.strings(group.get(), "output", a.outputs);
+  w.make_scale(output, "output");
+  Handle dist = w.strings(group.get(), "distribution", a.distributions);
+  w.attach(dist, input, 0);
+  Handle units = w.strings(group.get(), "output_unit", a.output_units);
+  w.attach(units, output, 0);
+  if (!a.reference_runs.empty()) {
+    Handle ref = w.strings(group.get(), "reference_run", a.reference_runs);
+    w.attach(ref, sample, 0);
+  }
+  const auto table = [&](hid_t loc, const char* name, const std::vector<double>& values, const Handle& rows,
+                         const Handle& cols, std::size_t n_rows, std::size_t n_cols) {
+    Handle ds = w.array(loc, name, values, {n_rows, n_cols}, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE);
+    w.attach(ds, rows, 0);
+    w.attach(ds, cols, 1);
+  };
+  const std::size_t n = a.sample_runs.size();
+  table(group.get(), "input_value", a.sample_values, sample, input, n, a.inputs.size());
+  table(group.get(), "output_value", a.output_values, sample, output, n, a.outputs.size());
+  for (const auto& [name, values] : std::vector<std::pair<const char*, const std::vector<double>*>>{
+           {"p10", &a.p10}, {"p50", &a.p50}, {"p90", &a.p90}, {"mean", &a.mean}}) {
+    Handle ds = w.numbers(group.get(), name, *values, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE);
+    w.attach(ds, output, 0);
+  }
+  if (a.sensitivity.empty()) return;
+  Handle sens = w.group(file, "sensitivity");
+  w.attr(sens.get(), "method", a.sensitivity);
+  Handle s_input = w.strings(sens.get(), "input", a.inputs);
+  w.make_scale(s_input, "input");
+  Handle s_output = w.strings(sens.get(), "output", a.outputs);
+  w.make_scale(s_output, "output");
+  const std::size_t k = a.inputs.size();
+  const std::size_t n_out = a.outputs.size();
+  const std::vector<std::pair<const char*, const std::vector<double>*>> measures =
+      a.sensitivity == "sobol"
+          ? std::vector<std::pair<const char*, const std::vector<double>*>>{{"first", &a.first},
+                                                                            {"total", &a.total},
+                                                                            {"first_ci", &a.first_ci},
+                                                                            {"total_ci", &a.total_ci}}
+          : std::vector<std::pair<const char*, const std::vector<double>*>>{
+                {"mu", &a.mu}, {"mu_star", &a.mu_star}, {"sigma", &a.sigma}};
+  for (const auto& [name, values] : measures) table(sens.get(), name, *values, s_output, s_input, n_out, k);
+}
+
+}  // namespace
+
 void Hdf5ResultFile::commit() {
   Writer& w = impl_->writer;
+  if (impl_->uncertainty) write_uncertainty(w, impl_->file.get(), *impl_->uncertainty);
   Handle index = w.group(impl_->file.get(), "index");
   std::vector<long long> runs;
   std::vector<std::string> run_ids, scenarios, statuses, parameters;

@@ -48,6 +48,8 @@ class Hdf5ResultFile : public ResultSink {
   void write(const RunResult& run) override;
   // Copies /runs/<run_id> and its /index row from another results file (a batch's part file).
   void copy_run(const std::string& source_path, const std::string& run_id);
+  // An uncertainty batch's analysis, written as /uncertainty (and /sensitivity) at commit.
+  void set_uncertainty(const UncertaintyAnalysis& analysis);
   // Writes /index, closes the file and renames it onto the final path. Throws Error(kIo).
   void commit();
 
@@ -72,7 +74,9 @@ class Hdf5BatchFile : public ResultSink {
   void write(const RunResult& run) override;
   // Parts are compressed on the calling thread and only the HDF5 calls take turns.
   [[nodiscard]] bool concurrent() const override { return true; }
-  void commit(const std::vector<std::string>& run_order);
+  // The part file of a finished run.
+  [[nodiscard]] std::string part_path(const std::string& run_id) const;
+  void commit(const std::vector<std::string>& run_order, const UncertaintyAnalysis* uncertainty = nullptr);
 
  private:
   std::string path_;

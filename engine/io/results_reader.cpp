@@ -245,6 +245,21 @@ std::optional<std::string> ResultsReader::string_attribute(const std::string& ob
   return string_attribute_of(handle.get(), name.c_str());
 }
 
+std::optional<double> ResultsReader::number_attribute(const std::string& object,
+                                                      const std::string& name) const {
+  if (!exists(object)) return std::nullopt;
+  const Handle handle(H5Oopen(impl_->file.get(), object.c_str(), H5P_DEFAULT), H5Oclose);
+  if (!handle.ok() || H5Aexists(handle.get(), name.c_str()) <= 0) return std::nullopt;
+  const Handle attribute(H5Aopen(handle.get(), name.c_str(), H5P_DEFAULT), H5Aclose);
+  if (!attribute.ok()) return std::nullopt;
+  const Handle file_type(H5Aget_type(attribute.get()), H5Tclose);
+  const H5T_class_t type_class = file_type.ok() ? H5Tget_class(file_type.get()) : H5T_NO_CLASS;
+  if (type_class != H5T_INTEGER && type_class != H5T_FLOAT) return std::nullopt;
+  double value = 0.0;
+  if (H5Aread(attribute.get(), H5T_NATIVE_DOUBLE, &value) < 0) return std::nullopt;
+  return value;
+}
+
 std::vector<std::string> ResultsReader::strings(const std::string& name) const {
   const Handle dataset(impl_->open_dataset(name), H5Dclose);
   const std::vector<std::size_t> extent = impl_->shape(dataset.get());

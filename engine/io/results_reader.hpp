@@ -44,6 +44,10 @@ class ResultsReader {
   [[nodiscard]] std::optional<std::string> string_attribute(const std::string& object,
                                                             const std::string& name) const;
 
+  // A numeric (integer or floating) scalar attribute as a double; empty if there is none.
+  [[nodiscard]] std::optional<double> number_attribute(const std::string& object,
+                                                       const std::string& name) const;
+
   // A one-dimensional dataset of strings.
   [[nodiscard]] std::vector<std::string> strings(const std::string& dataset) const;
 

@@ -32,7 +32,13 @@ constexpr std::array kCatalogue{
     KpiInfo{kSelfSufficiency, "self_sufficiency", "share", kEnergy, kRatioOfSums, true, true,
             "1 − import / load"},
     KpiInfo{kBillKrw, "bill_krw", "KRW", kEnergy, kSum, true, true,
-            "the facilities' electricity bills of the year (KEPCO tariff)"},
+            "the facilities' electricity bills of the year (KEPCO tariff), less shared batteries' savings"},
+    KpiInfo{kFuelCostKrw, "fuel_cost_krw", "KRW", kEnergy, kSum, true, false,
+            "the fuel the facilities burn, at the scenario's fuel prices (0 without prices.fuel)"},
+    KpiInfo{kExportCreditKrw, "export_credit_krw", "KRW", kEnergy, kSum, true, false,
+            "what PV exported earns, at the scenario's export prices (0 without prices.pv_export)"},
+    KpiInfo{kEnergyCostKrw, "energy_cost_krw", "KRW", kEnergy, kSum, true, true,
+            "bill_krw + fuel_cost_krw − export_credit_krw: what energy costs the facilities a year"},
     KpiInfo{kWorstFeederUndervoltageHours, "worst_feeder_undervoltage_hours", "h", kGrid, kWorst, true, false,
             "hours with a bus below vmin, on the worst feeder"},
     KpiInfo{kWorstFeederOvervoltageHours, "worst_feeder_overvoltage_hours", "h", kGrid, kWorst, true, false,
@@ -64,7 +70,10 @@ constexpr std::array kCatalogue{
     KpiInfo{kInvestmentKrw, "investment_krw", "KRW", kCosts, kSum, false, false,
             "the interventions' investment"},
     KpiInfo{kAnnualisedCostKrw, "annualised_cost_krw", "KRW/year", kCosts, kSum, false, false,
-            "the investment as an annuity over each intervention's lifetime at the discount rate"},
+            "the investment as an annuity over each intervention's lifetime at the discount rate, plus "
+            "operation and maintenance"},
+    KpiInfo{kOmCostKrw, "om_cost_krw", "KRW/year", kCosts, kSum, false, false,
+            "the interventions' operation and maintenance a year (in annualised_cost_krw)"},
 };
 
 constexpr bool catalogue_in_id_order() {

@@ -29,6 +29,9 @@ enum class KpiId {
   kPeakImportKw,
   kSelfSufficiency,
   kBillKrw,
+  kFuelCostKrw,
+  kExportCreditKrw,
+  kEnergyCostKrw,
   // grid
   kWorstFeederUndervoltageHours,
   kWorstFeederOvervoltageHours,
@@ -49,6 +52,7 @@ enum class KpiId {
   // costs
   kInvestmentKrw,
   kAnnualisedCostKrw,
+  kOmCostKrw,
 };
 
 // The model whose results a KPI summarises; a run reports a KPI only when its model ran.

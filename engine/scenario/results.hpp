@@ -39,6 +39,30 @@ struct EnergyResults {
   std::vector<double> shared_battery_saving_krw;
 };
 
+// One intervention's costs (docs/economics.md), as stored in /runs/<id>/costs.
+struct CostLine {
+  std::string intervention;  // "interventions[2].battery"
+  std::string kind;          // rooftop_pv, battery, ...
+  double investment_krw = 0.0;
+  double om_krw_per_year = 0.0;
+  double lifetime_years = 0.0;
+  double annualised_krw = 0.0;  // CRF × investment + O&M
+};
+
+// The economic assumptions and cost lines of a run.
+struct CostResults {
+  double discount_rate = 0.0;
+  int analysis_years = 0;
+  std::string fuel_prices;  // file, "" when fuel is not priced
+  std::string pv_export;    // file, "" when exports earn nothing
+  std::string pv_export_rule;
+  double fuel_factor = 1.0;
+  double export_factor = 1.0;
+  std::vector<std::string> fuels;        // lng, lpg, diesel, fuel_oil
+  std::vector<double> fuel_krw_per_mwh;  // the year's prices × fuel_factor
+  std::vector<CostLine> items;
+};
+
 // The 22.9 kV networks, hour by hour: voltages at every bus, loading of every branch (feeder segments
 // and substation transformers), and a violation summary per feeder.
 struct GridResults {
@@ -123,7 +147,31 @@ struct RunResult {
   GridResults grid;
   TrafficResults traffic;
   EmissionsResults emissions;
+  CostResults costs;
   std::vector<Kpi> kpis;
+};
+
+// What a batch of uncertainty samples says as a whole (scenario/batch_analysis; stored under
+// /uncertainty and /sensitivity, docs/results-schema.md): every sample's uncertain inputs and output
+// figures, their P10/P50/P90, and the sensitivity measures of the design (Sobol' or Morris).
+struct UncertaintyAnalysis {
+  std::string method;  // monte_carlo, latin_hypercube, sobol, morris
+  std::uint64_t seed = 0;
+  int samples = 0;  // as stated: draws, base points (Sobol') or trajectories (Morris)
+  int levels = 0;   // Morris
+  std::string reference;
+  std::vector<std::string> inputs;          // key paths
+  std::vector<std::string> distributions;   // as stated
+  std::vector<std::string> sample_runs;     // run id of each design point
+  std::vector<std::string> reference_runs;  // its counterfactual (empty without a reference)
+  std::vector<double> sample_values;        // [run × input]
+  std::vector<std::string> outputs;         // headline KPIs ("all"), then with a reference the
+  std::vector<std::string> output_units;    // abatement and cost figures against the counterfactual
+  std::vector<double> output_values;        // [run × output]; NaN when a run lacks it
+  std::vector<double> p10, p50, p90, mean;  // by output, over the runs where it is finite
+  std::string sensitivity;                  // "sobol", "morris" or "" (none)
+  std::vector<double> first, total, first_ci, total_ci;  // Sobol', [output × input]
+  std::vector<double> mu, mu_star, sigma;                // Morris, [output × input]
 };
 
 // Where results go: an HDF5 file (io::Hdf5ResultSink) or memory (Python). The runner only sees this.

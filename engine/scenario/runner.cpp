@@ -107,7 +107,8 @@ struct EnergyProduct {
 // can only make runs share less, never share wrongly.
 std::string energy_key(const ScenarioSpec& spec, bool facility_hourly) {
   YAML::Node root = YAML::Load(spec.resolved_yaml);
-  for (const char* k : {"name", "discount_rate", "emission_factors", "grid_emission_factor", "traffic"}) {
+  for (const char* k : {"name", "discount_rate", "analysis_years", "prices", "emission_factors",
+                        "grid_emission_factor", "traffic"}) {
     root.remove(k);
   }
   YAML::Node kept(YAML::NodeType::Sequence);
@@ -115,8 +116,8 @@ std::string energy_key(const ScenarioSpec& spec, bool facility_hourly) {
     const std::string kind = item.begin()->first.as<std::string>();
     if (kind == "logistics_hub" || kind == "ev_trucks") continue;
     YAML::Node body = item.begin()->second;
-    for (const char* k :
-         {"cost_krw", "cost_krw_per_kwp", "cost_krw_per_kwh", "cost_krw_per_kw", "lifetime_years"})
+    for (const char* k : {"cost_krw", "cost_krw_per_kwp", "cost_krw_per_kwh", "cost_krw_per_kw",
+                          "lifetime_years", "om_share_per_year"})
       body.remove(k);
     kept.push_back(item);
   }
@@ -130,7 +131,8 @@ std::string energy_key(const ScenarioSpec& spec, bool facility_hourly) {
 // The input files a run reads before any stage: runs with the same key share them.
 std::string inputs_key(const ScenarioSpec& s) {
   std::string key = s.site + "|" + s.weather + "|" + s.holidays + "|" + s.tariff + "|" + s.load_library +
-                    "|" + std::to_string(s.year) + "|" + std::to_string(s.delta_t_s);
+                    "|" + std::to_string(s.year) + "|" + std::to_string(s.delta_t_s) + "|" + s.prices.fuel +
+                    "|" + s.prices.pv_export;
   for (const auto& c : s.complexes) key += "|" + c;
   return key;
 }
@@ -355,6 +357,24 @@ void copy_energy(const EnergyResults& from, EnergyResults& to, BufferPool* pool)
   for (const auto& [source, target] : series) copy_series(*source, *target, pool);
 }
 
+// The economic assumptions go with the results (docs/results-schema.md, /runs/<id>/costs).
+void record_costs(const ScenarioSpec& spec, const RunInputs& in, const CostSummary& costs, RunResult& run) {
+  CostResults& c = run.costs;
+  c.discount_rate = spec.discount_rate;
+  c.analysis_years = spec.analysis_years;
+  c.fuel_prices = spec.prices.fuel;
+  c.pv_export = spec.prices.pv_export;
+  c.pv_export_rule = in.pv_export ? to_string(in.pv_export->rule) : "";
+  c.fuel_factor = spec.prices.fuel_factor;
+  c.export_factor = spec.prices.export_factor;
+  if (!costs.fuel_krw_per_mwh.empty()) {
+    for (const Fuel fuel : kBurnedFuels) c.fuels.emplace_back(to_string(fuel));
+    c.fuel_krw_per_mwh = costs.fuel_krw_per_mwh;
+  }
+  c.items = costs.items;
+  run.notes.insert(run.notes.end(), costs.notes.begin(), costs.notes.end());
+}
+
 // One run: the pipeline of stages, with the products other runs of the batch share taken from them.
 RunResult run_pipeline(const ScenarioSpec& spec, BatchProducts& products, const RunOptions& options,
                        BufferPool* pool) {
@@ -401,6 +421,7 @@ RunResult run_pipeline(const ScenarioSpec& spec, BatchProducts& products, const 
   }
   progress("indicators", 0.9);
   const CostSummary costs = cost_interventions(spec, in, energy.plan, energy.balance);
+  record_costs(spec, in, costs, run);
   run.kpis = compute_kpis({spec, energy.plan, run.energy, energy.balance.annual_fuel_mwh, slot, run.grid,
                            run.traffic, run.emissions, costs});
   progress("done", 1.0);

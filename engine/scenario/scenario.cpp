@@ -10,12 +10,16 @@
 #include <filesystem>
 #include <functional>
 #include <limits>
+#include <map>
 #include <set>
 #include <sstream>
 
 #include "config/yaml_check.hpp"
 #include "core/error.hpp"
 #include "core/rng.hpp"
+#include "uncertainty/design.hpp"
+#include "uncertainty/morris.hpp"
+#include "uncertainty/sobol.hpp"
 
 namespace sandan {
 namespace {
@@ -29,6 +33,10 @@ struct PartialScenario {
   std::optional<int> year;
   std::optional<std::uint64_t> seed;
   std::optional<double> discount_rate;
+  std::optional<int> analysis_years;
+  std::optional<double> load_growth;
+  std::optional<double> pv_yield_factor;
+  std::optional<PriceSpec> prices;
   std::optional<bool> facility_series;
   std::optional<std::string> site;
   std::optional<std::string> weather;
@@ -51,6 +59,7 @@ struct PartialScenario {
   std::vector<BatteryIntervention> batteries;
   std::optional<std::vector<SweepAxis>> sweep;
   std::optional<MonteCarloSpec> monte_carlo;
+  std::optional<UncertaintySpec> uncertainty;
   std::optional<std::vector<std::string>> models;
 };
 
@@ -64,6 +73,8 @@ class Reader {
     const int line = node.IsDefined() ? node.Mark().line + 1 : 0;
     problems_.push_back(file_ + (line > 0 ? ":" + std::to_string(line) : "") + ": " + path + ": " + message);
   }
+
+  [[nodiscard]] std::size_t count() const { return problems_.size(); }
 
   // Reports keys of a map that are not in `known`.
   void check_keys(const YAML::Node& map, const std::string& path, const std::set<std::string>& known) {
@@ -173,12 +184,23 @@ void read_cost(Reader& r, const YAML::Node& node, const std::string& path, const
     if (auto v = r.number(node["lifetime_years"], path + ".lifetime_years", 1.0, 100.0))
       cost.lifetime_years = *v;
   }
+  if (node["om_share_per_year"]) {
+    if (auto v = r.number(node["om_share_per_year"], path + ".om_share_per_year", 0.0, 0.5))
+      cost.om_share_per_year = *v;
+  }
 }
+
+// Operation and maintenance a year as a share of the investment, by kind, when a scenario does not
+// say (docs/economics.md: sources and confidence).
+constexpr double kPvOmShare = 0.01;
+constexpr double kBatteryOmShare = 0.025;
+constexpr double kHeatPumpOmShare = 0.02;
 
 void emit_cost(YAML::Emitter& e, const InterventionCost& cost, const char* per_unit_key) {
   e << YAML::Key << "cost_krw" << YAML::Value << cost.investment_krw;
   if (per_unit_key != nullptr) e << YAML::Key << per_unit_key << YAML::Value << cost.per_unit_krw;
   e << YAML::Key << "lifetime_years" << YAML::Value << cost.lifetime_years;
+  e << YAML::Key << "om_share_per_year" << YAML::Value << cost.om_share_per_year;
 }
 
 void read_rooftop_pv(Reader& r, const YAML::Node& node, const std::string& path, PartialScenario& out) {
@@ -186,11 +208,13 @@ void read_rooftop_pv(Reader& r, const YAML::Node& node, const std::string& path,
     r.problem(node, path, "expected a map of settings, e.g. {complexes: [juan], roof_share: 0.6}");
     return;
   }
-  r.check_keys(node, path,
-               {"complexes", "roof_share", "m2_per_kwp", "min_roof_m2", "tilt_deg", "azimuth_deg",
-                "dc_ac_ratio", "inverter_efficiency", "gamma_per_c", "system_losses_pct", "albedo",
-                "export_limit_kw_per_kwp", "cost_krw", "cost_krw_per_kwp", "lifetime_years"});
+  r.check_keys(
+      node, path,
+      {"complexes", "roof_share", "m2_per_kwp", "min_roof_m2", "tilt_deg", "azimuth_deg", "dc_ac_ratio",
+       "inverter_efficiency", "gamma_per_c", "system_losses_pct", "albedo", "export_limit_kw_per_kwp",
+       "cost_krw", "cost_krw_per_kwp", "lifetime_years", "om_share_per_year"});
   RooftopPvIntervention pv;
+  pv.cost.om_share_per_year = kPvOmShare;
   read_cost(r, node, path, "cost_krw_per_kwp", pv.cost);
   auto set = [&](const char* key, double& target, double lo, double hi) {
     if (node[key]) {
@@ -246,7 +270,8 @@ void read_efficiency(Reader& r, const YAML::Node& node, const std::string& path,
     return;
   }
   r.check_keys(node, path,
-               {"complexes", "sectors", "electricity_saving", "fuel_saving", "cost_krw", "lifetime_years"});
+               {"complexes", "sectors", "electricity_saving", "fuel_saving", "cost_krw", "lifetime_years",
+                "om_share_per_year"});
   EfficiencyIntervention e;
   read_filter(r, node, path, e.where);
   if (node["electricity_saving"]) {
@@ -270,8 +295,9 @@ void read_fuel_switch(Reader& r, const YAML::Node& node, const std::string& path
   }
   r.check_keys(node, path,
                {"complexes", "sectors", "share", "boiler_efficiency", "cop", "cost_krw", "cost_krw_per_kw",
-                "lifetime_years"});
+                "lifetime_years", "om_share_per_year"});
   FuelSwitchIntervention f;
+  f.cost.om_share_per_year = kHeatPumpOmShare;
   read_filter(r, node, path, f.where);
   if (node["share"]) {
     if (auto v = r.number(node["share"], path + ".share", 0.0, 1.0)) f.share = *v;
@@ -298,7 +324,8 @@ void read_logistics_hub(Reader& r, const YAML::Node& node, const std::string& pa
     return;
   }
   r.check_keys(node, path,
-               {"complexes", "share", "trip_reduction", "lat", "lon", "cost_krw", "lifetime_years"});
+               {"complexes", "share", "trip_reduction", "lat", "lon", "cost_krw", "lifetime_years",
+                "om_share_per_year"});
   LogisticsHubIntervention hub;
   read_cost(r, node, path, nullptr, hub.cost);
   if (!node["complexes"]) {
@@ -331,7 +358,8 @@ void read_ev_trucks(Reader& r, const YAML::Node& node, const std::string& path, 
     r.problem(node, path, "expected a map, e.g. {light_truck_share: 0.3, heavy_truck_share: 0.1}");
     return;
   }
-  r.check_keys(node, path, {"light_truck_share", "heavy_truck_share", "cost_krw", "lifetime_years"});
+  r.check_keys(node, path,
+               {"light_truck_share", "heavy_truck_share", "cost_krw", "lifetime_years", "om_share_per_year"});
   EvTrucksIntervention ev;
   read_cost(r, node, path, nullptr, ev.cost);
   if (node["light_truck_share"]) {
@@ -357,8 +385,9 @@ void read_battery(Reader& r, const YAML::Node& node, const std::string& path, Pa
   r.check_keys(node, path,
                {"at", "complexes", "energy_kwh", "power_kw", "energy_kwh_per_kwp", "power_kw_per_kwp",
                 "round_trip_efficiency", "soc_min", "soc_max", "soc_initial", "strategy", "cost_krw",
-                "cost_krw_per_kwh", "lifetime_years"});
+                "cost_krw_per_kwh", "lifetime_years", "om_share_per_year"});
   BatteryIntervention b;
+  b.cost.om_share_per_year = kBatteryOmShare;
   read_cost(r, node, path, "cost_krw_per_kwh", b.cost);
   bool ok = true;
   if (!node["at"]) {
@@ -443,6 +472,285 @@ void read_battery(Reader& r, const YAML::Node& node, const std::string& path, Pa
   out.batteries.push_back(b);
 }
 
+// The values of one sweep axis.
+std::optional<SweepAxis> read_axis(Reader& r, const YAML::Node& key, const YAML::Node& list,
+                                   const std::string& where, int group) {
+  SweepAxis axis;
+  axis.key_path = key.as<std::string>();
+  axis.line = key.Mark().line + 1;
+  axis.group = group;
+  if (!list.IsSequence() || list.size() == 0) {
+    r.problem(list, where, "expected a non-empty list of values");
+    return std::nullopt;
+  }
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    if (!list[i].IsScalar()) {
+      r.problem(list[i], where + "[" + std::to_string(i) + "]", "expected a single value");
+      continue;
+    }
+    axis.values.push_back(list[i].Scalar());
+  }
+  return axis;
+}
+
+// sweep: {key.path: [values], ..., zip: {key.path: [values], ...}} or zip: [{...}, {...}]: the axes
+// of a zip take their values together, so they must be equally long.
+void read_sweep(Reader& r, const YAML::Node& sweep, PartialScenario& out) {
+  if (!sweep.IsMap() || sweep.size() == 0) {
+    r.problem(sweep, "sweep",
+              "expected a map of key paths to lists of values, e.g. "
+              "{interventions[0].rooftop_pv.roof_share: [0, 0.5, 1]}");
+    return;
+  }
+  std::vector<SweepAxis> axes;
+  int groups = 0;
+  const auto read_zip = [&](const YAML::Node& zip, const std::string& where) {
+    if (!zip.IsMap() || zip.size() < 2) {
+      r.problem(zip, where,
+                "expected a map of two or more key paths whose lists advance together, e.g. "
+                "{interventions[1].battery.energy_kwh: [0, 20000], interventions[1].battery.power_kw: "
+                "[0, 5000]}");
+      return;
+    }
+    const int group = groups++;
+    std::optional<std::size_t> length;
+    for (const auto& item : zip) {
+      const std::string path = where + "." + item.first.as<std::string>();
+      auto axis = read_axis(r, item.first, item.second, path, group);
+      if (!axis) continue;
+      if (length && *length != axis->values.size()) {
+        r.problem(item.first, path,
+                  "has " + std::to_string(axis->values.size()) + " values and the zip's first axis " +
+                      std::to_string(*length) +
+                      "; the axes of a zip advance together, so give each as "
+                      "many values");
+      }
+      if (!length) length = axis->values.size();
+      axes.push_back(*axis);
+    }
+  };
+  for (const auto& item : sweep) {
+    const std::string key = item.first.as<std::string>();
+    if (key == "zip") {
+      if (item.second.IsSequence()) {
+        for (std::size_t i = 0; i < item.second.size(); ++i)
+          read_zip(item.second[i], "sweep.zip[" + std::to_string(i) + "]");
+      } else {
+        read_zip(item.second, "sweep.zip");
+      }
+      continue;
+    }
+    if (auto axis = read_axis(r, item.first, item.second, "sweep." + key, -1)) axes.push_back(*axis);
+  }
+  out.sweep = axes;
+}
+
+void read_prices(Reader& r, const YAML::Node& node, PartialScenario& out) {
+  if (!node.IsMap()) {
+    r.problem(node, "prices",
+              "expected a map, e.g. {fuel: ../gis_data/prices/fuel_prices.yaml, pv_export: "
+              "../gis_data/prices/pv_export.yaml}");
+    return;
+  }
+  r.check_keys(node, "prices", {"fuel", "pv_export", "fuel_factor", "export_factor"});
+  PriceSpec prices;
+  if (node["fuel"]) {
+    if (auto v = r.text(node["fuel"], "prices.fuel")) prices.fuel = r.resolve(*v);
+  }
+  if (node["pv_export"]) {
+    if (auto v = r.text(node["pv_export"], "prices.pv_export")) prices.pv_export = r.resolve(*v);
+  }
+  if (node["fuel_factor"]) {
+    if (auto v = r.number(node["fuel_factor"], "prices.fuel_factor", 0.0, 10.0)) prices.fuel_factor = *v;
+  }
+  if (node["export_factor"]) {
+    if (auto v = r.number(node["export_factor"], "prices.export_factor", 0.0, 10.0))
+      prices.export_factor = *v;
+  }
+  out.prices = prices;
+}
+
+std::string describe(const Distribution& d) {
+  const auto n = [](double x) { return config::format_number(x); };
+  std::string text;
+  switch (d.kind) {
+    case DistributionKind::kUniform:
+      return "uniform(" + n(d.min) + ", " + n(d.max) + ")";
+    case DistributionKind::kTriangular:
+      return "triangular(" + n(d.min) + ", " + n(d.mode) + ", " + n(d.max) + ")";
+    case DistributionKind::kNormal:
+      text = "normal(mean " + n(d.mean) + ", sd " + n(d.sd) + ")";
+      break;
+    case DistributionKind::kLognormal:
+      text = "lognormal(mu " + n(d.mu) + ", sigma " + n(d.sigma) + ")";
+      break;
+    case DistributionKind::kDiscrete: {
+      text = "discrete(";
+      for (std::size_t i = 0; i < d.values.size(); ++i) {
+        text += (i > 0 ? ", " : "") + n(d.values[i]) + ": " +
+                (i < d.probabilities.size() ? n(d.probabilities[i]) : std::string("?"));
+      }
+      return text + ")";
+    }
+  }
+  if (d.lower || d.upper) {
+    text += " in [" + (d.lower ? n(*d.lower) : std::string("-inf")) + ", " +
+            (d.upper ? n(*d.upper) : std::string("inf")) + "]";
+  }
+  return text;
+}
+
+// {dist: normal, mean: 0.26, sd: 0.02, min: 0.2, max: 0.32}, {dist: uniform, min, max},
+// {dist: triangular, min, mode, max}, {dist: lognormal, mu, sigma (of ln X) or median, sigma, min?,
+// max?}, {dist: discrete, values: [...], probabilities: [...]}.
+std::optional<Distribution> read_distribution(Reader& r, const YAML::Node& node, const std::string& path) {
+  if (!node.IsMap() || !node["dist"]) {
+    r.problem(node, path,
+              "expected a distribution, e.g. {dist: normal, mean: 0.26, sd: 0.02} or "
+              "{dist: uniform, min: 0.9, max: 1.1}");
+    return std::nullopt;
+  }
+  const auto kind = r.text(node["dist"], path + ".dist");
+  if (!kind) return std::nullopt;
+  static const std::map<std::string, std::pair<DistributionKind, std::set<std::string>>> kKinds{
+      {"uniform", {DistributionKind::kUniform, {"dist", "min", "max"}}},
+      {"triangular", {DistributionKind::kTriangular, {"dist", "min", "mode", "max"}}},
+      {"normal", {DistributionKind::kNormal, {"dist", "mean", "sd", "min", "max"}}},
+      {"lognormal", {DistributionKind::kLognormal, {"dist", "mu", "median", "sigma", "min", "max"}}},
+      {"discrete", {DistributionKind::kDiscrete, {"dist", "values", "probabilities"}}}};
+  const auto it = kKinds.find(*kind);
+  if (it == kKinds.end()) {
+    r.problem(node["dist"], path + ".dist",
+              "unknown distribution '" + *kind + "'; use uniform, normal, triangular, lognormal or discrete");
+    return std::nullopt;
+  }
+  const std::size_t before = r.count();
+  r.check_keys(node, path, it->second.second);
+  Distribution d;
+  d.kind = it->second.first;
+  constexpr double kBig = 1e300;
+  const auto number = [&](const char* key, bool required) -> std::optional<double> {
+    if (!node[key]) {
+      if (required) r.problem(node, path + "." + key, "missing");
+      return std::nullopt;
+    }
+    return r.number(node[key], path + "." + key, -kBig, kBig);
+  };
+  const auto list = [&](const char* key) {
+    std::vector<double> values;
+    if (!node[key] || !node[key].IsSequence()) {
+      r.problem(node, path + "." + key, "expected a list of numbers");
+      return values;
+    }
+    for (std::size_t i = 0; i < node[key].size(); ++i) {
+      if (auto v = r.number(node[key][i], path + "." + key + "[" + std::to_string(i) + "]", -kBig, kBig))
+        values.push_back(*v);
+    }
+    return values;
+  };
+  switch (d.kind) {
+    case DistributionKind::kUniform:
+    case DistributionKind::kTriangular:
+      d.min = number("min", true).value_or(0.0);
+      d.max = number("max", true).value_or(1.0);
+      if (d.kind == DistributionKind::kTriangular) d.mode = number("mode", true).value_or(d.min);
+      break;
+    case DistributionKind::kNormal:
+      d.mean = number("mean", true).value_or(0.0);
+      d.sd = number("sd", true).value_or(1.0);
+      d.lower = number("min", false);
+      d.upper = number("max", false);
+      break;
+    case DistributionKind::kLognormal:
+      if (node["median"].IsDefined() == node["mu"].IsDefined()) {
+        r.problem(node, path, "give mu (the mean of ln X) or median (exp(mu)), one of the two");
+      } else if (node["median"]) {
+        const auto median = number("median", true);
+        if (median && *median <= 0.0) r.problem(node["median"], path + ".median", "must be > 0");
+        d.mu = median && *median > 0.0 ? std::log(*median) : 0.0;
+      } else {
+        d.mu = number("mu", true).value_or(0.0);
+      }
+      d.sigma = number("sigma", true).value_or(1.0);
+      d.lower = number("min", false);
+      d.upper = number("max", false);
+      break;
+    case DistributionKind::kDiscrete:
+      d.values = list("values");
+      d.probabilities = list("probabilities");
+      break;
+  }
+  if (r.count() > before) return std::nullopt;
+  for (const std::string& problem : distribution_problems(d)) r.problem(node, path, problem);
+  if (r.count() > before) return std::nullopt;
+  return d;
+}
+
+void read_uncertainty(Reader& r, const YAML::Node& node, PartialScenario& out) {
+  if (!node.IsMap()) {
+    r.problem(node, "uncertainty",
+              "expected a map, e.g. {method: latin_hypercube, samples: 200, seed: 7, inputs: "
+              "{load_growth: {dist: normal, mean: 1, sd: 0.05}}}");
+    return;
+  }
+  r.check_keys(node, "uncertainty", {"method", "samples", "seed", "levels", "reference", "inputs"});
+  UncertaintySpec u;
+  u.line = node.Mark().line + 1;
+  if (node["method"]) {
+    static const std::map<std::string, UncertaintyMethod> kMethods{
+        {"monte_carlo", UncertaintyMethod::kMonteCarlo},
+        {"latin_hypercube", UncertaintyMethod::kLatinHypercube},
+        {"sobol", UncertaintyMethod::kSobol},
+        {"morris", UncertaintyMethod::kMorris}};
+    if (auto v = r.text(node["method"], "uncertainty.method")) {
+      const auto it = kMethods.find(*v);
+      if (it == kMethods.end()) {
+        r.problem(node["method"], "uncertainty.method",
+                  "unknown method '" + *v + "'; use monte_carlo, latin_hypercube, sobol or morris");
+      } else {
+        u.method = it->second;
+      }
+    }
+  }
+  if (node["samples"]) {
+    if (auto v = r.integer(node["samples"], "uncertainty.samples", 2, 100000))
+      u.samples = static_cast<int>(*v);
+  }
+  if (node["seed"]) {
+    if (auto v = r.integer(node["seed"], "uncertainty.seed", 0, 9007199254740992LL))
+      u.seed = static_cast<std::uint64_t>(*v);
+  }
+  if (node["levels"]) {
+    if (auto v = r.integer(node["levels"], "uncertainty.levels", 2, 100)) {
+      if (*v % 2 != 0) {
+        r.problem(node["levels"], "uncertainty.levels",
+                  "Morris' levels must be even (so each step Δ = p / (2(p − 1)) keeps to the grid), e.g. 4");
+      }
+      u.levels = static_cast<int>(*v);
+    }
+  }
+  if (node["reference"]) {
+    if (auto v = r.text(node["reference"], "uncertainty.reference")) u.reference = r.resolve(*v);
+  }
+  if (!node["inputs"] || !node["inputs"].IsMap() || node["inputs"].size() == 0) {
+    r.problem(node["inputs"] ? node["inputs"] : node, "uncertainty.inputs",
+              "expected a map of key paths to distributions, e.g. "
+              "{grid_emission_factor.t_per_mwh: {dist: triangular, min: 0.22, mode: 0.26, max: 0.3}}");
+  } else {
+    for (const auto& item : node["inputs"]) {
+      UncertainInput input;
+      input.key_path = item.first.as<std::string>();
+      input.line = item.first.Mark().line + 1;
+      if (auto d = read_distribution(r, item.second, "uncertainty.inputs." + input.key_path)) {
+        input.distribution = *d;
+        input.description = describe(*d);
+        u.inputs.push_back(input);
+      }
+    }
+  }
+  out.uncertainty = u;
+}
+
 PartialScenario read_partial_root(const YAML::Node& root, Reader& r, const std::string& file,
                                   std::vector<std::string>& problems);
 
@@ -468,12 +776,33 @@ PartialScenario read_partial_root(const YAML::Node& root, Reader& r, const std::
     problems.push_back(file + ": a scenario file is a map of settings (name:, site:, interventions: ...)");
     return out;
   }
-  r.check_keys(
-      root, "",
-      {"name",      "extends",       "year",     "seed",    "discount_rate",    "facility_series",
-       "site",      "weather",       "holidays", "tariff",  "load_library",     "complexes",
-       "delta_t_s", "interventions", "grid",     "traffic", "emission_factors", "grid_emission_factor",
-       "sweep",     "monte_carlo",   "models"});
+  r.check_keys(root, "",
+               {"name",
+                "extends",
+                "year",
+                "seed",
+                "discount_rate",
+                "analysis_years",
+                "load_growth",
+                "pv_yield_factor",
+                "prices",
+                "facility_series",
+                "site",
+                "weather",
+                "holidays",
+                "tariff",
+                "load_library",
+                "complexes",
+                "delta_t_s",
+                "interventions",
+                "grid",
+                "traffic",
+                "emission_factors",
+                "grid_emission_factor",
+                "sweep",
+                "monte_carlo",
+                "uncertainty",
+                "models"});
   if (root["name"]) out.name = r.text(root["name"], "name");
   if (root["extends"]) {
     if (auto v = r.text(root["extends"], "extends")) out.extends = r.resolve(*v);
@@ -496,6 +825,18 @@ PartialScenario read_partial_root(const YAML::Node& root, Reader& r, const std::
     if (auto v = r.integer(root["seed"], "seed", 0, 9007199254740992LL))
       out.seed = static_cast<std::uint64_t>(*v);
   }
+  if (root["analysis_years"]) {
+    if (auto v = r.integer(root["analysis_years"], "analysis_years", 1, 100))
+      out.analysis_years = static_cast<int>(*v);
+  }
+  if (root["load_growth"]) {
+    if (auto v = r.number(root["load_growth"], "load_growth", 0.1, 10.0)) out.load_growth = *v;
+  }
+  if (root["pv_yield_factor"]) {
+    if (auto v = r.number(root["pv_yield_factor"], "pv_yield_factor", 0.1, 2.0)) out.pv_yield_factor = *v;
+  }
+  if (root["prices"]) read_prices(r, root["prices"], out);
+  if (root["uncertainty"]) read_uncertainty(r, root["uncertainty"], out);
   for (const auto& [key, target] : std::initializer_list<std::pair<const char*, std::optional<std::string>*>>{
            {"site", &out.site},
            {"weather", &out.weather},
@@ -541,35 +882,7 @@ PartialScenario read_partial_root(const YAML::Node& root, Reader& r, const std::
       out.grid = grid;
     }
   }
-  if (root["sweep"]) {
-    const YAML::Node sweep = root["sweep"];
-    if (!sweep.IsMap() || sweep.size() == 0) {
-      r.problem(sweep, "sweep",
-                "expected a map of key paths to lists of values, e.g. "
-                "{interventions[0].rooftop_pv.roof_share: [0, 0.5, 1]}");
-    } else {
-      std::vector<SweepAxis> axes;
-      for (const auto& item : sweep) {
-        SweepAxis axis;
-        axis.key_path = item.first.as<std::string>();
-        axis.line = item.first.Mark().line + 1;
-        const std::string where = "sweep." + axis.key_path;
-        if (!item.second.IsSequence() || item.second.size() == 0) {
-          r.problem(item.second, where, "expected a non-empty list of values");
-          continue;
-        }
-        for (std::size_t i = 0; i < item.second.size(); ++i) {
-          if (!item.second[i].IsScalar()) {
-            r.problem(item.second[i], where + "[" + std::to_string(i) + "]", "expected a single value");
-            continue;
-          }
-          axis.values.push_back(item.second[i].Scalar());
-        }
-        axes.push_back(axis);
-      }
-      out.sweep = axes;
-    }
-  }
+  if (root["sweep"]) read_sweep(r, root["sweep"], out);
   if (root["monte_carlo"]) {
     const YAML::Node mc = root["monte_carlo"];
     if (!mc.IsMap()) {
@@ -630,7 +943,8 @@ PartialScenario read_partial_root(const YAML::Node& root, Reader& r, const std::
     if (!t.IsMap()) {
       r.problem(t, "traffic", "expected a map, e.g. {trip_rates: ../gis_data/traffic/trip_rates.yaml}");
     } else {
-      r.check_keys(t, "traffic", {"trip_rates", "algorithm", "gap", "max_iterations", "zone_cell_m"});
+      r.check_keys(t, "traffic",
+                   {"trip_rates", "algorithm", "gap", "max_iterations", "zone_cell_m", "trip_rate_factor"});
       TrafficSpec traffic;
       traffic.enabled = true;
       if (!t["trip_rates"]) {
@@ -658,6 +972,10 @@ PartialScenario read_partial_root(const YAML::Node& root, Reader& r, const std::
       if (t["zone_cell_m"]) {
         if (auto v = r.number(t["zone_cell_m"], "traffic.zone_cell_m", 0.0, 100000.0))
           traffic.zone_cell_m = *v;
+      }
+      if (t["trip_rate_factor"]) {
+        if (auto v = r.number(t["trip_rate_factor"], "traffic.trip_rate_factor", 0.0, 10.0))
+          traffic.trip_rate_factor = *v;
       }
       out.traffic = traffic;
     }
@@ -712,6 +1030,14 @@ std::string emit_resolved(const ScenarioSpec& s) {
   e << YAML::Key << "year" << YAML::Value << s.year;
   e << YAML::Key << "seed" << YAML::Value << s.seed;
   e << YAML::Key << "discount_rate" << YAML::Value << s.discount_rate;
+  e << YAML::Key << "analysis_years" << YAML::Value << s.analysis_years;
+  e << YAML::Key << "load_growth" << YAML::Value << s.load_growth;
+  e << YAML::Key << "pv_yield_factor" << YAML::Value << s.pv_yield_factor;
+  e << YAML::Key << "prices" << YAML::Value << YAML::Flow << YAML::BeginMap;
+  if (!s.prices.fuel.empty()) e << YAML::Key << "fuel" << YAML::Value << s.prices.fuel;
+  if (!s.prices.pv_export.empty()) e << YAML::Key << "pv_export" << YAML::Value << s.prices.pv_export;
+  e << YAML::Key << "fuel_factor" << YAML::Value << s.prices.fuel_factor;
+  e << YAML::Key << "export_factor" << YAML::Value << s.prices.export_factor << YAML::EndMap;
   e << YAML::Key << "facility_series" << YAML::Value << s.facility_series;
   e << YAML::Key << "site" << YAML::Value << s.site;
   e << YAML::Key << "weather" << YAML::Value << s.weather;
@@ -745,6 +1071,7 @@ std::string emit_resolved(const ScenarioSpec& s) {
     e << YAML::Key << "gap" << YAML::Value << s.traffic.target_gap;
     e << YAML::Key << "max_iterations" << YAML::Value << s.traffic.max_iterations;
     e << YAML::Key << "zone_cell_m" << YAML::Value << s.traffic.zone_cell_m;
+    e << YAML::Key << "trip_rate_factor" << YAML::Value << s.traffic.trip_rate_factor;
     e << YAML::EndMap;
   }
   e << YAML::Key << "interventions" << YAML::Value << YAML::BeginSeq;
@@ -840,6 +1167,10 @@ ScenarioSpec finalize(const PartialScenario& merged, const std::string& path, co
   spec.year = merged.year.value_or(2026);
   spec.seed = merged.seed.value_or(1);
   spec.discount_rate = merged.discount_rate.value_or(0.045);
+  spec.analysis_years = merged.analysis_years.value_or(20);
+  spec.load_growth = merged.load_growth.value_or(1.0);
+  spec.pv_yield_factor = merged.pv_yield_factor.value_or(1.0);
+  spec.prices = merged.prices.value_or(PriceSpec{});
   spec.facility_series = merged.facility_series.value_or(true);
   spec.complexes = merged.complexes.value_or(std::vector<std::string>{});
   spec.delta_t_s = merged.delta_t_s.value_or(69.0);
@@ -867,6 +1198,11 @@ ScenarioSpec finalize(const PartialScenario& merged, const std::string& path, co
     }
     if (!has("emissions")) spec.emission_factors.clear();
   }
+  if (merged.uncertainty && (merged.sweep || merged.monte_carlo)) {
+    problems.push_back(file + ":" + std::to_string(merged.uncertainty->line) +
+                       ": uncertainty: a scenario samples its uncertain inputs or sweeps settings, not both; "
+                       "drop sweep and monte_carlo, or put the uncertainty in a scenario of its own");
+  }
   if (!problems.empty()) {
     const std::string headline =
         path + ": invalid scenario (" + std::to_string(problems.size()) + " problems)";
@@ -875,6 +1211,7 @@ ScenarioSpec finalize(const PartialScenario& merged, const std::string& path, co
   spec.resolved_yaml = emit_resolved(spec);
   spec.sweep = merged.sweep.value_or(std::vector<SweepAxis>{});
   spec.monte_carlo = merged.monte_carlo;
+  spec.uncertainty = merged.uncertainty;
   return spec;
 }
 ScenarioSpec read_scenario(const std::string& path) {
@@ -909,6 +1246,11 @@ ScenarioSpec read_scenario(const std::string& path) {
     inherit(child.year, merged.year);
     inherit(child.seed, merged.seed);
     inherit(child.discount_rate, merged.discount_rate);
+    inherit(child.analysis_years, merged.analysis_years);
+    inherit(child.load_growth, merged.load_growth);
+    inherit(child.pv_yield_factor, merged.pv_yield_factor);
+    inherit(child.prices, merged.prices);
+    inherit(child.uncertainty, merged.uncertainty);
     inherit(child.facility_series, merged.facility_series);
     inherit(child.site, merged.site);
     inherit(child.weather, merged.weather);
@@ -1026,6 +1368,7 @@ ScenarioSpec reparse(const YAML::Node& node, const ScenarioSpec& spec, const std
   PartialScenario partial = read_partial_root(node, r, label, problems);
   partial.sweep.reset();
   partial.monte_carlo.reset();
+  partial.uncertainty.reset();
   if (!problems.empty()) throw ConfigError(label, problems);
   return finalize(partial, spec.path, label, problems);
 }
@@ -1058,14 +1401,157 @@ ScenarioSpec with_settings(const ScenarioSpec& spec,
   ScenarioSpec changed = reparse(node, spec, label);
   changed.sweep = spec.sweep;
   changed.monte_carlo = spec.monte_carlo;
+  changed.uncertainty = spec.uncertainty;
   changed.models = spec.models;
   return changed;
 }
 
+namespace {
+
+// The sweep's dimensions: each a list of axes that advance together (a zip, or one axis alone), in
+// the order their first axis is stated.
+std::vector<std::vector<std::size_t>> sweep_dimensions(const std::vector<SweepAxis>& axes) {
+  std::vector<std::vector<std::size_t>> dims;
+  std::map<int, std::size_t> zip_dim;
+  for (std::size_t a = 0; a < axes.size(); ++a) {
+    if (axes[a].group < 0) {
+      dims.push_back({a});
+      continue;
+    }
+    const auto [it, added] = zip_dim.emplace(axes[a].group, dims.size());
+    if (added) dims.emplace_back();
+    dims[it->second].push_back(a);
+  }
+  return dims;
+}
+
+std::string run_suffix(std::size_t index, std::size_t total) {
+  const int width = total > 9999 ? static_cast<int>(std::to_string(total - 1).size()) : 4;
+  char id[32];
+  std::snprintf(id, sizeof id, "-%0*zu", width, index);
+  return id;
+}
+
+// A number as YAML and JSON text that reads back to the same double.
+std::string exact_number(double value) {
+  char text[40];
+  std::snprintf(text, sizeof text, "%.17g", value);
+  return text;
+}
+
+std::string key_path_hint() {
+  return " (key paths follow the resolved scenario, e.g. interventions[0].rooftop_pv.roof_share)";
+}
+
+// The points of the uncertainty's design on the unit hypercube, row-major [run × input].
+std::vector<double> unit_design(const UncertaintySpec& u) {
+  const std::size_t n = static_cast<std::size_t>(u.samples);
+  const std::size_t k = u.inputs.size();
+  switch (u.method) {
+    case UncertaintyMethod::kMonteCarlo:
+      return random_design(n, k, u.seed);
+    case UncertaintyMethod::kLatinHypercube:
+      return latin_hypercube(n, k, u.seed);
+    case UncertaintyMethod::kSobol:
+      return saltelli_design(n, k, u.seed).points;
+    case UncertaintyMethod::kMorris: {
+      // The grid's ends 0 and 1 map to ±∞ for a normal or lognormal: the levels are taken at the
+      // centres of p equal-probability bins instead, u' = ε + (1 − 2ε)u with ε = 1/(2p).
+      std::vector<double> points = morris_design(n, k, u.levels, u.seed).points;
+      const double eps = morris_margin(u.levels);
+      for (double& x : points) x = eps + (1.0 - 2.0 * eps) * x;
+      return points;
+    }
+  }
+  return {};
+}
+
+// Each uncertain input at both ends of its distribution, parsed: a distribution that reaches values
+// the scenario refuses is reported once, at its own line, not once a run.
+void probe_inputs(const ScenarioSpec& spec, const YAML::Node& base, std::vector<std::string>& problems) {
+  const UncertaintySpec& u = *spec.uncertainty;
+  for (const UncertainInput& input : u.inputs) {
+    const std::string where =
+        spec.path + ":" + std::to_string(input.line) + ": uncertainty.inputs." + input.key_path + ": ";
+    for (const double p : {1e-9, 1.0 - 1e-9}) {
+      const double value = quantile(input.distribution, p);
+      YAML::Node probe = YAML::Clone(base);
+      if (auto missing = set_path(probe, input.key_path, exact_number(value))) {
+        problems.push_back(where + *missing + key_path_hint());
+        break;
+      }
+      try {
+        (void)reparse(probe, spec, spec.path);
+      } catch (const ConfigError& e) {
+        const std::string first = e.problems().empty() ? e.what() : e.problems().front();
+        problems.push_back(where + "the distribution reaches " + config::format_number(value) +
+                           ", which the scenario refuses (" + first.substr(first.find(": ") + 2) +
+                           "); narrow it or bound it with min and max");
+        break;
+      }
+    }
+  }
+}
+
+std::vector<Variant> expand_uncertainty(const ScenarioSpec& spec) {
+  const UncertaintySpec& u = *spec.uncertainty;
+  const YAML::Node base = YAML::Load(spec.resolved_yaml);
+  std::vector<std::string> problems;
+  probe_inputs(spec, base, problems);
+  if (!problems.empty()) throw ConfigError(spec.path + ": invalid uncertainty", problems);
+  std::optional<YAML::Node> reference_interventions;
+  if (!u.reference.empty()) {
+    const ScenarioSpec reference = read_scenario(u.reference);
+    reference_interventions = YAML::Load(reference.resolved_yaml)["interventions"];
+  }
+  const std::size_t k = u.inputs.size();
+  const std::vector<double> design = unit_design(u);
+  const std::size_t rows = k == 0 ? 0 : design.size() / k;
+  std::vector<Variant> variants;
+  variants.reserve(rows * (reference_interventions ? 2 : 1));
+  for (std::size_t row = 0; row < rows; ++row) {
+    YAML::Node node = YAML::Clone(base);
+    Variant v;
+    std::string json = "{";
+    for (std::size_t j = 0; j < k; ++j) {
+      const double value = quantile(u.inputs[j].distribution, design[row * k + j]);
+      v.sample.push_back(value);
+      (void)set_path(node, u.inputs[j].key_path, exact_number(value));
+      json += (j > 0 ? ", \"" : "\"") + u.inputs[j].key_path + "\": " + exact_number(value);
+    }
+    v.parameters_json = json + ", \"sample\": " + std::to_string(row) + "}";
+    v.run_id = spec.name + run_suffix(row, rows);
+    v.sample_index = static_cast<int>(row);
+    v.index = static_cast<int>(variants.size());
+    v.spec = reparse(node, spec, spec.path + " (run " + v.run_id + ")");
+    v.spec.models = spec.models;
+    if (reference_interventions) {
+      // The sample's counterfactual: the same background, the reference's interventions.
+      Variant cf = v;
+      node["interventions"] = YAML::Clone(*reference_interventions);
+      cf.run_id = spec.name + "-reference" + run_suffix(row, rows);
+      cf.counterfactual = true;
+      cf.parameters_json = json + ", \"sample\": " + std::to_string(row) + ", \"counterfactual\": true}";
+      cf.spec = reparse(node, spec, spec.path + " (run " + cf.run_id + ")");
+      cf.spec.models = spec.models;
+      variants.push_back(std::move(v));
+      cf.index = static_cast<int>(variants.size());
+      variants.push_back(std::move(cf));
+    } else {
+      variants.push_back(std::move(v));
+    }
+  }
+  return variants;
+}
+
+}  // namespace
+
 std::vector<Variant> expand_batch(const ScenarioSpec& spec) {
+  if (spec.uncertainty) return expand_uncertainty(spec);
   if (spec.sweep.empty() && !spec.monte_carlo) return {Variant{spec, spec.name, "{}", 0}};
+  const std::vector<std::vector<std::size_t>> dims = sweep_dimensions(spec.sweep);
   std::size_t points = 1;
-  for (const SweepAxis& axis : spec.sweep) points *= axis.values.size();
+  for (const auto& dim : dims) points *= spec.sweep[dim.front()].values.size();
   const std::size_t runs = spec.monte_carlo ? static_cast<std::size_t>(spec.monte_carlo->runs) : 1;
   const std::size_t total = points * runs;
   std::vector<std::string> problems;
@@ -1080,24 +1566,23 @@ std::vector<Variant> expand_batch(const ScenarioSpec& spec) {
     YAML::Node probe = YAML::Clone(base);
     if (auto missing = set_path(probe, axis.key_path, axis.values.front())) {
       problems.push_back(spec.path + ":" + std::to_string(axis.line) + ": sweep." + axis.key_path + ": " +
-                         *missing +
-                         " (key paths follow the resolved scenario, e.g. "
-                         "interventions[0].rooftop_pv.roof_share)");
+                         *missing + key_path_hint());
     }
   }
   if (!problems.empty()) throw ConfigError(spec.path + ": invalid sweep", problems);
 
   std::vector<Variant> variants;
   variants.reserve(total);
-  const int width = total > 9999 ? static_cast<int>(std::to_string(total - 1).size()) : 4;
   for (std::size_t v = 0; v < total; ++v) {
     std::size_t point = v / runs;
     const std::size_t run = v % runs;
     YAML::Node node = YAML::Clone(base);
+    // The value index of each axis: the last dimension fastest; a zip's axes share their index.
     std::vector<std::size_t> choice(spec.sweep.size());
-    for (std::size_t a = spec.sweep.size(); a-- > 0;) {
-      choice[a] = point % spec.sweep[a].values.size();
-      point /= spec.sweep[a].values.size();
+    for (std::size_t d = dims.size(); d-- > 0;) {
+      const std::size_t n = spec.sweep[dims[d].front()].values.size();
+      for (const std::size_t a : dims[d]) choice[a] = point % n;
+      point /= n;
     }
     std::string json = "{";
     for (std::size_t a = 0; a < spec.sweep.size(); ++a) {
@@ -1114,9 +1599,7 @@ std::vector<Variant> expand_batch(const ScenarioSpec& spec) {
               ", \"seed\": " + std::to_string(seed);
     }
     json += "}";
-    char id[32];
-    std::snprintf(id, sizeof id, "-%0*zu", width, v);
-    const std::string run_id = spec.name + id;
+    const std::string run_id = spec.name + run_suffix(v, total);
     ScenarioSpec variant;
     try {
       variant = reparse(node, spec, spec.path + " (run " + run_id + ")");
@@ -1130,6 +1613,70 @@ std::vector<Variant> expand_batch(const ScenarioSpec& spec) {
   }
   if (!problems.empty()) throw ConfigError(spec.path + ": the sweep gives invalid runs", problems);
   return variants;
+}
+
+ScenarioSpec scenario_from_resolved(const std::string& resolved_yaml, const std::string& label) {
+  YAML::Node node;
+  try {
+    node = YAML::Load(resolved_yaml);
+  } catch (const YAML::Exception& e) {
+    throw ConfigError(label + ": the stored scenario is not YAML", {label + ": " + e.msg});
+  }
+  ScenarioSpec base;
+  base.path = label;
+  return reparse(node, base, label);
+}
+
+// The top-level settings of two resolved scenarios that differ, besides name and interventions (and
+// what only selects the output), as "key: a -> b".
+std::vector<std::string> background_differences(const ScenarioSpec& a, const ScenarioSpec& b) {
+  const YAML::Node ya = YAML::Load(a.resolved_yaml);
+  const YAML::Node yb = YAML::Load(b.resolved_yaml);
+  const auto text = [](const YAML::Node& n) {
+    if (!n) return std::string("(none)");
+    YAML::Emitter e;
+    e << YAML::Flow << n;
+    return std::string(e.c_str());
+  };
+  std::vector<std::string> keys;
+  for (const auto& item : ya) keys.push_back(item.first.as<std::string>());
+  for (const auto& item : yb) {
+    const std::string key = item.first.as<std::string>();
+    if (std::find(keys.begin(), keys.end(), key) == keys.end()) keys.push_back(key);
+  }
+  std::vector<std::string> out;
+  for (const std::string& key : keys) {
+    if (key == "name" || key == "interventions" || key == "facility_series") continue;
+    const std::string ta = text(ya[key]);
+    const std::string tb = text(yb[key]);
+    if (ta != tb) out.push_back(key + ": " + ta + " -> " + tb);
+  }
+  return out;
+}
+
+ScenarioSpec with_grid_factor_of(const ScenarioSpec& spec, const ScenarioSpec& source,
+                                 const std::string& name) {
+  YAML::Node node = YAML::Load(spec.resolved_yaml);
+  const YAML::Node from = YAML::Load(source.resolved_yaml);
+  if (from["grid_emission_factor"]) {
+    node["grid_emission_factor"] = from["grid_emission_factor"];
+  } else {
+    node.remove("grid_emission_factor");
+  }
+  node["name"] = name;
+  ScenarioSpec out = reparse(node, spec, spec.path + " (" + name + ")");
+  out.models = spec.models;
+  return out;
+}
+
+ScenarioSpec with_interventions_of(const ScenarioSpec& background, const ScenarioSpec& interventions,
+                                   const std::string& name) {
+  YAML::Node node = YAML::Load(background.resolved_yaml);
+  node["interventions"] = YAML::Load(interventions.resolved_yaml)["interventions"];
+  node["name"] = name;
+  ScenarioSpec out = reparse(node, background, background.path + " (counterfactual " + name + ")");
+  out.models = background.models;
+  return out;
 }
 
 std::string site_of_resolved(const std::string& resolved_yaml) {

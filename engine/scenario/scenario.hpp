@@ -12,15 +12,19 @@
 
 #include "energy/battery.hpp"
 #include "energy/rooftop_pv.hpp"
+#include "uncertainty/distribution.hpp"
 
 namespace sandan {
 
 // What an intervention costs: a lump sum plus a price per unit installed (kWp of PV, kWh of battery),
-// spread over its lifetime at the scenario's discount rate (capital recovery factor).
+// spread over its lifetime at the scenario's discount rate (capital recovery factor), and operation
+// and maintenance each year as a share of the investment (docs/economics.md gives each kind's default
+// and its source). Within the scenario's analysis period it is replaced at the end of each lifetime.
 struct InterventionCost {
   double investment_krw = 0.0;
   double per_unit_krw = 0.0;
   double lifetime_years = 20.0;
+  double om_share_per_year = 0.0;
 };
 
 // Rooftop PV on the roofs of the listed complexes; later interventions override earlier ones for the
@@ -66,7 +70,8 @@ struct TrafficSpec {
   std::string algorithm = "b";  // assignment algorithm: b (Algorithm B) or fw (Frank-Wolfe)
   double target_gap = 1e-4;     // relative gap each hour's assignment reaches
   int max_iterations = 200;
-  double zone_cell_m = 0.0;  // > 0: facility zones aggregated by square cells of this size
+  double zone_cell_m = 0.0;       // > 0: facility zones aggregated by square cells of this size
+  double trip_rate_factor = 1.0;  // multiplies every trip rate (an uncertain input, say)
 };
 
 // A shared logistics hub: a share of the truck trips of the listed complexes that leave or enter
@@ -115,11 +120,52 @@ struct EvTrucksIntervention {
 };
 
 // One axis of a sweep: a key path into the scenario (as in the resolved YAML, e.g.
-// "interventions[0].rooftop_pv.roof_share") and the values it takes, as YAML scalars.
+// "interventions[0].rooftop_pv.roof_share") and the values it takes, as YAML scalars. Axes of one
+// `zip` group advance together (the battery's power follows its energy): the batch is the product
+// of the groups, each ungrouped axis a group of its own.
 struct SweepAxis {
   std::string key_path;
   std::vector<std::string> values;
-  int line = 0;  // of the key in the file that states it
+  int line = 0;    // of the key in the file that states it
+  int group = -1;  // zip group (index among the sweep's zips), -1: an axis of its own
+};
+
+// Prices of what the facilities buy and sell besides grid electricity (docs/economics.md): fuel
+// (gis_data/prices/fuel_prices.yaml) and PV exported (gis_data/prices/pv_export.yaml); the factors
+// scale every price of the file (an uncertain input). Empty paths: not priced.
+struct PriceSpec {
+  std::string fuel;
+  std::string pv_export;
+  double fuel_factor = 1.0;
+  double export_factor = 1.0;
+};
+
+// An input the scenario is unsure of: a key path of the resolved scenario and its distribution.
+struct UncertainInput {
+  std::string key_path;
+  Distribution distribution;
+  std::string description;  // as stated, e.g. "normal(mean 0.26, sd 0.02) in [0.2, 0.32]"
+  int line = 0;
+};
+
+// Uncertainty and sensitivity (docs/uncertainty.md): samples of the uncertain inputs, each a run.
+// kMonteCarlo: `samples` independent draws; kLatinHypercube: one draw in each of `samples` equal-
+// probability strata of every input; kSobol: Saltelli's design of `samples` base points, samples ×
+// (k + 2) runs, Sobol' first and total indices; kMorris: `samples` trajectories of k + 1 runs on a
+// `levels`-level grid, elementary effects. With a `reference` scenario each sample also runs the
+// reference's interventions under the sample's background (its counterfactual), so that abatement
+// and KRW/tCO2eq have a distribution of their own.
+enum class UncertaintyMethod { kMonteCarlo, kLatinHypercube, kSobol, kMorris };
+// Morris levels sit at the centres of `levels` equal-probability bins: u' = ε + (1 − 2ε)u, ε = this.
+[[nodiscard]] constexpr double morris_margin(int levels) { return 0.5 / levels; }
+struct UncertaintySpec {
+  UncertaintyMethod method = UncertaintyMethod::kLatinHypercube;
+  int samples = 100;
+  std::uint64_t seed = 1;
+  int levels = 4;
+  std::string reference;  // a scenario file whose interventions form each sample's counterfactual
+  std::vector<UncertainInput> inputs;
+  int line = 0;
 };
 
 // Monte Carlo: `runs` runs of every sweep point, each with its own seed drawn from `seed` (the load
@@ -136,12 +182,18 @@ struct ScenarioSpec {
   int year = 2026;
   std::uint64_t seed = 1;
   double discount_rate = 0.045;  // annualises the interventions' investments
-  bool facility_series = true;   // keep every facility's hourly series (false: complexes' only)
-  std::string site;              // GIS source; relative paths are resolved against the file that states them
-  std::string weather;           // EPW file
-  std::string holidays;          // holidays CSV
-  std::string tariff;            // tariff YAML
-  std::string load_library;      // load archetypes YAML
+  int analysis_years = 20;       // the period of net present values (docs/economics.md)
+  // Background: every facility's electricity and fuel demand × load_growth (1.1: 10 % more than the
+  // layout states), every PV system's output × pv_yield_factor.
+  double load_growth = 1.0;
+  double pv_yield_factor = 1.0;
+  PriceSpec prices;
+  bool facility_series = true;  // keep every facility's hourly series (false: complexes' only)
+  std::string site;             // GIS source; relative paths are resolved against the file that states them
+  std::string weather;          // EPW file
+  std::string holidays;         // holidays CSV
+  std::string tariff;           // tariff YAML
+  std::string load_library;     // load archetypes YAML
   std::vector<std::string> complexes;  // empty: every complex of the layout
   double delta_t_s = 69.0;             // TT − UT for the solar position (≈69 s in 2024–2030)
   std::vector<RooftopPvIntervention> rooftop_pv;
@@ -159,6 +211,7 @@ struct ScenarioSpec {
   // Batches: the cartesian product of the sweep's axes, times the Monte Carlo runs.
   std::vector<SweepAxis> sweep;
   std::optional<MonteCarloSpec> monte_carlo;
+  std::optional<UncertaintySpec> uncertainty;
   std::vector<std::string> models;  // as stated (empty: every model the scenario configures)
 };
 
@@ -169,10 +222,18 @@ struct Variant {
   std::string run_id;
   std::string parameters_json = "{}";
   int index = 0;
+  // Uncertainty batches: the sample's values of the uncertain inputs (in UncertaintySpec::inputs'
+  // order), and whether the run is a sample's counterfactual (the reference's interventions).
+  std::vector<double> sample;
+  int sample_index = -1;
+  bool counterfactual = false;
 };
 
-// The runs a scenario asks for: one (run id = the scenario's name) without sweep or monte_carlo,
-// else the cartesian product of the sweep's axes (the last axis fastest) times the Monte Carlo runs,
+// The runs a scenario asks for: one (run id = the scenario's name) without sweep, monte_carlo or
+// uncertainty; for an uncertainty, one run a design point ("<name>-0000", ...) and, with a reference,
+// each point's counterfactual ("<name>-reference-0000", ... after its sample); else the cartesian
+// product of the sweep's dimensions (an axis, or a zip of axes; the last fastest) times the Monte
+// Carlo runs,
 // ids "<name>-0000", "<name>-0001", ... Every variant is parsed as a scenario of its own; a key path
 // that does not exist or a value the scenario refuses is reported with the sweep's file and line
 // (ConfigError, all at once).
@@ -185,6 +246,25 @@ struct Variant {
 // does not lead into the scenario, or a value it refuses, is a ConfigError (all at once).
 [[nodiscard]] ScenarioSpec with_settings(const ScenarioSpec& spec,
                                          const std::vector<std::pair<std::string, std::string>>& settings);
+
+// The counterfactual of attribution (docs/economics.md): `background`'s settings (year, grid factor,
+// tariff, load growth, ...) with `interventions`' interventions, named `name`. Throws ConfigError when
+// the interventions do not fit the background (a complex it does not simulate, say).
+[[nodiscard]] ScenarioSpec with_interventions_of(const ScenarioSpec& background,
+                                                 const ScenarioSpec& interventions, const std::string& name);
+
+// A resolved scenario (ScenarioSpec::resolved_yaml, as stored with each run of a results file) as a
+// spec again; its paths stay as they are (relative to the folder the run ran in). label names it in
+// messages. Throws ConfigError.
+[[nodiscard]] ScenarioSpec scenario_from_resolved(const std::string& resolved_yaml, const std::string& label);
+
+// The top-level settings of two scenarios' backgrounds that differ (all but name, interventions and
+// facility_series), each "key: <a's value> -> <b's value>" in flow YAML.
+[[nodiscard]] std::vector<std::string> background_differences(const ScenarioSpec& a, const ScenarioSpec& b);
+
+// `spec` with `source`'s grid emission factor, named `name`.
+[[nodiscard]] ScenarioSpec with_grid_factor_of(const ScenarioSpec& spec, const ScenarioSpec& source,
+                                               const std::string& name);
 
 // Reads a scenario file and the files it extends. Every problem in every file (unknown key, wrong
 // type, out-of-range value, missing required key, a cycle of `extends`) is reported at once, each

@@ -91,9 +91,15 @@ void facility_year(const FacilityContext& c, std::size_t f, FacilitySeries s, En
     }
   }
   double total = 0.0;
+  double* exported = &b.monthly_export_kwh[f * 12];
+  for (int h = 0; h < hours; ++h) exported[c.in.calendar.month(h) - 1] += s.exported[h];
   for (const auto& bill : monthly_bills(
            c.in.tariff, c.in.calendar, std::span<const float>(s.imported, static_cast<std::size_t>(hours)))) {
     total += bill.total_krw;
+    const std::size_t m = f * 12 + static_cast<std::size_t>(bill.month - 1);
+    b.monthly_import_kwh[m] = bill.energy_kwh;
+    b.monthly_rate_krw_per_kwh[m] =
+        bill.energy_kwh > 0.0 ? (bill.energy_krw + bill.addons_krw) / bill.energy_kwh : 0.0;
   }
   b.energy.bill_krw[f] = total;
 }
@@ -168,6 +174,8 @@ EnergyBalance prepare_balance(const ScenarioSpec& spec, const RunInputs& in, con
     *v = zeros(options, std::min(block, n_fac) * hours_z);
   }
   b.annual_fuel_mwh.assign(n_fac, 0.0);
+  for (auto* v : {&b.monthly_import_kwh, &b.monthly_export_kwh, &b.monthly_rate_krw_per_kwh})
+    v->assign(n_fac * 12, 0.0);
   b.switched_peak_kw.assign(spec.fuel_switches.empty() ? 0 : n_fac, 0.0);
   b.complex_net_kw.assign(n_cx * hours_z, 0.0F);
   b.substation_net_kw.assign(plan.slot_substation.size() * hours_z, 0.0F);

@@ -87,7 +87,11 @@ RunInputs read_run_inputs(const ScenarioSpec& spec, std::shared_ptr<const SiteMo
   }
   LoadLibrary library = read_load_library(spec.load_library);
   Tariff tariff = read_tariff(spec.tariff);
-  return {std::move(model), std::move(calendar), std::move(weather), std::move(library), std::move(tariff)};
+  RunInputs in{std::move(model), std::move(calendar), std::move(weather), std::move(library),
+               std::move(tariff)};
+  if (!spec.prices.fuel.empty()) in.fuel_prices = read_fuel_prices(spec.prices.fuel);
+  if (!spec.prices.pv_export.empty()) in.pv_export = read_pv_export(spec.prices.pv_export);
+  return in;
 }
 
 void check_fit(const ScenarioSpec& spec, const SiteModel& model) {
@@ -154,7 +158,12 @@ void plan_pv(const ScenarioSpec& spec, const RunInputs& in, FacilityPlan& plan) 
       plan.export_limit_kw[f] = iv.export_limit_kw_per_kwp ? *iv.export_limit_kw_per_kwp * sized[f]
                                                            : std::numeric_limits<double>::infinity();
     }
-    plan.pv_profiles.push_back(pv_ac_kw_per_kwp(in.weather, in.calendar, iv.pv));
+    std::vector<float> profile = pv_ac_kw_per_kwp(in.weather, in.calendar, iv.pv);
+    // The yield factor scales what every system delivers (soiling, degradation, model error).
+    if (spec.pv_yield_factor != 1.0) {
+      for (float& kw : profile) kw = static_cast<float>(kw * spec.pv_yield_factor);
+    }
+    plan.pv_profiles.push_back(std::move(profile));
   }
 }
 
@@ -240,8 +249,9 @@ FacilityPlan plan_facilities(const ScenarioSpec& spec, const RunInputs& in) {
   plan.export_limit_kw.assign(n_fac, std::numeric_limits<double>::infinity());
   plan.battery.assign(n_fac, BatterySpec{});
   plan.has_battery.assign(n_fac, 0);
-  plan.elec_factor.assign(n_fac, 1.0F);
-  plan.fuel_factor.assign(n_fac, 1.0F);
+  // Load growth scales demand before the interventions act on it.
+  plan.elec_factor.assign(n_fac, static_cast<float>(spec.load_growth));
+  plan.fuel_factor.assign(n_fac, static_cast<float>(spec.load_growth));
   plan.switch_share.assign(n_fac, 0.0F);
   plan.switch_kwh_per_fuel_kwh.assign(n_fac, 0.0F);
   plan.substation_slot.assign(n_fac, -1);

@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "economics/cash_flows.hpp"
 #include "scenario/kpi_catalogue.hpp"
 #include "scenario/stages.hpp"
 
@@ -9,15 +10,66 @@ namespace sandan {
 
 namespace {
 
-// Capital recovery factor: the annuity of 1 KRW over `years` at rate r (r = 0: straight line).
-double capital_recovery_factor(double r, double years) {
-  if (r == 0.0) return 1.0 / years;
-  const double g = std::pow(1.0 + r, years);
-  return r * g / (g - 1.0);
-}
-
 bool covers(const std::vector<std::string>& complexes, const std::string& id) {
   return complexes.empty() || std::find(complexes.begin(), complexes.end(), id) != complexes.end();
+}
+
+// What a facility's exports earn in the year (docs/economics.md, "PV exports"): under net metering
+// (PV up to the file's limit) each month's exports are netted against the month's purchases at the
+// energy rate the bill paid, and a surplus is paid at SMP; above it every kWh earns SMP + REC.
+double export_credit_krw(const PvExportPrices& prices, const EnergyBalance& b, std::size_t f, double pv_kw,
+                         int year, bool& extrapolated) {
+  const PvExportLookup lookup = pv_export(prices, pv_kw, year);
+  extrapolated = extrapolated || lookup.choice.extrapolated();
+  double credit = 0.0;
+  for (std::size_t m = f * 12; m < f * 12 + 12; ++m) {
+    const double exported = b.monthly_export_kwh[m];
+    if (exported <= 0.0) continue;
+    if (lookup.rule == PvExportRule::kNetMetering) {
+      const double netted = std::min(exported, b.monthly_import_kwh[m]);
+      credit += netted * b.monthly_rate_krw_per_kwh[m] + (exported - netted) * lookup.cash_krw_per_kwh;
+    } else {
+      credit += exported * lookup.cash_krw_per_kwh;
+    }
+  }
+  return credit;
+}
+
+void price_energy(const ScenarioSpec& spec, const RunInputs& in, const FacilityPlan& plan,
+                  const EnergyBalance& balance, CostSummary& out) {
+  const Site& site = in.model->site;
+  const std::size_t n_fac = site.facilities.size();
+  out.fuel_cost_krw.assign(n_fac, 0.0);
+  out.export_credit_krw.assign(n_fac, 0.0);
+  if (in.fuel_prices) {
+    bool extrapolated = false;
+    for (const Fuel fuel : kBurnedFuels) {
+      out.fuel_krw_per_mwh.push_back(fuel_krw_per_mwh(*in.fuel_prices, fuel, spec.year, &extrapolated) *
+                                     spec.prices.fuel_factor);
+    }
+    for (std::size_t f = 0; f < n_fac; ++f) {
+      const Fuel fuel = site.facilities[f].fuel;
+      if (fuel == Fuel::kNone) continue;
+      out.fuel_cost_krw[f] = balance.annual_fuel_mwh[f] * out.fuel_krw_per_mwh[index_of(fuel)];
+    }
+    if (extrapolated) {
+      out.notes.push_back(in.fuel_prices->path + ": no prices for " + std::to_string(spec.year) +
+                          "; the nearest period's are used");
+    }
+  }
+  if (in.pv_export) {
+    bool extrapolated = false;
+    for (std::size_t f = 0; f < n_fac; ++f) {
+      if (plan.pv_kwp[f] <= 0.0) continue;
+      out.export_credit_krw[f] =
+          export_credit_krw(*in.pv_export, balance, f, plan.pv_kwp[f], spec.year, extrapolated) *
+          spec.prices.export_factor;
+    }
+    if (extrapolated) {
+      out.notes.push_back(in.pv_export->path + ": no prices for " + std::to_string(spec.year) +
+                          "; the nearest period's are used");
+    }
+  }
 }
 
 }  // namespace
@@ -27,17 +79,35 @@ CostSummary cost_interventions(const ScenarioSpec& spec, const RunInputs& in, co
   const SiteModel& m = *in.model;
   const std::size_t n_fac = m.site.facilities.size();
   CostSummary out;
-  auto count = [&](const InterventionCost& cost, double units) {
-    const double krw = cost.investment_krw + cost.per_unit_krw * units;
-    out.investment_krw += krw;
-    out.annualised_cost_krw += krw * capital_recovery_factor(spec.discount_rate, cost.lifetime_years);
+  auto count = [&](const std::string& where, const char* kind, const InterventionCost& cost, double units) {
+    CostLine line;
+    line.intervention = where;
+    line.kind = kind;
+    line.investment_krw = cost.investment_krw + cost.per_unit_krw * units;
+    line.om_krw_per_year = line.investment_krw * cost.om_share_per_year;
+    line.lifetime_years = cost.lifetime_years;
+    // Capital recovery factor: the annuity of 1 KRW over the lifetime at the discount rate (NREL,
+    // docs/economics.md); lifetimes are whole years there.
+    const int years = std::max(1, static_cast<int>(std::lround(cost.lifetime_years)));
+    line.annualised_krw =
+        line.investment_krw * capital_recovery_factor(spec.discount_rate, years) + line.om_krw_per_year;
+    out.investment_krw += line.investment_krw;
+    out.om_krw_per_year += line.om_krw_per_year;
+    out.annualised_cost_krw += line.annualised_krw;
+    out.items.push_back(line);
+  };
+  // Interventions are numbered as in the resolved scenario's list: rooftop PV, batteries, the hub,
+  // electric trucks, efficiency, fuel switching.
+  std::size_t position = 0;
+  const auto where = [&](const char* kind) {
+    return "interventions[" + std::to_string(position++) + "]." + kind;
   };
   for (std::size_t i = 0; i < spec.rooftop_pv.size(); ++i) {
     double installed_kwp = 0.0;
     for (std::size_t f = 0; f < n_fac; ++f) {
       installed_kwp += plan.pv_intervention[f] == static_cast<int>(i) ? plan.pv_kwp[f] : 0.0;
     }
-    count(spec.rooftop_pv[i].cost, installed_kwp);
+    count(where("rooftop_pv"), "rooftop_pv", spec.rooftop_pv[i].cost, installed_kwp);
   }
   for (const auto& b : spec.batteries) {
     double energy_kwh = b.battery.energy_kwh;
@@ -48,10 +118,11 @@ CostSummary cost_interventions(const ScenarioSpec& spec, const RunInputs& in, co
           energy_kwh += b.battery.energy_kwh * plan.pv_kwp[f];
       }
     }
-    count(b.cost, energy_kwh);
+    count(where("battery"), "battery", b.cost, energy_kwh);
   }
-  if (spec.logistics_hub) count(spec.logistics_hub->cost, 0.0);
-  for (const auto& x : spec.efficiency) count(x.cost, 0.0);
+  if (spec.logistics_hub) count(where("logistics_hub"), "logistics_hub", spec.logistics_hub->cost, 0.0);
+  if (spec.ev_trucks) count(where("ev_trucks"), "ev_trucks", spec.ev_trucks->cost, 0.0);
+  for (const auto& x : spec.efficiency) count(where("efficiency"), "efficiency", x.cost, 0.0);
   if (!spec.fuel_switches.empty()) {
     // Heat pump capacity: the peak electricity each facility's heat pumps add, split over the entries
     // in proportion to their shares (one entry: all of it).
@@ -60,9 +131,9 @@ CostSummary cost_interventions(const ScenarioSpec& spec, const RunInputs& in, co
     double shares = 0.0;
     for (const auto& x : spec.fuel_switches) shares += x.share;
     for (const auto& x : spec.fuel_switches)
-      count(x.cost, shares > 0.0 ? capacity_kw * x.share / shares : 0.0);
+      count(where("fuel_switch"), "fuel_switch", x.cost, shares > 0.0 ? capacity_kw * x.share / shares : 0.0);
   }
-  if (spec.ev_trucks) count(spec.ev_trucks->cost, 0.0);
+  price_energy(spec, in, plan, balance, out);
   return out;
 }
 
@@ -77,6 +148,7 @@ double kwh(const std::vector<float>& series, std::size_t offset, int hours) {
 // The energy figures of a complex, or of all of them together.
 struct EnergyTotals {
   double load = 0, pv = 0, curtailed = 0, import = 0, export_ = 0, fuel = 0, kwp = 0, bill = 0, peak = 0;
+  double fuel_krw = 0, export_krw = 0;
   int facilities = 0;
   // Energies, capacities, bills and counts add up; the peak does not (it is taken from the sum).
   EnergyTotals& operator+=(const EnergyTotals& t) {
@@ -88,6 +160,8 @@ struct EnergyTotals {
     fuel += t.fuel;
     kwp += t.kwp;
     bill += t.bill;
+    fuel_krw += t.fuel_krw;
+    export_krw += t.export_krw;
     facilities += t.facilities;
     return *this;
   }
@@ -104,6 +178,8 @@ std::vector<EnergyTotals> energy_totals(const KpiSources& s) {
     x.kwp += s.plan.pv_kwp[f];
     x.bill += e.bill_krw[f];
     x.fuel += s.annual_fuel_mwh[f];
+    if (!s.costs.fuel_cost_krw.empty()) x.fuel_krw += s.costs.fuel_cost_krw[f];
+    if (!s.costs.export_credit_krw.empty()) x.export_krw += s.costs.export_credit_krw[f];
     ++x.facilities;
   }
   std::vector<float> all_import(static_cast<std::size_t>(hours), 0.0F);
@@ -139,6 +215,9 @@ void energy_kpis(const EnergyTotals& x, const std::string& id, Rows& rows) {
   add(KpiId::kPeakImportKw, x.peak);
   add(KpiId::kSelfSufficiency, x.load > 0 ? 1.0 - x.import / x.load : 0.0);
   add(KpiId::kBillKrw, x.bill);
+  add(KpiId::kFuelCostKrw, x.fuel_krw);
+  add(KpiId::kExportCreditKrw, x.export_krw);
+  add(KpiId::kEnergyCostKrw, x.bill + x.fuel_krw - x.export_krw);
 }
 
 bool counts_in(const std::string& row, const std::string& area) {
@@ -224,6 +303,7 @@ std::vector<Kpi> compute_kpis(const KpiSources& s) {
   rows.push_back(make_kpi(KpiId::kInvestmentKrw, std::string(kAllComplexes), s.costs.investment_krw));
   rows.push_back(
       make_kpi(KpiId::kAnnualisedCostKrw, std::string(kAllComplexes), s.costs.annualised_cost_krw));
+  rows.push_back(make_kpi(KpiId::kOmCostKrw, std::string(kAllComplexes), s.costs.om_krw_per_year));
   return rows;
 }
 

@@ -19,10 +19,12 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "core/calendar.hpp"
+#include "economics/prices.hpp"
 #include "energy/battery.hpp"
 #include "energy/loads.hpp"
 #include "energy/tariff.hpp"
@@ -59,6 +61,8 @@ struct RunInputs {
   Weather weather;
   LoadLibrary library;
   Tariff tariff;
+  std::optional<FuelPrices> fuel_prices;    // prices.fuel
+  std::optional<PvExportPrices> pv_export;  // prices.pv_export
 };
 
 // Throws ConfigError for inputs that do not fit each other, Error(kIo) for unreadable files.
@@ -122,6 +126,10 @@ struct EnergyBalance {
   std::vector<float> complex_net_kw;     // [complex * hours + hour]: import − export
   std::vector<float> substation_net_kw;  // [slot * hours + hour], FacilityPlan::slot_substation
   GridInjections injections;
+  // Per facility and month ([f * 12 + month − 1]): kWh imported and exported at its meter, and the
+  // energy rate its bill paid a kWh (energy charge and add-ons over kWh, before power fund and VAT),
+  // for pricing exports under net metering (cost_interventions).
+  std::vector<double> monthly_import_kwh, monthly_export_kwh, monthly_rate_krw_per_kwh;
 };
 
 struct StageOptions {
@@ -151,10 +159,17 @@ void settle_shared_batteries(const ScenarioSpec& spec, const RunInputs& in, cons
 [[nodiscard]] GridResults solve_grid(const ScenarioSpec& spec, const RunInputs& in, const GridModel& grid,
                                      const EnergyBalance& balance, const StageOptions& options);
 
-// What the interventions cost.
+// What the interventions cost, and what the facilities pay for fuel and earn for exports
+// (docs/economics.md).
 struct CostSummary {
   double investment_krw = 0.0;
-  double annualised_cost_krw = 0.0;  // capital recovery factor at the scenario's discount rate
+  double annualised_cost_krw = 0.0;  // capital recovery factor at the discount rate, plus O&M
+  double om_krw_per_year = 0.0;
+  std::vector<CostLine> items;            // each intervention
+  std::vector<double> fuel_cost_krw;      // per facility
+  std::vector<double> export_credit_krw;  // per facility
+  std::vector<std::string> notes;         // prices carried beyond their data, ...
+  std::vector<double> fuel_krw_per_mwh;   // the prices used, by burned fuel (empty: not priced)
 };
 
 [[nodiscard]] CostSummary cost_interventions(const ScenarioSpec& spec, const RunInputs& in,

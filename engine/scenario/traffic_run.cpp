@@ -75,6 +75,14 @@ TrafficStage::~TrafficStage() = default;
 TrafficStage::TrafficStage(const ScenarioSpec& spec, const SiteModel& site_model)
     : impl_(std::make_unique<Impl>(
           Impl{spec, site_model.site, read_trip_rates(spec.traffic.trip_rates), site_model.roads, {}, {}})) {
+  if (spec.traffic.trip_rate_factor != 1.0) {
+    for (auto& [prefix, r] : impl_->rates.sectors) {
+      for (double* rate : {&r.car_per_employee, &r.light_truck_per_firm, &r.heavy_truck_per_firm,
+                           &r.light_truck_per_1000m2, &r.heavy_truck_per_1000m2}) {
+        *rate *= spec.traffic.trip_rate_factor;
+      }
+    }
+  }
   const Site& site = site_model.site;
   const TripRates& rates = impl_->rates;
   const RoadGraph& roads = impl_->roads;
@@ -278,7 +286,7 @@ std::string traffic_key(const ScenarioSpec& spec) {
   for (const auto& c : spec.complexes) key << c << ',';
   const TrafficSpec& t = spec.traffic;
   key << '|' << t.enabled << '|' << t.trip_rates << '|' << t.algorithm << '|' << t.target_gap << '|'
-      << t.max_iterations << '|' << t.zone_cell_m;
+      << t.max_iterations << '|' << t.zone_cell_m << '|' << t.trip_rate_factor;
   if (spec.logistics_hub) {
     const LogisticsHubIntervention& h = *spec.logistics_hub;
     key << "|hub|" << h.share << '|' << h.trip_reduction << '|' << h.lat_deg.value_or(NAN) << '|'

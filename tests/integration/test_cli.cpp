@@ -523,20 +523,28 @@ TEST_CASE("sandan compare prints every KPI of both runs and the cost of the carb
   const double abated = total["a"].get<double>() - total["b"].get<double>();
   const double annualised = kpi_row(kpis, "annualised_cost_krw", "all")["delta"].get<double>();
   const double bill = kpi_row(kpis, "bill_krw", "all")["delta"].get<double>();
+  // The net cost counts what energy costs: the bill, fuel, less the exports' credit.
+  const double energy = kpi_row(kpis, "energy_cost_krw", "all")["delta"].get<double>();
+  const double credit = kpi_row(kpis, "export_credit_krw", "all")["delta"].get<double>();
+  CHECK(energy ==
+        doctest::Approx(bill + kpi_row(kpis, "fuel_cost_krw", "all")["delta"].get<double>() - credit));
   const auto& headline = j["headline"];
   CHECK(headline["tco2e_abated"].get<double>() > 0.0);
   CHECK(headline["tco2e_abated"].get<double>() == doctest::Approx(abated));
   CHECK(annualised > 0.0);
   CHECK(headline["delta_annualised_cost_krw"].get<double>() == doctest::Approx(annualised));
   CHECK(headline["delta_bill_krw"].get<double>() == doctest::Approx(bill));
-  CHECK(headline["net_annual_cost_krw"].get<double>() == doctest::Approx(annualised + bill));
+  CHECK(headline["delta_energy_cost_krw"].get<double>() == doctest::Approx(energy));
+  CHECK(headline["net_annual_cost_krw"].get<double>() == doctest::Approx(annualised + energy));
   CHECK(headline["krw_per_tco2e_gross"].get<double>() == doctest::Approx(annualised / abated));
-  CHECK(headline["krw_per_tco2e_net"].get<double>() == doctest::Approx((annualised + bill) / abated));
+  CHECK(headline["krw_per_tco2e_net"].get<double>() == doctest::Approx((annualised + energy) / abated));
   CHECK(j["warnings"].empty());  // the same models on the same complex
+  CHECK(j["attribution"]["status"] == "same_background");
 
   const Run csv = run_sandan("compare " + runs.a + ":base_local " + runs.b + ":pv_local --format csv", dir);
   REQUIRE(csv.exit_code == 0);
-  CHECK(csv.out.rfind("key,complex,unit,a,b,delta,delta_pct\n", 0) == 0);
+  CHECK(csv.out.rfind("key,complex,unit,a,b,delta,delta_pct,interventions,grid_factor,other_background\n",
+                      0) == 0);
   CHECK(csv.out.find("\nannual_import_mwh,local,MWh,") != std::string::npos);
 
   const Run markdown = run_sandan("compare " + runs.a + " " + runs.b + " --format markdown", dir);
@@ -549,6 +557,71 @@ TEST_CASE("sandan compare prints every KPI of both runs and the cost of the carb
   REQUIRE(table.exit_code == 0);
   CHECK(table.out.find("abated") != std::string::npos);
   CHECK(table.out.find("annual_import_mwh") != std::string::npos);
+}
+
+TEST_CASE("sandan compare splits B − A into interventions, grid factor and other background that add up") {
+  const ComparedRuns& runs = compared_runs();
+  REQUIRE(runs.a_run.exit_code == 0);
+  const TempDir dir("cli_compare_attribution");
+  // B: rooftop PV in 2030 with the 2030 grid factor; A: the 2026 baseline.
+  write_text(dir.path() / "pv_2030.yaml",
+             "name: pv_2030\nextends: " + std::string(SANDAN_SOURCE_DIR) +
+                 "/scenarios/rooftop_pv.yaml\ncomplexes: [local]\nyear: 2030\n"
+                 "grid_emission_factor: {t_per_mwh: 0.26}\n"
+                 "interventions: [{rooftop_pv: {roof_share: 0.5, cost_krw_per_kwp: 1200000}}]\n");
+  const std::string b = dir.str("pv_2030.h5");
+  const Run made = run_sandan("run " + dir.str("pv_2030.yaml") + " -o " + b, dir);
+  INFO(made.err);
+  REQUIRE(made.exit_code == 0);
+  const Run json = run_sandan("compare " + runs.a + " " + b + " --format json", dir);
+  INFO(json.err);
+  REQUIRE(json.exit_code == 0);
+  const auto j = nlohmann::json::parse(json.out);
+  const auto& at = j["attribution"];
+  REQUIRE(at["status"] == "attributed");
+  CHECK(at["background"].size() == 2);  // year and grid factor
+  REQUIRE(at["rows"].size() == j["kpis"].size());
+  for (const auto& r : at["rows"]) {
+    INFO(r["key"].get<std::string>() << "/" << r["complex"].get<std::string>());
+    // The three shares add up to the total difference, on every KPI.
+    const double sum = r["interventions"].get<double>() + r["grid_factor"].get<double>() +
+                       r["other_background"].get<double>();
+    CHECK(sum == doctest::Approx(r["total"].get<double>()).epsilon(1e-9).scale(1.0));
+    CHECK(r["total"].get<double>() ==
+          doctest::Approx(kpi_row(j["kpis"], r["key"], r["complex"])["delta"].get<double>()));
+  }
+  const auto row = [&](const std::string& key) {
+    for (const auto& r : at["rows"]) {
+      if (r["key"] == key && r["complex"] == "all") return r;
+    }
+    FAIL("no row " << key);
+    return nlohmann::json();
+  };
+  // The grid factor moves scope 2 only; the interventions (PV) do not change fuel; the headline is
+  // the interventions' share of the total.
+  CHECK(row("tco2e_scope2")["grid_factor"].get<double>() < 0.0);
+  CHECK(row("tco2e_scope1")["grid_factor"].get<double>() == 0.0);
+  CHECK(row("annual_fuel_mwh")["interventions"].get<double>() == doctest::Approx(0.0));
+  CHECK(j["headline"]["tco2e_abated"].get<double>() ==
+        doctest::Approx(-row("tco2e_total")["interventions"].get<double>()));
+  // Scope 2 of the interventions is the imports they save at B's factor: ΔMWh × 0.26.
+  CHECK(row("tco2e_scope2")["interventions"].get<double>() ==
+        doctest::Approx(row("annual_import_mwh")["interventions"].get<double>() * 0.26).epsilon(1e-6));
+
+  // CSV and markdown carry the same rows.
+  const Run csv = run_sandan("compare " + runs.a + " " + b + " --format csv", dir);
+  REQUIRE(csv.exit_code == 0);
+  CHECK(csv.out.find("\ntco2e_total,all,tCO2eq,") != std::string::npos);
+  const Run markdown = run_sandan("compare " + runs.a + " " + b + " --format markdown", dir);
+  CHECK(markdown.out.find(
+            "| key | complex | unit | B − A | interventions | grid factor | other background |") !=
+        std::string::npos);
+  // Without attribution, the headline is B − A as before.
+  const Run plain = run_sandan("compare " + runs.a + " " + b + " --format json --no-attribution", dir);
+  const auto p = nlohmann::json::parse(plain.out);
+  CHECK(p["attribution"]["status"] == "not_attributed");
+  CHECK(p["headline"]["tco2e_abated"].get<double>() ==
+        doctest::Approx(-row("tco2e_total")["total"].get<double>()));
 }
 
 TEST_CASE("sandan compare warns when one run modelled road traffic and the other did not") {
@@ -566,10 +639,12 @@ TEST_CASE("sandan compare warns when one run modelled road traffic and the other
   const Run json = run_sandan("compare " + runs.a + " " + c + " --format json", dir);
   REQUIRE(json.exit_code == 0);
   const auto j = nlohmann::json::parse(json.out);
-  // Without traffic, the run's transport is 0: all of A's transport shows as abated.
+  // Without traffic, the run's transport is 0: the total change loses all of A's transport, and
+  // attribution puts it in the background (B's settings), not in the interventions.
   const double transport = kpi_row(j["kpis"], "tco2e_transport", "all")["a"].get<double>();
   CHECK(transport > 0.0);
-  CHECK(j["headline"]["tco2e_abated"].get<double>() == doctest::Approx(transport));
+  CHECK(j["headline"]["tco2e_change_total"].get<double>() == doctest::Approx(-transport));
+  CHECK(j["headline"]["tco2e_abated"].get<double>() == doctest::Approx(0.0));
   REQUIRE(j["warnings"].size() == 1);
   CHECK(j["warnings"][0].get<std::string>().find("B did not model road traffic") != std::string::npos);
 

@@ -62,11 +62,13 @@ def test_every_kpi_of_both_runs_is_compared_as_the_files_hold_it(runs):
     abated = a[("tco2e_total", "all")][0] - b[("tco2e_total", "all")][0]
     cost = b[("annualised_cost_krw", "all")][0] - a[("annualised_cost_krw", "all")][0]
     bill = b[("bill_krw", "all")][0] - a[("bill_krw", "all")][0]
+    energy = b[("energy_cost_krw", "all")][0] - a[("energy_cost_krw", "all")][0]
     assert abated > 0 and cost > 0 and bill < 0  # PV cuts imports, costs money, lowers the bill
+    assert energy < bill  # and its exports earn a credit
     assert h["tco2e_abated"] == pytest.approx(abated, rel=1e-12)
-    assert h["net_annual_cost_krw"] == pytest.approx(cost + bill, rel=1e-12)
+    assert h["net_annual_cost_krw"] == pytest.approx(cost + energy, rel=1e-12)
     assert h["krw_per_tco2e_gross"] == pytest.approx(cost / abated, rel=1e-12)
-    assert h["krw_per_tco2e_net"] == pytest.approx((cost + bill) / abated, rel=1e-12)
+    assert h["krw_per_tco2e_net"] == pytest.approx((cost + energy) / abated, rel=1e-12)
 
 
 def test_csv_holds_the_same_numbers_exactly(runs):

@@ -95,7 +95,7 @@ TEST_CASE("the KPI catalogue lists each key once, in id order, with a unit and a
     CHECK(find_kpi(k.key) == k.id);
     index_columns += k.in_index ? 1 : 0;
   }
-  CHECK(index_columns == 10);
+  CHECK(index_columns == 11);
   CHECK(!find_kpi("annual_load_kwh").has_value());
   CHECK(kpi_key(KpiId::kTco2eTotal) == "tco2e_total");
 }
@@ -150,7 +150,7 @@ TEST_CASE("compute_kpis reports only the models that ran") {
     const KpiModel model = kpi_info(*find_kpi(k.key)).model;
     CHECK((model == KpiModel::kEnergy || model == KpiModel::kCosts));
   }
-  CHECK(rows.size() == 3 * 12 + 2);  // 12 energy KPIs for a, b and all; two costs
+  CHECK(rows.size() == 3 * 15 + 3);  // 15 energy KPIs for a, b and all; three costs
 }
 
 TEST_CASE("cost_interventions annualises each investment with the capital recovery factor") {
@@ -181,6 +181,54 @@ TEST_CASE("cost_interventions annualises each investment with the capital recove
   spec.discount_rate = 0.0;  // straight line
   CHECK(cost_interventions(spec, in, plan, EnergyBalance{}).annualised_cost_krw ==
         doctest::Approx(181e6 / 20.0 + 1e9 / 10.0));
+  // O&M of 1 % of PV's investment a year adds 1.81e6 KRW to the annualised cost and is reported.
+  spec.rooftop_pv[0].cost.om_share_per_year = 0.01;
+  const CostSummary with_om = cost_interventions(spec, in, plan, EnergyBalance{});
+  CHECK(with_om.om_krw_per_year == doctest::Approx(1.81e6));
+  CHECK(with_om.annualised_cost_krw == doctest::Approx(181e6 / 20.0 + 1e9 / 10.0 + 1.81e6));
+  REQUIRE(with_om.items.size() == 2);
+  CHECK(with_om.items[0].intervention == "interventions[0].rooftop_pv");
+  CHECK(with_om.items[1].intervention == "interventions[1].battery");
+}
+
+TEST_CASE("cost_interventions prices fuel burned and credits exports by net metering, surplus at SMP") {
+  const std::string gis(SANDAN_GIS_DATA_DIR);
+  auto model = std::make_shared<SiteModel>();
+  model->site.complexes = {Complex{"a", "A", "에이", ComplexRole::kHub, {}, {}}};
+  model->site.facilities.resize(2);
+  model->site.facilities[0].fuel = Fuel::kLng;
+  model->complex_ids = {"a"};
+  model->facility_slot = {0, 0};
+  RunInputs in = inputs_for(model);
+  in.fuel_prices = read_fuel_prices(gis + "/prices/fuel_prices.yaml");
+  in.pv_export = read_pv_export(gis + "/prices/pv_export.yaml");
+  ScenarioSpec spec;  // 2026
+  FacilityPlan plan;
+  plan.pv_kwp = {0.0, 500.0};  // under the 1,000 kW net metering limit
+  plan.pv_intervention = {-1, 0};
+  EnergyBalance b;
+  b.annual_fuel_mwh = {1000.0, 0.0};
+  for (auto* v : {&b.monthly_import_kwh, &b.monthly_export_kwh, &b.monthly_rate_krw_per_kwh})
+    v->assign(24, 0.0);
+  // Facility 1: January exports 100 kWh and buys 300 at 150 KRW/kWh; July exports 500 and buys 200.
+  b.monthly_export_kwh[12 + 0] = 100.0;
+  b.monthly_import_kwh[12 + 0] = 300.0;
+  b.monthly_rate_krw_per_kwh[12 + 0] = 150.0;
+  b.monthly_export_kwh[12 + 6] = 500.0;
+  b.monthly_import_kwh[12 + 6] = 200.0;
+  b.monthly_rate_krw_per_kwh[12 + 6] = 150.0;
+  const CostSummary c = cost_interventions(spec, in, plan, b);
+  // LNG in 2026: 83,274 KRW/MWh (gis_data/prices/fuel_prices.yaml) × 1,000 MWh.
+  CHECK(c.fuel_cost_krw[0] == doctest::Approx(83274.0 * 1000.0));
+  CHECK(c.fuel_cost_krw[1] == 0.0);
+  // January: 100 × 150 = 15,000; July: 200 netted × 150 + 300 surplus × SMP 108 (2026) = 62,400.
+  CHECK(c.export_credit_krw[1] == doctest::Approx(15000.0 + 30000.0 + 300.0 * 108.0));
+  // Prices scale with the scenario's factors.
+  spec.prices.fuel_factor = 1.2;
+  spec.prices.export_factor = 0.5;
+  const CostSummary scaled = cost_interventions(spec, in, plan, b);
+  CHECK(scaled.fuel_cost_krw[0] == doctest::Approx(1.2 * 83274.0 * 1000.0));
+  CHECK(scaled.export_credit_krw[1] == doctest::Approx(0.5 * (45000.0 + 300.0 * 108.0)));
 }
 
 TEST_CASE("plan_facilities compounds efficiency entries and shares fuel switching between entries") {
@@ -261,7 +309,8 @@ TEST_CASE("a shared battery at a complex acts on the complex's net exchange and 
   CHECK(peak >= 900.0F - 1e-3F);
 }
 
-TEST_CASE("a shared battery is settled on its complex's meter and its saving shared by the facilities' bills") {
+TEST_CASE(
+    "a shared battery is settled on its complex's meter and its saving shared by the facilities' bills") {
   const std::string gis(SANDAN_GIS_DATA_DIR);
   auto model = std::make_shared<SiteModel>();
   model->complex_ids = {"a", "b"};
@@ -287,9 +336,12 @@ TEST_CASE("a shared battery is settled on its complex's meter and its saving sha
   e.bill_krw = {3.0e8, 1.0e8, 5.0e7};
   // Complex a: 500 kW, 1,000 kW from 10:00 to 12:00; complex b: 200 kW flat.
   balance.complex_net_kw.assign(2 * hours, 200.0F);
-  for (std::size_t h = 0; h < hours; ++h) balance.complex_net_kw[h] = h % 24 >= 10 && h % 24 < 12 ? 1000.0F : 500.0F;
-  const std::vector<float> before(balance.complex_net_kw.begin(), balance.complex_net_kw.begin() + static_cast<std::ptrdiff_t>(hours));
-  for (auto* v : {&e.complex_battery_kw, &e.complex_import_kw, &e.complex_export_kw}) v->assign(2 * hours, 0.0F);
+  for (std::size_t h = 0; h < hours; ++h)
+    balance.complex_net_kw[h] = h % 24 >= 10 && h % 24 < 12 ? 1000.0F : 500.0F;
+  const std::vector<float> before(balance.complex_net_kw.begin(),
+                                  balance.complex_net_kw.begin() + static_cast<std::ptrdiff_t>(hours));
+  for (auto* v : {&e.complex_battery_kw, &e.complex_import_kw, &e.complex_export_kw})
+    v->assign(2 * hours, 0.0F);
   settle_shared_batteries(spec, in, plan, nullptr, balance);
   // The saving, recomputed: the tariff on complex a's import without and with the battery.
   std::vector<float> after(hours);
