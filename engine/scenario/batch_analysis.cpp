@@ -125,9 +125,14 @@ UncertaintyAnalysis analyse_uncertainty(const ScenarioSpec& spec, const std::vec
     if (variants[v].sample_index < 0) continue;
     (variants[v].counterfactual ? reference_of : sample_of)[variants[v].sample_index] = v;
   }
+  // The headline KPIs the runs report (a model not run reports none).
+  const auto reported = [&](KpiId id) {
+    return std::any_of(kpis.begin(), kpis.end(),
+                       [&](const std::vector<Kpi>& rows) { return kpi_value(rows, id).has_value(); });
+  };
   std::vector<KpiId> headline;
   for (const KpiInfo& info : kpi_catalogue()) {
-    if (!info.in_index) continue;
+    if (!info.in_index || !reported(info.id)) continue;
     headline.push_back(info.id);
     a.outputs.emplace_back(info.key);
     a.output_units.emplace_back(info.unit);

@@ -1342,6 +1342,36 @@ std::optional<std::string> set_path(const YAML::Node& root, const std::string& k
   return std::nullopt;
 }
 
+// Whether a key path leads to a value the document has (set_path would add a missing last key).
+bool has_path(const YAML::Node& root, const std::string& key_path) {
+  YAML::Node current;
+  current.reset(root);
+  std::stringstream stream(key_path);
+  for (std::string part; std::getline(stream, part, '.');) {
+    std::optional<std::size_t> index;
+    const auto bracket = part.find('[');
+    if (bracket != std::string::npos) {
+      try {
+        index = std::stoul(part.substr(bracket + 1));
+      } catch (const std::exception&) {
+        return false;
+      }
+      part = part.substr(0, bracket);
+    }
+    if (!current.IsMap() || !current[part]) return false;
+    YAML::Node next;
+    next.reset(current[part]);
+    if (index) {
+      if (!next.IsSequence() || *index >= next.size()) return false;
+      YAML::Node element;
+      element.reset(next[*index]);
+      next.reset(element);
+    }
+    current.reset(next);
+  }
+  return true;
+}
+
 std::optional<std::string> set_path(const YAML::Node& root, const std::string& key_path,
                                     const std::string& value) {
   return set_path(root, key_path, YAML::Node(value));
@@ -1473,6 +1503,12 @@ void probe_inputs(const ScenarioSpec& spec, const YAML::Node& base, std::vector<
   for (const UncertainInput& input : u.inputs) {
     const std::string where =
         spec.path + ":" + std::to_string(input.line) + ": uncertainty.inputs." + input.key_path + ": ";
+    // An uncertain input must be a setting the scenario has: a distribution over a key that is not
+    // there is a typo, not a new setting.
+    if (!has_path(base, input.key_path)) {
+      problems.push_back(where + "the scenario has no such setting" + key_path_hint());
+      continue;
+    }
     for (const double p : {1e-9, 1.0 - 1e-9}) {
       const double value = quantile(input.distribution, p);
       YAML::Node probe = YAML::Clone(base);
@@ -1613,6 +1649,35 @@ std::vector<Variant> expand_batch(const ScenarioSpec& spec) {
   }
   if (!problems.empty()) throw ConfigError(spec.path + ": the sweep gives invalid runs", problems);
   return variants;
+}
+
+ScenarioSpec with_batch(const ScenarioSpec& spec, const std::string& key, const std::string& yaml) {
+  if (key != "sweep" && key != "monte_carlo" && key != "uncertainty") {
+    throw ConfigError(spec.path + ": " + key + ": not a batch setting",
+                      {spec.path + ": " + key + ": use sweep, monte_carlo or uncertainty"});
+  }
+  const std::string label = spec.path + " (" + key + " given)";
+  YAML::Node root(YAML::NodeType::Map);
+  try {
+    root[key] = YAML::Load(yaml);
+  } catch (const YAML::Exception& e) {
+    throw ConfigError(label + ": not YAML", {label + ": " + key + ": " + e.msg});
+  }
+  std::vector<std::string> problems;
+  // Relative paths (an uncertainty's reference) count from the scenario's own file.
+  Reader r(spec.path, problems);
+  PartialScenario partial = read_partial_root(root, r, label, problems);
+  if (!problems.empty()) throw ConfigError(label + ": invalid " + key, problems);
+  ScenarioSpec out = spec;
+  if (partial.sweep) out.sweep = *partial.sweep;
+  if (partial.monte_carlo) out.monte_carlo = partial.monte_carlo;
+  if (partial.uncertainty) out.uncertainty = partial.uncertainty;
+  if (out.uncertainty && (!out.sweep.empty() || out.monte_carlo)) {
+    throw ConfigError(
+        label + ": invalid " + key,
+        {label + ": uncertainty: a scenario samples its uncertain inputs or sweeps settings, not both"});
+  }
+  return out;
 }
 
 ScenarioSpec scenario_from_resolved(const std::string& resolved_yaml, const std::string& label) {

@@ -253,6 +253,12 @@ struct Variant {
 [[nodiscard]] ScenarioSpec with_interventions_of(const ScenarioSpec& background,
                                                  const ScenarioSpec& interventions, const std::string& name);
 
+// The scenario with a batch setting given as YAML (or JSON) text: key "sweep" (axes and zips, as a
+// scenario file's sweep), "monte_carlo" or "uncertainty", checked as in a scenario file. Throws
+// ConfigError with every problem.
+[[nodiscard]] ScenarioSpec with_batch(const ScenarioSpec& spec, const std::string& key,
+                                      const std::string& yaml);
+
 // A resolved scenario (ScenarioSpec::resolved_yaml, as stored with each run of a results file) as a
 // spec again; its paths stay as they are (relative to the folder the run ran in). label names it in
 // messages. Throws ConfigError.

@@ -197,16 +197,31 @@ PYBIND11_MODULE(_sandan, m) {
       .def(
           "with_settings",
           [](const ScenarioSpec& s, const py::dict& settings) {
+            // sweep, monte_carlo and uncertainty take what a scenario file's do (a dict, zips and
+            // distributions included), as JSON text, which is YAML.
+            const py::object dumps = py::module_::import("json").attr("dumps");
             std::vector<std::pair<std::string, std::string>> values;
-            for (const auto& [key, value] : settings) values.emplace_back(py::str(key), yaml_scalar(value));
+            std::vector<std::pair<std::string, std::string>> batch;
+            for (const auto& [key, value] : settings) {
+              const std::string name = py::str(key);
+              if (name == "sweep" || name == "monte_carlo" || name == "uncertainty") {
+                batch.emplace_back(name, py::str(dumps(value)));
+              } else {
+                values.emplace_back(name, yaml_scalar(value));
+              }
+            }
             py::gil_scoped_release release;
-            return with_settings(s, values);
+            ScenarioSpec out = values.empty() ? s : with_settings(s, values);
+            for (const auto& [key, text] : batch) out = with_batch(out, key, text);
+            return out;
           },
           py::arg("settings"),
           "A copy with settings changed at key paths of the resolved scenario, as a sweep names them, "
           "e.g. {'interventions[0].rooftop_pv.roof_share': 0.4, 'name': 'pv40', 'complexes': ['juan']}; "
-          "checked as a scenario "
-          "file is. Raises BadInputError for a key path that does not exist or a value out of range.")
+          "'sweep', 'monte_carlo' and 'uncertainty' take what a scenario file's do, e.g. "
+          "{'sweep': {'zip': {'interventions[1].battery.energy_kwh': [0, 20000], "
+          "'interventions[1].battery.power_kw': [0, 5000]}}}; checked as a scenario file is. Raises "
+          "BadInputError for a key path that does not exist or a value out of range.")
       .def("__repr__", [](const ScenarioSpec& s) {
         return "<sandan.Scenario " + s.name + " (" + s.path + ")" + (is_batch(s) ? ", a batch>" : ">");
       });
