@@ -70,6 +70,16 @@ void print_uncertainty(const sandan::UncertaintyAnalysis& a) {
   }
 }
 
+// The curve: each intervention alone in increasing cost per tonne, the package and the interaction.
+void print_macc(const sandan::MaccAnalysis& m) {
+  std::printf("\nMarginal abatement cost (against %s; a year)\n", m.reference_run.c_str());
+  std::printf("  %-34s %14s %18s %14s\n", "intervention", "tCO2eq abated", "net cost MKRW", "KRW/tCO2eq");
+  for (std::size_t i = 0; i < m.intervention.size(); ++i) {
+    std::printf("  %-34s %14.0f %18.0f %14.0f\n", m.intervention[i].c_str(), m.tco2e_abated[i],
+                m.net_annual_cost_krw[i] / 1e6, m.krw_per_tco2e_net[i]);
+  }
+}
+
 void print_batch(const RunArgs& args, const sandan::BatchSummary& batch, double seconds,
                  const std::string& where) {
   if (batch.skipped > 0) {
@@ -101,9 +111,10 @@ void print_batch(const RunArgs& args, const sandan::BatchSummary& batch, double 
                   all(sandan::KpiId::kBillKrw) / 1e6, batch.parameters[i].c_str());
     }
     if (batch.uncertainty) print_uncertainty(*batch.uncertainty);
+    if (batch.macc) print_macc(*batch.macc);
     if (!args.output.empty())
       std::printf("\nResults: %s (one group a run under runs/, /index%s)\n", args.output.c_str(),
-                  batch.uncertainty ? ", /uncertainty" : "");
+                  batch.uncertainty ? ", /uncertainty" : (batch.macc ? ", /macc" : ""));
   }
   std::fprintf(stderr, "sandan: ran %d runs of %s in %.2f s (%.1f runs a minute)%s\n",
                batch.runs - batch.skipped, args.scenario.c_str(), seconds,

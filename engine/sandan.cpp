@@ -62,7 +62,8 @@ RunResult run_scenario_spec(const ScenarioSpec& spec, const std::string& output_
 bool is_batch(const std::string& scenario_path) { return is_batch(read_scenario(scenario_path)); }
 
 bool is_batch(const ScenarioSpec& spec) {
-  return !spec.sweep.empty() || spec.monte_carlo.has_value() || spec.uncertainty.has_value();
+  return !spec.sweep.empty() || spec.monte_carlo.has_value() || spec.uncertainty.has_value() ||
+         spec.macc.has_value();
 }
 
 namespace {
@@ -104,7 +105,7 @@ BatchSummary empty_summary(const ScenarioSpec& spec, const std::vector<Variant>&
 // read back from its part file). Nothing for another batch.
 void analyse(const ScenarioSpec& spec, const std::vector<Variant>& variants, const Hdf5BatchFile* file,
              BatchSummary& summary) {
-  if (!spec.uncertainty) return;
+  if (!spec.uncertainty && !spec.macc) return;
   std::vector<std::vector<Kpi>> kpis = summary.kpis;
   for (std::size_t v = 0; v < variants.size(); ++v) {
     if (!kpis[v].empty() || file == nullptr) continue;
@@ -112,11 +113,12 @@ void analyse(const ScenarioSpec& spec, const std::vector<Variant>& variants, con
     for (const KpiRow& row : read_run_kpis(file->part_path(run), run))
       kpis[v].push_back(Kpi{row.key, row.complex, row.value, row.unit});
   }
-  summary.uncertainty = analyse_uncertainty(spec, variants, kpis);
+  if (spec.uncertainty) summary.uncertainty = analyse_uncertainty(spec, variants, kpis);
+  if (spec.macc) summary.macc = analyse_macc(variants, kpis);
 }
 
-const UncertaintyAnalysis* analysis_of(const BatchSummary& summary) {
-  return summary.uncertainty ? &*summary.uncertainty : nullptr;
+BatchAnalyses analysis_of(const BatchSummary& summary) {
+  return {summary.uncertainty ? &*summary.uncertainty : nullptr, summary.macc ? &*summary.macc : nullptr};
 }
 
 // What a batch's parts folder must have been made for, to be resumed.

@@ -52,6 +52,7 @@ struct BatchSummary {
   std::vector<std::string> parameters;             // JSON, by run
   std::vector<std::vector<Kpi>> kpis;              // by run (empty for a skipped run)
   std::optional<UncertaintyAnalysis> uncertainty;  // an uncertainty batch's percentiles and indices
+  std::optional<MaccAnalysis> macc;                // a MACC batch's curve
 };
 
 // Whether a scenario file asks for more than one run.

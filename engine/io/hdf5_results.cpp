@@ -702,6 +702,7 @@ struct Hdf5ResultFile::Impl {
   };
   std::vector<IndexRow> index;
   std::optional<UncertaintyAnalysis> uncertainty;
+  std::optional<MaccAnalysis> macc;
 };
 
 Hdf5ResultFile::Hdf5ResultFile(const std::string& path, const std::string& command,
@@ -1040,17 +1041,19 @@ std::string Hdf5BatchFile::part_path(const std::string& run_id) const {
   return (fs::path(parts_) / (run_id + ".h5")).string();
 }
 
-void Hdf5BatchFile::commit(const std::vector<std::string>& run_order,
-                           const UncertaintyAnalysis* uncertainty) {
+void Hdf5BatchFile::commit(const std::vector<std::string>& run_order, const BatchAnalyses& analyses) {
   Hdf5ResultFile file(path_, command_);
   for (const std::string& id : run_order) file.copy_run(part_path(id), id);
-  if (uncertainty != nullptr) file.set_uncertainty(*uncertainty);
+  if (analyses.uncertainty != nullptr) file.set_uncertainty(*analyses.uncertainty);
+  if (analyses.macc != nullptr) file.set_macc(*analyses.macc);
   file.commit();
   std::error_code ec;
   fs::remove_all(parts_, ec);
 }
 
 void Hdf5ResultFile::set_uncertainty(const UncertaintyAnalysis& analysis) { impl_->uncertainty = analysis; }
+
+void Hdf5ResultFile::set_macc(const MaccAnalysis& analysis) { impl_->macc = analysis; }
 
 namespace {
 
@@ -1113,11 +1116,33 @@ void write_uncertainty(Writer& w, hid_t file, const UncertaintyAnalysis& a) {
   for (const auto& [name, values] : measures) table(sens.get(), name, *values, s_output, s_input, n_out, k);
 }
 
+// /macc (docs/results-schema.md).
+void write_macc(Writer& w, hid_t file, const MaccAnalysis& m) {
+  Handle group = w.group(file, "macc");
+  w.attr(group.get(), "reference_run", m.reference_run);
+  Handle row = w.strings(group.get(), "intervention", m.intervention);
+  w.make_scale(row, "intervention");
+  Handle run = w.strings(group.get(), "run", m.run);
+  w.attach(run, row, 0);
+  for (const auto& [name, values, units] :
+       std::vector<std::tuple<const char*, const std::vector<double>*, const char*>>{
+           {"tco2e_abated", &m.tco2e_abated, "tCO2eq/year"},
+           {"delta_annualised_cost_krw", &m.delta_annualised_cost_krw, "KRW/year"},
+           {"delta_energy_cost_krw", &m.delta_energy_cost_krw, "KRW/year"},
+           {"net_annual_cost_krw", &m.net_annual_cost_krw, "KRW/year"},
+           {"krw_per_tco2e_net", &m.krw_per_tco2e_net, "KRW/tCO2eq"}}) {
+    Handle ds = w.numbers(group.get(), name, *values, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE);
+    w.attr(ds.get(), "units", std::string(units));
+    w.attach(ds, row, 0);
+  }
+}
+
 }  // namespace
 
 void Hdf5ResultFile::commit() {
   Writer& w = impl_->writer;
   if (impl_->uncertainty) write_uncertainty(w, impl_->file.get(), *impl_->uncertainty);
+  if (impl_->macc) write_macc(w, impl_->file.get(), *impl_->macc);
   Handle index = w.group(impl_->file.get(), "index");
   std::vector<long long> runs;
   std::vector<std::string> run_ids, scenarios, statuses, parameters;

@@ -35,6 +35,12 @@ struct SeriesStorage {
   int threads = 0;
 };
 
+// What a batch's results file holds besides its runs (either may be null).
+struct BatchAnalyses {
+  const UncertaintyAnalysis* uncertainty = nullptr;
+  const MaccAnalysis* macc = nullptr;
+};
+
 class Hdf5ResultFile : public ResultSink {
  public:
   // command: the command line that made the file, stored as an attribute. Throws Error(kIo) if the
@@ -50,6 +56,8 @@ class Hdf5ResultFile : public ResultSink {
   void copy_run(const std::string& source_path, const std::string& run_id);
   // An uncertainty batch's analysis, written as /uncertainty (and /sensitivity) at commit.
   void set_uncertainty(const UncertaintyAnalysis& analysis);
+  // A MACC batch's curve, written as /macc at commit.
+  void set_macc(const MaccAnalysis& analysis);
   // Writes /index, closes the file and renames it onto the final path. Throws Error(kIo).
   void commit();
 
@@ -76,7 +84,7 @@ class Hdf5BatchFile : public ResultSink {
   [[nodiscard]] bool concurrent() const override { return true; }
   // The part file of a finished run.
   [[nodiscard]] std::string part_path(const std::string& run_id) const;
-  void commit(const std::vector<std::string>& run_order, const UncertaintyAnalysis* uncertainty = nullptr);
+  void commit(const std::vector<std::string>& run_order, const BatchAnalyses& analyses = {});
 
  private:
   std::string path_;

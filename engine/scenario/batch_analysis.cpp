@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 #include <map>
+#include <optional>
 
 #include "scenario/kpi_catalogue.hpp"
 #include "uncertainty/morris.hpp"
@@ -105,6 +106,57 @@ void add_sensitivity(const UncertaintySpec& u, UncertaintyAnalysis& a) {
 }
 
 }  // namespace
+
+MaccAnalysis analyse_macc(const std::vector<Variant>& variants, const std::vector<std::vector<Kpi>>& kpis) {
+  MaccAnalysis m;
+  const auto ref = std::find_if(variants.begin(), variants.end(),
+                                [](const Variant& v) { return v.macc_role == "reference"; });
+  if (ref == variants.end()) return m;
+  const std::vector<Kpi>& base = kpis[static_cast<std::size_t>(ref - variants.begin())];
+  m.reference_run = ref->run_id;
+  struct Row {
+    std::string intervention, run;
+    double abated, annualised, energy;
+  };
+  const auto row_of = [&](std::size_t v) {
+    const std::vector<Kpi>& rows = kpis[v];
+    return Row{variants[v].macc_role, variants[v].run_id,
+               all_value(base, KpiId::kTco2eTotal) - all_value(rows, KpiId::kTco2eTotal),
+               all_value(rows, KpiId::kAnnualisedCostKrw) - all_value(base, KpiId::kAnnualisedCostKrw),
+               energy_cost(rows) - energy_cost(base)};
+  };
+  std::vector<Row> parts;
+  std::optional<Row> package;
+  for (std::size_t v = 0; v < variants.size(); ++v) {
+    if (variants[v].macc_role == "reference" || variants[v].macc_role.empty()) continue;
+    (variants[v].macc_role == "package" ? package.emplace(row_of(v)) : parts.emplace_back(row_of(v)));
+  }
+  const auto per_tonne = [](const Row& r) {
+    return r.abated > 0.0 ? (r.annualised + r.energy) / r.abated : std::numeric_limits<double>::infinity();
+  };
+  std::stable_sort(parts.begin(), parts.end(),
+                   [&](const Row& a, const Row& b) { return per_tonne(a) < per_tonne(b); });
+  if (package) {
+    Row interaction{"interaction", "", package->abated, package->annualised, package->energy};
+    for (const Row& p : parts) {
+      interaction.abated -= p.abated;
+      interaction.annualised -= p.annualised;
+      interaction.energy -= p.energy;
+    }
+    parts.push_back(*package);
+    parts.push_back(interaction);
+  }
+  for (const Row& r : parts) {
+    m.intervention.push_back(r.intervention);
+    m.run.push_back(r.run);
+    m.tco2e_abated.push_back(r.abated);
+    m.delta_annualised_cost_krw.push_back(r.annualised);
+    m.delta_energy_cost_krw.push_back(r.energy);
+    m.net_annual_cost_krw.push_back(r.annualised + r.energy);
+    m.krw_per_tco2e_net.push_back(r.abated > 0.0 ? (r.annualised + r.energy) / r.abated : kNaN);
+  }
+  return m;
+}
 
 UncertaintyAnalysis analyse_uncertainty(const ScenarioSpec& spec, const std::vector<Variant>& variants,
                                         const std::vector<std::vector<Kpi>>& kpis) {

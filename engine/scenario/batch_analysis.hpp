@@ -30,4 +30,8 @@ inline constexpr const char* kGrossKrwPerTonneOutput = "krw_per_tco2e_gross";  /
                                                       const std::vector<Variant>& variants,
                                                       const std::vector<std::vector<Kpi>>& kpis);
 
+// The curve of a MACC batch (spec.macc): variants and kpis as for analyse_uncertainty.
+[[nodiscard]] MaccAnalysis analyse_macc(const std::vector<Variant>& variants,
+                                        const std::vector<std::vector<Kpi>>& kpis);
+
 }  // namespace sandan

@@ -174,6 +174,20 @@ struct UncertaintyAnalysis {
   std::vector<double> mu, mu_star, sigma;                // Morris, [output × input]
 };
 
+// A MACC batch's curve (scenario/batch_analysis; /macc in the results file): each intervention alone,
+// then the package and the interaction (package − the sum of the parts), against the reference run.
+// The parts are in increasing order of their net cost per tonne, as a MACC draws them.
+struct MaccAnalysis {
+  std::string reference_run;
+  std::vector<std::string> intervention;          // "interventions[2].battery", ..., "package", "interaction"
+  std::vector<std::string> run;                   // its run ("" for the interaction)
+  std::vector<double> tco2e_abated;               // reference − run, tCO2eq a year
+  std::vector<double> delta_annualised_cost_krw;  // run − reference, KRW a year
+  std::vector<double> delta_energy_cost_krw;      // run − reference, KRW a year
+  std::vector<double> net_annual_cost_krw;        // the sum of the two
+  std::vector<double> krw_per_tco2e_net;          // net / abated; NaN when nothing is abated
+};
+
 // Where results go: an HDF5 file (io::Hdf5ResultSink) or memory (Python). The runner only sees this.
 class ResultSink {
  public:

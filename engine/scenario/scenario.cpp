@@ -60,6 +60,7 @@ struct PartialScenario {
   std::optional<std::vector<SweepAxis>> sweep;
   std::optional<MonteCarloSpec> monte_carlo;
   std::optional<UncertaintySpec> uncertainty;
+  std::optional<MaccSpec> macc;
   std::optional<std::vector<std::string>> models;
 };
 
@@ -802,6 +803,7 @@ PartialScenario read_partial_root(const YAML::Node& root, Reader& r, const std::
                 "sweep",
                 "monte_carlo",
                 "uncertainty",
+                "macc",
                 "models"});
   if (root["name"]) out.name = r.text(root["name"], "name");
   if (root["extends"]) {
@@ -837,6 +839,23 @@ PartialScenario read_partial_root(const YAML::Node& root, Reader& r, const std::
   }
   if (root["prices"]) read_prices(r, root["prices"], out);
   if (root["uncertainty"]) read_uncertainty(r, root["uncertainty"], out);
+  if (root["macc"]) {
+    const YAML::Node m = root["macc"];
+    if (!m.IsMap()) {
+      r.problem(m, "macc", "expected a map, e.g. {reference: baseline_2030.yaml}");
+    } else {
+      r.check_keys(m, "macc", {"reference"});
+      MaccSpec macc;
+      macc.line = m.Mark().line + 1;
+      if (!m["reference"]) {
+        r.problem(m, "macc.reference",
+                  "missing; the scenario whose interventions every run keeps, e.g. baseline_2030.yaml");
+      } else if (auto v = r.text(m["reference"], "macc.reference")) {
+        macc.reference = r.resolve(*v);
+      }
+      out.macc = macc;
+    }
+  }
   for (const auto& [key, target] : std::initializer_list<std::pair<const char*, std::optional<std::string>*>>{
            {"site", &out.site},
            {"weather", &out.weather},
@@ -1198,6 +1217,10 @@ ScenarioSpec finalize(const PartialScenario& merged, const std::string& path, co
     }
     if (!has("emissions")) spec.emission_factors.clear();
   }
+  if (merged.macc && (merged.sweep || merged.monte_carlo || merged.uncertainty)) {
+    problems.push_back(file + ":" + std::to_string(merged.macc->line) +
+                       ": macc: a MACC set is a batch of its own; drop sweep, monte_carlo and uncertainty");
+  }
   if (merged.uncertainty && (merged.sweep || merged.monte_carlo)) {
     problems.push_back(file + ":" + std::to_string(merged.uncertainty->line) +
                        ": uncertainty: a scenario samples its uncertain inputs or sweeps settings, not both; "
@@ -1212,6 +1235,7 @@ ScenarioSpec finalize(const PartialScenario& merged, const std::string& path, co
   spec.sweep = merged.sweep.value_or(std::vector<SweepAxis>{});
   spec.monte_carlo = merged.monte_carlo;
   spec.uncertainty = merged.uncertainty;
+  spec.macc = merged.macc;
   return spec;
 }
 ScenarioSpec read_scenario(const std::string& path) {
@@ -1251,6 +1275,7 @@ ScenarioSpec read_scenario(const std::string& path) {
     inherit(child.pv_yield_factor, merged.pv_yield_factor);
     inherit(child.prices, merged.prices);
     inherit(child.uncertainty, merged.uncertainty);
+    inherit(child.macc, merged.macc);
     inherit(child.facility_series, merged.facility_series);
     inherit(child.site, merged.site);
     inherit(child.weather, merged.weather);
@@ -1399,6 +1424,7 @@ ScenarioSpec reparse(const YAML::Node& node, const ScenarioSpec& spec, const std
   partial.sweep.reset();
   partial.monte_carlo.reset();
   partial.uncertainty.reset();
+  partial.macc.reset();
   if (!problems.empty()) throw ConfigError(label, problems);
   return finalize(partial, spec.path, label, problems);
 }
@@ -1432,6 +1458,7 @@ ScenarioSpec with_settings(const ScenarioSpec& spec,
   changed.sweep = spec.sweep;
   changed.monte_carlo = spec.monte_carlo;
   changed.uncertainty = spec.uncertainty;
+  changed.macc = spec.macc;
   changed.models = spec.models;
   return changed;
 }
@@ -1582,7 +1609,45 @@ std::vector<Variant> expand_uncertainty(const ScenarioSpec& spec) {
 
 }  // namespace
 
+namespace {
+
+std::vector<Variant> expand_macc(const ScenarioSpec& spec) {
+  const ScenarioSpec reference = read_scenario(spec.macc->reference);
+  const YAML::Node base = YAML::Load(spec.resolved_yaml);
+  const YAML::Node kept = YAML::Load(reference.resolved_yaml)["interventions"];
+  const YAML::Node all = base["interventions"];
+  std::vector<Variant> variants;
+  const auto add = [&](const std::string& id, const std::string& role, const YAML::Node& interventions) {
+    YAML::Node node = YAML::Clone(base);
+    node["interventions"] = interventions;
+    Variant v;
+    v.run_id = spec.name + "-" + id;
+    v.macc_role = role;
+    v.parameters_json = "{\"macc\": " + json_scalar(role) + "}";
+    v.index = static_cast<int>(variants.size());
+    v.spec = reparse(node, spec, spec.path + " (run " + v.run_id + ")");
+    v.spec.models = spec.models;
+    variants.push_back(std::move(v));
+  };
+  add("reference", "reference", YAML::Clone(kept));
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    YAML::Node alone = YAML::Clone(kept);
+    alone.push_back(YAML::Clone(all[i]));
+    const std::string kind = all[i].begin()->first.as<std::string>();
+    char id[64];
+    std::snprintf(id, sizeof id, "%02zu-%s", i, kind.c_str());
+    add(id, "interventions[" + std::to_string(i) + "]." + kind, alone);
+  }
+  YAML::Node package = YAML::Clone(kept);
+  for (std::size_t i = 0; i < all.size(); ++i) package.push_back(YAML::Clone(all[i]));
+  add("package", "package", package);
+  return variants;
+}
+
+}  // namespace
+
 std::vector<Variant> expand_batch(const ScenarioSpec& spec) {
+  if (spec.macc) return expand_macc(spec);
   if (spec.uncertainty) return expand_uncertainty(spec);
   if (spec.sweep.empty() && !spec.monte_carlo) return {Variant{spec, spec.name, "{}", 0}};
   const std::vector<std::vector<std::size_t>> dims = sweep_dimensions(spec.sweep);

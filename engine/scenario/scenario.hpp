@@ -175,6 +175,14 @@ struct MonteCarloSpec {
   std::uint64_t seed = 1;
 };
 
+// A marginal abatement cost curve (docs/economics.md, "MACC"): the runs of each intervention alone
+// (with the reference's interventions), the package (all of them) and the reference, all in this
+// scenario's background.
+struct MaccSpec {
+  std::string reference;  // a scenario file whose interventions every run keeps
+  int line = 0;
+};
+
 struct ScenarioSpec {
   std::string name;
   std::string path;           // the scenario file
@@ -212,6 +220,7 @@ struct ScenarioSpec {
   std::vector<SweepAxis> sweep;
   std::optional<MonteCarloSpec> monte_carlo;
   std::optional<UncertaintySpec> uncertainty;
+  std::optional<MaccSpec> macc;
   std::vector<std::string> models;  // as stated (empty: every model the scenario configures)
 };
 
@@ -227,6 +236,9 @@ struct Variant {
   std::vector<double> sample;
   int sample_index = -1;
   bool counterfactual = false;
+  // MACC batches: "reference", "package", or the intervention the run holds alone
+  // ("interventions[2].battery").
+  std::string macc_role;
 };
 
 // The runs a scenario asks for: one (run id = the scenario's name) without sweep, monte_carlo or
