@@ -3,7 +3,9 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <array>
 #include <cctype>
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -1759,15 +1761,34 @@ ScenarioSpec scenario_from_resolved(const std::string& resolved_yaml, const std:
 
 // The top-level settings of two resolved scenarios that differ, besides name and interventions (and
 // what only selects the output), as "key: a -> b".
+namespace {
+
+// A node as flow YAML for people: numbers in their shortest form that reads back the same (0.26,
+// not the emitter's 0.26000000000000001).
+std::string readable(const YAML::Node& n) {
+  if (n.IsScalar()) {
+    const std::string& text = n.Scalar();
+    double value = 0.0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec != std::errc() || end != text.data() + text.size()) return text;
+    std::array<char, 32> buffer{};
+    const auto out = std::to_chars(buffer.data(), buffer.data() + buffer.size(), value);
+    return {buffer.data(), out.ptr};
+  }
+  std::string out = n.IsMap() ? "{" : "[";
+  for (auto it = n.begin(); it != n.end(); ++it) {
+    out += out.size() > 1 ? ", " : "";
+    out += n.IsMap() ? it->first.Scalar() + ": " + readable(it->second) : readable(*it);
+  }
+  return out + (n.IsMap() ? "}" : "]");
+}
+
+}  // namespace
+
 std::vector<std::string> background_differences(const ScenarioSpec& a, const ScenarioSpec& b) {
   const YAML::Node ya = YAML::Load(a.resolved_yaml);
   const YAML::Node yb = YAML::Load(b.resolved_yaml);
-  const auto text = [](const YAML::Node& n) {
-    if (!n) return std::string("(none)");
-    YAML::Emitter e;
-    e << YAML::Flow << n;
-    return std::string(e.c_str());
-  };
+  const auto text = [](const YAML::Node& n) { return n ? readable(n) : std::string("(none)"); };
   std::vector<std::string> keys;
   for (const auto& item : ya) keys.push_back(item.first.as<std::string>());
   for (const auto& item : yb) {

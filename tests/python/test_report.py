@@ -64,7 +64,7 @@ def test_the_report_holds_the_headline_figures_as_people_read_them(two, small_re
     abated_share = 100 * h["tco2e_abated"] / next(k["a"] for k in j["kpis"]
                                                   if k["key"] == "tco2e_total" and k["complex"] == "all")
     for figure in (as_read(h["tco2e_abated"]), as_read(h["krw_per_tco2e_gross"]),
-                   as_read(h["krw_per_tco2e_net"]), as_read(h["delta_bill_krw"] / 1e6),
+                   as_read(h["krw_per_tco2e_net"]), as_read(h["delta_energy_cost_krw"] / 1e6),
                    as_read(h["net_annual_cost_krw"] / 1e6), f"{abated_share:.1f} %"):
         assert f">{figure}<" in html or f">+{figure}<" in html, figure
     kpis = {(k["key"], k["complex"]): k for k in j["kpis"]}
@@ -172,3 +172,42 @@ def test_an_unwritable_output_exits_3(small_results, tmp_path):
 
 if __name__ == "__main__":
     sys.exit(pytest.main([__file__, "-q"]))
+
+
+def test_uncertainty_macc_and_attribution_sections_appear_with_the_files_figures(small_results, tmp_path):
+    source = os.environ["SANDAN_SOURCE_DIR"]
+    # A Sobol' design of two inputs (2 × (2 + 2) points, each with its counterfactual) and a MACC
+    # set of two interventions, on one complex, energy and emissions only.
+    u = tmp_path / "u.yaml"
+    u.write_text(
+        f"name: u\nextends: {source}/scenarios/baseline.yaml\ncomplexes: [local]\nmodels: [energy, emissions]\n"
+        "year: 2030\ngrid_emission_factor: {t_per_mwh: 0.26}\n"
+        "interventions: [{rooftop_pv: {roof_share: 0.5, cost_krw_per_kwp: 1200000}},\n"
+        "                {efficiency: {electricity_saving: 0.05, cost_krw: 1000000000}}]\n"
+        f"uncertainty: {{method: sobol, samples: 2, seed: 1, reference: {source}/scenarios/baseline_2030.yaml,\n"
+        "  inputs: {grid_emission_factor.t_per_mwh: {dist: uniform, min: 0.22, max: 0.3},\n"
+        "           load_growth: {dist: uniform, min: 0.95, max: 1.05}}}\n")
+    m = tmp_path / "m.yaml"
+    m.write_text(u.read_text().split("uncertainty:")[0].replace("name: u", "name: m") +
+                 f"macc: {{reference: {source}/scenarios/baseline_2030.yaml}}\n")
+    for path in (u, m):
+        made = subprocess.run([SANDAN, "run", path, "-o", path.with_suffix(".h5")], capture_output=True, text=True)
+        assert made.returncode == 0, made.stderr
+    out = tmp_path / "r.html"
+    result = make_report(small_results.ref, u.with_suffix(".h5"), m.with_suffix(".h5"), "-o", out)
+    assert result.returncode == 0, result.stderr
+    html = out.read_text(encoding="utf-8")
+    with h5py.File(u.with_suffix(".h5"), "r") as f:
+        outputs = list(f["uncertainty/output"].asstr()[:])
+        o = outputs.index("tco2e_abated")
+        p50 = f["uncertainty/p50"][o]
+    assert "<h2>Uncertainty</h2>" in html and f">{as_read(p50)}<" in html
+    assert 'alt="inputs ranked by their effect on tco2e_abated"' in html
+    with h5py.File(m.with_suffix(".h5"), "r") as f:
+        names = list(f["macc/intervention"].asstr()[:])
+        abated = f["macc/tco2e_abated"][:]
+    assert names[-2:] == ["package", "interaction"]
+    assert "<h2>Marginal abatement cost</h2>" in html and f">{as_read(abated[-2])}<" in html
+    assert 'alt="marginal abatement cost curve"' in html
+    # The 2030 runs differ from the 2026 reference in background: the report splits the change.
+    assert "<h2>What the interventions did, and what the background did</h2>" in html

@@ -131,6 +131,7 @@ class Scenario:
         self.run = run
         self.label = label
         self.headline = None  # sandan.compare(...)["headline"], for an alternative
+        self.attribution = None  # sandan.compare(...)["attribution"]
 
     def kpi(self, key, complex="all"):  # noqa: A002 - the KPI table's word
         """A KPI of complex `complex`, or None when the run does not have it."""
@@ -176,6 +177,8 @@ def _settings(run):
         name = key.rsplit(".", 1)[-1].replace("monte_carlo_run", "Monte Carlo run")
         large = (isinstance(value, (int, float)) and abs(value) >= 1000
                  and key not in _results.MONTE_CARLO_KEYS)
+        if isinstance(value, float) and not large and value != round(value, 4):
+            value = float(f"{value:.4g}")  # a sampled value: four significant digits are enough to read
         shown = number(value, 0) if large else value
         parts.append(f"{name} {shown}")
     return ", ".join(parts)
@@ -200,7 +203,7 @@ def _headline_section(scenarios, reference, batch):
     years = len({s.run.year for s in scenarios}) > 1
     header = ["scenario"] + (["settings"] if batch else []) + (["year"] if years else []) + [
         "tCO2eq/year", "abated vs reference, tCO2eq/year", "abated, %", "annualised cost, million KRW/year",
-        "bill change, million KRW/year", "net annual cost, million KRW/year", "KRW per tCO2eq abated, gross",
+        "energy cost change, million KRW/year", "net annual cost, million KRW/year", "KRW per tCO2eq abated, gross",
         "KRW per tCO2eq abated, net"]
     classes = ["text"] + (["text"] if batch else []) + (["num"] if years else []) + ["num"] * 8
     rows = []
@@ -217,7 +220,8 @@ def _headline_section(scenarios, reference, batch):
         share = h["tco2e_abated"] / total_ref if h["tco2e_abated"] is not None and total_ref else None
         rows.append([s.label] + settings + [
             number(total), number(h["tco2e_abated"]), percent(share), number(cost, 0, scale=1e6),
-            number(h["delta_bill_krw"], 0, signed=True, scale=1e6),
+            number(h["delta_energy_cost_krw"] if h.get("delta_energy_cost_krw") is not None
+                   else h["delta_bill_krw"], 0, signed=True, scale=1e6),
             number(h["net_annual_cost_krw"], 0, signed=True, scale=1e6),
             number(h["krw_per_tco2e_gross"]), number(h["krw_per_tco2e_net"])])
     return _table(header, rows, classes)
@@ -405,6 +409,117 @@ def _batch_section(files, scenarios, reference):
     return "\n".join(parts) if parts else None
 
 
+def _attribution_section(scenarios):
+    """For each alternative drawn in detail whose background differs from the reference's: B − A
+    split into the interventions, the grid factor and the rest of the background (docs/economics.md)."""
+    keys = [KPI.tco2e_total, KPI.tco2e_scope1, KPI.tco2e_scope2, KPI.tco2e_transport, KPI.annual_import_mwh,
+            KPI.energy_cost_krw]
+    parts = []
+    for s in scenarios[1:]:
+        at = s.attribution or {}
+        if at.get("status") == "attributed":
+            rows = {(r["key"], r["complex"]): r for r in at["rows"]}
+            table = []
+            for key in keys:
+                r = rows.get((str(key), "all"))
+                if r is None:
+                    continue
+                table.append([str(key), r["unit"]] + [number(r[c], 0, signed=True)
+                                                      for c in ("total", "interventions", "grid_factor",
+                                                                "other_background")])
+            parts.append(f"<h3>{_e(s.label)}</h3><p>The backgrounds differ ({_e('; '.join(at['background']))}): "
+                         "the headline counts only what the interventions do, against the counterfactual "
+                         "(this scenario's background with the reference's interventions).</p>")
+            parts.append(_table(["KPI (all complexes)", "unit", "change", "interventions", "grid factor",
+                                 "other background"], table, ["text", "text"] + ["num"] * 4))
+        elif at.get("status") == "counterfactual_needed":
+            parts.append(f'<p class="warn">{_e(s.label)}: {_e(at["message"])}</p>')
+    return "\n".join(parts) if parts else None
+
+
+def _uncertainty_section(files):
+    """P10/P50/P90 of every output of each file with /uncertainty, and its inputs ranked by their
+    sensitivity (Sobol' total index or Morris mu*) on the abatement, as a bar chart."""
+    import h5py
+
+    parts = []
+    for results_file in files:
+        with h5py.File(results_file.path, "r") as f:
+            if "uncertainty" not in f:
+                continue
+            u = f["uncertainty"]
+            outputs = list(u["output"].asstr()[:])
+            units = list(u["output_unit"].asstr()[:])
+            inputs = list(u["input"].asstr()[:])
+            distributions = list(u["distribution"].asstr()[:])
+            p10, p50, p90 = u["p10"][:], u["p50"][:], u["p90"][:]
+            method = u.attrs["method"]
+            samples = len(u["sample"])
+            sens = None
+            if "sensitivity" in f:
+                g = f["sensitivity"]
+                kind = g.attrs["method"]
+                measure = g["total"][:] if kind == "sobol" else g["mu_star"][:]
+                sens = (kind, measure)
+        parts.append(f"<h3>{_e(results_file.path.name)}: {samples} design points ({_e(method)})</h3>")
+        parts.append(_table(["uncertain input", "distribution"], list(zip(inputs, distributions)), ["text", "text"]))
+        rows = [[o, un, number(a, 2 if abs(a) < 10 else 0), number(b, 2 if abs(b) < 10 else 0),
+                 number(c, 2 if abs(c) < 10 else 0)] for o, un, a, b, c in zip(outputs, units, p10, p50, p90)]
+        parts.append(_table(["output (all complexes)", "unit", "P10", "P50", "P90"], rows,
+                            ["text", "text", "num", "num", "num"]))
+        if sens is not None:
+            kind, measure = sens
+            o = outputs.index("tco2e_abated") if "tco2e_abated" in outputs else outputs.index("tco2e_total")
+            values = np.nan_to_num(measure[o], nan=0.0)
+            order = np.argsort(values)
+            figure, axes = _figure(1, 1, 7.5, 0.5 + 0.45 * len(inputs))
+            ax = axes[0][0]
+            ax.barh([inputs[i] for i in order], values[order], color="#3b7dd8")
+            ax.set_xlabel("Sobol' total index" if kind == "sobol" else "Morris mu* (output units)")
+            ax.set_title(f"What moves {outputs[o]} most")
+            parts.append(_png(figure, f"inputs ranked by their effect on {outputs[o]}"))
+    return "\n".join(parts) if parts else None
+
+
+def _macc_section(files):
+    """The marginal abatement cost curve of each file with /macc: bars as wide as the tonnes each
+    intervention abates alone, as high as its net cost per tonne, cheapest first."""
+    import h5py
+
+    parts = []
+    for results_file in files:
+        with h5py.File(results_file.path, "r") as f:
+            if "macc" not in f:
+                continue
+            m = f["macc"]
+            names = list(m["intervention"].asstr()[:])
+            abated = m["tco2e_abated"][:]
+            net = m["net_annual_cost_krw"][:]
+            per_tonne = m["krw_per_tco2e_net"][:]
+        rows = [[n, number(a), number(c, 0, signed=True, scale=1e6), number(p) if np.isfinite(p) else NA]
+                for n, a, c, p in zip(names, abated, net, per_tonne)]
+        parts.append(f"<h3>{_e(results_file.path.name)}</h3>")
+        parts.append(_table(["intervention", "tCO2eq abated/year", "net cost, million KRW/year", "KRW per tCO2eq"],
+                            rows, ["text", "num", "num", "num"]))
+        curve = [(n, a, p) for n, a, p in zip(names, abated, per_tonne)
+                 if n not in ("package", "interaction") and a > 0 and np.isfinite(p)]
+        if curve:
+            figure, axes = _figure(1, 1, 9.0, 4.2)
+            ax = axes[0][0]
+            left = 0.0
+            for name, width, height in curve:
+                ax.bar(left, height, width=width, align="edge", color="#2e8b57" if height < 0 else "#d2691e",
+                       edgecolor="white")
+                ax.text(left + width / 2, height, name.split(".")[-1], ha="center",
+                        va="bottom" if height >= 0 else "top", fontsize=8)
+                left += width
+            ax.axhline(0, color="#444", linewidth=0.8)
+            ax.set_xlabel("tCO2eq abated a year (each intervention alone)")
+            ax.set_ylabel("net cost, KRW per tCO2eq")
+            parts.append(_png(figure, "marginal abatement cost curve"))
+    return "\n".join(parts) if parts else None
+
+
 def _notes_section(scenarios, files, reference, detailed, alternatives):
     items = []
     sites = sorted({s.run.site_path or NA for s in scenarios})
@@ -427,14 +542,17 @@ def _notes_section(scenarios, files, reference, detailed, alternatives):
         shown = [f"{factor} tCO2eq/MWh with {path}: {_results._some(labels)}"
                  for (factor, path), labels in factors.items()]
         items.append("Grid emission factor: " + "; ".join(shown) + ". Fuels: "
-                     "IPCC 2006 factors; vehicles: speed-dependent curves; exported PV is not credited "
-                     "(docs/emissions.md).")
-    items.append("tCO2eq abated = reference total − scenario total (complex \"all\"). KRW per tCO2eq "
-                 "abated, gross = change in annualised intervention cost / tCO2eq abated; net = (change "
-                 "in annualised cost + change in the electricity bill) / tCO2eq abated, so a negative net "
-                 "figure means the bill savings exceed the annualised cost; n/a when nothing is abated. "
-                 "Annualised cost = investment × capital recovery factor at the scenario's discount rate "
-                 "over each intervention's lifetime; the costs in the shipped scenarios are estimates.")
+                     "IPCC 2006 factors; vehicles: speed-dependent curves; exported PV carries no "
+                     "carbon credit (docs/emissions.md).")
+    items.append("tCO2eq abated = reference total − scenario total (complex \"all\"); when the two differ "
+                 "in background (year, grid factor, tariff, ...), counterfactual total − scenario total, so "
+                 "only the interventions count (docs/economics.md). KRW per tCO2eq abated, gross = change "
+                 "in annualised intervention cost / tCO2eq abated; net = (change in annualised cost + change "
+                 "in the energy cost: electricity bill, fuel, less PV export credit) / tCO2eq abated, so a "
+                 "negative net figure means the savings exceed the annualised cost; n/a when nothing is "
+                 "abated. Annualised cost = investment × capital recovery factor at the scenario's discount "
+                 "rate over each intervention's lifetime, plus operation and maintenance; the costs in the "
+                 "shipped scenarios are estimates, fuel and export prices are sourced (gis_data/prices).")
     if alternatives > len(detailed) - 1:
         items.append(f"The {alternatives} alternatives are all in the tables; the plots per scenario show "
                      f"the reference and the {len(detailed) - 1} that abate the most "
@@ -479,8 +597,10 @@ def build_report(scenarios, files, title=None):
     `sandan.compare` against it."""
     reference = scenarios[0]
     for s in scenarios[1:]:
-        s.headline = sandan.compare(os.fspath(reference.run.path), os.fspath(s.run.path),
-                                    reference.run.id, s.run.id)["headline"]
+        comparison = sandan.compare(os.fspath(reference.run.path), os.fspath(s.run.path),
+                                    reference.run.id, s.run.id)
+        s.headline = comparison["headline"]
+        s.attribution = comparison.get("attribution")
     alternatives = [s for s in scenarios[1:]]
     if len(alternatives) <= MAX_DETAILED:
         chosen = alternatives
@@ -498,12 +618,26 @@ def build_report(scenarios, files, title=None):
             f"(year {_e(reference.run.year or NA)}; complexes: {_e(complexes)}).</p>",
             "<h2>Headline</h2>", _warnings(scenarios, reference), _summary_sentences(scenarios, reference),
             _headline_section(scenarios, reference, batch),
-            '<p class="note">Abated: reference − scenario, tCO2eq a year. Bill change and net annual cost: '
-            "scenario − reference (negative: savings). KRW per tCO2eq: see the notes.</p>"]
+            '<p class="note">Abated: reference − scenario, tCO2eq a year (only the interventions\' share when '
+            "the backgrounds differ). Energy cost change and net annual cost: scenario − reference (negative: "
+            "savings). KRW per tCO2eq: see the notes.</p>"]
     surfaces = _batch_section(files, scenarios, reference)
     if surfaces:
         body += ["<h2>Batch: response surfaces</h2>",
                  '<p class="note">Each dot is a run; colours interpolate between them.</p>', surfaces]
+    attribution = _attribution_section([reference] + chosen)
+    if attribution:
+        body += ["<h2>What the interventions did, and what the background did</h2>", attribution]
+    uncertainty = _uncertainty_section(files)
+    if uncertainty:
+        body += ["<h2>Uncertainty</h2>",
+                 '<p class="note">P10, P50, P90 over the samples (docs/uncertainty.md). Abatement and cost '
+                 "per tonne are against each sample's counterfactual.</p>", uncertainty]
+    macc = _macc_section(files)
+    if macc:
+        body += ["<h2>Marginal abatement cost</h2>",
+                 '<p class="note">Each intervention alone against the reference; the package together; '
+                 "the interaction is the package minus the sum of the parts (docs/economics.md).</p>", macc]
     body += ["<h2>Carbon by scope and complex</h2>", _carbon_section(scenarios, detailed)]
     waterfalls = _waterfall_section(detailed, reference)
     if waterfalls:
