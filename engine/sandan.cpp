@@ -122,8 +122,12 @@ BatchAnalyses analysis_of(const BatchSummary& summary) {
 }
 
 // What a batch's parts folder must have been made for, to be resumed.
+// Every run's id and settings count: parts made by the same scenario with other swept values or
+// other distributions are refused, not merged.
 std::string batch_fingerprint(const ScenarioSpec& spec, const std::vector<Variant>& variants) {
-  return spec.resolved_yaml + "\n# batch\n" + std::to_string(variants.size());
+  std::string text = spec.resolved_yaml + "\n# batch\n" + std::to_string(variants.size()) + "\n";
+  for (const Variant& v : variants) text += "# " + v.run_id + " " + v.parameters_json + "\n";
+  return text;
 }
 
 }  // namespace
@@ -389,7 +393,18 @@ std::vector<KpiRow> rows_of(const std::vector<Kpi>& kpis) {
 // Runs C (and C_g when the grid factor is one of several differences) and splits the comparison.
 void attribute_by_running(Comparison& c, const ScenarioSpec& a, const ScenarioSpec& b,
                           const std::vector<KpiRow>& a_kpis, const CompareOptions& options) {
-  ScenarioSpec cf = with_interventions_of(b, a, "counterfactual");
+  ScenarioSpec cf;
+  try {
+    cf = with_interventions_of(b, a, "counterfactual");
+  } catch (const ConfigError& e) {
+    c.attribution.status = AttributionStatus::kCounterfactualNeeded;
+    std::string why = e.what();
+    for (const std::string& p : e.problems()) why += "; " + p;
+    c.attribution.message = "A's interventions do not fit B's background (" + why +
+                            "), so the counterfactual cannot be formed: compare runs of the same complexes "
+                            "and models, or give one with --counterfactual";
+    return;
+  }
   const bool factor_differs =
       std::any_of(c.attribution.background.begin(), c.attribution.background.end(),
                   [](const std::string& d) { return d.starts_with("grid_emission_factor:"); });

@@ -237,7 +237,9 @@ std::string format_table(const Comparison& c) {
   if (!c.only_in_a.empty()) out += "\nOnly in A (not compared): " + unmatched(c.only_in_a) + "\n";
   if (!c.only_in_b.empty()) out += "\nOnly in B (not compared): " + unmatched(c.only_in_b) + "\n";
 
-  out += "\nHeadline (complex all; B against A)\n";
+  out += c.attribution.status == AttributionStatus::kAttributed
+             ? "\nHeadline (complex all; B against the counterfactual C: the interventions' share)\n"
+             : "\nHeadline (complex all; B against A)\n";
   for (const auto& w : c.warnings) out += "  warning: " + w + "\n";
   const std::vector<HeadlineLine> lines = headline_lines(c);
   std::size_t label_width = 0;
@@ -248,6 +250,16 @@ std::string format_table(const Comparison& c) {
   if (!notes.empty()) out += "\nAttribution\n";
   for (const auto& note : notes) out += "  " + note + "\n";
   if (!c.attribution.rows.empty()) out += "\n" + attribution_table(c.attribution);
+  if (!c.attribution.counterfactual_yaml.empty()) {
+    out += "\n  The counterfactual's scenario (save as counterfactual.yaml):\n\n";
+    std::size_t start = 0;
+    const std::string& yaml = c.attribution.counterfactual_yaml;
+    while (start < yaml.size()) {
+      const std::size_t end = std::min(yaml.find('\n', start), yaml.size());
+      out += "    " + yaml.substr(start, end - start) + "\n";
+      start = end + 1;
+    }
+  }
   return out;
 }
 

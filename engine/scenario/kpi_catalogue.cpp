@@ -38,7 +38,8 @@ constexpr std::array kCatalogue{
     KpiInfo{kExportCreditKrw, "export_credit_krw", "KRW", kEnergy, kSum, true, false,
             "what PV exported earns, at the scenario's export prices (0 without prices.pv_export)"},
     KpiInfo{kEnergyCostKrw, "energy_cost_krw", "KRW", kEnergy, kSum, true, true,
-            "bill_krw + fuel_cost_krw − export_credit_krw: what energy costs the facilities a year"},
+            "bill_krw without VAT + fuel_cost_krw − export_credit_krw: what energy costs the facilities a "
+            "year (VAT, which a firm deducts, left out of all three)"},
     KpiInfo{kWorstFeederUndervoltageHours, "worst_feeder_undervoltage_hours", "h", kGrid, kWorst, true, false,
             "hours with a bus below vmin, on the worst feeder"},
     KpiInfo{kWorstFeederOvervoltageHours, "worst_feeder_overvoltage_hours", "h", kGrid, kWorst, true, false,

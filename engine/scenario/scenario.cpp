@@ -684,7 +684,14 @@ std::optional<Distribution> read_distribution(Reader& r, const YAML::Node& node,
       break;
   }
   if (r.count() > before) return std::nullopt;
-  for (const std::string& problem : distribution_problems(d)) r.problem(node, path, problem);
+  for (std::string problem : distribution_problems(d)) {
+    // The module calls truncation bounds lower and upper; a scenario file states them as min and max.
+    for (const auto& [from, to] : {std::pair<std::string, std::string>{"lower (", "min ("}, {"upper (", "max ("}}) {
+      for (auto at = problem.find(from); at != std::string::npos; at = problem.find(from, at + to.size()))
+        problem.replace(at, from.size(), to);
+    }
+    r.problem(node, path, problem);
+  }
   if (r.count() > before) return std::nullopt;
   return d;
 }
@@ -1105,6 +1112,10 @@ std::string emit_resolved(const ScenarioSpec& s) {
     e << YAML::Key << "tilt_deg" << YAML::Value << pv.pv.tilt_deg;
     e << YAML::Key << "azimuth_deg" << YAML::Value << pv.pv.azimuth_deg;
     e << YAML::Key << "dc_ac_ratio" << YAML::Value << pv.pv.dc_ac_ratio;
+    e << YAML::Key << "inverter_efficiency" << YAML::Value << pv.pv.inverter_efficiency;
+    e << YAML::Key << "gamma_per_c" << YAML::Value << pv.pv.gamma_per_c;
+    e << YAML::Key << "system_losses_pct" << YAML::Value << pv.pv.system_losses_pct;
+    e << YAML::Key << "albedo" << YAML::Value << pv.pv.albedo;
     if (pv.export_limit_kw_per_kwp) {
       e << YAML::Key << "export_limit_kw_per_kwp" << YAML::Value << *pv.export_limit_kw_per_kwp;
     }
@@ -1121,6 +1132,9 @@ std::string emit_resolved(const ScenarioSpec& s) {
     e << YAML::Key << (per_kwp ? "energy_kwh_per_kwp" : "energy_kwh") << YAML::Value << b.battery.energy_kwh;
     e << YAML::Key << (per_kwp ? "power_kw_per_kwp" : "power_kw") << YAML::Value << b.battery.power_kw;
     e << YAML::Key << "round_trip_efficiency" << YAML::Value << b.battery.round_trip_efficiency;
+    e << YAML::Key << "soc_min" << YAML::Value << b.battery.soc_min;
+    e << YAML::Key << "soc_max" << YAML::Value << b.battery.soc_max;
+    e << YAML::Key << "soc_initial" << YAML::Value << b.battery.soc_initial;
     static const char* const kStrategies[] = {"self_consumption", "peak_shaving", "tou_arbitrage"};
     e << YAML::Key << "strategy" << YAML::Value << kStrategies[static_cast<int>(b.battery.strategy)];
     emit_cost(e, b.cost, "cost_krw_per_kwh");

@@ -134,6 +134,9 @@ CostSummary cost_interventions(const ScenarioSpec& spec, const RunInputs& in, co
       count(where("fuel_switch"), "fuel_switch", x.cost, shares > 0.0 ? capacity_kw * x.share / shares : 0.0);
   }
   price_energy(spec, in, plan, balance, out);
+  // Bills are (charges) × (1 + power fund + VAT) (energy/tariff.hpp): the share without VAT.
+  out.bill_excl_vat_share = (1.0 + in.tariff.power_fund_share) /
+                            (1.0 + in.tariff.power_fund_share + in.tariff.vat_share);
   return out;
 }
 
@@ -201,7 +204,7 @@ std::vector<EnergyTotals> energy_totals(const KpiSources& s) {
 
 using Rows = std::vector<Kpi>;
 
-void energy_kpis(const EnergyTotals& x, const std::string& id, Rows& rows) {
+void energy_kpis(const EnergyTotals& x, double bill_excl_vat_share, const std::string& id, Rows& rows) {
   auto add = [&](KpiId k, double v) { rows.push_back(make_kpi(k, id, v)); };
   add(KpiId::kFacilities, x.facilities);
   add(KpiId::kAnnualLoadMwh, x.load);
@@ -217,7 +220,7 @@ void energy_kpis(const EnergyTotals& x, const std::string& id, Rows& rows) {
   add(KpiId::kBillKrw, x.bill);
   add(KpiId::kFuelCostKrw, x.fuel_krw);
   add(KpiId::kExportCreditKrw, x.export_krw);
-  add(KpiId::kEnergyCostKrw, x.bill + x.fuel_krw - x.export_krw);
+  add(KpiId::kEnergyCostKrw, x.bill * bill_excl_vat_share + x.fuel_krw - x.export_krw);
 }
 
 bool counts_in(const std::string& row, const std::string& area) {
@@ -295,7 +298,7 @@ std::vector<Kpi> compute_kpis(const KpiSources& s) {
   // Per complex, then all together; nothing without a complex.
   for (std::size_t k = 0; k < n_cx + (n_cx > 0 ? 1 : 0); ++k) {
     const std::string id = k < n_cx ? s.energy.complex_ids[k] : std::string(kAllComplexes);
-    energy_kpis(totals[k], id, rows);
+    energy_kpis(totals[k], s.costs.bill_excl_vat_share, id, rows);
     if (s.grid.enabled) grid_kpis(s.spec, s.grid, id, rows);
     if (s.traffic.enabled) traffic_kpis(s.traffic, id, rows);
     if (s.emissions.enabled) emission_kpis(s.emissions, id, rows);

@@ -170,6 +170,9 @@ struct CostSummary {
   std::vector<double> export_credit_krw;  // per facility
   std::vector<std::string> notes;         // prices carried beyond their data, ...
   std::vector<double> fuel_krw_per_mwh;   // the prices used, by burned fuel (empty: not priced)
+  // The share of a bill that is not VAT: energy_cost_krw counts bills without VAT, as fuel prices and
+  // export credits are (a firm deducts the VAT it pays); the power fund is a cost and stays.
+  double bill_excl_vat_share = 1.0;
 };
 
 [[nodiscard]] CostSummary cost_interventions(const ScenarioSpec& spec, const RunInputs& in,

@@ -14,7 +14,8 @@ import pytest
 SANDAN = os.environ["SANDAN_EXE"]
 SOURCE_DIR = os.environ["SANDAN_SOURCE_DIR"]
 SCENARIOS = ["baseline", "baseline_2030", "rooftop_pv", "pv_battery", "hosting_capacity", "logistics_hub",
-             "ev_trucks", "efficiency", "green_2030", "green_2030_uncertainty", "sweep_pv_battery", "macc_2030"]
+             "ev_trucks", "efficiency", "green_2030", "green_2030_uncertainty", "green_2030_sensitivity",
+             "sweep_pv_battery", "macc_2030"]
 # Batches run here in a smaller form (the full ones are benchmarks, bench/RESULTS.md): a file in the
 # test folder extends the shipped one and overrides these lines.
 SMALLER = {
@@ -22,6 +23,10 @@ SMALLER = {
                               "  reference: {scenarios}/baseline_2030.yaml\n  inputs:\n"
                               "    grid_emission_factor.t_per_mwh: {{dist: triangular, min: 0.22, mode: 0.26, max: 0.3}}\n"
                               "    load_growth: {{dist: normal, mean: 1.0, sd: 0.05, min: 0.85, max: 1.15}}\n",
+    "green_2030_sensitivity": "uncertainty:\n  method: sobol\n  samples: 2\n  seed: 2030\n"
+                              "  reference: {scenarios}/baseline_2030.yaml\n  inputs:\n"
+                              "    grid_emission_factor.t_per_mwh: {{dist: triangular, min: 0.22, mode: 0.26, max: 0.3}}\n"
+                              "    pv_yield_factor: {{dist: uniform, min: 0.9, max: 1.05}}\n",
 }
 
 
@@ -107,6 +112,14 @@ def test_the_uncertainty_run_gives_a_range_of_abatement_and_cost_per_tonne(resul
         for name in ("tco2e_abated", "krw_per_tco2e_net"):
             o = outputs.index(name)
             assert u["p10"][o] < u["p50"][o] < u["p90"][o]
+
+
+def test_the_sensitivity_run_writes_sobol_indices_for_every_input(results):
+    with h5py.File(results["green_2030_sensitivity"], "r") as f:
+        g = f["sensitivity"]
+        assert g.attrs["method"] == "sobol"
+        assert g["total"].shape == (len(g["output"]), len(g["input"])) == g["first"].shape
+        assert len(f["uncertainty/sample"]) == 2 * (2 + 2)
 
 
 def test_the_macc_set_shows_each_intervention_the_package_and_their_interaction(results):

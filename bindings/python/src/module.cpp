@@ -401,22 +401,29 @@ PYBIND11_MODULE(_sandan, m) {
 
   m.def(
       "compare",
-      [](const py::object& a, const py::object& b, const std::string& a_run, const std::string& b_run) {
+      [](const py::object& a, const py::object& b, const std::string& a_run, const std::string& b_run,
+         bool attribution, const std::string& counterfactual) {
         RunRef ref_a = a_run.empty() ? parse_run_ref(fspath(a)) : RunRef{fspath(a), a_run};
         RunRef ref_b = b_run.empty() ? parse_run_ref(fspath(b)) : RunRef{fspath(b), b_run};
+        CompareOptions options;
+        options.attribute = attribution;
+        options.counterfactual = counterfactual;
         std::string json;
         {
           py::gil_scoped_release release;
-          json = format_comparison(compare_files(ref_a, ref_b), "json");
+          json = format_comparison(compare_files(ref_a, ref_b, options), "json");
         }
         return py::module_::import("json").attr("loads")(json);
       },
-      py::arg("a"), py::arg("b"), py::arg("a_run") = "", py::arg("b_run") = "",
+      py::arg("a"), py::arg("b"), py::arg("a_run") = "", py::arg("b_run") = "", py::arg("attribution") = true,
+      py::arg("counterfactual") = "",
       "Run b against the reference run a, as `sandan compare A B --format json`: a dict with a, b, "
       "headline (tco2e_abated, delta_annualised_cost_krw, delta_bill_krw, net_annual_cost_krw, "
       "krw_per_tco2e_gross, krw_per_tco2e_net; None where undefined), kpis, only_in_a, only_in_b, "
-      "warnings (what makes the headline misleading, e.g. only one run modelled traffic). "
-      "a and b are results files, or FILE:RUN.");
+      "warnings (what makes the headline misleading, e.g. only one run modelled traffic), attribution "
+      "(B − A split into interventions, grid factor and other background; docs/economics.md). "
+      "a and b are results files, or FILE:RUN; attribution=False compares them as they are; "
+      "counterfactual='FILE[:RUN]' gives the counterfactual run elsewhere.");
 
   m.def(
       "kpi_catalogue",

@@ -166,3 +166,96 @@ TEST_CASE("with_settings changes values at key paths and checks the result as a 
     CHECK(any_contains(e.problems(), "roof_share: value 2 is out of range"));
   }
 }
+
+TEST_CASE("a zip's axes advance together and the batch is the product of the sweep's dimensions") {
+  TempDir dir("scenario_zip");
+  write_text(dir.path() / "zip.yaml", std::string(kBase) + R"(interventions:
+  - rooftop_pv: {roof_share: 0.5}
+  - battery: {at: "complex:juan", energy_kwh: 1000, power_kw: 250}
+sweep:
+  interventions[0].rooftop_pv.roof_share: [0.2, 0.4]
+  zip:
+    interventions[1].battery.energy_kwh: [0, 4000, 8000]
+    interventions[1].battery.power_kw: [0, 1000, 2000]
+)");
+  const ScenarioSpec spec = read_scenario(dir.str("zip.yaml"));
+  const std::vector<Variant> runs = expand_batch(spec);
+  REQUIRE(runs.size() == 6);  // 2 × 3, not 2 × 3 × 3
+  for (const Variant& v : runs) {
+    CHECK(v.spec.batteries[0].battery.power_kw * 4.0 == v.spec.batteries[0].battery.energy_kwh);
+  }
+  // The zip (the last dimension) varies fastest.
+  CHECK(runs[0].spec.rooftop_pv[0].pv.roof_share == 0.2);
+  CHECK(runs[2].spec.batteries[0].battery.energy_kwh == 8000.0);
+  CHECK(runs[3].spec.rooftop_pv[0].pv.roof_share == 0.4);
+  CHECK(runs[3].spec.batteries[0].battery.energy_kwh == 0.0);
+}
+
+TEST_CASE("an uncertainty block samples its inputs within their distributions, each run with its counterfactual") {
+  TempDir dir("scenario_uncertainty");
+  write_text(dir.path() / "ref.yaml", kBase);
+  write_text(dir.path() / "u.yaml", std::string(kBase) + R"(interventions:
+  - rooftop_pv: {roof_share: 0.5, cost_krw_per_kwp: 1200000}
+uncertainty:
+  method: latin_hypercube
+  samples: 10
+  seed: 3
+  reference: ref.yaml
+  inputs:
+    load_growth: {dist: uniform, min: 0.9, max: 1.1}
+    interventions[0].rooftop_pv.cost_krw_per_kwp: {dist: triangular, min: 1000000, mode: 1200000, max: 1500000}
+)");
+  const ScenarioSpec spec = read_scenario(dir.str("u.yaml"));
+  REQUIRE(spec.uncertainty.has_value());
+  const std::vector<Variant> runs = expand_batch(spec);
+  REQUIRE(runs.size() == 20);
+  std::vector<int> strata(10, 0);
+  for (std::size_t i = 0; i < runs.size(); i += 2) {
+    const Variant& sample = runs[i];
+    const Variant& cf = runs[i + 1];
+    CHECK(cf.counterfactual);
+    CHECK(cf.sample_index == sample.sample_index);
+    CHECK(sample.spec.load_growth == cf.spec.load_growth);  // the same background
+    CHECK(cf.spec.rooftop_pv.empty());                      // the reference's interventions
+    CHECK(sample.spec.load_growth == sample.sample[0]);
+    CHECK(sample.spec.rooftop_pv[0].cost.per_unit_krw == sample.sample[1]);
+    // Latin hypercube: one load growth in each tenth of [0.9, 1.1].
+    ++strata[static_cast<std::size_t>((sample.spec.load_growth - 0.9) / 0.02)];
+  }
+  CHECK(std::all_of(strata.begin(), strata.end(), [](int n) { return n == 1; }));
+}
+
+TEST_CASE("impossible distributions, unknown uncertain keys and zips of unequal length are reported with lines") {
+  TempDir dir("scenario_uncertainty_bad");
+  write_text(dir.path() / "bad.yaml", std::string(kBase) + R"(uncertainty:
+  samples: 4
+  inputs:
+    load_growth: {dist: normal, mean: 1, sd: -0.1}
+    seed: {dist: triangular, min: 1, mode: 5, max: 3}
+    year: {dist: discrete, values: [2026, 2030], probabilities: [0.5, 0.7]}
+    delta_t_s: {dist: weibull, k: 2}
+)");
+  const auto problems = problems_of(dir.str("bad.yaml"));
+  CHECK(any_contains(problems, "bad.yaml:13: uncertainty.inputs.load_growth"));
+  CHECK(any_contains(problems, "bad.yaml:14: uncertainty.inputs.seed"));
+  CHECK(any_contains(problems, "bad.yaml:15: uncertainty.inputs.year"));
+  CHECK(any_contains(problems, "bad.yaml:16: uncertainty.inputs.delta_t_s.dist: unknown distribution 'weibull'"));
+  write_text(dir.path() / "missing.yaml", std::string(kBase) + R"(uncertainty:
+  samples: 4
+  inputs:
+    no_such_setting: {dist: uniform, min: 0, max: 1}
+)");
+  const ScenarioSpec spec = read_scenario(dir.str("missing.yaml"));
+  try {
+    (void)expand_batch(spec);
+    FAIL("an unknown uncertain key was accepted");
+  } catch (const ConfigError& e) {
+    CHECK(any_contains(e.problems(), "missing.yaml:13: uncertainty.inputs.no_such_setting: the scenario has no such setting"));
+  }
+  write_text(dir.path() / "zip.yaml", std::string(kBase) + R"(sweep:
+  zip:
+    seed: [1, 2, 3]
+    year: [2026, 2030]
+)");
+  CHECK(any_contains(problems_of(dir.str("zip.yaml")), "zip.yaml:13: sweep.zip.year: has 2 values"));
+}
