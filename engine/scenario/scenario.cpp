@@ -686,7 +686,8 @@ std::optional<Distribution> read_distribution(Reader& r, const YAML::Node& node,
   if (r.count() > before) return std::nullopt;
   for (std::string problem : distribution_problems(d)) {
     // The module calls truncation bounds lower and upper; a scenario file states them as min and max.
-    for (const auto& [from, to] : {std::pair<std::string, std::string>{"lower (", "min ("}, {"upper (", "max ("}}) {
+    for (const auto& [from, to] :
+         {std::pair<std::string, std::string>{"lower (", "min ("}, {"upper (", "max ("}}) {
       for (auto at = problem.find(from); at != std::string::npos; at = problem.find(from, at + to.size()))
         problem.replace(at, from.size(), to);
     }

@@ -135,8 +135,8 @@ CostSummary cost_interventions(const ScenarioSpec& spec, const RunInputs& in, co
   }
   price_energy(spec, in, plan, balance, out);
   // Bills are (charges) × (1 + power fund + VAT) (energy/tariff.hpp): the share without VAT.
-  out.bill_excl_vat_share = (1.0 + in.tariff.power_fund_share) /
-                            (1.0 + in.tariff.power_fund_share + in.tariff.vat_share);
+  out.bill_excl_vat_share =
+      (1.0 + in.tariff.power_fund_share) / (1.0 + in.tariff.power_fund_share + in.tariff.vat_share);
   return out;
 }
 

@@ -530,8 +530,8 @@ TEST_CASE("sandan compare prints every KPI of both runs and the cost of the carb
   // The net cost counts what energy costs: the bill, fuel, less the exports' credit.
   const double energy = kpi_row(kpis, "energy_cost_krw", "all")["delta"].get<double>();
   const double credit = kpi_row(kpis, "export_credit_krw", "all")["delta"].get<double>();
-  CHECK(energy ==
-        doctest::Approx(bill * kBillWithoutVat + kpi_row(kpis, "fuel_cost_krw", "all")["delta"].get<double>() - credit));
+  CHECK(energy == doctest::Approx(bill * kBillWithoutVat +
+                                  kpi_row(kpis, "fuel_cost_krw", "all")["delta"].get<double>() - credit));
   const auto& headline = j["headline"];
   CHECK(headline["tco2e_abated"].get<double>() > 0.0);
   CHECK(headline["tco2e_abated"].get<double>() == doctest::Approx(abated));

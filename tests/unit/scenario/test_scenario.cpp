@@ -191,7 +191,8 @@ sweep:
   CHECK(runs[3].spec.batteries[0].battery.energy_kwh == 0.0);
 }
 
-TEST_CASE("an uncertainty block samples its inputs within their distributions, each run with its counterfactual") {
+TEST_CASE(
+    "an uncertainty block samples its inputs within their distributions, each run with its counterfactual") {
   TempDir dir("scenario_uncertainty");
   write_text(dir.path() / "ref.yaml", kBase);
   write_text(dir.path() / "u.yaml", std::string(kBase) + R"(interventions:
@@ -225,7 +226,8 @@ uncertainty:
   CHECK(std::all_of(strata.begin(), strata.end(), [](int n) { return n == 1; }));
 }
 
-TEST_CASE("impossible distributions, unknown uncertain keys and zips of unequal length are reported with lines") {
+TEST_CASE(
+    "impossible distributions, unknown uncertain keys and zips of unequal length are reported with lines") {
   TempDir dir("scenario_uncertainty_bad");
   write_text(dir.path() / "bad.yaml", std::string(kBase) + R"(uncertainty:
   samples: 4
@@ -239,7 +241,8 @@ TEST_CASE("impossible distributions, unknown uncertain keys and zips of unequal 
   CHECK(any_contains(problems, "bad.yaml:13: uncertainty.inputs.load_growth"));
   CHECK(any_contains(problems, "bad.yaml:14: uncertainty.inputs.seed"));
   CHECK(any_contains(problems, "bad.yaml:15: uncertainty.inputs.year"));
-  CHECK(any_contains(problems, "bad.yaml:16: uncertainty.inputs.delta_t_s.dist: unknown distribution 'weibull'"));
+  CHECK(any_contains(problems,
+                     "bad.yaml:16: uncertainty.inputs.delta_t_s.dist: unknown distribution 'weibull'"));
   write_text(dir.path() / "missing.yaml", std::string(kBase) + R"(uncertainty:
   samples: 4
   inputs:
@@ -250,7 +253,9 @@ TEST_CASE("impossible distributions, unknown uncertain keys and zips of unequal 
     (void)expand_batch(spec);
     FAIL("an unknown uncertain key was accepted");
   } catch (const ConfigError& e) {
-    CHECK(any_contains(e.problems(), "missing.yaml:13: uncertainty.inputs.no_such_setting: the scenario has no such setting"));
+    CHECK(any_contains(
+        e.problems(),
+        "missing.yaml:13: uncertainty.inputs.no_such_setting: the scenario has no such setting"));
   }
   write_text(dir.path() / "zip.yaml", std::string(kBase) + R"(sweep:
   zip:
