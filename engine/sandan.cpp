@@ -446,6 +446,17 @@ Comparison compare_files(const std::string& a, const std::string& b, const Compa
 Comparison compare_files(const RunRef& a, const RunRef& b, const CompareOptions& options) {
   RunRef a_read = a;
   RunRef b_read = b;
+  // B an uncertainty batch as a whole: its percentiles, each sample against its counterfactual.
+  if (b.run.empty() && list_runs(b.file).size() > 1) {
+    Comparison c;
+    c.percentiles = read_percentiles(b.file, c.uncertainty_note);
+    if (!c.percentiles.empty()) {
+      (void)read_run_kpis(a_read.file, a_read.run);  // A must name one run, as for any comparison
+      c.a = a_read;
+      c.b = {b.file, ""};
+      return c;
+    }
+  }
   const std::vector<KpiRow> a_kpis = read_run_kpis(a_read.file, a_read.run);
   const std::vector<KpiRow> b_kpis = read_run_kpis(b_read.file, b_read.run);
   Comparison c = compare_kpis(a_read, a_kpis, b_read, b_kpis);

@@ -210,7 +210,23 @@ std::string attribution_table(const Attribution& at) {
   return out;
 }
 
+// The percentile rows as aligned text.
+std::string percentile_table(const Comparison& c) {
+  std::string out = "Uncertainty of B: " + c.uncertainty_note + "\n\n";
+  std::size_t w = 6;
+  for (const auto& r : c.percentiles) w = std::max(w, r.output.size());
+  out += "  " + pad("output", w, false) + "  " + pad("P10", 18, true) + "  " + pad("P50", 18, true) + "  " +
+         pad("P90", 18, true) + "  unit\n";
+  for (const auto& r : c.percentiles) {
+    const int d = decimals_for(std::fabs(r.p50));
+    out += "  " + pad(r.output, w, false) + "  " + pad(human(r.p10, d), 18, true) + "  " +
+           pad(human(r.p50, d), 18, true) + "  " + pad(human(r.p90, d), 18, true) + "  " + r.unit + "\n";
+  }
+  return out;
+}
+
 std::string format_table(const Comparison& c) {
+  if (!c.percentiles.empty()) return "A (reference):   " + describe(c.a) + "\n" + percentile_table(c);
   std::string out = "A (reference):   " + describe(c.a) + "\nB (alternative): " + describe(c.b) + "\n\n";
   const std::array<const char*, kColumns> header{"key", "complex", "unit", "A", "B", "B - A", "change %"};
   const std::array<bool, kColumns> right{false, false, false, true, true, true, true};
@@ -272,6 +288,14 @@ std::string csv_field(const std::string& text) {
 }
 
 std::string format_csv(const Comparison& c) {
+  if (!c.percentiles.empty()) {
+    std::string out = "output,unit,p10,p50,p90\n";
+    for (const auto& r : c.percentiles) {
+      out += csv_field(r.output) + "," + csv_field(r.unit) + "," + exact(r.p10) + "," + exact(r.p50) + "," +
+             exact(r.p90) + "\n";
+    }
+    return out;
+  }
   std::map<std::pair<std::string, std::string>, const AttributionRow*> split;
   for (const auto& r : c.attribution.rows) split[{r.key, r.complex}] = &r;
   std::string out = "key,complex,unit,a,b,delta,delta_pct,interventions,grid_factor,other_background\n";
@@ -347,6 +371,13 @@ std::string format_json(const Comparison& c) {
                       {"counterfactual_yaml", at.counterfactual_yaml},
                       {"message", at.message},
                       {"rows", rows}};
+  nlohmann::ordered_json percentiles = nlohmann::ordered_json::array();
+  for (const auto& r : c.percentiles) {
+    percentiles.push_back(
+        {{"output", r.output}, {"unit", r.unit}, {"p10", r.p10}, {"p50", r.p50}, {"p90", r.p90}});
+  }
+  j["percentiles"] = percentiles;
+  j["uncertainty"] = c.uncertainty_note;
   j["warnings"] = c.warnings;
   return j.dump(2) + "\n";
 }
@@ -358,6 +389,16 @@ std::string markdown_cell(const std::string& text) {
 }
 
 std::string format_markdown(const Comparison& c) {
+  if (!c.percentiles.empty()) {
+    std::string out = "A (reference): `" + c.a.run + "` in `" + c.a.file + "`; B: " + c.uncertainty_note +
+                      "\n\n| output | unit | P10 | P50 | P90 |\n|:---|:---|---:|---:|---:|\n";
+    for (const auto& r : c.percentiles) {
+      const int d = decimals_for(std::fabs(r.p50));
+      out += "| " + markdown_cell(r.output) + " | " + markdown_cell(r.unit) + " | " + human(r.p10, d) +
+             " | " + human(r.p50, d) + " | " + human(r.p90, d) + " |\n";
+    }
+    return out;
+  }
   std::string out = "A (reference): `" + c.a.run + "` in `" + c.a.file + "`; B (alternative): `" + c.b.run +
                     "` in `" + c.b.file + "`\n\n";
   out += "| key | complex | unit | A | B | B − A | change % |\n|:---|:---|:---|---:|---:|---:|---:|\n";
@@ -560,6 +601,29 @@ void add_cash_flows(ComparisonHeadline& h, const RunCosts& reference, const RunC
   h.payback_years = simple_payback_years(std::max(investment, 0.0), savings - om);
   if (h.tco2e_abated)
     h.levelised_krw_per_tco2e = levelised_cost_krw_per_tco2e(-*h.npv_krw, *h.tco2e_abated, r, years);
+}
+
+std::vector<PercentileRow> read_percentiles(const std::string& path, std::string& note) {
+  const ResultsReader reader(path);
+  if (!reader.exists("uncertainty")) return {};
+  const std::vector<std::string> outputs = reader.strings("uncertainty/output");
+  const std::vector<std::string> units = reader.strings("uncertainty/output_unit");
+  const std::vector<double> p10 = reader.numbers("uncertainty/p10");
+  const std::vector<double> p50 = reader.numbers("uncertainty/p50");
+  const std::vector<double> p90 = reader.numbers("uncertainty/p90");
+  std::vector<PercentileRow> rows;
+  for (std::size_t o = 0; o < outputs.size(); ++o) {
+    rows.push_back({outputs[o], o < units.size() ? units[o] : "", p10.at(o), p50.at(o), p90.at(o)});
+  }
+  const std::string method = reader.string_attribute("uncertainty", "method").value_or("");
+  const std::string reference = reader.string_attribute("uncertainty", "reference").value_or("");
+  note = std::to_string(reader.strings("uncertainty/sample").size()) + " samples (" + method + ") of " +
+         path +
+         (reference.empty() ? "; no reference, so no abatement or cost per tonne"
+                            : "; abatement and costs of each sample against its counterfactual (the same "
+                              "sampled background with the interventions of " +
+                                  reference + ")");
+  return rows;
 }
 
 const char* to_string(AttributionStatus status) {

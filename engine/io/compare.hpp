@@ -111,6 +111,15 @@ struct Attribution {
   std::vector<AttributionRow> rows;     // every KPI of c.kpis that C (and C_g) report too
 };
 
+// A figure of an uncertainty batch over its samples (/uncertainty of the results file).
+struct PercentileRow {
+  std::string output;
+  std::string unit;
+  double p10 = 0.0;
+  double p50 = 0.0;
+  double p90 = 0.0;
+};
+
 // Run B (the alternative) against run A (the reference, e.g. the baseline).
 struct Comparison {
   RunRef a;  // run: the run read
@@ -121,6 +130,11 @@ struct Comparison {
   ComparisonHeadline headline;
   // With a counterfactual the headline is the interventions' share (B against C), not B − A.
   Attribution attribution;
+  // B is an uncertainty batch (its file, no run named): the P10/P50/P90 of its figures, each sample
+  // against its own counterfactual; kpis and headline are then empty. `uncertainty_note` says what
+  // the samples were set against.
+  std::vector<PercentileRow> percentiles;
+  std::string uncertainty_note;
   // What makes the headline misleading: one run modelled road traffic and the other did not (its
   // transport emissions are then 0, so the other's count as abated or added), or the runs simulated
   // different complexes.
@@ -146,6 +160,10 @@ struct RunCosts {
 // the counterfactual, which has A's interventions), the energy savings and tonnes of the headline,
 // at B's discount rate over B's analysis period.
 void add_cash_flows(ComparisonHeadline& headline, const RunCosts& reference, const RunCosts& alternative);
+
+// The percentiles of a results file's uncertainty batch (/uncertainty), empty without one; `note`
+// receives the method, the samples and the reference.
+[[nodiscard]] std::vector<PercentileRow> read_percentiles(const std::string& path, std::string& note);
 
 // Reads both runs (read_run_kpis) and compares them.
 [[nodiscard]] Comparison compare_runs(const RunRef& a, const RunRef& b);

@@ -1174,6 +1174,17 @@ void Hdf5ResultFile::commit() {
     Handle ds = w.numbers(index.get(), key, column, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE);
     w.attr(ds.get(), "units", std::string(kpi_info(id).unit));
     w.attach(ds, run, 0);
+    // An uncertainty batch: the column's percentiles over the samples (as /uncertainty has them).
+    if (impl_->uncertainty) {
+      const auto& u = *impl_->uncertainty;
+      const auto at = std::find(u.outputs.begin(), u.outputs.end(), key);
+      if (at != u.outputs.end()) {
+        const auto o = static_cast<std::size_t>(at - u.outputs.begin());
+        w.attr(ds.get(), "p10", u.p10[o]);
+        w.attr(ds.get(), "p50", u.p50[o]);
+        w.attr(ds.get(), "p90", u.p90[o]);
+      }
+    }
   }
   index.reset();
   run.reset();

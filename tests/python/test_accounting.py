@@ -168,6 +168,18 @@ def test_uncertainty_gives_percentiles_of_abatement_against_each_samples_counter
         assert p90[o] == pytest.approx(type7(values[:, o], 0.9), rel=1e-12)
         assert p10[o] <= p50[o] <= p90[o]
     assert p10[col] < p90[col]  # a range, not a point
+    # The index columns carry their percentiles; compare of the whole batch prints them.
+    with h5py.File(out, "r") as f:
+        o = outputs.index("tco2e_total")
+        assert f["index/tco2e_total"].attrs["p50"] == pytest.approx(p50[o], rel=1e-12)
+    ref = samples[0].replace("u-", "u-reference-")
+    shown = run(["compare", f"{out}:{ref}", out, "--format", "json"])
+    assert shown.returncode == 0, shown.stderr
+    rows = {r["output"]: r for r in json.loads(shown.stdout)["percentiles"]}
+    assert rows["tco2e_abated"]["p50"] == pytest.approx(p50[col], rel=1e-12)
+    assert rows["krw_per_tco2e_net"]["unit"] == "KRW/tCO2eq"
+    table = run(["compare", f"{out}:{ref}", out])
+    assert table.returncode == 0 and "P50" in table.stdout and "tco2e_abated" in table.stdout
 
 
 def present_value_of_costs(investment, om, lifetime, r, years):
