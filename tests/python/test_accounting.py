@@ -228,3 +228,40 @@ def test_npv_payback_and_levelised_cost_of_a_package_are_reproduced_from_the_cos
     om = sum(o for _, o, _ in lines)
     assert h["payback_years"] == pytest.approx(investment / (savings - om), rel=1e-9)
     assert h["levelised_krw_per_tco2e"] == pytest.approx(-npv / (h["tco2e_abated"] * annuity), rel=1e-9)
+
+
+def test_a_complexs_series_do_not_depend_on_which_other_complexes_are_simulated(tmp_path):
+    # Load noise is keyed by facility id (docs/energy-model.md): Beautiful Park alone and within the
+    # five complexes draw the same hours, so its peak and bill are the same to the last bit.
+    alone = tmp_path / "alone.yaml"
+    alone.write_text(f"name: alone\nextends: {SCENARIOS}/baseline.yaml\ncomplexes: [beautiful_park]\n"
+                     "models: [energy]\n")
+    every = tmp_path / "every.yaml"
+    every.write_text(f"name: every\nextends: {SCENARIOS}/baseline.yaml\nmodels: [energy]\n"
+                     "complexes: [juan, bupyeong, machinery, local, beautiful_park]\n")
+    values = {}
+    for path in (alone, every):
+        out = path.with_suffix(".h5")
+        made = run(["run", path, "-o", out])
+        assert made.returncode == 0, made.stderr
+        with h5py.File(out, "r") as f:
+            kpi = f[f"runs/{path.stem}/kpi"]
+            values[path.stem] = {k: v for k, c, v in zip(kpi["key"].asstr()[:], kpi["complex"].asstr()[:],
+                                                         kpi["value"][:]) if c == "beautiful_park"}
+    for key in ("annual_load_mwh", "peak_import_kw", "bill_krw", "annual_fuel_mwh"):
+        assert values["alone"][key] == values["every"][key], key
+
+
+def test_a_price_file_with_a_gap_between_periods_exits_2_naming_file_and_line(tmp_path):
+    prices = tmp_path / "prices.yaml"
+    text = open(f"{SOURCE_DIR}/gis_data/prices/fuel_prices.yaml").read()
+    prices.write_text(text.replace("  - from: 2026-01-01", "  - from: 2026-02-01", 1))
+    scenario = tmp_path / "gap.yaml"
+    scenario.write_text(f"name: gap\nextends: {SCENARIOS}/baseline.yaml\ncomplexes: [local]\nmodels: [energy]\n"
+                        f"prices: {{fuel: {prices}}}\n")
+    out = tmp_path / "gap.h5"
+    result = run(["run", scenario, "-o", out])
+    assert result.returncode == 2, result.stderr
+    line = text[:text.index("  - from: 2026-01-01")].count("\n") + 1
+    assert f"{prices}:{line}:" in result.stderr and "gap" in result.stderr
+    assert not out.exists()
