@@ -323,6 +323,20 @@ double settle_at_meter(const RunInputs& in, const FacilityPlan& plan, const Site
   return saving_krw;
 }
 
+// Each complex's export a month, kWh ([slot * 12 + month − 1]), from its net exchange series.
+std::vector<double> monthly_complex_export_kwh(const Calendar& calendar, const std::vector<float>& net_kw) {
+  const auto hours = static_cast<std::size_t>(calendar.hours());
+  const std::size_t complexes = hours > 0 ? net_kw.size() / hours : 0;
+  std::vector<double> out(complexes * 12, 0.0);
+  for (std::size_t c = 0; c < complexes; ++c) {
+    for (std::size_t h = 0; h < hours; ++h) {
+      out[c * 12 + static_cast<std::size_t>(calendar.month(static_cast<int>(h)) - 1)] +=
+          std::max(-net_kw[c * hours + h], 0.0F);
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 void settle_shared_batteries(const ScenarioSpec& spec, const RunInputs& in, const FacilityPlan& plan,
@@ -332,6 +346,7 @@ void settle_shared_batteries(const ScenarioSpec& spec, const RunInputs& in, cons
   const int hours = in.calendar.hours();
   const auto hours_z = static_cast<std::size_t>(hours);
   const TouPeriods tou = tou_periods(in.tariff, in.calendar);
+  const std::vector<double> export_before = monthly_complex_export_kwh(in.calendar, balance.complex_net_kw);
   for (const auto& b : spec.batteries) {
     if (b.placement != BatteryPlacement::kComplex && b.placement != BatteryPlacement::kSubstation) continue;
     const std::size_t sub_slot =
@@ -361,6 +376,15 @@ void settle_shared_batteries(const ScenarioSpec& spec, const RunInputs& in, cons
   for (std::size_t c = 0; c < balance.complex_net_kw.size(); ++c) {
     e.complex_import_kw[c] = std::max(balance.complex_net_kw[c], 0.0F);
     e.complex_export_kw[c] = std::max(-balance.complex_net_kw[c], 0.0F);
+  }
+  // Surplus a shared battery stores never reaches the grid: only the share of each month's export that
+  // still leaves the complex is credited to its facilities (cost_interventions); the battery's
+  // discharge is credited once, as the saving on the aggregate meter.
+  const std::vector<double> export_after = monthly_complex_export_kwh(in.calendar, balance.complex_net_kw);
+  balance.complex_export_kept.assign(export_before.size(), 1.0);
+  for (std::size_t i = 0; i < export_before.size(); ++i) {
+    if (export_before[i] > 0.0)
+      balance.complex_export_kept[i] = std::min(1.0, export_after[i] / export_before[i]);
   }
 }
 

@@ -17,13 +17,17 @@ bool covers(const std::vector<std::string>& complexes, const std::string& id) {
 // What a facility's exports earn in the year (docs/economics.md, "PV exports"): under net metering
 // (PV up to the file's limit) each month's exports are netted against the month's purchases at the
 // energy rate the bill paid, and a surplus is paid at SMP; above it every kWh earns SMP + REC.
-double export_credit_krw(const PvExportPrices& prices, const EnergyBalance& b, std::size_t f, double pv_kw,
-                         int year, bool& extrapolated) {
+double export_credit_krw(const PvExportPrices& prices, const EnergyBalance& b, std::size_t f,
+                         std::size_t slot, double pv_kw, int year, bool& extrapolated) {
   const PvExportLookup lookup = pv_export(prices, pv_kw, year);
   extrapolated = extrapolated || lookup.choice.extrapolated();
   double credit = 0.0;
   for (std::size_t m = f * 12; m < f * 12 + 12; ++m) {
-    const double exported = b.monthly_export_kwh[m];
+    // What a shared battery of the complex stored is not exported (settle_shared_batteries).
+    const std::size_t month = m - f * 12;
+    const double kept =
+        slot * 12 + month < b.complex_export_kept.size() ? b.complex_export_kept[slot * 12 + month] : 1.0;
+    const double exported = b.monthly_export_kwh[m] * kept;
     if (exported <= 0.0) continue;
     if (lookup.rule == PvExportRule::kNetMetering) {
       const double netted = std::min(exported, b.monthly_import_kwh[m]);
@@ -61,9 +65,9 @@ void price_energy(const ScenarioSpec& spec, const RunInputs& in, const FacilityP
     bool extrapolated = false;
     for (std::size_t f = 0; f < n_fac; ++f) {
       if (plan.pv_kwp[f] <= 0.0) continue;
-      out.export_credit_krw[f] =
-          export_credit_krw(*in.pv_export, balance, f, plan.pv_kwp[f], spec.year, extrapolated) *
-          spec.prices.export_factor;
+      out.export_credit_krw[f] = export_credit_krw(*in.pv_export, balance, f, in.model->facility_slot[f],
+                                                   plan.pv_kwp[f], spec.year, extrapolated) *
+                                 spec.prices.export_factor;
     }
     if (extrapolated) {
       out.notes.push_back(in.pv_export->path + ": no prices for " + std::to_string(spec.year) +

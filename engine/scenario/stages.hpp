@@ -130,6 +130,9 @@ struct EnergyBalance {
   // energy rate its bill paid a kWh (energy charge and add-ons over kWh, before power fund and VAT),
   // for pricing exports under net metering (cost_interventions).
   std::vector<double> monthly_import_kwh, monthly_export_kwh, monthly_rate_krw_per_kwh;
+  // Per complex and month ([slot * 12 + month − 1]): the share of the complex's export that shared
+  // batteries leave going to the grid (1 without them); its facilities' exports are credited by it.
+  std::vector<double> complex_export_kept;
 };
 
 struct StageOptions {

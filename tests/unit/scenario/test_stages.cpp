@@ -463,3 +463,43 @@ TEST_CASE("solve_grid converges every hour and voltage falls along the radial fe
   const GridResults one = solve_grid(spec, in, grid, b, StageOptions{});
   CHECK(one.bus_vm_pu == g.bus_vm_pu);
 }
+
+TEST_CASE(
+    "surplus a shared battery stores is not credited as export: the kept share is export after / before") {
+  const std::string gis(SANDAN_GIS_DATA_DIR);
+  auto model = std::make_shared<SiteModel>();
+  model->complex_ids = {"a"};
+  model->facility_slot = {0};
+  RunInputs in = inputs_for(model);
+  in.tariff = read_tariff(gis + "/tariffs/kepco_industrial_b_hv_a_ii_2026-04-16.yaml");
+  const auto hours = static_cast<std::size_t>(in.calendar.hours());
+  ScenarioSpec spec;
+  BatteryIntervention b;
+  b.placement = BatteryPlacement::kComplex;
+  b.target_id = "a";
+  b.battery.energy_kwh = 200.0;
+  b.battery.power_kw = 50.0;
+  b.battery.strategy = BatteryStrategy::kSelfConsumption;
+  spec.batteries = {b};
+  FacilityPlan plan;
+  plan.substation_slot = {-1};
+  EnergyBalance balance;
+  EnergyResults& e = balance.energy;
+  e.complex_ids = {"a"};
+  e.hours = static_cast<int>(hours);
+  e.bill_krw = {1.0e8};
+  // 100 kW exported from 10:00 to 14:00, 300 kW imported otherwise: the battery stores midday surplus.
+  balance.complex_net_kw.assign(hours, 300.0F);
+  for (std::size_t h = 0; h < hours; ++h) {
+    if (h % 24 >= 10 && h % 24 < 14) balance.complex_net_kw[h] = -100.0F;
+  }
+  for (auto* v : {&e.complex_battery_kw, &e.complex_import_kw, &e.complex_export_kw}) v->assign(hours, 0.0F);
+  settle_shared_batteries(spec, in, plan, nullptr, balance);
+  REQUIRE(balance.complex_export_kept.size() == 12);
+  // January: 31 days × 4 h × 100 kW exported before; after, what the complex still exports.
+  double after = 0.0;
+  for (int h = 0; h < 31 * 24; ++h) after += e.complex_export_kw[static_cast<std::size_t>(h)];
+  const double before = 31.0 * 4.0 * 100.0;
+  CHECK(after < before);
+  CHECK(balance.complex_export_kept[0] == doctest::Approx(after / before));
+}
