@@ -265,3 +265,25 @@ def test_a_price_file_with_a_gap_between_periods_exits_2_naming_file_and_line(tm
     line = text[:text.index("  - from: 2026-01-01")].count("\n") + 1
     assert f"{prices}:{line}:" in result.stderr and "gap" in result.stderr
     assert not out.exists()
+
+
+def test_morris_screening_finds_the_grid_factor_and_not_a_cost_moving_the_tonnes(tmp_path):
+    scenario = tmp_path / "m.yaml"
+    scenario.write_text(
+        f"name: m\nextends: {SCENARIOS}/baseline.yaml\ncomplexes: [local]\nmodels: [energy, emissions]\n"
+        "interventions: [{rooftop_pv: {roof_share: 0.5, cost_krw_per_kwp: 1200000}}]\n"
+        "uncertainty:\n  method: morris\n  samples: 3\n  levels: 4\n  seed: 9\n  inputs:\n"
+        "    grid_emission_factor.t_per_mwh: {dist: normal, mean: 0.4173, sd: 0.02}\n"
+        "    interventions[0].rooftop_pv.cost_krw_per_kwp: {dist: uniform, min: 1000000, max: 1400000}\n")
+    out = tmp_path / "m.h5"
+    result = run(["run", scenario, "-o", out])
+    assert result.returncode == 0, result.stderr
+    with h5py.File(out, "r") as f:
+        assert len(f["uncertainty/sample"]) == 3 * (2 + 1)  # r trajectories of k + 1 points
+        g = f["sensitivity"]
+        assert g.attrs["method"] == "morris"
+        outputs = list(g["output"].asstr()[:])
+        mu_star = g["mu_star"][:]
+    tonnes = outputs.index("tco2e_total")
+    # Scope 2 moves with the factor; the PV's price does not change a tonne.
+    assert mu_star[tonnes, 0] > 0 and mu_star[tonnes, 1] == 0
