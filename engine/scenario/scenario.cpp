@@ -1647,7 +1647,12 @@ std::vector<Variant> expand_macc(const ScenarioSpec& spec) {
     variants.push_back(std::move(v));
   };
   add("reference", "reference", YAML::Clone(kept));
+  // An intervention the reference has already is part of every run, not a part of the curve.
+  std::set<std::string> in_reference;
+  for (const YAML::Node& entry : kept) in_reference.insert(YAML::Dump(entry));
+  const auto own = [&](std::size_t i) { return in_reference.count(YAML::Dump(all[i])) == 0; };
   for (std::size_t i = 0; i < all.size(); ++i) {
+    if (!own(i)) continue;
     YAML::Node alone = YAML::Clone(kept);
     alone.push_back(YAML::Clone(all[i]));
     const std::string kind = all[i].begin()->first.as<std::string>();
@@ -1656,7 +1661,9 @@ std::vector<Variant> expand_macc(const ScenarioSpec& spec) {
     add(id, "interventions[" + std::to_string(i) + "]." + kind, alone);
   }
   YAML::Node package = YAML::Clone(kept);
-  for (std::size_t i = 0; i < all.size(); ++i) package.push_back(YAML::Clone(all[i]));
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    if (own(i)) package.push_back(YAML::Clone(all[i]));
+  }
   add("package", "package", package);
   return variants;
 }

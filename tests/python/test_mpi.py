@@ -127,3 +127,24 @@ def test_what_is_not_a_batch_is_done_once_by_rank_0(tmp_path):
 
 if __name__ == "__main__":
     sys.exit(pytest.main([__file__, "-q"]))
+
+
+def test_two_ranks_write_the_uncertainty_analysis_one_process_writes(tmp_path):
+    import h5py
+    import numpy as np
+
+    scenario = tmp_path / "u.yaml"
+    scenario.write_text(
+        f"name: u\nextends: {SOURCE_DIR}/scenarios/green_2030_uncertainty.yaml\ncomplexes: [local]\n"
+        "interventions: [{rooftop_pv: {roof_share: 0.6, cost_krw_per_kwp: 1200000}}]\n"
+        "uncertainty:\n  method: latin_hypercube\n  samples: 4\n  seed: 3\n"
+        f"  reference: {SOURCE_DIR}/scenarios/baseline_2030.yaml\n  inputs:\n"
+        "    load_growth: {dist: normal, mean: 1.0, sd: 0.05, min: 0.85, max: 1.15}\n")
+    shared, single = tmp_path / "a.h5", tmp_path / "b.h5"
+    result = mpirun(2, ["run", scenario, "-o", shared, "-j", 1])
+    assert result.returncode == 0, result.stderr
+    assert run(["run", scenario, "-o", single, "-j", 1]).returncode == 0
+    assert_same_results(shared, single)
+    with h5py.File(shared, "r") as a, h5py.File(single, "r") as b:
+        for name in ("output_value", "input_value", "p10", "p50", "p90"):
+            assert np.array_equal(a[f"uncertainty/{name}"][()], b[f"uncertainty/{name}"][()], equal_nan=True), name

@@ -264,3 +264,26 @@ TEST_CASE(
 )");
   CHECK(any_contains(problems_of(dir.str("zip.yaml")), "zip.yaml:13: sweep.zip.year: has 2 values"));
 }
+
+TEST_CASE(
+    "a MACC set runs the reference, each intervention alone and the package, the reference's own once") {
+  TempDir dir("scenario_macc");
+  const std::string pv = "  - rooftop_pv: {roof_share: 0.5}\n";
+  write_text(dir.path() / "ref.yaml", std::string(kBase) + "interventions:\n" + pv);
+  write_text(dir.path() / "macc.yaml",
+             std::string(kBase) + "interventions:\n" + pv +
+                 "  - efficiency: {electricity_saving: 0.1}\n"
+                 "  - battery: {at: \"complex:juan\", energy_kwh: 100, power_kw: 50}\n"
+                 "macc: {reference: ref.yaml}\n");
+  const std::vector<Variant> runs = expand_batch(read_scenario(dir.str("macc.yaml")));
+  std::vector<std::string> roles;
+  for (const Variant& v : runs) roles.push_back(v.macc_role);
+  // The PV is the reference's: in every run, never a part of its own.
+  CHECK(roles == std::vector<std::string>{"reference", "interventions[1].battery",
+                                          "interventions[2].efficiency", "package"});
+  for (const Variant& v : runs) CHECK(v.spec.rooftop_pv.size() == 1);
+  CHECK(runs[1].spec.batteries.size() == 1);
+  CHECK(runs[1].spec.efficiency.empty());
+  CHECK(runs[3].spec.batteries.size() == 1);
+  CHECK(runs[3].spec.efficiency.size() == 1);
+}
