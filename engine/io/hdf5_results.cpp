@@ -428,6 +428,19 @@ class Writer {
   void make_scale(const Handle& ds, const std::string& dimension) {
     check(H5DSset_scale(ds.get(), dimension.c_str()), "make " + dimension + " a dimension scale", 0);
   }
+  // A dataset of strings that is the dimension scale `name` (the coordinate of that dimension).
+  Handle scale(hid_t loc, const std::string& name, const std::vector<std::string>& values) {
+    Handle ds = strings(loc, name, values);
+    make_scale(ds, name);
+    return ds;
+  }
+  // A column of doubles along a dimension scale, with its units.
+  void column(hid_t loc, const std::string& name, const std::vector<double>& values, const std::string& units,
+              const Handle& dimension) {
+    Handle ds = numbers(loc, name, values, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE);
+    attr(ds.get(), "units", units);
+    attach(ds, dimension, 0);
+  }
   void attach(const Handle& var, const Handle& scale, unsigned index) {
     check(H5DSattach_scale(var.get(), scale.get(), index), "attach a dimension scale", 0);
   }
@@ -657,12 +670,8 @@ void write_costs(Writer& w, const Handle& run_group, const CostResults& c) {
   w.attr(group.get(), "fuel_factor", c.fuel_factor);
   w.attr(group.get(), "export_factor", c.export_factor);
   if (!c.fuels.empty()) {
-    Handle fuel = w.strings(group.get(), "fuel", c.fuels);
-    w.make_scale(fuel, "fuel");
-    Handle price =
-        w.numbers(group.get(), "fuel_krw_per_mwh", c.fuel_krw_per_mwh, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE);
-    w.attr(price.get(), "units", std::string("KRW/MWh"));
-    w.attach(price, fuel, 0);
+    const Handle fuel = w.scale(group.get(), "fuel", c.fuels);
+    w.column(group.get(), "fuel_krw_per_mwh", c.fuel_krw_per_mwh, "KRW/MWh", fuel);
   }
   std::vector<std::string> names, kinds;
   std::vector<double> investment, om, lifetime, annualised;
@@ -674,20 +683,13 @@ void write_costs(Writer& w, const Handle& run_group, const CostResults& c) {
     lifetime.push_back(line.lifetime_years);
     annualised.push_back(line.annualised_krw);
   }
-  Handle item = w.strings(group.get(), "intervention", names);
-  w.make_scale(item, "intervention");
+  const Handle item = w.scale(group.get(), "intervention", names);
   Handle kind = w.strings(group.get(), "kind", kinds);
   w.attach(kind, item, 0);
-  for (const auto& [name, values, units] :
-       std::vector<std::tuple<const char*, const std::vector<double>*, const char*>>{
-           {"investment_krw", &investment, "KRW"},
-           {"om_krw_per_year", &om, "KRW/year"},
-           {"lifetime_years", &lifetime, "year"},
-           {"annualised_krw", &annualised, "KRW/year"}}) {
-    Handle ds = w.numbers(group.get(), name, *values, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE);
-    w.attr(ds.get(), "units", std::string(units));
-    w.attach(ds, item, 0);
-  }
+  w.column(group.get(), "investment_krw", investment, "KRW", item);
+  w.column(group.get(), "om_krw_per_year", om, "KRW/year", item);
+  w.column(group.get(), "lifetime_years", lifetime, "year", item);
+  w.column(group.get(), "annualised_krw", annualised, "KRW/year", item);
 }
 
 struct Hdf5ResultFile::Impl {
@@ -1068,12 +1070,9 @@ void write_uncertainty(Writer& w, hid_t file, const UncertaintyAnalysis& a) {
   w.attr(group.get(), "percentiles",
          std::string("P10, P50, P90 by linear interpolation between order statistics (Hyndman & Fan "
                      "definition 7, numpy's default), over the runs where the output is finite"));
-  Handle sample = w.strings(group.get(), "sample", a.sample_runs);
-  w.make_scale(sample, "sample");
-  Handle input = w.strings(group.get(), "input", a.inputs);
-  w.make_scale(input, "input");
-  Handle output = w.strings(group.get(), "output", a.outputs);
-  w.make_scale(output, "output");
+  const Handle sample = w.scale(group.get(), "sample", a.sample_runs);
+  const Handle input = w.scale(group.get(), "input", a.inputs);
+  const Handle output = w.scale(group.get(), "output", a.outputs);
   Handle dist = w.strings(group.get(), "distribution", a.distributions);
   w.attach(dist, input, 0);
   Handle units = w.strings(group.get(), "output_unit", a.output_units);
@@ -1099,10 +1098,8 @@ void write_uncertainty(Writer& w, hid_t file, const UncertaintyAnalysis& a) {
   if (a.sensitivity.empty()) return;
   Handle sens = w.group(file, "sensitivity");
   w.attr(sens.get(), "method", a.sensitivity);
-  Handle s_input = w.strings(sens.get(), "input", a.inputs);
-  w.make_scale(s_input, "input");
-  Handle s_output = w.strings(sens.get(), "output", a.outputs);
-  w.make_scale(s_output, "output");
+  const Handle s_input = w.scale(sens.get(), "input", a.inputs);
+  const Handle s_output = w.scale(sens.get(), "output", a.outputs);
   const std::size_t k = a.inputs.size();
   const std::size_t n_out = a.outputs.size();
   const std::vector<std::pair<const char*, const std::vector<double>*>> measures =
@@ -1120,21 +1117,14 @@ void write_uncertainty(Writer& w, hid_t file, const UncertaintyAnalysis& a) {
 void write_macc(Writer& w, hid_t file, const MaccAnalysis& m) {
   Handle group = w.group(file, "macc");
   w.attr(group.get(), "reference_run", m.reference_run);
-  Handle row = w.strings(group.get(), "intervention", m.intervention);
-  w.make_scale(row, "intervention");
+  const Handle row = w.scale(group.get(), "intervention", m.intervention);
   Handle run = w.strings(group.get(), "run", m.run);
   w.attach(run, row, 0);
-  for (const auto& [name, values, units] :
-       std::vector<std::tuple<const char*, const std::vector<double>*, const char*>>{
-           {"tco2e_abated", &m.tco2e_abated, "tCO2eq/year"},
-           {"delta_annualised_cost_krw", &m.delta_annualised_cost_krw, "KRW/year"},
-           {"delta_energy_cost_krw", &m.delta_energy_cost_krw, "KRW/year"},
-           {"net_annual_cost_krw", &m.net_annual_cost_krw, "KRW/year"},
-           {"krw_per_tco2e_net", &m.krw_per_tco2e_net, "KRW/tCO2eq"}}) {
-    Handle ds = w.numbers(group.get(), name, *values, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE);
-    w.attr(ds.get(), "units", std::string(units));
-    w.attach(ds, row, 0);
-  }
+  w.column(group.get(), "tco2e_abated", m.tco2e_abated, "tCO2eq/year", row);
+  w.column(group.get(), "delta_annualised_cost_krw", m.delta_annualised_cost_krw, "KRW/year", row);
+  w.column(group.get(), "delta_energy_cost_krw", m.delta_energy_cost_krw, "KRW/year", row);
+  w.column(group.get(), "net_annual_cost_krw", m.net_annual_cost_krw, "KRW/year", row);
+  w.column(group.get(), "krw_per_tco2e_net", m.krw_per_tco2e_net, "KRW/tCO2eq", row);
 }
 
 }  // namespace

@@ -87,8 +87,8 @@ RunInputs read_run_inputs(const ScenarioSpec& spec, std::shared_ptr<const SiteMo
   }
   LoadLibrary library = read_load_library(spec.load_library);
   Tariff tariff = read_tariff(spec.tariff);
-  RunInputs in{std::move(model), std::move(calendar), std::move(weather), std::move(library),
-               std::move(tariff)};
+  RunInputs in{std::move(model),  std::move(calendar), std::move(weather), std::move(library),
+               std::move(tariff), std::nullopt,        std::nullopt};
   if (!spec.prices.fuel.empty()) in.fuel_prices = read_fuel_prices(spec.prices.fuel);
   if (!spec.prices.pv_export.empty()) in.pv_export = read_pv_export(spec.prices.pv_export);
   return in;

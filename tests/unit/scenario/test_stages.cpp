@@ -27,7 +27,12 @@ struct Fixture {
   GridResults grid;
   TrafficResults traffic;
   EmissionsResults emissions;
-  CostSummary costs{1000.0, 80.0};
+  CostSummary costs = [] {
+    CostSummary c;
+    c.investment_krw = 1000.0;
+    c.annualised_cost_krw = 80.0;
+    return c;
+  }();
 
   Fixture() {
     plan.pv_kwp = {10.0, 0.0, 5.0};
@@ -72,7 +77,30 @@ RunInputs inputs_for(std::shared_ptr<SiteModel> model) {
           load_calendar(2026, std::string(SANDAN_GIS_DATA_DIR) + "/calendar/holidays_kr.csv"),
           {},
           {},
-          {}};
+          {},
+          std::nullopt,
+          std::nullopt};
+}
+
+// The same with the shipped 2026 tariff.
+RunInputs inputs_with_tariff(std::shared_ptr<SiteModel> model) {
+  RunInputs in = inputs_for(std::move(model));
+  in.tariff =
+      read_tariff(std::string(SANDAN_GIS_DATA_DIR) + "/tariffs/kepco_industrial_b_hv_a_ii_2026-04-16.yaml");
+  return in;
+}
+
+// A scenario with one shared battery at complex "a".
+ScenarioSpec battery_at_a(double energy_kwh, double power_kw, BatteryStrategy strategy) {
+  ScenarioSpec spec;
+  BatteryIntervention b;
+  b.placement = BatteryPlacement::kComplex;
+  b.target_id = "a";
+  b.battery.energy_kwh = energy_kwh;
+  b.battery.power_kw = power_kw;
+  b.battery.strategy = strategy;
+  spec.batteries = {b};
+  return spec;
 }
 
 double value(const std::vector<Kpi>& rows, KpiId id, const std::string& complex) {
@@ -268,20 +296,11 @@ TEST_CASE("plan_facilities compounds efficiency entries and shares fuel switchin
 }
 
 TEST_CASE("a shared battery at a complex acts on the complex's net exchange and the balance stays closed") {
-  const std::string gis(SANDAN_GIS_DATA_DIR);
   auto model = std::make_shared<SiteModel>();
   model->complex_ids = {"a"};
-  RunInputs in = inputs_for(model);
-  in.tariff = read_tariff(gis + "/tariffs/kepco_industrial_b_hv_a_ii_2026-04-16.yaml");
+  const RunInputs in = inputs_with_tariff(model);
   const auto hours = static_cast<std::size_t>(in.calendar.hours());
-  ScenarioSpec spec;
-  BatteryIntervention b;
-  b.placement = BatteryPlacement::kComplex;
-  b.target_id = "a";
-  b.battery.energy_kwh = 400.0;
-  b.battery.power_kw = 100.0;
-  b.battery.strategy = BatteryStrategy::kPeakShaving;
-  spec.batteries = {b};
+  const ScenarioSpec spec = battery_at_a(400.0, 100.0, BatteryStrategy::kPeakShaving);
   EnergyBalance balance;
   EnergyResults& e = balance.energy;
   e.complex_ids = {"a"};
@@ -311,22 +330,13 @@ TEST_CASE("a shared battery at a complex acts on the complex's net exchange and 
 
 TEST_CASE(
     "a shared battery is settled on its complex's meter and its saving shared by the facilities' bills") {
-  const std::string gis(SANDAN_GIS_DATA_DIR);
   auto model = std::make_shared<SiteModel>();
   model->complex_ids = {"a", "b"};
   // Facilities 0 and 1 in complex a, 2 in complex b.
   model->facility_slot = {0, 0, 1};
-  RunInputs in = inputs_for(model);
-  in.tariff = read_tariff(gis + "/tariffs/kepco_industrial_b_hv_a_ii_2026-04-16.yaml");
+  const RunInputs in = inputs_with_tariff(model);
   const auto hours = static_cast<std::size_t>(in.calendar.hours());
-  ScenarioSpec spec;
-  BatteryIntervention b;
-  b.placement = BatteryPlacement::kComplex;
-  b.target_id = "a";
-  b.battery.energy_kwh = 400.0;
-  b.battery.power_kw = 100.0;
-  b.battery.strategy = BatteryStrategy::kPeakShaving;
-  spec.batteries = {b};
+  const ScenarioSpec spec = battery_at_a(400.0, 100.0, BatteryStrategy::kPeakShaving);
   FacilityPlan plan;
   plan.substation_slot = {-1, -1, -1};
   EnergyBalance balance;
@@ -466,21 +476,12 @@ TEST_CASE("solve_grid converges every hour and voltage falls along the radial fe
 
 TEST_CASE(
     "surplus a shared battery stores is not credited as export: the kept share is export after / before") {
-  const std::string gis(SANDAN_GIS_DATA_DIR);
   auto model = std::make_shared<SiteModel>();
   model->complex_ids = {"a"};
   model->facility_slot = {0};
-  RunInputs in = inputs_for(model);
-  in.tariff = read_tariff(gis + "/tariffs/kepco_industrial_b_hv_a_ii_2026-04-16.yaml");
+  const RunInputs in = inputs_with_tariff(model);
   const auto hours = static_cast<std::size_t>(in.calendar.hours());
-  ScenarioSpec spec;
-  BatteryIntervention b;
-  b.placement = BatteryPlacement::kComplex;
-  b.target_id = "a";
-  b.battery.energy_kwh = 200.0;
-  b.battery.power_kw = 50.0;
-  b.battery.strategy = BatteryStrategy::kSelfConsumption;
-  spec.batteries = {b};
+  const ScenarioSpec spec = battery_at_a(200.0, 50.0, BatteryStrategy::kSelfConsumption);
   FacilityPlan plan;
   plan.substation_slot = {-1};
   EnergyBalance balance;
