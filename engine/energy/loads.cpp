@@ -360,6 +360,11 @@ struct LoadModel::Impl {
   std::uint64_t seed = 0;
   std::size_t hours = 0;
   std::map<std::pair<const SectorArchetype*, Shift>, Shapes> shapes;
+  // Per facility, its calibration (nullptr: none); and what a kModel facility's hours need.
+  std::vector<const LoadCalibration*> calibrated;
+  std::size_t calibrated_count = 0;
+  std::vector<DayType> day_type;   // per hour
+  std::vector<double> dry_bulb_c;  // per hour (NaN: neutral)
 
   const SectorArchetype& sector_of(const Facility& facility) const {
     const auto it = library.sectors.find(facility.ksic);
@@ -368,9 +373,30 @@ struct LoadModel::Impl {
 };
 
 LoadModel::LoadModel(const Site& site, const Calendar& calendar, const std::vector<double>& dry_bulb_c,
-                     const LoadLibrary& library, std::uint64_t seed)
-    : impl_(
-          std::make_unique<Impl>(Impl{site, library, seed, static_cast<std::size_t>(calendar.hours()), {}})) {
+                     const LoadLibrary& library, std::uint64_t seed, const Calibration* calibration)
+    : impl_(std::make_unique<Impl>(
+          Impl{site, library, seed, static_cast<std::size_t>(calendar.hours()), {}, {}, 0, {}, {}})) {
+  if (calibration != nullptr && !calibration->loads.empty()) {
+    std::map<std::string, const LoadCalibration*> by_id;
+    for (const LoadCalibration& c : calibration->loads) by_id.emplace(c.facility_id, &c);
+    impl_->calibrated.assign(site.facilities.size(), nullptr);
+    bool any_model = false;
+    for (std::size_t f = 0; f < site.facilities.size(); ++f) {
+      const auto it = by_id.find(site.facilities[f].facility_id);
+      if (it == by_id.end()) continue;
+      impl_->calibrated[f] = it->second;
+      ++impl_->calibrated_count;
+      any_model = any_model || it->second->method == CalibrationMethod::kModel;
+    }
+    if (any_model) {
+      impl_->day_type.resize(impl_->hours);
+      impl_->dry_bulb_c.assign(impl_->hours, std::numeric_limits<double>::quiet_NaN());
+      for (std::size_t h = 0; h < impl_->hours; ++h) {
+        impl_->day_type[h] = calendar.day_type(static_cast<int>(h));
+        if (h < dry_bulb_c.size()) impl_->dry_bulb_c[h] = dry_bulb_c[h];
+      }
+    }
+  }
   // The shapes depend only on (sector, shift): a few dozen pairs for thousands of facilities, so each
   // is built once and a facility costs only its noise and a scaling.
   const ShiftProfile flat{std::vector<double>(kHoursPerDay, 1.0), std::vector<double>(kHoursPerDay, 1.0),
@@ -389,6 +415,8 @@ LoadModel::~LoadModel() = default;
 
 int LoadModel::hours() const { return static_cast<int>(impl_->hours); }
 
+std::size_t LoadModel::calibrated_facilities() const { return impl_->calibrated_count; }
+
 LoadModel::Annual LoadModel::facility(std::size_t f, float* elec_kw, float* fuel_kw) const {
   const Facility& facility = impl_->site.facilities[f];
   const LoadLibrary& library = impl_->library;
@@ -403,6 +431,7 @@ LoadModel::Annual LoadModel::facility(std::size_t f, float* elec_kw, float* fuel
   } else if (facility.fuel != Fuel::kNone) {
     fuel_kwh = floor_m2 * finite_or_zero(sector.fuel_kwh_per_m2);
   }
+  const LoadCalibration* calibration = impl_->calibrated.empty() ? nullptr : impl_->calibrated[f];
   // One scratch series a thread: facility() runs in parallel loops.
   thread_local std::vector<double> multiplier;
   multiplier.assign(impl_->hours, 1.0);
@@ -414,14 +443,39 @@ LoadModel::Annual LoadModel::facility(std::size_t f, float* elec_kw, float* fuel
   }
   // Production drives both carriers, so one noise series serves electricity and fuel.
   Annual annual;
-  annual.elec_mwh = write_scaled(shapes.elec, multiplier, elec_kwh, elec_kw) / 1000.0;
+  if (calibration != nullptr && calibration->method == CalibrationMethod::kModel) {
+    annual.elec_mwh = calibrated_year(*calibration, f, elec_kw) / 1000.0;
+  } else {
+    const double scale = calibration != nullptr ? finite_or_zero(calibration->elec_scale) : 1.0;
+    annual.elec_mwh = write_scaled(shapes.elec, multiplier, elec_kwh * scale, elec_kw) / 1000.0;
+  }
   annual.fuel_mwh = write_scaled(shapes.fuel, multiplier, fuel_kwh, fuel_kw) / 1000.0;
   return annual;
 }
 
+double LoadModel::calibrated_year(const LoadCalibration& calibration, std::size_t f, float* elec_kw) const {
+  const std::size_t hours = impl_->hours;
+  thread_local std::vector<double> shape;
+  thread_local std::vector<double> noise;
+  shape.resize(hours);
+  double total_kwh = 0.0;
+  for (std::size_t h = 0; h < hours; ++h) {
+    shape[h] = calibrated_kw(calibration, impl_->day_type[h], static_cast<int>(h % kHoursPerDay),
+                             impl_->dry_bulb_c[h]);
+    total_kwh += shape[h];
+  }
+  noise.assign(hours, 1.0);
+  if (calibration.noise_sd > 0.0) {
+    // Its own stream, not the archetype's: the fitted noise replaces the library's.
+    Rng rng(impl_->seed, stream_of(impl_->site.facilities[f].facility_id + "#calibrated"));
+    fill_noise(noise, calibration.noise_sd, calibration.noise_autocorrelation, rng);
+  }
+  return write_scaled(shape, noise, total_kwh, elec_kw);
+}
+
 FacilityLoads model_loads(const Site& site, const Calendar& calendar, const std::vector<double>& dry_bulb_c,
-                          const LoadLibrary& library, std::uint64_t seed) {
-  const LoadModel model(site, calendar, dry_bulb_c, library, seed);
+                          const LoadLibrary& library, std::uint64_t seed, const Calibration* calibration) {
+  const LoadModel model(site, calendar, dry_bulb_c, library, seed, calibration);
   const auto hours = static_cast<std::size_t>(calendar.hours());
   const std::size_t count = site.facilities.size();
   FacilityLoads loads;

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/calendar.hpp"
+#include "energy/calibration.hpp"
 #include "site/site.hpp"
 
 namespace sandan {
@@ -73,10 +74,16 @@ struct FacilityLoads {
 // The same model one facility at a time, for runners that work through a layout in blocks or threads.
 // The constructor builds the hourly shape of every (sector, shift) pair the site uses; facility() is
 // const and thread-safe. Facility f's noise is seeded from (seed, its facility id), as in model_loads.
+//
+// With a calibration (energy/calibration.hpp), a facility it lists is modelled as it says: a kModel
+// facility's electricity follows its fitted day-type profiles and change-point temperature terms on
+// this calendar and weather, with its fitted noise (rescaled so the noise leaves the year's total as
+// the fitted model gives it); a kScaled facility's archetype electricity is multiplied by its factor.
+// Fuel is not metered and stays the archetype's. The calibration must outlive the model.
 class LoadModel {
  public:
   LoadModel(const Site& site, const Calendar& calendar, const std::vector<double>& dry_bulb_c,
-            const LoadLibrary& library, std::uint64_t seed);
+            const LoadLibrary& library, std::uint64_t seed, const Calibration* calibration = nullptr);
   ~LoadModel();
   LoadModel(const LoadModel&) = delete;
   LoadModel& operator=(const LoadModel&) = delete;
@@ -88,14 +95,19 @@ class LoadModel {
   };
   // Writes hours() values of electricity and fuel demand (kW) for facility f.
   Annual facility(std::size_t f, float* elec_kw, float* fuel_kw) const;
+  // How many of the site's facilities the calibration covers.
+  [[nodiscard]] std::size_t calibrated_facilities() const;
 
  private:
+  // A kModel facility's year: the fitted model with its own noise; returns the kWh written.
+  double calibrated_year(const LoadCalibration& calibration, std::size_t f, float* elec_kw) const;
+
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
 
 [[nodiscard]] FacilityLoads model_loads(const Site& site, const Calendar& calendar,
                                         const std::vector<double>& dry_bulb_c, const LoadLibrary& library,
-                                        std::uint64_t seed);
+                                        std::uint64_t seed, const Calibration* calibration = nullptr);
 
 }  // namespace sandan

@@ -466,3 +466,96 @@ TEST_CASE("a facility's series does not depend on which other facilities are sim
   const FacilityLoads d = model_loads(twins, calendar, t, shipped_library(), kSeed);
   CHECK(series(d, 0) != series(d, 1));
 }
+
+namespace {
+
+// A calibration of the two-shift plant: a base load of 100 kW at night and 300 kW from 08:00 to 18:00
+// on weekdays, 80 kW all day otherwise, heating 4 kW/K below 10 °C and cooling 6 kW/K above 24 °C.
+LoadCalibration model_calibration() {
+  LoadCalibration c;
+  c.facility_id = "two";
+  c.meter_id = "m-two";
+  c.method = CalibrationMethod::kModel;
+  for (auto& day : c.base_kw) day.fill(80.0);
+  for (int h = 0; h < 24; ++h) c.base_kw[0][static_cast<std::size_t>(h)] = (h >= 8 && h < 18) ? 300.0 : 100.0;
+  c.heating_change_c = 10.0;
+  c.heating_slope_kw_per_k = 4.0;
+  c.cooling_change_c = 24.0;
+  c.cooling_slope_kw_per_k = 6.0;
+  return c;
+}
+
+}  // namespace
+
+TEST_CASE("a calibrated facility follows its fitted model hour by hour and the others are unchanged") {
+  const Calendar& calendar = calendar_2026();
+  const auto t = incheon_temperature_c(calendar);
+  Calibration calibration;
+  calibration.loads.push_back(model_calibration());
+  const LoadLibrary library = without_noise();
+  const FacilityLoads plain = model_loads(tiny_site(), calendar, t, library, kSeed);
+  const FacilityLoads calibrated = model_loads(tiny_site(), calendar, t, library, kSeed, &calibration);
+  const LoadModel model(tiny_site(), calendar, t, library, kSeed, &calibration);
+  CHECK(model.calibrated_facilities() == 1);
+  double expected_kwh = 0.0;
+  for (int h = 0; h < calendar.hours(); ++h) {
+    // The model evaluated by hand: base + 4·(10 − T)⁺ + 6·(T − 24)⁺.
+    const auto hz = static_cast<std::size_t>(h);
+    const DayType type = calendar.day_type(h);
+    const double base =
+        type == DayType::kWeekday && calendar.hour_of_day(h) >= 8 && calendar.hour_of_day(h) < 18
+            ? 300.0
+            : (type == DayType::kWeekday ? 100.0 : 80.0);
+    const double kw = base + 4.0 * std::max(0.0, 10.0 - t[hz]) + 6.0 * std::max(0.0, t[hz] - 24.0);
+    expected_kwh += kw;
+    if (h % 97 == 0) CHECK(at(calibrated, kTwo, h) == doctest::Approx(kw).epsilon(1e-5));
+  }
+  CHECK(calibrated.annual_elec_mwh[kTwo] == doctest::Approx(expected_kwh / 1000.0).epsilon(1e-6));
+  // Not the layout's metered 1,234.5 MWh any more: the meter wins.
+  CHECK(calibrated.annual_elec_mwh[kTwo] != doctest::Approx(1234.5));
+  // Fuel is not metered: the archetype's.
+  CHECK(calibrated.annual_fuel_mwh[kTwo] == doctest::Approx(plain.annual_fuel_mwh[kTwo]));
+  for (const std::size_t f : {kDay, kContinuous, kOther}) {
+    CHECK(sum_kwh(calibrated.elec_kw, f, calibrated.hours) == sum_kwh(plain.elec_kw, f, plain.hours));
+  }
+}
+
+TEST_CASE("a calibrated facility's fitted noise moves its hours but keeps the fitted model's year") {
+  const Calendar& calendar = calendar_2026();
+  const auto t = incheon_temperature_c(calendar);
+  Calibration calibration;
+  calibration.loads.push_back(model_calibration());
+  calibration.loads[0].noise_sd = 0.08;
+  calibration.loads[0].noise_autocorrelation = 0.6;
+  Calibration quiet = calibration;
+  quiet.loads[0].noise_sd = 0.0;
+  const FacilityLoads noisy = model_loads(tiny_site(), calendar, t, shipped_library(), kSeed, &calibration);
+  const FacilityLoads smooth = model_loads(tiny_site(), calendar, t, shipped_library(), kSeed, &quiet);
+  CHECK(noisy.annual_elec_mwh[kTwo] == doctest::Approx(smooth.annual_elec_mwh[kTwo]).epsilon(1e-5));
+  // Relative hourly deviations: their spread is the fitted 8 % (to ±25 % over 8,760 correlated hours).
+  double sum_sq = 0.0;
+  for (int h = 0; h < noisy.hours; ++h) {
+    const double ratio = at(noisy, kTwo, h) / at(smooth, kTwo, h) - 1.0;
+    sum_sq += ratio * ratio;
+  }
+  const double sd = std::sqrt(sum_sq / noisy.hours);
+  CHECK(sd > 0.06);
+  CHECK(sd < 0.10);
+}
+
+TEST_CASE("a facility scaled by an aggregate meter keeps its archetype shape times the factor") {
+  const Calendar& calendar = calendar_2026();
+  const auto t = incheon_temperature_c(calendar);
+  Calibration calibration;
+  LoadCalibration scaled;
+  scaled.facility_id = "day";
+  scaled.method = CalibrationMethod::kScaled;
+  scaled.elec_scale = 0.8;
+  calibration.loads.push_back(scaled);
+  const FacilityLoads plain = model_loads(tiny_site(), calendar, t, shipped_library(), kSeed);
+  const FacilityLoads calibrated =
+      model_loads(tiny_site(), calendar, t, shipped_library(), kSeed, &calibration);
+  CHECK(calibrated.annual_elec_mwh[kDay] == doctest::Approx(0.8 * plain.annual_elec_mwh[kDay]).epsilon(1e-6));
+  for (int h = 0; h < plain.hours; h += 101)
+    CHECK(at(calibrated, kDay, h) == doctest::Approx(0.8 * at(plain, kDay, h)).epsilon(1e-5));
+}
