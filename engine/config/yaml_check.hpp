@@ -38,8 +38,14 @@ class Problems {
 
 // "a.b" from "a" and "b"; just the key at the top level.
 // Reads and parses a YAML file. what names the kind of file in messages ("tariff file"). Throws
-// Error(kBadInput) if the file cannot be opened, ConfigError with file and line if it is not YAML.
+// Error(kBadInput) if the file cannot be opened or is a folder, ConfigError with file and line if it
+// is not YAML or has what yaml-cpp would accept silently: a key repeated in one map (yaml-cpp keeps
+// the first), a second document after `---`, or nesting deeper than a configuration ever needs.
 YAML::Node load_yaml_file(const std::string& path, const std::string& what);
+
+// The same without throwing: problems ("file:line: message") are appended and a null node returned.
+YAML::Node parse_yaml_file(const std::string& path, const std::string& what,
+                           std::vector<std::string>& problems);
 
 std::string join_path(const std::string& path, const std::string& key);
 // "a[2]".

@@ -132,7 +132,7 @@ std::string energy_key(const ScenarioSpec& spec, bool facility_hourly) {
 std::string inputs_key(const ScenarioSpec& s) {
   std::string key = s.site + "|" + s.weather + "|" + s.holidays + "|" + s.tariff + "|" + s.load_library +
                     "|" + std::to_string(s.year) + "|" + std::to_string(s.delta_t_s) + "|" + s.prices.fuel +
-                    "|" + s.prices.pv_export;
+                    "|" + s.prices.pv_export + "|" + s.calibration;
   for (const auto& c : s.complexes) key += "|" + c;
   return key;
 }

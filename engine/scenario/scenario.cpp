@@ -45,6 +45,7 @@ struct PartialScenario {
   std::optional<std::string> holidays;
   std::optional<std::string> tariff;
   std::optional<std::string> load_library;
+  std::optional<std::string> calibration;
   std::optional<std::vector<std::string>> complexes;
   std::optional<double> delta_t_s;
   std::optional<GridSpec> grid;
@@ -64,6 +65,7 @@ struct PartialScenario {
   std::optional<UncertaintySpec> uncertainty;
   std::optional<MaccSpec> macc;
   std::optional<std::vector<std::string>> models;
+  bool unreadable = false;  // not read, not YAML, or a structure yaml-cpp would accept silently
 };
 
 // Reads typed values from one file's YAML, collecting every problem as "file:line: key.path: message".
@@ -767,15 +769,12 @@ PartialScenario read_partial_root(const YAML::Node& root, Reader& r, const std::
 
 PartialScenario read_partial(const std::string& file, std::vector<std::string>& problems) {
   Reader r(file, problems);
-  YAML::Node root;
-  try {
-    root = YAML::LoadFile(file);
-  } catch (const YAML::BadFile&) {
-    problems.push_back(file + ": cannot read the scenario file");
-    return {};
-  } catch (const YAML::ParserException& e) {
-    problems.push_back(file + ":" + std::to_string(e.mark.line + 1) + ": not valid YAML: " + e.msg);
-    return {};
+  const std::size_t before = problems.size();
+  const YAML::Node root = config::parse_yaml_file(file, "scenario file", problems);
+  if (problems.size() != before) {
+    PartialScenario unread;
+    unread.unreadable = true;
+    return unread;
   }
   return read_partial_root(root, r, file, problems);
 }
@@ -803,6 +802,7 @@ PartialScenario read_partial_root(const YAML::Node& root, Reader& r, const std::
                 "holidays",
                 "tariff",
                 "load_library",
+                "calibration",
                 "complexes",
                 "delta_t_s",
                 "interventions",
@@ -871,12 +871,20 @@ PartialScenario read_partial_root(const YAML::Node& root, Reader& r, const std::
            {"weather", &out.weather},
            {"holidays", &out.holidays},
            {"tariff", &out.tariff},
-           {"load_library", &out.load_library}}) {
+           {"load_library", &out.load_library},
+           {"calibration", &out.calibration}}) {
     if (root[key]) {
       if (auto v = r.text(root[key], key)) *target = r.resolve(*v);
     }
   }
-  if (root["complexes"]) out.complexes = r.text_list(root["complexes"], "complexes");
+  if (root["complexes"]) {
+    out.complexes = r.text_list(root["complexes"], "complexes");
+    // An empty list would mean "every complex", the opposite of what a user who emptied it wants.
+    if (out.complexes && out.complexes->empty()) {
+      r.problem(root["complexes"], "complexes",
+                "an empty list; name at least one complex, or leave complexes out to simulate them all");
+    }
+  }
   if (root["delta_t_s"]) out.delta_t_s = r.number(root["delta_t_s"], "delta_t_s", -100.0, 200.0);
   if (root["grid"]) {
     const YAML::Node g = root["grid"];
@@ -1073,6 +1081,7 @@ std::string emit_resolved(const ScenarioSpec& s) {
   e << YAML::Key << "holidays" << YAML::Value << s.holidays;
   e << YAML::Key << "tariff" << YAML::Value << s.tariff;
   e << YAML::Key << "load_library" << YAML::Value << s.load_library;
+  if (!s.calibration.empty()) e << YAML::Key << "calibration" << YAML::Value << s.calibration;
   e << YAML::Key << "complexes" << YAML::Value << YAML::Flow << s.complexes;
   e << YAML::Key << "delta_t_s" << YAML::Value << s.delta_t_s;
   if (s.grid.enabled) {
@@ -1200,6 +1209,7 @@ ScenarioSpec finalize(const PartialScenario& merged, const std::string& path, co
   spec.tariff =
       require(merged.tariff, "tariff", "../gis_data/tariffs/kepco_industrial_b_hv_a_ii_2024-10-24.yaml");
   spec.load_library = require(merged.load_library, "load_library", "../gis_data/loads/archetypes.yaml");
+  spec.calibration = merged.calibration.value_or("");
   spec.year = merged.year.value_or(2026);
   spec.seed = merged.seed.value_or(1);
   spec.discount_rate = merged.discount_rate.value_or(0.045);
@@ -1272,9 +1282,10 @@ ScenarioSpec read_scenario(const std::string& path) {
     chain.push_back(read_partial(next, problems));
     // A file that cannot be read or parsed is the one problem worth reporting: every setting it
     // would have given would otherwise be listed as missing too.
-    if (problems.size() > known && (problems.back().ends_with(": cannot read the scenario file") ||
-                                    problems.back().find(": not valid YAML: ") != std::string::npos)) {
-      throw ConfigError(path + ": invalid scenario", {problems.back()});
+    if (chain.back().unreadable) {
+      throw ConfigError(
+          path + ": invalid scenario",
+          std::vector<std::string>(problems.begin() + static_cast<std::ptrdiff_t>(known), problems.end()));
     }
     if (!chain.back().extends) break;
     next = *chain.back().extends;
@@ -1299,6 +1310,7 @@ ScenarioSpec read_scenario(const std::string& path) {
     inherit(child.holidays, merged.holidays);
     inherit(child.tariff, merged.tariff);
     inherit(child.load_library, merged.load_library);
+    inherit(child.calibration, merged.calibration);
     inherit(child.complexes, merged.complexes);
     inherit(child.delta_t_s, merged.delta_t_s);
     inherit(child.grid, merged.grid);

@@ -202,6 +202,9 @@ struct ScenarioSpec {
   std::string holidays;         // holidays CSV
   std::string tariff;           // tariff YAML
   std::string load_library;     // load archetypes YAML
+  // Facility models fitted to meter data (`sandan calibrate`; docs/twin.md); empty: none. The
+  // calibrated facilities then are the twin's baseline, and every intervention acts on them.
+  std::string calibration;
   std::vector<std::string> complexes;  // empty: every complex of the layout
   double delta_t_s = 69.0;             // TT − UT for the solar position (≈69 s in 2024–2030)
   std::vector<RooftopPvIntervention> rooftop_pv;

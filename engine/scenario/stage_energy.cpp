@@ -69,7 +69,8 @@ void facility_year(const FacilityContext& c, std::size_t f, FacilitySeries s, En
   }
   if (plan.pv_intervention[f] >= 0 && plan.pv_kwp[f] > 0.0) {
     const auto& profile = plan.pv_profiles[static_cast<std::size_t>(plan.pv_intervention[f])];
-    for (int h = 0; h < hours; ++h) s.pv[h] = static_cast<float>(plan.pv_kwp[f] * profile[h]);
+    const double kw_per_kwp = plan.pv_kwp[f] * plan.pv_yield[f];
+    for (int h = 0; h < hours; ++h) s.pv[h] = static_cast<float>(kw_per_kwp * profile[h]);
   }
   if (plan.has_battery[f]) {
     std::vector<float> net(static_cast<std::size_t>(hours));
@@ -211,7 +212,8 @@ EnergyBalance balance_energy(const ScenarioSpec& spec, const RunInputs& in, cons
   const std::size_t block = options.keep_facility_series ? std::max<std::size_t>(n_fac, 1) : kBlockFacilities;
   EnergyBalance b = prepare_balance(spec, in, plan, grid, options, block);
   EnergyResults& e = b.energy;
-  const LoadModel loads(m.site, in.calendar, in.weather.dry_bulb_c, in.library, spec.seed);
+  const LoadModel loads(m.site, in.calendar, in.weather.dry_bulb_c, in.library, spec.seed,
+                        in.calibration ? &*in.calibration : nullptr);
   const TouPeriods tou = tou_periods(in.tariff, in.calendar);
   const FacilityContext context{in, plan, loads, tou, hours};
   for (std::size_t start = 0; start < n_fac; start += block) {

@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <map>
 
 #include "core/error.hpp"
 #include "energy/rooftop_pv.hpp"
@@ -49,6 +50,8 @@ std::shared_ptr<const SiteModel> load_site_model(const ScenarioSpec& spec) {
     slot_of[model->complexes[k]] = static_cast<int>(k);
     model->complex_ids.push_back(site.complexes[model->complexes[k]].complex_id);
   }
+  for (const Facility& f : site.facilities) model->layout_facility_ids.push_back(f.facility_id);
+  std::sort(model->layout_facility_ids.begin(), model->layout_facility_ids.end());
   std::erase_if(site.facilities, [&](const Facility& f) { return f.complex < 0 || slot_of[f.complex] < 0; });
   for (const Facility& f : site.facilities) model->facility_slot.push_back(slot_of[f.complex]);
   model->roads = build_road_graph(site);
@@ -88,9 +91,23 @@ RunInputs read_run_inputs(const ScenarioSpec& spec, std::shared_ptr<const SiteMo
   LoadLibrary library = read_load_library(spec.load_library);
   Tariff tariff = read_tariff(spec.tariff);
   RunInputs in{std::move(model),  std::move(calendar), std::move(weather), std::move(library),
-               std::move(tariff), std::nullopt,        std::nullopt};
+               std::move(tariff), std::nullopt,        std::nullopt,       std::nullopt};
   if (!spec.prices.fuel.empty()) in.fuel_prices = read_fuel_prices(spec.prices.fuel);
   if (!spec.prices.pv_export.empty()) in.pv_export = read_pv_export(spec.prices.pv_export);
+  if (!spec.calibration.empty()) {
+    in.calibration = read_calibration(spec.calibration);
+    // A facility of an unsimulated complex is simply not used; one the layout lacks is a mistake
+    // (a calibration of another layout, or a facility renamed since).
+    std::vector<std::string> unknown;
+    auto check = [&](const std::string& id) {
+      if (!std::binary_search(in.model->layout_facility_ids.begin(), in.model->layout_facility_ids.end(), id))
+        unknown.push_back(spec.calibration + ": facility '" + id + "' is not in the layout " + spec.site +
+                          "; calibrate against this layout (sandan calibrate --site " + spec.site + ")");
+    };
+    for (const auto& c : in.calibration->loads) check(c.facility_id);
+    for (const auto& c : in.calibration->pv) check(c.facility_id);
+    if (!unknown.empty()) throw ConfigError(spec.path + ": the calibration does not fit the layout", unknown);
+  }
   return in;
 }
 
@@ -255,6 +272,17 @@ FacilityPlan plan_facilities(const ScenarioSpec& spec, const RunInputs& in) {
   plan.switch_share.assign(n_fac, 0.0F);
   plan.switch_kwh_per_fuel_kwh.assign(n_fac, 0.0F);
   plan.substation_slot.assign(n_fac, -1);
+  plan.pv_yield.assign(n_fac, 1.0F);
+  if (in.calibration) {
+    // A facility whose PV inverter was metered: its systems deliver what the meter showed against the
+    // model (on top of the scenario's pv_yield_factor, which acts on every system).
+    std::map<std::string, double> factor;
+    for (const auto& c : in.calibration->pv) factor[c.facility_id] = c.yield_factor;
+    for (std::size_t f = 0; f < n_fac; ++f) {
+      const auto it = factor.find(m.site.facilities[f].facility_id);
+      if (it != factor.end()) plan.pv_yield[f] = static_cast<float>(it->second);
+    }
+  }
   plan_pv(spec, in, plan);
   plan_batteries(spec, m, plan);
   plan_efficiency(spec, m, plan);

@@ -41,9 +41,10 @@ namespace sandan {
 // graph, feeder trees and facility attachments built once.
 struct SiteModel {
   Site site;
-  std::vector<int> complexes;              // indices into site.complexes, in the scenario's order
-  std::vector<std::string> complex_ids;    // of the simulated complexes, in that order
-  std::vector<std::size_t> facility_slot;  // index into complex_ids of each facility
+  std::vector<int> complexes;                    // indices into site.complexes, in the scenario's order
+  std::vector<std::string> complex_ids;          // of the simulated complexes, in that order
+  std::vector<std::size_t> facility_slot;        // index into complex_ids of each facility
+  std::vector<std::string> layout_facility_ids;  // every facility of the layout, sorted (also unsimulated)
   RoadGraph roads;
   FeederTopology feeders;
   Attachments attachments;
@@ -63,6 +64,7 @@ struct RunInputs {
   Tariff tariff;
   std::optional<FuelPrices> fuel_prices;    // prices.fuel
   std::optional<PvExportPrices> pv_export;  // prices.pv_export
+  std::optional<Calibration> calibration;   // the scenario's `calibration:`
 };
 
 // Throws ConfigError for inputs that do not fit each other, Error(kIo) for unreadable files.
@@ -86,6 +88,7 @@ struct FacilityPlan {
   std::vector<float> switch_share;             // share of the fuel heat pumps take over
   std::vector<float> switch_kwh_per_fuel_kwh;  // electricity heat pumps need a kWh of that fuel
   std::vector<float> tan_phi;                  // reactive over active power of the facility's load
+  std::vector<float> pv_yield;                 // a calibrated PV yield factor (1: none), per facility
   // Substations with a shared battery: the slot of each facility whose bus they supply (-1: none),
   // and the substation (index into Site::substations) of each slot.
   std::vector<int> substation_slot;

@@ -2,11 +2,16 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <unistd.h>
+
 #include <cmath>
+#include <filesystem>
+#include <fstream>
 #include <string>
 #include <vector>
 
 #include "config/yaml_check.hpp"
+#include "core/error.hpp"
 
 using namespace sandan::config;
 
@@ -115,4 +120,68 @@ TEST_CASE("sourced values") {
   CHECK(problems.list() ==
         std::vector<std::string>{
             "f.yaml:2: bad.confidence: must be verified, secondary or estimate, got 'sure'"});
+}
+
+namespace {
+
+// A file under the system temp folder, removed at the end of the test.
+struct TempFile {
+  std::filesystem::path path;
+  TempFile(const std::string& name, const std::string& text)
+      : path(std::filesystem::temp_directory_path() / (name + "_" + std::to_string(::getpid()))) {
+    std::ofstream(path, std::ios::binary) << text;
+  }
+  ~TempFile() { std::filesystem::remove_all(path); }
+  TempFile(const TempFile&) = delete;
+  TempFile& operator=(const TempFile&) = delete;
+};
+
+std::vector<std::string> load_problems(const std::string& path) {
+  try {
+    (void)load_yaml_file(path, "tariff file");
+  } catch (const sandan::ConfigError& e) {
+    return e.problems();
+  } catch (const sandan::Error& e) {
+    return {e.what()};
+  }
+  return {};
+}
+
+}  // namespace
+
+TEST_CASE("a key repeated anywhere in a file is refused with both lines, not silently dropped") {
+  // yaml-cpp keeps the first of two equal keys; a user who wrote `year: 2030` then `year: 2026`
+  // would get 2030 without a word.
+  const TempFile file("sandan_dup.yaml", "year: 2030\nprices:\n  fuel: a.yaml\n  fuel: b.yaml\nyear: 2026\n");
+  const auto problems = load_problems(file.path.string());
+  REQUIRE(problems.size() == 2);
+  CHECK(problems[0].find(":4: prices.fuel: repeated key (first at line 3)") != std::string::npos);
+  CHECK(problems[1].find(":5: year: repeated key (first at line 1)") != std::string::npos);
+}
+
+TEST_CASE("a second YAML document, a folder and absurd nesting are refused naming the file") {
+  const TempFile two("sandan_two_docs.yaml", "year: 2030\n---\nyear: 2026\n");
+  const auto problems = load_problems(two.path.string());
+  REQUIRE(problems.size() == 1);
+  CHECK(problems[0].find(two.path.string() + ":3: a second YAML document") == 0);
+
+  const auto folder =
+      std::filesystem::temp_directory_path() / ("sandan_yaml_folder_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(folder);
+  const auto in_folder = load_problems(folder.string());
+  std::filesystem::remove_all(folder);
+  REQUIRE(in_folder.size() == 1);
+  CHECK(in_folder[0] == folder.string() + ": is a folder, not a tariff file; name the file itself");
+
+  std::string deep;
+  for (int i = 0; i < 100; ++i) deep += "[";
+  for (int i = 0; i < 100; ++i) deep += "]";
+  const TempFile nested("sandan_deep.yaml", "a: " + deep + "\n");
+  const auto too_deep = load_problems(nested.path.string());
+  REQUIRE(too_deep.size() == 1);
+  CHECK(too_deep[0].find("nested more than 64 levels deep") != std::string::npos);
+
+  // An empty file stays a null document for the readers to report in their own words.
+  const TempFile empty("sandan_empty.yaml", "");
+  CHECK(load_problems(empty.path.string()).empty());
 }

@@ -132,6 +132,27 @@ TEST_CASE("a file that is not YAML or not there is reported by name") {
   CHECK(any_contains(chained, "absent.yaml: cannot read"));
 }
 
+TEST_CASE(
+    "a repeated key, a second document, a folder and an empty complexes list are refused, not ignored") {
+  TempDir dir("scenario_silent");
+  // yaml-cpp alone keeps the first `year` and drops the second document without a word.
+  write_text(dir.path() / "dup.yaml", std::string(kBase) + "year: 2030\n");
+  const auto dup = problems_of(dir.str("dup.yaml"));
+  REQUIRE(dup.size() == 1);
+  CHECK(any_contains(dup, "dup.yaml:10: year: repeated key (first at line 2)"));
+  write_text(dir.path() / "two.yaml", std::string(kBase) + "---\nname: other\n");
+  CHECK(any_contains(problems_of(dir.str("two.yaml")), "two.yaml:11: a second YAML document"));
+  std::filesystem::create_directories(dir.path() / "folder.yaml");
+  const auto folder = problems_of(dir.str("folder.yaml"));
+  REQUIRE(folder.size() == 1);
+  CHECK(any_contains(folder, "folder.yaml: is a folder, not a scenario file"));
+  // `complexes: []` used to run every complex.
+  std::string empty = kBase;
+  empty.replace(empty.find("complexes: [juan, bupyeong]"), 27, "complexes: []");
+  write_text(dir.path() / "empty.yaml", empty);
+  CHECK(any_contains(problems_of(dir.str("empty.yaml")), "empty.yaml:9: complexes: an empty list"));
+}
+
 TEST_CASE("a list that names an entry twice is reported with its index") {
   TempDir dir("scenario_twice");
   write_text(dir.path() / "twice.yaml", std::string(kBase) + "models: [energy, grid, energy]\n");

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <set>
 
+#include "core/error.hpp"
 #include "energy/tariff.hpp"
 #include "scenario/kpi_catalogue.hpp"
 #include "scenario/runner.hpp"
@@ -78,6 +79,7 @@ RunInputs inputs_for(std::shared_ptr<SiteModel> model) {
           {},
           {},
           {},
+          std::nullopt,
           std::nullopt,
           std::nullopt};
 }
@@ -503,4 +505,56 @@ TEST_CASE(
   const double before = 31.0 * 4.0 * 100.0;
   CHECK(after < before);
   CHECK(balance.complex_export_kept[0] == doctest::Approx(after / before));
+}
+
+TEST_CASE(
+    "a calibrated baseline replaces f1's archetype, and efficiency and PV act on the calibrated facility") {
+  TempDir dir("stages_calibrated");
+  ScenarioSpec spec = tiny_spec(dir);
+  spec.batteries.clear();
+  spec.grid.enabled = false;
+  const auto model = load_site_model(spec);
+  const RunInputs plain_in = read_run_inputs(spec, model);
+  const FacilityPlan plain_plan = plan_facilities(spec, plain_in);
+  const EnergyBalance plain = balance_energy(spec, plain_in, plain_plan, nullptr, StageOptions{});
+
+  // f1 metered: 50 kW flat on every day type, no temperature term, no noise; its PV yields 80 % of the
+  // model (a metered inverter).
+  Calibration calibration;
+  calibration.year = 2018;  // the year of the data; the run's is 2026
+  LoadCalibration c;
+  c.facility_id = "f1";
+  c.meter_id = "m1";
+  for (auto& day : c.base_kw) day.fill(50.0);
+  calibration.loads.push_back(c);
+  calibration.pv.push_back(PvCalibration{"f1", "pv1", 0.8});
+  spec.calibration = dir.str("calibration.yaml");
+  write_calibration(spec.calibration, calibration, "");
+  EfficiencyIntervention efficiency;
+  efficiency.electricity_saving = 0.1;
+  spec.efficiency = {efficiency};
+  const RunInputs in = read_run_inputs(spec, model);
+  REQUIRE(in.calibration);
+  const FacilityPlan plan = plan_facilities(spec, in);
+  const EnergyBalance b = balance_energy(spec, in, plan, nullptr, StageOptions{});
+  const auto hours = static_cast<std::size_t>(b.energy.hours);
+  for (std::size_t h = 0; h < hours; h += 37) {
+    // 50 kW × (1 − 0.1): the intervention saves a tenth of the calibrated load.
+    CHECK(b.energy.load_kw[h] == doctest::Approx(45.0).epsilon(1e-5));
+    CHECK(b.energy.pv_kw[h] == doctest::Approx(0.8 * plain.energy.pv_kw[h]).epsilon(1e-5));
+    // f2 is not calibrated: its load is the archetype's, less the same tenth.
+    CHECK(b.energy.load_kw[hours + h] ==
+          doctest::Approx(0.9 * plain.energy.load_kw[hours + h]).epsilon(1e-5));
+  }
+
+  // A calibration of a facility the layout does not have is refused before any model runs.
+  calibration.loads[0].facility_id = "f9";
+  write_calibration(spec.calibration, calibration, "");
+  try {
+    (void)read_run_inputs(spec, model);
+    FAIL("a calibration of an unknown facility was accepted");
+  } catch (const ConfigError& e) {
+    REQUIRE(e.problems().size() == 1);
+    CHECK(e.problems()[0].find("facility 'f9' is not in the layout") != std::string::npos);
+  }
 }
