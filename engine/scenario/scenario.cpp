@@ -820,7 +820,7 @@ PartialScenario read_partial_root(const YAML::Node& root, Reader& r, const std::
     if (auto v = r.text(root["extends"], "extends")) out.extends = r.resolve(*v);
   }
   if (root["year"]) {
-    // The holidays data cover 2024–2030; the calendar refuses a year the file does not list.
+    // The holidays data cover 2018–2030; the calendar refuses a year the file does not list.
     if (auto v = r.integer(root["year"], "year", 1900, 9999)) out.year = static_cast<int>(*v);
   }
   if (root["facility_series"]) {

@@ -42,8 +42,8 @@ TEST_CASE("2026-01-01 is a Thursday, as Zeller's congruence says") {
   CHECK(zeller_iso_weekday(2026, 1, 1) == 4);
   CHECK(iso_weekday(Date{2026, 1, 1}) == 4);
   CHECK(calendar_of(2026).weekday(0) == 4);
-  // Every day of 2024–2030 agrees with the independent formula.
-  for (int year = 2024; year <= 2030; ++year) {
+  // Every day of 2018–2030 agrees with the independent formula.
+  for (int year = 2018; year <= 2030; ++year) {
     const Calendar calendar = calendar_of(year);
     for (int hour = 0; hour < calendar.hours(); hour += 24) {
       const Date date = calendar.date(hour);
@@ -91,9 +91,9 @@ TEST_CASE(
   CHECK(calendar.day_type(Date{2026, 9, 26}) == DayType::kHoliday);   // Chuseok on a Saturday
 }
 
-TEST_CASE("the shipped holidays cover every year from 2024 to 2030 with both festivals") {
+TEST_CASE("the shipped holidays cover every year from 2018 to 2030 with both festivals") {
   const auto holidays = read_holidays(kHolidaysPath);
-  for (int year = 2024; year <= 2030; ++year) {
+  for (int year = 2018; year <= 2030; ++year) {
     int seollal = 0;
     int chuseok = 0;
     for (const auto& holiday : holidays) {
@@ -109,6 +109,82 @@ TEST_CASE("the shipped holidays cover every year from 2024 to 2030 with both fes
   CHECK(calendar_of(2027).holidays_on(Date{2027, 2, 7}).size() == 1);
   CHECK(calendar_of(2028).day_type(Date{2028, 1, 28}) == DayType::kHoliday);
   CHECK(calendar_of(2027).day_type(Date{2027, 9, 15}) == DayType::kHoliday);  // Chuseok
+}
+
+TEST_CASE(
+    "2018–2023 have the substitute holidays of the rules then in force, elections and temporary holidays") {
+  // Substitute holidays 2014 to 2021-08 only for Seollal, Chuseok and Children's Day (Regulations on
+  // Public Holidays of Government Offices art. 3 as amended 2013-11-05; Kukmin Ilbo 2013-08-27).
+  // Children's Day 2018 on a Saturday and the day before Chuseok 2018 on a Sunday: KASI 월력요항 2018
+  // applies both substitutes (ZDNet Korea 2017-02-27).
+  CHECK(calendar_of(2018).day_type(Date{2018, 5, 7}) == DayType::kHoliday);
+  CHECK(calendar_of(2018).day_type(Date{2018, 9, 26}) == DayType::kHoliday);
+  // KASI 월력요항 2019 (JoongAng Ilbo 2018-03-15): Children's Day and Buddha's Birthday on a Sunday, a
+  // substitute for Children's Day only; Monday 2019-05-13 is an ordinary day.
+  CHECK(calendar_of(2019).day_type(Date{2019, 5, 6}) == DayType::kHoliday);
+  CHECK(calendar_of(2019).day_type(Date{2019, 5, 12}) == DayType::kHoliday);
+  CHECK(calendar_of(2019).day_type(Date{2019, 5, 13}) == DayType::kWeekday);
+  // MSIT 월력요항 2020 (Edaily 2019-06-03): Independence Movement Day on a Sunday, no substitute.
+  CHECK(calendar_of(2020).day_type(Date{2020, 3, 2}) == DayType::kWeekday);
+  // Temporary holiday 2020-08-17 (Cabinet 2020-07-21, Kukmin Ilbo 2020-07-21).
+  CHECK(calendar_of(2020).day_type(Date{2020, 8, 17}) == DayType::kHoliday);
+  // The national days got substitutes from Liberation Day 2021 (Regulations amended, Cabinet
+  // 2021-08-03: 2021-08-16, 10-04, 10-11), Christmas not before 2023 (2021-12-27 a working day).
+  CHECK(calendar_of(2021).day_type(Date{2021, 8, 16}) == DayType::kHoliday);
+  CHECK(calendar_of(2021).day_type(Date{2021, 10, 11}) == DayType::kHoliday);
+  CHECK(calendar_of(2021).day_type(Date{2021, 12, 27}) == DayType::kWeekday);
+  // MSIT 월력요항 2022 (Asia Economy 2021-08-11): Buddha's Birthday 2022-05-08 on a Sunday with no
+  // substitute; substitutes for Chuseok (09-12) and Hangul Day (10-10).
+  CHECK(calendar_of(2022).day_type(Date{2022, 5, 9}) == DayType::kWeekday);
+  CHECK(calendar_of(2022).day_type(Date{2022, 9, 12}) == DayType::kHoliday);
+  CHECK(calendar_of(2022).day_type(Date{2022, 10, 10}) == DayType::kHoliday);
+  // Buddha's Birthday got a substitute from 2023-05 (Ministry of Personnel Management on korea.kr
+  // 2023-05-02: 2023-05-29); temporary holiday 2023-10-02 (korea.kr 2023-09-05).
+  CHECK(calendar_of(2023).day_type(Date{2023, 5, 29}) == DayType::kHoliday);
+  CHECK(calendar_of(2023).day_type(Date{2023, 10, 2}) == DayType::kHoliday);
+  // Election days: 2018-06-13 local (월력요항 2018), 2020-04-15 National Assembly (월력요항 2020),
+  // 2022-03-09 presidential and 2022-06-01 local (월력요항 2022); all Wednesdays.
+  for (const Date date : {Date{2018, 6, 13}, Date{2020, 4, 15}, Date{2022, 3, 9}, Date{2022, 6, 1}}) {
+    CAPTURE(to_string(date));
+    const Calendar calendar = calendar_of(date.year);
+    CHECK(calendar.weekday(calendar.first_hour(date)) == 3);
+    const auto rows = calendar.holidays_on(date);
+    REQUIRE(rows.size() == 1);
+    CHECK(rows[0].kind == HolidayKind::kPublic);
+  }
+}
+
+TEST_CASE("2018–2023 count the days off the 월력요항 publish, plus the holidays designated later") {
+  // Public holidays including Sundays (관공서의 공휴일 수) and days off of a five-day week (Saturdays,
+  // Sundays and public holidays, 주 5일제 휴일 수) as each year's 월력요항 states them, plus days
+  // designated after it was published: 2018 69/119 (ZDNet Korea 2017-02-27); 2019 66/117 (JoongAng
+  // Ilbo 2018-03-15); 2020 67/115 (Edaily 2019-06-03) + 2020-08-17; 2021 64/113 (Daily Grid
+  // 2020-06-15) + 08-16, 10-04, 10-11; 2022 67/118 (Asia Economy 2021-08-11); 2023 67/116 (Newspim
+  // 2022-06-11) + 05-29, 10-02.
+  struct Expected {
+    int year;
+    int public_days;
+    int days_off;
+  };
+  const auto holidays = read_holidays(kHolidaysPath);
+  for (const Expected expected :
+       {Expected{2018, 69, 119}, Expected{2019, 66, 117}, Expected{2020, 68, 116}, Expected{2021, 67, 116},
+        Expected{2022, 67, 118}, Expected{2023, 69, 118}}) {
+    CAPTURE(expected.year);
+    const Calendar calendar(expected.year, holidays);
+    int public_days = 0;
+    int days_off = 0;
+    for (int hour = 0; hour < calendar.hours(); hour += 24) {
+      bool is_public = calendar.weekday(hour) == 7;
+      for (const auto& row : calendar.holidays_on(calendar.date(hour))) {
+        if (row.kind == HolidayKind::kPublic) is_public = true;
+      }
+      public_days += is_public ? 1 : 0;
+      days_off += is_public || calendar.weekday(hour) == 6 ? 1 : 0;
+    }
+    CHECK(public_days == expected.public_days);
+    CHECK(days_off == expected.days_off);
+  }
 }
 
 TEST_CASE("bad holiday rows are all reported at once with their line numbers") {
