@@ -815,7 +815,23 @@ PartialScenario read_partial_root(const YAML::Node& root, Reader& r, const std::
                 "uncertainty",
                 "macc",
                 "models"});
-  if (root["name"]) out.name = r.text(root["name"], "name");
+  if (root["name"]) {
+    out.name = r.text(root["name"], "name");
+    // The name is the run's id: a group name in the results file (HDF5 splits paths at '/', and '.'
+    // names the group itself) and a part of file names in a batch's .parts folder.
+    if (out.name) {
+      const std::string& name = *out.name;
+      const bool control = std::any_of(
+          name.begin(), name.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7F; });
+      if (name.empty() || name == "." || name == ".." || name.find('/') != std::string::npos ||
+          name.find('\\') != std::string::npos || control || name.size() > 200) {
+        r.problem(root["name"], "name",
+                  "'" + (control ? std::string("(a name with control characters)") : name.substr(0, 200)) +
+                      "' cannot be a run id: use 1-200 characters without '/', '\\' or control characters, "
+                      "and not '.' or '..' (e.g. green_2030)");
+      }
+    }
+  }
   if (root["extends"]) {
     if (auto v = r.text(root["extends"], "extends")) out.extends = r.resolve(*v);
   }

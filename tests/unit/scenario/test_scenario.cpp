@@ -153,6 +153,18 @@ TEST_CASE(
   CHECK(any_contains(problems_of(dir.str("empty.yaml")), "empty.yaml:9: complexes: an empty list"));
 }
 
+TEST_CASE("a run name that cannot be a group of the results file is refused at load") {
+  TempDir dir("scenario_names");
+  for (const std::string name : {"a/b", ".", "''", "a\\\\b"}) {
+    std::string text = kBase;
+    text.replace(0, std::string("name: base").size(), "name: " + name);
+    write_text(dir.path() / "named.yaml", text);
+    CHECK_MESSAGE(any_contains(problems_of(dir.str("named.yaml")), "named.yaml:1: name: "), name);
+  }
+  write_text(dir.path() / "fine.yaml", std::string(kBase));
+  CHECK(problems_of(dir.str("fine.yaml")).empty());
+}
+
 TEST_CASE("a list that names an entry twice is reported with its index") {
   TempDir dir("scenario_twice");
   write_text(dir.path() / "twice.yaml", std::string(kBase) + "models: [energy, grid, energy]\n");
