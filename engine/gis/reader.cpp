@@ -240,8 +240,10 @@ class LayerReader {
     return std::string(feature.GetFieldAsString(index));
   }
 
+  // max_value bounds what a field can physically hold (generously: no real complex comes near), so a
+  // typo of 1e300 is refused here instead of giving infinite loads or endless loops downstream.
   std::optional<double> number(OGRFeature& feature, const char* name, const std::string& id, bool required,
-                               double min_value, bool min_inclusive = true) {
+                               double min_value, bool min_inclusive, double max_value) {
     const int index = indices_.at(name);
     if (index < 0) return std::nullopt;
     if (!feature.IsFieldSetAndNotNull(index)) {
@@ -265,12 +267,19 @@ class LayerReader {
                   (min_inclusive ? ">= " : "> ") + format_number(min_value));
       return std::nullopt;
     }
+    if (value > max_value) {
+      problem(Severity::kError, id, name,
+              "value " + format_number(value) + " is out of range; it must be <= " +
+                  format_number(max_value) + " (check the unit and the digits)");
+      return std::nullopt;
+    }
     return value;
   }
 
   std::optional<long long> integer(OGRFeature& feature, const char* name, const std::string& id,
-                                   bool required, long long min_value) {
-    const auto value = number(feature, name, id, required, static_cast<double>(min_value));
+                                   bool required, long long min_value, long long max_value) {
+    const auto value = number(feature, name, id, required, static_cast<double>(min_value), true,
+                              static_cast<double>(max_value));
     if (!value) return std::nullopt;
     if (std::floor(*value) != *value) {
       problem(Severity::kError, id, name, "value " + format_number(*value) + " is not a whole number");
@@ -495,7 +504,14 @@ class Loader {
           "coordinates could not be transformed to " + options_.target_crs + "; check the layer's CRS");
       return std::nullopt;
     }
-    if (!all_finite(*working)) {
+    // Beyond 1e8 m no projected coordinate is on Earth; such values also overflow the integer grids
+    // of the nearest-point searches.
+    OGREnvelope envelope;
+    working->getEnvelope(&envelope);
+    constexpr double kMaxCoordinateM = 1e8;
+    if (!all_finite(*working) ||
+        std::max({std::fabs(envelope.MinX), std::fabs(envelope.MaxX), std::fabs(envelope.MinY),
+                  std::fabs(envelope.MaxY)}) > kMaxCoordinateM) {
       reader.problem(
           Severity::kError, id, "geometry",
           "coordinates fall outside the area of " + options_.target_crs + "; check the layer's CRS");
@@ -653,14 +669,16 @@ class Loader {
     const auto complex_id = reader.text(feature, "complex_id", id, true);
     f.name = reader.text(feature, "name", id, true).value_or("");
     f.ksic = reader.text(feature, "ksic", id, true).value_or("");
-    f.floor_area_m2 = reader.number(feature, "floor_area_m2", id, true, 0.0, false).value_or(0.0);
-    const auto roof = reader.number(feature, "roof_area_m2", id, false, 0.0);
-    f.employees = static_cast<int>(reader.integer(feature, "employees", id, true, 0).value_or(0));
-    f.firms = static_cast<int>(reader.integer(feature, "firms", id, false, 1).value_or(1));
+    // Bounds: the largest factory buildings have ≈1e6 m² of floor and ≈3e5 workers.
+    f.floor_area_m2 = reader.number(feature, "floor_area_m2", id, true, 0.0, false, 1e7).value_or(0.0);
+    const auto roof = reader.number(feature, "roof_area_m2", id, false, 0.0, true, 1e7);
+    f.employees = static_cast<int>(reader.integer(feature, "employees", id, true, 0, 1000000).value_or(0));
+    f.firms = static_cast<int>(reader.integer(feature, "firms", id, false, 1, 100000).value_or(1));
     f.shift =
         word(reader, feature, "shift", id, true, parse_shift, "day, two, continuous").value_or(Shift::kDay);
-    f.annual_elec_mwh = reader.number(feature, "annual_elec_mwh", id, false, 0.0);
-    f.annual_fuel_mwh = reader.number(feature, "annual_fuel_mwh", id, false, 0.0);
+    // 1e8 MWh = 100 TWh a year, several times Korea's largest industrial site.
+    f.annual_elec_mwh = reader.number(feature, "annual_elec_mwh", id, false, 0.0, true, 1e8);
+    f.annual_fuel_mwh = reader.number(feature, "annual_fuel_mwh", id, false, 0.0, true, 1e9);
     f.fuel = word(reader, feature, "fuel", id, false, parse_fuel, "lng, lpg, diesel, fuel_oil")
                  .value_or(Fuel::kNone);
     f.feeder_bus = reader.text(feature, "feeder_bus", id, false).value_or("");
@@ -677,9 +695,9 @@ class Loader {
                  const std::optional<ParsedGeometry>& geom) {
     Road r;
     r.road_id = reader.text(feature, "road_id", id, true).value_or("");
-    r.lanes = static_cast<int>(reader.integer(feature, "lanes", id, true, 1).value_or(1));
-    r.speed_kmh = reader.number(feature, "speed_kmh", id, true, 0.0, false).value_or(0.0);
-    r.capacity_veh_h = reader.number(feature, "capacity_veh_h", id, true, 0.0, false).value_or(0.0);
+    r.lanes = static_cast<int>(reader.integer(feature, "lanes", id, true, 1, 20).value_or(1));
+    r.speed_kmh = reader.number(feature, "speed_kmh", id, true, 0.0, false, 300.0).value_or(0.0);
+    r.capacity_veh_h = reader.number(feature, "capacity_veh_h", id, true, 0.0, false, 50000.0).value_or(0.0);
     r.oneway = reader.boolean(feature, "oneway", id).value_or(false);
     r.road_class =
         word(reader, feature, "class", id, true, parse_road_class, "arterial, collector, local, external")
@@ -696,7 +714,7 @@ class Loader {
     g.name = reader.text(feature, "name", id, true).value_or("");
     g.kind = word(reader, feature, "kind", id, true, parse_gate_kind, "expressway, port, city")
                  .value_or(GateKind::kCity);
-    g.share = reader.number(feature, "share", id, true, 0.0).value_or(0.0);
+    g.share = reader.number(feature, "share", id, true, 0.0, true, 1.0).value_or(0.0);
     if (g.share > 1.0) reader.problem(Severity::kError, id, "share", "share must be between 0 and 1");
     g.extra = reader.extra(feature);
     if (geom) g.position = geom->point;
@@ -707,8 +725,8 @@ class Loader {
                        const std::optional<ParsedGeometry>& geom) {
     Substation s;
     s.substation_id = reader.text(feature, "substation_id", id, true).value_or("");
-    s.voltage_kv = reader.number(feature, "voltage_kv", id, true, 0.0, false).value_or(0.0);
-    s.capacity_mva = reader.number(feature, "capacity_mva", id, true, 0.0, false).value_or(0.0);
+    s.voltage_kv = reader.number(feature, "voltage_kv", id, true, 0.0, false, 1200.0).value_or(0.0);
+    s.capacity_mva = reader.number(feature, "capacity_mva", id, true, 0.0, false, 1e5).value_or(0.0);
     s.extra = reader.extra(feature);
     if (geom) s.position = geom->point;
     result_.site.substations.push_back(std::move(s));
@@ -723,8 +741,8 @@ class Loader {
     f.from_bus = reader.text(feature, "from_bus", id, true).value_or("");
     f.to_bus = reader.text(feature, "to_bus", id, true).value_or("");
     f.line_type = reader.text(feature, "line_type", id, true).value_or("");
-    const auto length = reader.number(feature, "length_m", id, false, 0.0, false);
-    const auto status = reader.integer(feature, "status", id, false, 0);
+    const auto length = reader.number(feature, "length_m", id, false, 0.0, false, 1e6);
+    const auto status = reader.integer(feature, "status", id, false, 0, 1000000);
     if (status && *status > 1) {
       reader.problem(Severity::kError, id, "status", "must be 1 (in service) or 0 (an open switch)");
     }

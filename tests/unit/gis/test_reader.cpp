@@ -175,6 +175,29 @@ TEST_CASE("values out of range, not whole or of an unknown word are reported per
   CHECK(result.site.facilities.empty());
 }
 
+TEST_CASE("values beyond what any real facility holds are refused instead of overflowing the models") {
+  // 1e300 MWh gave infinite loads and NaN KPIs; 4294967396 employees wrapped to 100 in a 32-bit int;
+  // a floor of 1e308 m² crashed the assignment; a footprint at 1e300 m hung the nearest-point grid.
+  const auto result =
+      read_with("reader_absurd", "facilities",
+                collection(feature(R"("facility_id": "f1", "complex_id": "alpha", "name": "A", "ksic": "C25",
+                            "floor_area_m2": 1e308, "employees": 4294967396, "annual_elec_mwh": 1e300,
+                            "shift": "day")",
+                                   polygon(100, 100, 200, 150)) +
+                           "," +
+                           feature(R"("facility_id": "f2", "complex_id": "alpha", "name": "B", "ksic": "C25",
+                            "floor_area_m2": 100, "employees": 5, "shift": "day")",
+                                   polygon(1e300, 100, 2e300, 150))));
+  for (const char* field : {"floor_area_m2", "employees", "annual_elec_mwh"}) {
+    const Problem* p = find_error(result, "facilities", "f1", field);
+    const std::string context = std::string(field) + "\n" + all_problems(result);
+    REQUIRE_MESSAGE(p != nullptr, context);
+    CHECK(p->message.find("is out of range; it must be <=") != std::string::npos);
+  }
+  CHECK(find_error(result, "facilities", "f2", "geometry") != nullptr);
+  CHECK(result.site.facilities.empty());
+}
+
 TEST_CASE("invalid geometry is reported: a self-intersecting bow-tie footprint") {
   const std::string bowtie = R"({"type": "Polygon", "coordinates": [[)" + pt(100, 100) + ", " + pt(200, 150) +
                              ", " + pt(200, 100) + ", " + pt(100, 150) + ", " + pt(100, 100) + "]]}";
