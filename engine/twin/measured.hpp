@@ -19,8 +19,8 @@ struct MeterInfo {
   MeterTarget target = MeterTarget::kFacility;
   std::string target_id;  // facility, feeder, substation or complex id of the layout
   MeterQuantity quantity = MeterQuantity::kLoad;
-  int interval_minutes = 60;  // native interval of the data: 5, 15, 30 or 60
-  std::string unit;           // as the data gave it (kWh, Wh, MWh, kW, W, MW)
+  int interval_minutes = 60;   // native interval of the data: 5, 15, 30 or 60
+  std::string unit;            // as the data gave it (kWh, Wh, MWh, kW, W, MW)
   double scale_applied = 1.0;  // a unit repair multiplied the values by this (1: none)
   double capacity_kwp = 0.0;   // PV meters: the system's DC size
   std::string source;          // the data file it came from
@@ -29,15 +29,24 @@ struct MeterInfo {
 // One thing a quality check found in one meter's data, and what ingest did about it.
 struct QualityFinding {
   std::string meter_id;
-  std::string check;   // gap, duplicate, out_of_order, midnight_date, negative, spike, flat_line,
-                       // unit_scale, implausible_total, outside_year, ...
-  std::int64_t count = 0;           // intervals (or values) concerned
-  std::string first;                // first stamp concerned, ISO 8601 with offset
-  std::string action;               // repaired, dropped, flagged
-  std::string detail;               // in words, with the figures
+  std::string check;       // gap, duplicate, out_of_order, midnight_date, negative, spike, flat_line,
+                           // unit_scale, implausible_total, outside_year, ...
+  std::int64_t count = 0;  // intervals (or values) concerned
+  std::string first;       // first stamp concerned, ISO 8601 with offset
+  std::string action;      // repaired, dropped, flagged
+  std::string detail;      // in words, with the figures
 };
 
 inline constexpr double kMissing = std::numeric_limits<double>::quiet_NaN();
+
+// One meter's series at its own interval, after repairs, before aggregation to hours: interval i
+// covers [first_minute + i × interval_minutes, + interval_minutes) minutes after
+// start_year-01-01 00:00 KST. NaN where missing.
+struct NativeSeries {
+  int interval_minutes = 60;
+  std::int64_t first_minute = 0;
+  std::vector<double> energy_kwh;
+};
 
 struct MeasuredData {
   // The hourly axis: hour h starts at start_year-01-01 00:00 KST + first_hour + h hours.
@@ -50,6 +59,8 @@ struct MeasuredData {
   std::vector<double> energy_kwh;
   std::vector<QualityFinding> findings;
   std::vector<std::string> sources;  // data files and the mapping file, as given
+  // The native-interval series, one per meter in the order of `meters`; empty when not kept.
+  std::vector<NativeSeries> native;
 
   [[nodiscard]] double at(std::size_t meter, int hour) const {
     return energy_kwh[meter * static_cast<std::size_t>(hours) + static_cast<std::size_t>(hour)];
