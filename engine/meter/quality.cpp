@@ -133,6 +133,11 @@ void check_spikes(std::vector<double>& x, std::int64_t start_utc, int interval, 
     const double z = z_at(i, sigma);
     if (std::abs(z) <= kSpikeZ || std::abs(jump_in) <= kSpikeZ * sigma || (z > 0) != (jump_in > 0)) continue;
     const bool up = z > 0;
+    // The run must start here: a value before it that is itself an outlier on the same side makes this
+    // the middle of a longer excursion.
+    double sigma_before = 0.0;
+    const double z_before = z_at(i - 1, sigma_before);
+    if (std::abs(z_before) > kSpikeZ && (z_before > 0) == up) continue;
     std::size_t j = i;
     double sigma_j = sigma;
     bool ended = false;

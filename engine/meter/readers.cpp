@@ -53,14 +53,15 @@ class ProblemList {
   std::size_t count_ = 0;
 };
 
-const char* kStampForms =
+constexpr const char* kStampFormsHint =
     "write stamps as ISO 8601 (2018-01-01T00:15, a space instead of T, optional seconds, optional Z or "
     "+09:00) or day-first dd/mm/yyyy HH:MM";
 
 std::optional<ParsedStamp> stamp_at(const CsvRecord& record, int column, ProblemList& problems) {
   const std::string_view text = trim_blanks(record.fields[static_cast<std::size_t>(column)]);
   auto stamp = parse_stamp(text);
-  if (!stamp) problems.add(record.line, "cannot read the stamp '" + std::string(text) + "'; " + kStampForms);
+  if (!stamp)
+    problems.add(record.line, "cannot read the stamp '" + std::string(text) + "'; " + kStampFormsHint);
   return stamp;
 }
 

@@ -115,7 +115,8 @@ std::optional<ParsedStamp> parse_stamp(std::string_view text) {
   }
   if (!valid_civil(year, month, day, hour, minute)) return std::nullopt;
   ParsedStamp stamp;
-  stamp.local_minutes = days_from_civil(year, month, day) * 1440 + hour * 60 + minute;
+  stamp.local_minutes =
+      days_from_civil(year, month, day) * 1440 + static_cast<std::int64_t>(hour) * 60 + minute;
   if (pos == text.size()) return stamp;
   const std::string_view zone = text.substr(pos);
   if (zone == "Z") {
