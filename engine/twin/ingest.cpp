@@ -51,8 +51,10 @@ std::string resolve_site(const IngestRequest& request) {
 
 // The load archetypes: loads/archetypes.yaml beside the layout (gis_data/ holds both), else above.
 std::string resolve_load_library(const std::string& site_path) {
-  const fs::path folder = fs::path(site_path).parent_path();
   std::error_code ec;
+  // A layout may be a folder of layer files, or one file.
+  const fs::path folder =
+      fs::is_directory(site_path, ec) ? fs::path(site_path) : fs::path(site_path).parent_path();
   const fs::path beside = (folder.empty() ? fs::path(".") : folder) / "loads" / "archetypes.yaml";
   if (fs::is_regular_file(beside, ec)) return beside.string();
   std::string found = find_upward(folder.empty() ? fs::path(".") : folder,
