@@ -409,10 +409,16 @@ void attribute_by_running(Comparison& c, const ScenarioSpec& a, const ScenarioSp
       std::any_of(c.attribution.background.begin(), c.attribution.background.end(),
                   [](const std::string& d) { return d.starts_with("grid_emission_factor:"); });
   const bool only_factor = factor_differs && c.attribution.background.size() == 1;
-  std::vector<Variant> variants{Variant{cf, "counterfactual", "{}", 0}};
+  std::vector<Variant> variants{Variant{cf, "counterfactual", "{}", 0, {}, -1, false, {}}};
   if (factor_differs && !only_factor) {
-    variants.push_back(
-        Variant{with_grid_factor_of(cf, a, "counterfactual_grid_step"), "counterfactual_grid_step", "{}", 1});
+    variants.push_back(Variant{with_grid_factor_of(cf, a, "counterfactual_grid_step"),
+                               "counterfactual_grid_step",
+                               "{}",
+                               1,
+                               {},
+                               -1,
+                               false,
+                               {}});
   }
   KpiSink sink;
   RunOptions run_options;

@@ -1701,7 +1701,7 @@ std::vector<Variant> expand_macc(const ScenarioSpec& spec) {
 std::vector<Variant> expand_batch(const ScenarioSpec& spec) {
   if (spec.macc) return expand_macc(spec);
   if (spec.uncertainty) return expand_uncertainty(spec);
-  if (spec.sweep.empty() && !spec.monte_carlo) return {Variant{spec, spec.name, "{}", 0}};
+  if (spec.sweep.empty() && !spec.monte_carlo) return {Variant{spec, spec.name, "{}", 0, {}, -1, false, {}}};
   const std::vector<std::vector<std::size_t>> dims = sweep_dimensions(spec.sweep);
   std::size_t points = 1;
   for (const auto& dim : dims) points *= spec.sweep[dim.front()].values.size();
@@ -1762,7 +1762,7 @@ std::vector<Variant> expand_batch(const ScenarioSpec& spec) {
       continue;
     }
     variant.models = spec.models;
-    variants.push_back(Variant{std::move(variant), run_id, json, static_cast<int>(v)});
+    variants.push_back(Variant{std::move(variant), run_id, json, static_cast<int>(v), {}, -1, false, {}});
   }
   if (!problems.empty()) throw ConfigError(spec.path + ": the sweep gives invalid runs", problems);
   return variants;

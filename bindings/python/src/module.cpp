@@ -428,7 +428,7 @@ PYBIND11_MODULE(_sandan, m) {
   m.def(
       "ingest",
       [](const py::object& data_files, const py::object& map, const py::object& output,
-         const py::object& site, const std::string& timezone, const std::string& stamps, int interval,
+         const py::object& site, const std::string& time_zone, const std::string& stamps, int interval,
          int max_gap, bool unit_repair, const std::string& unit, int threads) {
         IngestRequest request;
         if (py::isinstance<py::str>(data_files) || py::hasattr(data_files, "__fspath__")) {
@@ -439,7 +439,7 @@ PYBIND11_MODULE(_sandan, m) {
         request.map_path = fspath(map);
         request.output = output.is_none() ? std::string() : fspath(output);
         request.site = site.is_none() ? std::string() : fspath(site);
-        request.timezone = timezone;
+        request.timezone = time_zone;
         request.stamps = stamps;
         request.interval_minutes = interval;
         request.max_gap = max_gap;
