@@ -82,6 +82,7 @@ struct Calibration {
 // Writes `calibration` as YAML, with `metrics_yaml` (a YAML mapping as text, may be empty) stored
 // under `metrics:` for people to read; read_calibration ignores it. Written to a temporary file and
 // renamed, so a failure leaves no partial file. Throws Error(kIo).
-void write_calibration(const std::string& path, const Calibration& calibration, const std::string& metrics_yaml);
+void write_calibration(const std::string& path, const Calibration& calibration,
+                       const std::string& metrics_yaml);
 
 }  // namespace sandan

@@ -19,8 +19,8 @@ struct MeterInfo {
   MeterTarget target = MeterTarget::kFacility;
   std::string target_id;  // facility, feeder, substation or complex id of the layout
   MeterQuantity quantity = MeterQuantity::kLoad;
-  int interval_minutes = 60;  // native interval of the data: 5, 15, 30 or 60
-  std::string unit;           // as the data gave it (kWh, Wh, MWh, kW, W, MW)
+  int interval_minutes = 60;   // native interval of the data: 5, 15, 30 or 60
+  std::string unit;            // as the data gave it (kWh, Wh, MWh, kW, W, MW)
   double scale_applied = 1.0;  // a unit repair multiplied the values by this (1: none)
   double capacity_kwp = 0.0;   // PV meters: the system's DC size
   std::string source;          // the data file it came from
@@ -29,12 +29,12 @@ struct MeterInfo {
 // One thing a quality check found in one meter's data, and what ingest did about it.
 struct QualityFinding {
   std::string meter_id;
-  std::string check;   // gap, duplicate, out_of_order, midnight_date, negative, spike, flat_line,
-                       // unit_scale, implausible_total, outside_year, ...
-  std::int64_t count = 0;           // intervals (or values) concerned
-  std::string first;                // first stamp concerned, ISO 8601 with offset
-  std::string action;               // repaired, dropped, flagged
-  std::string detail;               // in words, with the figures
+  std::string check;       // gap, duplicate, out_of_order, midnight_date, negative, spike, flat_line,
+                           // unit_scale, implausible_total, outside_year, ...
+  std::int64_t count = 0;  // intervals (or values) concerned
+  std::string first;       // first stamp concerned, ISO 8601 with offset
+  std::string action;      // repaired, dropped, flagged
+  std::string detail;      // in words, with the figures
 };
 
 inline constexpr double kMissing = std::numeric_limits<double>::quiet_NaN();
