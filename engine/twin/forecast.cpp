@@ -12,15 +12,6 @@ namespace {
 
 constexpr double kNan = std::numeric_limits<double>::quiet_NaN();
 
-// "2026-03-10 14:00" for an hour of a year (may lie before or after it).
-std::string hour_label(int year, long long hour) {
-  const long long day = hour >= 0 ? hour / 24 : -((-hour + 23) / 24);
-  const Date date = add_days(Date{year, 1, 1}, day);
-  char buffer[16];
-  std::snprintf(buffer, sizeof buffer, " %02d:00", static_cast<int>(hour - 24 * day));
-  return to_string(date) + buffer;
-}
-
 // The measured data of a facility or complex, indexed by hour of the forecast's year.
 class MeterView {
  public:
@@ -98,6 +89,14 @@ const std::vector<std::size_t>* find_meters(const MeterIndex& index, const std::
 }
 
 }  // namespace
+
+std::string hour_label(int year, long long hour) {
+  const long long day = hour >= 0 ? hour / 24 : -((-hour + 23) / 24);
+  const Date date = add_days(Date{year, 1, 1}, day);
+  char buffer[16];
+  std::snprintf(buffer, sizeof buffer, " %02d:00", static_cast<int>(hour - 24 * day));
+  return to_string(date) + buffer;
+}
 
 const char* to_string(ForecastMethod method) {
   switch (method) {

@@ -29,7 +29,7 @@ inline constexpr int kForecastResidualWindowH = 7 * 24;
 // A forecast covers at most a year.
 inline constexpr int kForecastMaxHours = 8760;
 
-// The forecasts every series is scored with, in this order (the `method` coordinate of the file).
+// The forecasts every series is scored with, in this order (the `forecaster` coordinate of the file).
 enum class ForecastMethod { kForecast, kModel, kPersistenceDay, kPersistenceWeek };
 inline constexpr int kForecastMethods = 4;
 [[nodiscard]] const char* to_string(ForecastMethod method);  // forecast, model, persistence_day, ...
@@ -137,5 +137,17 @@ struct Forecast {
 // Writes `/forecast` (docs/results-schema.md, "Forecast files") to a temporary file renamed at the
 // end; `command` is stored in the root's attributes. Throws Error(kIo).
 void write_forecast(const std::string& path, const Forecast& forecast, const std::string& command);
+
+// The start of an hour of `year` as text, KST: "2026-03-10 14:00" (hours before or after the year
+// give dates of the years around it).
+[[nodiscard]] std::string hour_label(int year, long long hour);
+
+// The forecast as the command line prints it: per complex and facility the window's energy, peak
+// and its hour, then the scores of the forecast, the model alone and the two naive references where
+// measurements exist, and the notes.
+[[nodiscard]] std::string forecast_text(const Forecast& forecast, const std::string& output);
+
+// The same as one JSON object (with every series; NaN as null).
+[[nodiscard]] std::string forecast_json(const Forecast& forecast, const std::string& output);
 
 }  // namespace sandan

@@ -1,5 +1,6 @@
 // The forecast file (docs/results-schema.md, "Forecast files"): one group `/forecast` with dimension
-// scales time, facility, complex, method (and pv_facility), so that xarray opens it directly.
+// scales time, facility, complex, forecaster (and pv_facility); not `method`, which
+// xarray's sel() takes as a keyword, so that xarray opens it directly.
 #include <hdf5.h>
 #include <hdf5_hl.h>
 #include <unistd.h>
@@ -257,8 +258,8 @@ void write_forecast(const std::string& path, const Forecast& f, const std::strin
     const std::vector<std::string> method_names{
         to_string(ForecastMethod::kForecast), to_string(ForecastMethod::kModel),
         to_string(ForecastMethod::kPersistenceDay), to_string(ForecastMethod::kPersistenceWeek)};
-    Handle method = w.strings(g, "method", method_names);
-    w.make_scale(method, "method");
+    Handle method = w.strings(g, "forecaster", method_names);
+    w.make_scale(method, "forecaster");
 
     std::vector<std::string> ids, complexes, meters;
     std::vector<double> last, level, last_residual, phi, residual_hours;
