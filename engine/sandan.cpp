@@ -667,7 +667,8 @@ std::vector<double> temperatures_for(const Calendar& calendar, const Weather& we
     Date date = calendar.date(h);
     if (date.month == 2 && date.day == 29 && !weather.leap_day) date.day = 28;
     date.year = weather_year;
-    const auto row = static_cast<std::size_t>(24 * (day_of_year(date) - 1) + h % 24);
+    const std::size_t row =
+        24 * static_cast<std::size_t>(day_of_year(date) - 1) + static_cast<std::size_t>(h % 24);
     t[static_cast<std::size_t>(h)] = weather.dry_bulb_c[row];
   }
   return t;
@@ -694,7 +695,7 @@ Forecast forecast_files(const ForecastRequest& request, const std::string& comma
   if (dladdr(reinterpret_cast<void*>(&find_repository_file), &loaded) != 0 && loaded.dli_fname != nullptr)
     starts.push_back(fs::path(loaded.dli_fname).parent_path());
   const auto repository_file = [&](const std::string& relative, const char* option) {
-    const std::string found = find_repository_file(relative, starts);
+    std::string found = find_repository_file(relative, starts);
     if (found.empty()) {
       throw Error(ErrorCode::kBadInput, std::string("cannot find the repository's ") + relative +
                                             " (looked in the current folder, the calibration's folder, the "

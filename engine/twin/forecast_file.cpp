@@ -195,26 +195,9 @@ void write_entities(const Writer& w, hid_t group, const std::vector<ForecastSeri
   w.attach(scored_ds, method, 1);
 }
 
-}  // namespace
-
-void write_forecast(const std::string& path, const Forecast& f, const std::string& command) {
-  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
-  const fs::path final_path(path);
-  const std::string temp_path =
-      (final_path.parent_path() / (final_path.filename().string() + ".tmp-" + std::to_string(::getpid())))
-          .string();
-  const Writer w(path);
-  bool done = false;
-  struct Cleanup {
-    const std::string& temp;
-    const bool& done;
-    ~Cleanup() {
-      if (!done) {
-        std::error_code ec;
-        fs::remove(temp, ec);
-      }
-    }
-  } cleanup{temp_path, done};
+// Everything of the file, written to `temp_path` and closed (`path` names it in messages).
+void write_file(const Writer& w, const std::string& temp_path, const std::string& path, const Forecast& f,
+                const std::string& command) {
   {
     Handle file(H5Fcreate(temp_path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose);
     if (!file.ok())
@@ -357,10 +340,27 @@ void write_forecast(const std::string& path, const Forecast& f, const std::strin
     if (H5Fflush(root, H5F_SCOPE_GLOBAL) < 0)
       throw Error(ErrorCode::kIo, path + ": cannot flush the forecast file (disk full?)");
   }
-  std::error_code ec;
-  fs::rename(temp_path, path, ec);
-  if (ec) throw Error(ErrorCode::kIo, path + ": cannot move the finished file into place: " + ec.message());
-  done = true;
+}
+
+}  // namespace
+
+void write_forecast(const std::string& path, const Forecast& f, const std::string& command) {
+  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+  const fs::path final_path(path);
+  const std::string temp_path =
+      (final_path.parent_path() / (final_path.filename().string() + ".tmp-" + std::to_string(::getpid())))
+          .string();
+  const Writer w(path);
+  try {
+    write_file(w, temp_path, path, f, command);
+    std::error_code ec;
+    fs::rename(temp_path, path, ec);
+    if (ec) throw Error(ErrorCode::kIo, path + ": cannot move the finished file into place: " + ec.message());
+  } catch (...) {
+    std::error_code ec;
+    fs::remove(temp_path, ec);
+    throw;
+  }
 }
 
 }  // namespace sandan

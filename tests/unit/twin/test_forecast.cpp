@@ -17,8 +17,8 @@ namespace {
 const std::string kHolidaysPath = SANDAN_GIS_DATA_DIR "/calendar/holidays_kr.csv";
 
 const Calendar& calendar_2026() {
-  static const Calendar calendar = load_calendar(2026, kHolidaysPath);
-  return calendar;
+  static const Calendar kCalendar = load_calendar(2026, kHolidaysPath);
+  return kCalendar;
 }
 
 // A facility model: 100 kW at night, 250 kW from 08:00 to 18:00 on weekdays, 120 kW on other
@@ -199,8 +199,8 @@ TEST_CASE(
     CHECK(f.complex_meter_kw[i] == doctest::Approx(1000.0 + from + static_cast<double>(i)));
     CHECK(std::isnan(f.complex_meter_kw[48 + i]));
     // Lead k = i + 1: the day reference repeats hour from − 24 + (i mod 24), the week one from − 168 + i.
-    const auto day_source = static_cast<std::size_t>(from - 24 + static_cast<int>(i % 24));
-    const auto week_source = static_cast<std::size_t>(from - 168 + static_cast<int>(i));
+    const std::size_t day_source = static_cast<std::size_t>(from - 24) + i % 24;
+    const std::size_t week_source = static_cast<std::size_t>(from - 168) + i;
     CHECK(f.facilities[0].persistence_day_kw[i] == measured.energy_kwh[day_source]);
     CHECK(f.facilities[0].persistence_week_kw[i] == measured.energy_kwh[week_source]);
   }
