@@ -112,6 +112,28 @@ App::App() {
   ingest_cmd->add_option("-j,--threads", ingest.threads, "Threads (default: every core)")
       ->check(CLI::NonNegativeNumber);
   ingest_cmd->add_flag("--json", ingest.json, "Print the report as one JSON object");
+  forecast_cmd = app.add_subcommand(
+      "forecast",
+      "Forecast the next hours of metered facilities and their complexes from a calibration, corrected "
+      "by the latest measurements, scored against naive references where measurements exist");
+  forecast_cmd->add_option("calibration", forecast.calibration, "Calibration file (YAML)")->required();
+  forecast_cmd->add_option("--measured", forecast.measured, "Measured file (HDF5, from sandan ingest)")
+      ->required();
+  forecast_cmd
+      ->add_option("--from", forecast.from, "First forecast hour, KST: YYYY-MM-DD (00:00) or YYYY-MM-DDTHH")
+      ->required();
+  forecast_cmd->add_option("--hours", forecast.hours, "Hours to forecast, 1 to 8760 (default 48)");
+  forecast_cmd->add_option(
+      "--weather", forecast.weather,
+      "Weather (EPW) of the forecast's hours: a forecast file, or a typical year standing in "
+      "(default: the calibration's weather file)");
+  forecast_cmd->add_option("--holidays", forecast.holidays,
+                           "Holidays CSV (default: the repository's gis_data/calendar/holidays_kr.csv)");
+  forecast_cmd->add_option(
+      "--site", forecast.site,
+      "Layout giving each facility's complex (default: the repository's gis_data/incheon.gpkg)");
+  forecast_cmd->add_option("-o,--output", forecast.output, "Forecast file to write (HDF5, /forecast)");
+  forecast_cmd->add_flag("--json", forecast.json, "Print one JSON object instead of tables");
 
   powerflow_cmd = app.add_subcommand(
       "powerflow", "AC power flow of a case in CSV form (bus.csv, gen.csv, branch.csv, case.json)");

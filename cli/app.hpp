@@ -60,6 +60,18 @@ struct WeatherArgs {
   std::uint64_t seed = 1;
 };
 
+struct ForecastArgs {
+  std::string calibration;
+  std::string measured;
+  std::string from;
+  int hours = 48;
+  std::string weather;
+  std::string holidays;
+  std::string site;
+  std::string output;
+  bool json = false;
+};
+
 struct PowerflowArgs {
   std::string case_dir;
   std::string out_dir;
@@ -110,6 +122,7 @@ struct App {
   CompareArgs compare;
   ExportArgs export_args;
   WeatherArgs weather;
+  ForecastArgs forecast;
   PowerflowArgs powerflow;
   AssignArgs assign;
   IngestArgs ingest;
@@ -119,6 +132,7 @@ struct App {
   CLI::App* compare_cmd = nullptr;
   CLI::App* export_cmd = nullptr;
   CLI::App* weather_cmd = nullptr;
+  CLI::App* forecast_cmd = nullptr;
   CLI::App* powerflow_cmd = nullptr;
   CLI::App* assign_cmd = nullptr;
   CLI::App* ingest_cmd = nullptr;

@@ -312,6 +312,25 @@ int run_ingest(const IngestArgs& args) {
   return 0;
 }
 
+int run_forecast(const ForecastArgs& args, const std::string& command) {
+  sandan::ForecastRequest request;
+  request.calibration = args.calibration;
+  request.measured = args.measured;
+  request.from = args.from;
+  request.hours = args.hours;
+  request.weather = args.weather;
+  request.holidays = args.holidays;
+  request.site = args.site;
+  request.output = args.output;
+  const auto start = std::chrono::steady_clock::now();
+  const sandan::Forecast forecast = sandan::forecast_files(request, command);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  std::cout << (args.json ? sandan::forecast_json(forecast, args.output)
+                          : sandan::forecast_text(forecast, args.output));
+  std::fprintf(stderr, "sandan: forecast %zu facilities in %.2f s\n", forecast.facilities.size(), seconds);
+  return 0;
+}
+
 int run_inspect(const InspectArgs& args) {
   const sandan::InspectReport report = sandan::inspect_layout(args.sources, args.crs);
   if (report.has_errors()) {
@@ -385,6 +404,7 @@ int main(int argc, char** argv) {
     if (*cli.compare_cmd) return run_compare(cli.compare);
     if (*cli.export_cmd) return run_export(cli.export_args);
     if (*cli.weather_cmd) return run_weather(cli.weather);
+    if (*cli.forecast_cmd) return run_forecast(cli.forecast, command);
     if (*cli.powerflow_cmd) return run_powerflow(cli.powerflow);
     if (*cli.assign_cmd) return run_assign(cli.assign);
     return 0;

@@ -1,6 +1,9 @@
 #include "sandan.hpp"
 
+#include <dlfcn.h>
+
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -614,6 +617,145 @@ std::string kpi_table(const RunResult& run) {
     }
   }
   return out;
+}
+
+}  // namespace sandan
+
+namespace sandan {
+namespace {
+
+namespace fs = std::filesystem;
+
+// A file of the repository (e.g. "gis_data/calendar/holidays_kr.csv"), looked for in each folder of
+// `starts` and their parents; "" when none has it.
+std::string find_repository_file(const std::string& relative, const std::vector<fs::path>& starts) {
+  for (const fs::path& start : starts) {
+    std::error_code ec;
+    const fs::path first = fs::absolute(start, ec);
+    if (ec) continue;
+    // is_regular_file sets its error code for a path that does not exist: each test has its own.
+    for (fs::path dir = first; !dir.empty(); dir = dir.parent_path()) {
+      std::error_code missing;
+      const fs::path candidate = dir / relative;
+      if (fs::is_regular_file(candidate, missing)) return candidate.lexically_normal().string();
+      if (dir == dir.parent_path()) break;
+    }
+  }
+  return "";
+}
+
+// The first forecast hour: "YYYY-MM-DD" (00:00) or "YYYY-MM-DDTHH" (also "THH:00"), KST.
+std::pair<Date, int> parse_forecast_start(const std::string& text) {
+  const std::string fix =
+      "--from '" + text + "': give the first hour as YYYY-MM-DD or YYYY-MM-DDTHH (KST), e.g. 2026-03-10T06";
+  const auto date = parse_date(text.substr(0, std::min<std::size_t>(10, text.size())));
+  if (!date) throw Error(ErrorCode::kBadInput, fix);
+  if (text.size() == 10) return {*date, 0};
+  const std::string rest = text.substr(10);
+  const bool hour_only = rest.size() == 3 && (rest[0] == 'T' || rest[0] == ' ');
+  const bool with_minutes = rest.size() == 6 && (rest[0] == 'T' || rest[0] == ' ') && rest.substr(3) == ":00";
+  if ((!hour_only && !with_minutes) || !std::isdigit(static_cast<unsigned char>(rest[1])) ||
+      !std::isdigit(static_cast<unsigned char>(rest[2]))) {
+    throw Error(ErrorCode::kBadInput, fix);
+  }
+  const int hour = (rest[1] - '0') * 10 + (rest[2] - '0');
+  if (hour > 23) throw Error(ErrorCode::kBadInput, fix);
+  return {*date, hour};
+}
+
+// The weather row of each hour of the calendar's year by month, day and hour, so that a typical year
+// of 8760 rows serves a leap year (29 February takes 28 February's rows) and one of 8784 rows a
+// common year (its 29 February is skipped).
+std::vector<double> temperatures_for(const Calendar& calendar, const Weather& weather) {
+  std::vector<double> t(static_cast<std::size_t>(calendar.hours()));
+  const int weather_year = weather.leap_day ? 2024 : 2025;  // any leap or common year: only the layout counts
+  for (int h = 0; h < calendar.hours(); ++h) {
+    Date date = calendar.date(h);
+    if (date.month == 2 && date.day == 29 && !weather.leap_day) date.day = 28;
+    date.year = weather_year;
+    const std::size_t row =
+        24 * static_cast<std::size_t>(day_of_year(date) - 1) + static_cast<std::size_t>(h % 24);
+    t[static_cast<std::size_t>(h)] = weather.dry_bulb_c[row];
+  }
+  return t;
+}
+
+}  // namespace
+
+Forecast forecast_files(const ForecastRequest& request, const std::string& command) {
+  if (request.hours < 1 || request.hours > kForecastMaxHours) {
+    throw Error(ErrorCode::kBadInput, "--hours " + std::to_string(request.hours) + ": give 1 to " +
+                                          std::to_string(kForecastMaxHours) + " hours (e.g. 48)");
+  }
+  const auto [from_date, from_hour_of_day] = parse_forecast_start(request.from);
+  const Calibration calibration = read_calibration(request.calibration);
+  const MeasuredData measured = read_measured(request.measured);
+
+  std::error_code ec;
+  const fs::path calibration_dir = fs::path(request.calibration).parent_path();
+  std::vector<fs::path> starts{fs::current_path(ec),
+                               calibration_dir.empty() ? fs::path(".") : calibration_dir};
+  if (const fs::path self = fs::read_symlink("/proc/self/exe", ec); !ec) starts.push_back(self.parent_path());
+  // The file this code was loaded from: the Python module's shared object sits in the build tree.
+  Dl_info loaded{};
+  if (dladdr(reinterpret_cast<void*>(&find_repository_file), &loaded) != 0 && loaded.dli_fname != nullptr)
+    starts.push_back(fs::path(loaded.dli_fname).parent_path());
+  const auto repository_file = [&](const std::string& relative, const char* option) {
+    std::string found = find_repository_file(relative, starts);
+    if (found.empty()) {
+      throw Error(ErrorCode::kBadInput, std::string("cannot find the repository's ") + relative +
+                                            " (looked in the current folder, the calibration's folder, the "
+                                            "program's folder and their parents): give " +
+                                            option + " FILE (Python: " + (option + 2) + "=FILE)");
+    }
+    return found;
+  };
+
+  std::string weather_path = request.weather;
+  if (weather_path.empty() && !calibration.weather.empty()) {
+    // The calibration's weather file, relative to the calibration file's folder or the current one.
+    const fs::path beside = calibration_dir / calibration.weather;
+    weather_path = fs::path(calibration.weather).is_relative() && fs::is_regular_file(beside, ec)
+                       ? beside.lexically_normal().string()
+                       : calibration.weather;
+    if (!fs::is_regular_file(weather_path, ec)) {
+      throw Error(ErrorCode::kBadInput,
+                  request.calibration + ": its weather file " + calibration.weather +
+                      " is not there (nor beside the calibration file): give --weather EPW");
+    }
+  }
+  if (weather_path.empty())
+    weather_path = repository_file("gis_data/weather/incheon_synthetic.epw", "--weather");
+  const std::string holidays_path = request.holidays.empty()
+                                        ? repository_file("gis_data/calendar/holidays_kr.csv", "--holidays")
+                                        : request.holidays;
+  const std::string site_path =
+      request.site.empty() ? repository_file("gis_data/incheon.gpkg", "--site") : request.site;
+
+  const Weather weather = read_epw(weather_path);
+  const Calendar calendar = load_calendar(from_date.year, holidays_path);
+  const Site site = load_site({site_path});
+  ForecastOptions options;
+  for (const Facility& facility : site.facilities) {
+    if (facility.complex >= 0 && static_cast<std::size_t>(facility.complex) < site.complexes.size())
+      options.facility_complex[facility.facility_id] =
+          site.complexes[static_cast<std::size_t>(facility.complex)].complex_id;
+  }
+  options.weather = &weather;
+  options.calibration_file = request.calibration;
+  options.measured_file = request.measured;
+  options.weather_file = weather_path;
+  options.holidays_file = holidays_path;
+  const std::vector<double> temperature_c = temperatures_for(calendar, weather);
+  Forecast result = forecast(calibration, measured, calendar, temperature_c,
+                             calendar.first_hour(from_date) + from_hour_of_day, request.hours, options);
+  if (weather.hours() != static_cast<std::size_t>(calendar.hours())) {
+    result.notes.push_back("the weather file has " + std::to_string(weather.hours()) + " hours, the year " +
+                           std::to_string(calendar.year()) + " " + std::to_string(calendar.hours()) +
+                           ": temperatures are taken by month, day and hour");
+  }
+  if (!request.output.empty()) write_forecast(request.output, result, command);
+  return result;
 }
 
 }  // namespace sandan

@@ -23,6 +23,7 @@
 #include "scenario/runner.hpp"
 #include "scenario/scenario.hpp"
 #include "site/site.hpp"
+#include "twin/forecast.hpp"
 #include "twin/ingest.hpp"
 #include "twin/measured.hpp"
 
@@ -172,6 +173,26 @@ struct CompareOptions {
 // layers, counts, per-complex figures, connectivity and every problem found (docs/gis-schema.md).
 [[nodiscard]] InspectReport inspect_layout(const std::vector<std::string>& sources,
                                            const std::string& crs = kDefaultCrs);
+
+// What `sandan forecast` and sandan.forecast() take (docs/twin.md, "Forecast").
+struct ForecastRequest {
+  std::string calibration;  // calibration file (YAML, schema sandan-calibration)
+  std::string measured;     // measured file (HDF5, /measured)
+  std::string from;         // the first forecast hour, KST: YYYY-MM-DD (00:00) or YYYY-MM-DDTHH
+  int hours = 48;
+  // Weather for the temperatures (and the PV forecast): a forecast EPW, or a typical year standing in
+  // for one. Empty: the calibration's weather file, else the repository's typical year.
+  std::string weather;
+  std::string holidays;  // empty: the repository's gis_data/calendar/holidays_kr.csv
+  std::string site;      // the layout (facility → complex); empty: the repository's gis_data/incheon.gpkg
+  std::string output;    // forecast file (HDF5, /forecast) to write; empty: none
+};
+
+// Reads the files, forecasts (twin/forecast.hpp) and writes request.output if given. A default file
+// of the repository is looked for in the current folder, the calibration file's folder and the
+// program's folder, and each of their parents. Throws Error(kBadInput) naming the file and the fix
+// for bad input (nothing is written then), Error(kIo) if the output cannot be written.
+[[nodiscard]] Forecast forecast_files(const ForecastRequest& request, const std::string& command);
 
 // A table of a run's KPIs, one row a complex and one for all together.
 [[nodiscard]] std::string kpi_table(const RunResult& run);

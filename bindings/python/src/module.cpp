@@ -465,6 +465,75 @@ PYBIND11_MODULE(_sandan, m) {
       "BadInputError for bad input (nothing is written).");
 
   m.def(
+      "forecast",
+      [](const py::object& calibration, const py::object& measured, const std::string& start, int hours,
+         const py::object& output, const py::object& weather, const py::object& holidays,
+         const py::object& site) {
+        const auto path_or_empty = [](const py::object& p) {
+          return p.is_none() ? std::string() : fspath(p);
+        };
+        ForecastRequest request;
+        request.calibration = fspath(calibration);
+        request.measured = fspath(measured);
+        request.from = start;
+        request.hours = hours;
+        request.output = path_or_empty(output);
+        request.weather = path_or_empty(weather);
+        request.holidays = path_or_empty(holidays);
+        request.site = path_or_empty(site);
+        Forecast f;
+        std::string json;
+        {
+          py::gil_scoped_release release;
+          f = forecast_files(request, "sandan.forecast (Python)");
+          json = forecast_json(f, request.output);
+        }
+        py::dict out = py::module_::import("json").attr("loads")(json);
+        // The series as arrays: [entity, hour], float64 kW, NaN where missing.
+        py::module_ np = py::module_::import("numpy");
+        const py::object first = np.attr("datetime64")(std::to_string(f.year) + "-01-01T00", "h") +
+                                 np.attr("timedelta64")(f.from_hour, "h");
+        out["time"] = first + np.attr("arange")(f.hours).attr("astype")("timedelta64[h]");
+        const auto stack = [&](const std::vector<ForecastSeries>& series,
+                               std::vector<double> ForecastSeries::*member) {
+          py::array_t<double> array(
+              {static_cast<py::ssize_t>(series.size()), static_cast<py::ssize_t>(f.hours)});
+          double* data = array.mutable_data();
+          for (const ForecastSeries& s : series)
+            data = std::copy((s.*member).begin(), (s.*member).end(), data);
+          return array;
+        };
+        for (const auto& [prefix, series] :
+             {std::pair{std::string(), &f.facilities}, std::pair{std::string("complex_"), &f.complexes}}) {
+          std::vector<std::string> ids;
+          for (const ForecastSeries& s : *series) ids.push_back(s.id);
+          out[py::str(prefix.empty() ? "facility" : "complex")] = ids;
+          out[py::str(prefix + "forecast_kw")] = stack(*series, &ForecastSeries::forecast_kw);
+          out[py::str(prefix + "model_kw")] = stack(*series, &ForecastSeries::model_kw);
+          out[py::str(prefix + "measured_kw")] = stack(*series, &ForecastSeries::measured_kw);
+          out[py::str(prefix + "persistence_day_kw")] = stack(*series, &ForecastSeries::persistence_day_kw);
+          out[py::str(prefix + "persistence_week_kw")] = stack(*series, &ForecastSeries::persistence_week_kw);
+        }
+        py::array_t<double> meter(
+            {static_cast<py::ssize_t>(f.complexes.size()), static_cast<py::ssize_t>(f.hours)});
+        std::copy(f.complex_meter_kw.begin(), f.complex_meter_kw.end(), meter.mutable_data());
+        out["complex_meter_kw"] = meter;
+        return out;
+      },
+      py::arg("calibration"), py::kw_only(), py::arg("measured"), py::arg("start"), py::arg("hours") = 48,
+      py::arg("output") = py::none(), py::arg("weather") = py::none(), py::arg("holidays") = py::none(),
+      py::arg("site") = py::none(),
+      "Forecast the metered facilities of a calibration and their complexes, as `sandan forecast`: "
+      "start is the first hour, KST (YYYY-MM-DD or YYYY-MM-DDTHH); weather, holidays and site default "
+      "to the calibration's weather file and the repository's files. Returns the JSON of `sandan "
+      "forecast --json` as a dict (from, hours, issued_at, correction_age_h, notes, complexes, "
+      "facilities with their metrics by method, pv) plus arrays: time (datetime64[h], KST), facility "
+      "and complex ids, and [entity, hour] float64 kW: forecast_kw, model_kw, measured_kw (NaN where "
+      "none), persistence_day_kw, persistence_week_kw, the same with prefix complex_, and "
+      "complex_meter_kw. Writes the /forecast file when output is given. Raises BadInputError for bad "
+      "input, naming the file and the fix.");
+
+  m.def(
       "kpi_catalogue",
       [] {
         py::list out;
