@@ -83,6 +83,36 @@ App::App() {
       ->check(CLI::Range(1900, 9999));
   weather_cmd->add_option("--seed", weather.seed, "Seed (default 1)");
 
+  ingest_cmd = app.add_subcommand(
+      "ingest",
+      "Read measured meter data (CSV), check its quality, map each meter to the layout and write a "
+      "measured file");
+  ingest_cmd->add_option("data", ingest.data, "Meter data CSV files (long, wide or the steel-plant export)")
+      ->required();
+  ingest_cmd->add_option("--map", ingest.map, "Mapping file: each meter id to what it measures (YAML)")
+      ->required();
+  ingest_cmd->add_option("-o,--output", ingest.output,
+                         "Measured HDF5 file to write (default: none, report only)");
+  ingest_cmd->add_option("--site", ingest.site,
+                         "Layout the mapping's targets are in (default: gis_data/incheon.gpkg above the "
+                         "mapping file or the working directory)");
+  ingest_cmd->add_option("--timezone", ingest.timezone,
+                         "Zone of stamps without an offset: Asia/Seoul (KST, default), UTC or +hh:mm");
+  ingest_cmd->add_option("--stamps", ingest.stamps, "A stamp marks the start or end of its interval, or auto")
+      ->check(CLI::IsMember({"start", "end", "auto"}));
+  ingest_cmd->add_option("--interval", ingest.interval, "Interval in minutes (default: detected)")
+      ->check(CLI::IsMember({5, 15, 30, 60}));
+  ingest_cmd
+      ->add_option("--max-gap", ingest.max_gap, "Interpolate gaps of at most this many intervals (default 4)")
+      ->check(CLI::NonNegativeNumber);
+  ingest_cmd->add_flag("--no-unit-repair", ingest.no_unit_repair,
+                       "Report a unit off by 1000 without rescaling the values");
+  ingest_cmd->add_option("--unit", ingest.unit,
+                         "Unit of data without a unit column or mapping unit (kWh, kW, ...)");
+  ingest_cmd->add_option("-j,--threads", ingest.threads, "Threads (default: every core)")
+      ->check(CLI::NonNegativeNumber);
+  ingest_cmd->add_flag("--json", ingest.json, "Print the report as one JSON object");
+
   powerflow_cmd = app.add_subcommand(
       "powerflow", "AC power flow of a case in CSV form (bus.csv, gen.csv, branch.csv, case.json)");
   powerflow_cmd->add_option("case", powerflow.case_dir, "Case folder")->required();

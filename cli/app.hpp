@@ -76,6 +76,21 @@ struct AssignArgs {
   int threads = 0;
 };
 
+struct IngestArgs {
+  std::vector<std::string> data;
+  std::string map;
+  std::string output;
+  std::string site;
+  std::string timezone;
+  std::string stamps = "auto";
+  int interval = 0;
+  int max_gap = 4;
+  bool no_unit_repair = false;
+  std::string unit;
+  int threads = 0;
+  bool json = false;
+};
+
 // The parser and where each subcommand's options land. Not copyable: the parser keeps pointers to
 // the members.
 struct App {
@@ -97,6 +112,7 @@ struct App {
   WeatherArgs weather;
   PowerflowArgs powerflow;
   AssignArgs assign;
+  IngestArgs ingest;
   CLI::App* inspect_cmd = nullptr;
   CLI::App* synth_cmd = nullptr;
   CLI::App* run_cmd = nullptr;
@@ -105,6 +121,7 @@ struct App {
   CLI::App* weather_cmd = nullptr;
   CLI::App* powerflow_cmd = nullptr;
   CLI::App* assign_cmd = nullptr;
+  CLI::App* ingest_cmd = nullptr;
 };
 
 // The processes a launcher (mpirun, srun) started this one among, from its environment, without MPI:

@@ -290,6 +290,28 @@ int run_weather(const WeatherArgs& args) {
   return 0;
 }
 
+int run_ingest(const IngestArgs& args) {
+  sandan::IngestRequest request;
+  request.data_files = args.data;
+  request.map_path = args.map;
+  request.output = args.output;
+  request.site = args.site;
+  request.timezone = args.timezone;
+  request.stamps = args.stamps;
+  request.interval_minutes = args.interval;
+  request.max_gap = args.max_gap;
+  request.unit_repair = !args.no_unit_repair;
+  request.unit = args.unit;
+  request.threads = args.threads;
+  const auto start = std::chrono::steady_clock::now();
+  const sandan::IngestReport report = sandan::ingest(request);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  std::cout << (args.json ? sandan::ingest_report_json(report) : sandan::ingest_report_text(report));
+  std::fprintf(stderr, "sandan: ingested %zu meter(s) in %.2f s\n", report.result.data.meters.size(),
+               seconds);
+  return 0;
+}
+
 int run_inspect(const InspectArgs& args) {
   const sandan::InspectReport report = sandan::inspect_layout(args.sources, args.crs);
   if (report.has_errors()) {
@@ -358,6 +380,7 @@ int main(int argc, char** argv) {
     // Everything else is done once, by rank 0.
     if (launch.rank != 0) return 0;
     if (*cli.inspect_cmd) return run_inspect(cli.inspect);
+    if (*cli.ingest_cmd) return run_ingest(cli.ingest);
     if (*cli.synth_cmd) return run_synth(cli.synth);
     if (*cli.compare_cmd) return run_compare(cli.compare);
     if (*cli.export_cmd) return run_export(cli.export_args);

@@ -23,6 +23,8 @@
 #include "scenario/runner.hpp"
 #include "scenario/scenario.hpp"
 #include "site/site.hpp"
+#include "twin/ingest.hpp"
+#include "twin/measured.hpp"
 
 namespace sandan {
 

@@ -39,6 +39,15 @@ struct QualityFinding {
 
 inline constexpr double kMissing = std::numeric_limits<double>::quiet_NaN();
 
+// One meter's series at its own interval, after repairs, before aggregation to hours: interval i
+// covers [first_minute + i × interval_minutes, + interval_minutes) minutes after
+// start_year-01-01 00:00 KST. NaN where missing.
+struct NativeSeries {
+  int interval_minutes = 60;
+  std::int64_t first_minute = 0;
+  std::vector<double> energy_kwh;
+};
+
 struct MeasuredData {
   // The hourly axis: hour h starts at start_year-01-01 00:00 KST + first_hour + h hours.
   int start_year = 0;
@@ -50,6 +59,8 @@ struct MeasuredData {
   std::vector<double> energy_kwh;
   std::vector<QualityFinding> findings;
   std::vector<std::string> sources;  // data files and the mapping file, as given
+  // The native-interval series, one per meter in the order of `meters`; empty when not kept.
+  std::vector<NativeSeries> native;
 
   [[nodiscard]] double at(std::size_t meter, int hour) const {
     return energy_kwh[meter * static_cast<std::size_t>(hours) + static_cast<std::size_t>(hour)];

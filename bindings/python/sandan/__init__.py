@@ -32,6 +32,7 @@ from ._sandan import (  # noqa: F401  (the package's API)
     TrafficResults,
     __version__,
     compare,
+    ingest,
     kpi_catalogue,
     list_runs,
     load_site,

@@ -426,6 +426,45 @@ PYBIND11_MODULE(_sandan, m) {
       "counterfactual='FILE[:RUN]' gives the counterfactual run elsewhere.");
 
   m.def(
+      "ingest",
+      [](const py::object& data_files, const py::object& map, const py::object& output,
+         const py::object& site, const std::string& timezone, const std::string& stamps, int interval,
+         int max_gap, bool unit_repair, const std::string& unit, int threads) {
+        IngestRequest request;
+        if (py::isinstance<py::str>(data_files) || py::hasattr(data_files, "__fspath__")) {
+          request.data_files.push_back(fspath(data_files));
+        } else {
+          for (const py::handle item : data_files) request.data_files.push_back(fspath(item));
+        }
+        request.map_path = fspath(map);
+        request.output = output.is_none() ? std::string() : fspath(output);
+        request.site = site.is_none() ? std::string() : fspath(site);
+        request.timezone = timezone;
+        request.stamps = stamps;
+        request.interval_minutes = interval;
+        request.max_gap = max_gap;
+        request.unit_repair = unit_repair;
+        request.unit = unit;
+        request.threads = threads;
+        std::string json;
+        {
+          py::gil_scoped_release release;
+          json = ingest_report_json(sandan::ingest(request));
+        }
+        return py::module_::import("json").attr("loads")(json);
+      },
+      py::arg("data_files"), py::kw_only(), py::arg("map"), py::arg("output") = py::none(),
+      py::arg("site") = py::none(), py::arg("timezone") = "", py::arg("stamps") = "auto",
+      py::arg("interval") = 0, py::arg("max_gap") = 4, py::arg("unit_repair") = true, py::arg("unit") = "",
+      py::arg("threads") = 0,
+      "Ingest measured meter data, as `sandan ingest DATA... --map MAP -o OUTPUT --json`: reads the CSV "
+      "files (one path or a list), checks their quality, maps each meter to the layout (site: default "
+      "gis_data/incheon.gpkg above the mapping file) and writes the measured file when output is given. "
+      "Returns the report as a dict: map, site, timezone, files, meters (rows, first, end, interval, "
+      "stamps and why, unit, totals, expected annual energy, findings) and summary. Raises "
+      "BadInputError for bad input (nothing is written).");
+
+  m.def(
       "kpi_catalogue",
       [] {
         py::list out;
