@@ -346,40 +346,36 @@ ModelResult fit_model(const std::vector<double>& y, const std::vector<char>& tra
   }
   result.parameters = fitted_cells + (best.heating_index >= 0 ? 2 : 0) + (best.cooling_index >= 0 ? 2 : 0);
 
-  // Noise: the residuals relative to the model, as the load model applies its noise (a multiplier
-  // around 1, energy/loads.cpp), and their lag-1 autocorrelation over consecutive training hours.
-  std::vector<double> relative(static_cast<std::size_t>(hours), kMissing);
-  double sum = 0.0;
-  double sum_sq = 0.0;
-  int count = 0;
+  // Noise: the load model applies noise as a multiplier around 1 (energy/loads.cpp), so residuals
+  // r = y − ŷ have variance σ²ŷ². σ is estimated as √(Σr² / Σŷ²): a ratio of sums, which stays stable
+  // where ŷ is near 0 (a per-hour ratio r/ŷ would explode at a closed plant's night hours). The lag-1
+  // autocorrelation is that of the residuals over consecutive training hours.
+  std::vector<double> residual(static_cast<std::size_t>(hours), kMissing);
+  double sum_r2 = 0.0;
+  double sum_model2 = 0.0;
   for (const int h : index) {
     const auto i = static_cast<std::size_t>(h);
     const double model_kw =
         calibrated_kw(cal, calendar.day_type(h), calendar.hour_of_day(h), temperature_c[i]);
-    if (!(model_kw > 0.0)) continue;
-    relative[i] = (y[i] - model_kw) / model_kw;
-    sum += relative[i];
-    sum_sq += relative[i] * relative[i];
-    ++count;
+    residual[i] = y[i] - model_kw;
+    sum_r2 += residual[i] * residual[i];
+    sum_model2 += model_kw * model_kw;
   }
-  if (count > 1) {
-    const double mean = sum / count;
-    cal.noise_sd = std::sqrt(std::max(0.0, (sum_sq - count * mean * mean) / (count - 1)));
-    double lag = 0.0;
-    double first_sq = 0.0;
-    double second_sq = 0.0;
-    for (int h = 1; h < hours; ++h) {
-      const double a = relative[static_cast<std::size_t>(h - 1)];
-      const double b = relative[static_cast<std::size_t>(h)];
-      if (!std::isfinite(a) || !std::isfinite(b)) continue;
-      lag += (a - mean) * (b - mean);
-      first_sq += (a - mean) * (a - mean);
-      second_sq += (b - mean) * (b - mean);
-    }
-    if (first_sq > 0.0 && second_sq > 0.0) {
-      cal.noise_autocorrelation =
-          std::clamp(lag / std::sqrt(first_sq * second_sq), -kMaxAutocorrelation, kMaxAutocorrelation);
-    }
+  if (sum_model2 > 0.0) cal.noise_sd = std::sqrt(sum_r2 / sum_model2);
+  double lag = 0.0;
+  double first_sq = 0.0;
+  double second_sq = 0.0;
+  for (int h = 1; h < hours; ++h) {
+    const double a = residual[static_cast<std::size_t>(h - 1)];
+    const double b = residual[static_cast<std::size_t>(h)];
+    if (!std::isfinite(a) || !std::isfinite(b)) continue;
+    lag += a * b;
+    first_sq += a * a;
+    second_sq += b * b;
+  }
+  if (first_sq > 0.0 && second_sq > 0.0) {
+    cal.noise_autocorrelation =
+        std::clamp(lag / std::sqrt(first_sq * second_sq), -kMaxAutocorrelation, kMaxAutocorrelation);
   }
   return result;
 }

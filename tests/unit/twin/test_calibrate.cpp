@@ -184,9 +184,10 @@ TEST_CASE("calibration recovers a facility's known profile, change points, slope
     fit_kwh += calibrated_kw(fit, cal.day_type(h), cal.hour_of_day(h), t);
   }
   CHECK(fit_kwh == doctest::Approx(truth_kwh).epsilon(0.01));
-  // Noise: the relative residual sd estimates σ = 0.05 up to the part of the noise the cell means
-  // absorb and the second-order term of the multiplier: ±20 % relative. Its lag-1 autocorrelation
-  // estimates φ = 0.6; the AR(1) sample autocorrelation has sd ≈ √((1 − φ²)/n) ≈ 0.01, so ±0.1 is wide.
+  // Noise: √(Σr²/Σŷ²) estimates σ = 0.05 of the multiplier (1 + σz/2)², whose relative sd is
+  // σ·√(1 + σ²/8) ≈ σ, less the small part of the noise the 124 fitted parameters absorb: ±20 % relative. Its
+  // lag-1 autocorrelation estimates φ = 0.6; the AR(1) sample autocorrelation has sd ≈ √((1 − φ²)/n) ≈ 0.01,
+  // so ±0.1 is wide.
   CHECK(fit.noise_sd == doctest::Approx(0.05).epsilon(0.20));
   CHECK(fit.noise_autocorrelation == doctest::Approx(0.6).epsilon(0.1 / 0.6));
   // The weekday base: within 5 % of the truth in working hours (a cell has ≈ 250 days of noise 5 %).
