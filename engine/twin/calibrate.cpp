@@ -315,11 +315,11 @@ ModelResult fit_model(const std::vector<double>& y, const std::vector<char>& tra
   for (int d = 0; d < kCalibrationDayTypes; ++d) {
     std::map<int, int> hours_by_source;  // fallback day type → hours of day it served
     for (int hod = 0; hod < kHoursPerDay; ++hod) {
-      const auto cell = static_cast<std::size_t>(d * kHoursPerDay + hod);
+      const auto cell = static_cast<std::size_t>(d) * kHoursPerDay + static_cast<std::size_t>(hod);
       if (own[cell]) continue;
       bool found = false;
       for (const int source : fallback_chain(d)) {
-        const auto from = static_cast<std::size_t>(source * kHoursPerDay + hod);
+        const auto from = static_cast<std::size_t>(source) * kHoursPerDay + static_cast<std::size_t>(hod);
         if (!own[from]) continue;
         cal.base_kw[static_cast<std::size_t>(d)][static_cast<std::size_t>(hod)] =
             cal.base_kw[static_cast<std::size_t>(source)][static_cast<std::size_t>(hod)];
@@ -621,6 +621,8 @@ CalibrationOutcome calibrate(const CalibrationInputs& inputs, const CalibrationO
   std::vector<MeterCalibrationReport> facility_reports(facility_meters.size());
   std::vector<LoadCalibration> facility_fits(facility_meters.size());
   std::vector<std::string> facility_problems(facility_meters.size());
+  // Read by the OpenMP pragma's num_threads clause, which the analyzer does not see.
+  // NOLINTNEXTLINE(clang-analyzer-deadcode.DeadStores)
   const int threads = options.threads > 0 ? options.threads : omp_get_max_threads();
 #pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
   for (std::size_t k = 0; k < facility_meters.size(); ++k) {
