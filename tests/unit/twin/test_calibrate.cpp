@@ -4,6 +4,7 @@
 #include <numeric>
 #include <random>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "core/calendar.hpp"
@@ -370,4 +371,68 @@ TEST_CASE("data that cannot be calibrated are refused naming the file, the meter
     CHECK_FALSE(parse_holdout("2025-08-01"));
     CHECK_FALSE(parse_holdout("2025-02-30/2025-03-01"));
   }
+}
+
+TEST_CASE("feeder and substation meters: the feeder's facilities take its scale, the substation the rest") {
+  // Substation S1 feeds bus B1 by segment 0 (feeder F1) and bus B2 by segment 1 (feeder F2); f1 and f2
+  // hang on B1, f3 on B2. Built by hand: the topology's fields are what calibrate() reads.
+  SiteModel site = tiny_site();
+  Substation s1;
+  s1.substation_id = "S1";
+  site.site.substations.push_back(s1);
+  for (const auto& [segment_id, feeder_id, to_bus] :
+       {std::tuple<const char*, const char*, const char*>{"s0", "F1", "B1"}, {"s1", "F2", "B2"}}) {
+    FeederSegment segment;
+    segment.segment_id = segment_id;
+    segment.feeder_id = feeder_id;
+    segment.substation = 0;
+    segment.from_bus = "S1";
+    segment.to_bus = to_bus;
+    site.site.feeders.push_back(segment);
+  }
+  site.feeders.bus_ids = {"S1", "B1", "B2"};
+  site.feeders.bus_positions.resize(3);
+  site.feeders.parent_bus = {-1, 0, 0};
+  site.feeders.parent_segment = {-1, 0, 1};
+  site.feeders.substation = {0, 0, 0};
+  site.attachments.bus = {1, 1, 2};
+
+  LoadLibrary quiet = library();
+  quiet.noise_sd = 0.0;
+  const LoadModel model(site.site, calendar(), weather().dry_bulb_c, quiet, 1);
+  const auto hours = static_cast<std::size_t>(calendar().hours());
+  std::vector<float> elec(hours);
+  std::vector<float> fuel(hours);
+  std::vector<std::vector<double>> archetype(3, std::vector<double>(hours));
+  for (std::size_t f = 0; f < 3; ++f) {
+    (void)model.facility(f, elec.data(), fuel.data());
+    for (std::size_t h = 0; h < hours; ++h) archetype[f][h] = elec[h];
+  }
+  // Feeder F1 reads 0.8 × (f1 + f2); the substation reads that plus 1.5 × f3.
+  std::vector<double> feeder(hours);
+  std::vector<double> substation(hours);
+  for (std::size_t h = 0; h < hours; ++h) {
+    feeder[h] = 0.8 * (archetype[0][h] + archetype[1][h]);
+    substation[h] = feeder[h] + 1.5 * archetype[2][h];
+  }
+  MeasuredData data = year_data(2);
+  // Listed substation first: calibrate() still takes the feeder (the more specific meter) first.
+  data.meters.push_back(meter("sub", MeterTarget::kSubstation, "S1"));
+  data.meters.push_back(meter("fdr", MeterTarget::kFeeder, "F1"));
+  put(data, 0, substation);
+  put(data, 1, feeder);
+  const CalibrationOutcome outcome = run(data, site);
+  const auto& f1 = report_of(outcome, "fdr");
+  CHECK(f1.facilities == std::vector<std::string>{"f1", "f2"});
+  CHECK(f1.elec_scale == doctest::Approx(0.8).epsilon(1e-9));
+  const auto& s = report_of(outcome, "sub");
+  CHECK(s.facilities == std::vector<std::string>{"f3"});
+  CHECK(s.subtracted == std::vector<std::string>{"f1", "f2"});
+  CHECK(s.elec_scale == doctest::Approx(1.5).epsilon(1e-9));
+  CHECK(outcome.calibration.loads.size() == 3);
+  // An unknown feeder is refused naming the meter.
+  MeasuredData wrong = data;
+  wrong.meters[1].target_id = "F9";
+  CHECK_THROWS_WITH_AS((void)run(wrong, site),
+                       doctest::Contains("meter 'fdr': feeder 'F9' is not in the layout"), ConfigError);
 }
