@@ -45,7 +45,7 @@ std::string write_measured_file(const TempDir& dir, const std::string& target = 
     data.energy_kwh.push_back((working ? 300.0 : 60.0) * (1.0 + 0.05 * std::sin(0.7 * h)));
   }
   data.sources.push_back("synthetic");
-  const std::string path = (dir.path() / "measured.h5").string();
+  std::string path = (dir.path() / "measured.h5").string();
   write_measured(path, data);
   return path;
 }

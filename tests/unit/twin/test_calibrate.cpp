@@ -69,7 +69,7 @@ MeasuredData year_data(int meters) {
   data.start_year = kYear;
   data.first_hour = 0;
   data.hours = calendar().hours();
-  data.energy_kwh.assign(static_cast<std::size_t>(meters * data.hours), kMissing);
+  data.energy_kwh.assign(static_cast<std::size_t>(meters) * static_cast<std::size_t>(data.hours), kMissing);
   return data;
 }
 
