@@ -1,7 +1,7 @@
 // Calibration benchmark: N facility meters (default 5000), each a full year of hourly data made by the
 // calibrated model form itself (a day-shift profile of its own size, heating and cooling terms, 5 %
 // AR(1) noise), calibrated on 1 and on 2 threads. Prints seconds, meters per second and the process's
-// peak resident set size (getrusage) after each run.
+// peak resident set size and the CPU seconds used (getrusage) after each run.
 //
 // Usage: bench_calibrate [N]   (run from the repository root: reads gis_data/).
 #include <sys/resource.h>
@@ -24,6 +24,14 @@ double peak_rss_mb() {
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);
   return static_cast<double>(usage.ru_maxrss) / 1024.0;  // Linux: kilobytes
+}
+
+// User + system CPU seconds of the process so far: with wall time, shows how many cores a run got.
+double cpu_seconds() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
+         1e-6 * static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec);
 }
 
 }  // namespace
@@ -96,11 +104,16 @@ int main(int argc, char** argv) {
     sandan::CalibrationOptions options;
     options.threads = threads;
     options.holdout = sandan::parse_holdout("2025-08-01/2025-09-30");
+    const double cpu_start = cpu_seconds();
     const auto start = std::chrono::steady_clock::now();
     const sandan::CalibrationOutcome outcome = sandan::calibrate(inputs, options);
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    std::printf("threads %d: %.2f s, %.0f meters/s, peak RSS %.0f MB (%zu calibrated)\n", threads, seconds,
-                meters / seconds, peak_rss_mb(), outcome.calibration.loads.size());
+    const double cpu = cpu_seconds() - cpu_start;
+    std::printf(
+        "threads %d: %.2f s wall, %.2f s CPU (%.2f cores busy), %.0f meters/s, peak RSS %.0f MB (%zu "
+        "calibrated)\n",
+        threads, seconds, cpu, cpu / seconds, meters / seconds, peak_rss_mb(),
+        outcome.calibration.loads.size());
   }
   return 0;
 }
