@@ -135,6 +135,30 @@ App::App() {
   forecast_cmd->add_option("-o,--output", forecast.output, "Forecast file to write (HDF5, /forecast)");
   forecast_cmd->add_flag("--json", forecast.json, "Print one JSON object instead of tables");
 
+  calibrate_cmd = app.add_subcommand(
+      "calibrate",
+      "Fit facility load models (and PV yield factors) to a measured file; print the Guideline 14 "
+      "statistics before and after, and write a calibration file for a scenario's calibration: key");
+  calibrate_cmd->add_option("measured", calibrate.measured, "Measured file (sandan ingest -o)")->required();
+  calibrate_cmd->add_option("--site", calibrate.site, "Layout the meters' targets are in")->required();
+  calibrate_cmd->add_option("-o,--output", calibrate.output, "Calibration file to write (YAML)")->required();
+  calibrate_cmd->add_option("--weather", calibrate.weather,
+                            "EPW whose hourly temperatures stand for the data's year (default: "
+                            "weather/incheon_synthetic.epw beside the layout or in gis_data above it)");
+  calibrate_cmd->add_option("--holidays", calibrate.holidays,
+                            "Holidays CSV (default: calendar/holidays_kr.csv, found likewise)");
+  calibrate_cmd->add_option("--loads", calibrate.loads,
+                            "Load archetypes (default: loads/archetypes.yaml, found likewise)");
+  calibrate_cmd
+      ->add_option("--year", calibrate.year, "Year to calibrate (default: the year holding most data)")
+      ->check(CLI::Range(1900, 9999));
+  calibrate_cmd->add_option("--holdout", calibrate.holdout,
+                            "Dates held out of the fit and judged out of sample, FROM/TO inclusive, e.g. "
+                            "2018-08-01/2018-09-30");
+  calibrate_cmd->add_option("-j,--threads", calibrate.threads, "Threads (default: every core)")
+      ->check(CLI::NonNegativeNumber);
+  calibrate_cmd->add_flag("--json", calibrate.json, "Print the report as one JSON object");
+
   powerflow_cmd = app.add_subcommand(
       "powerflow", "AC power flow of a case in CSV form (bus.csv, gen.csv, branch.csv, case.json)");
   powerflow_cmd->add_option("case", powerflow.case_dir, "Case folder")->required();

@@ -103,6 +103,19 @@ struct IngestArgs {
   bool json = false;
 };
 
+struct CalibrateArgs {
+  std::string measured;
+  std::string site;
+  std::string output;
+  std::string weather;
+  std::string holidays;
+  std::string loads;
+  std::optional<int> year;
+  std::string holdout;
+  int threads = 0;
+  bool json = false;
+};
+
 // The parser and where each subcommand's options land. Not copyable: the parser keeps pointers to
 // the members.
 struct App {
@@ -126,6 +139,7 @@ struct App {
   PowerflowArgs powerflow;
   AssignArgs assign;
   IngestArgs ingest;
+  CalibrateArgs calibrate;
   CLI::App* inspect_cmd = nullptr;
   CLI::App* synth_cmd = nullptr;
   CLI::App* run_cmd = nullptr;
@@ -136,6 +150,7 @@ struct App {
   CLI::App* powerflow_cmd = nullptr;
   CLI::App* assign_cmd = nullptr;
   CLI::App* ingest_cmd = nullptr;
+  CLI::App* calibrate_cmd = nullptr;
 };
 
 // The processes a launcher (mpirun, srun) started this one among, from its environment, without MPI:

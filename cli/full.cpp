@@ -331,6 +331,36 @@ int run_forecast(const ForecastArgs& args, const std::string& command) {
   return 0;
 }
 
+int run_calibrate(const CalibrateArgs& args) {
+  sandan::CalibrationOptions options;
+  options.year = args.year;
+  options.threads = args.threads;
+  if (!args.holdout.empty()) {
+    options.holdout = sandan::parse_holdout(args.holdout);
+    if (!options.holdout) {
+      std::cerr << "sandan: error: --holdout " << args.holdout
+                << ": must be FROM/TO, two dates YYYY-MM-DD with FROM <= TO, e.g. 2018-08-01/2018-09-30\n";
+      return static_cast<int>(sandan::ErrorCode::kBadInput);
+    }
+    options.holdout_text = args.holdout;
+  }
+  sandan::CalibrateFiles files;
+  files.measured = args.measured;
+  files.site = args.site;
+  files.output = args.output;
+  files.weather = args.weather;
+  files.holidays = args.holidays;
+  files.loads = args.loads;
+  const auto start = std::chrono::steady_clock::now();
+  const sandan::CalibrationOutcome outcome = sandan::calibrate_files(files, options);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  std::cout << (args.json ? sandan::calibration_json(outcome.report)
+                          : sandan::calibration_table(outcome.report));
+  if (!args.json) std::cout << "\nCalibration: " << args.output << "\n";
+  std::fprintf(stderr, "sandan: calibrated %zu meter(s) in %.2f s\n", outcome.report.meters.size(), seconds);
+  return 0;
+}
+
 int run_inspect(const InspectArgs& args) {
   const sandan::InspectReport report = sandan::inspect_layout(args.sources, args.crs);
   if (report.has_errors()) {
@@ -400,6 +430,7 @@ int main(int argc, char** argv) {
     if (launch.rank != 0) return 0;
     if (*cli.inspect_cmd) return run_inspect(cli.inspect);
     if (*cli.ingest_cmd) return run_ingest(cli.ingest);
+    if (*cli.calibrate_cmd) return run_calibrate(cli.calibrate);
     if (*cli.synth_cmd) return run_synth(cli.synth);
     if (*cli.compare_cmd) return run_compare(cli.compare);
     if (*cli.export_cmd) return run_export(cli.export_args);

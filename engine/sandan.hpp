@@ -23,6 +23,7 @@
 #include "scenario/runner.hpp"
 #include "scenario/scenario.hpp"
 #include "site/site.hpp"
+#include "twin/calibrate.hpp"
 #include "twin/forecast.hpp"
 #include "twin/ingest.hpp"
 #include "twin/measured.hpp"

@@ -31,6 +31,7 @@ from ._sandan import (  # noqa: F401  (the package's API)
     Site,
     TrafficResults,
     __version__,
+    calibrate,
     compare,
     ingest,
     forecast,
@@ -78,5 +79,7 @@ KPI = _KpiKeys(kpi_catalogue())
 __all__ = [
     "BadInputError", "BatchSummary", "EmissionsResults", "EnergyResults", "Error", "GridResults",
     "InternalError", "IoError", "KPI", "Kpi", "Run", "Scenario", "Site", "TrafficResults", "__version__",
-    "compare", "forecast", "kpi_catalogue", "list_runs", "load_site", "read_scenario", "run", "run_batch", "version",
+    "calibrate", "compare", "forecast", "ingest", "kpi_catalogue", "list_runs", "load_site", "read_scenario", "run",
+    "run_batch",
+    "version",
 ]

@@ -534,6 +534,50 @@ PYBIND11_MODULE(_sandan, m) {
       "input, naming the file and the fix.");
 
   m.def(
+      "calibrate",
+      [](const py::object& measured, const py::object& site, const py::object& output,
+         const py::object& holdout, const py::object& weather, const py::object& holidays,
+         const py::object& loads, const std::optional<int>& year, int threads) {
+        CalibrateFiles files;
+        files.measured = fspath(measured);
+        files.site = fspath(site);
+        files.output = output.is_none() ? std::string() : fspath(output);
+        files.weather = weather.is_none() ? std::string() : fspath(weather);
+        files.holidays = holidays.is_none() ? std::string() : fspath(holidays);
+        files.loads = loads.is_none() ? std::string() : fspath(loads);
+        CalibrationOptions options;
+        options.year = year;
+        options.threads = threads;
+        if (!holdout.is_none()) {
+          options.holdout_text = py::str(holdout);
+          options.holdout = parse_holdout(options.holdout_text);
+          if (!options.holdout) {
+            throw Error(ErrorCode::kBadInput, "holdout " + options.holdout_text +
+                                                  ": must be FROM/TO, two dates YYYY-MM-DD with FROM <= TO, "
+                                                  "e.g. 2018-08-01/2018-09-30");
+          }
+        }
+        std::string json;
+        {
+          py::gil_scoped_release release;
+          json = calibration_json(calibrate_files(files, options).report);
+        }
+        return py::module_::import("json").attr("loads")(json);
+      },
+      py::arg("measured"), py::kw_only(), py::arg("site"), py::arg("output") = py::none(),
+      py::arg("holdout") = py::none(), py::arg("weather") = py::none(), py::arg("holidays") = py::none(),
+      py::arg("loads") = py::none(), py::arg("year") = py::none(), py::arg("threads") = 0,
+      "Calibrate the layout's facilities to a measured file, as `sandan calibrate MEASURED --site SITE -o "
+      "OUTPUT --json`: facility meters get a fitted model (day type x hour base load, change-point heating "
+      "and cooling), feeder/substation/complex meters scale their facilities' archetypes, PV meters give a "
+      "yield factor. holdout is 'FROM/TO' (inclusive dates) judged out of sample; weather, holidays and "
+      "loads default to the gis_data files beside or above the layout; year defaults to the year holding "
+      "most data. Writes the calibration file when output is given. Returns the report as a dict: measured, "
+      "weather, year, holdout, notes, meters (fitted figures and ASHRAE Guideline 14 NMBE and CV(RMSE) "
+      "before and after, in sample and on the holdout). Raises BadInputError for bad input (nothing is "
+      "written).");
+
+  m.def(
       "kpi_catalogue",
       [] {
         py::list out;

@@ -1,0 +1,107 @@
+// twin/calibrate_files: `sandan calibrate` on files: reads the measured data, the layout, the calendar,
+// the weather and the load archetypes, calibrates, and writes the calibration file.
+#include <filesystem>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/error.hpp"
+#include "scenario/scenario.hpp"
+#include "twin/calibrate.hpp"
+
+namespace sandan {
+namespace {
+
+// The same file under two names (or the same name): an output must never replace an input.
+bool same_file(const std::string& a, const std::string& b) {
+  std::error_code ec;
+  if (std::filesystem::equivalent(a, b, ec) && !ec) return true;
+  const auto canonical_a = std::filesystem::weakly_canonical(a, ec);
+  const auto canonical_b = std::filesystem::weakly_canonical(b, ec);
+  return !ec && canonical_a == canonical_b;
+}
+
+namespace fs = std::filesystem;
+
+// The first `relative` found in `start` or a folder above it; "" when none.
+std::string find_upward(const fs::path& start, const fs::path& relative) {
+  std::error_code ec;
+  fs::path folder = fs::absolute(start, ec);
+  if (ec) return "";
+  for (int depth = 0; depth < 64 && !folder.empty(); ++depth) {
+    const fs::path candidate = folder / relative;
+    if (fs::is_regular_file(candidate, ec)) return candidate.lexically_normal().string();
+    if (folder == folder.parent_path()) break;
+    folder = folder.parent_path();
+  }
+  return "";
+}
+
+// A data file as given, else `relative` beside the layout (gis_data/ holds both), else in a gis_data
+// folder above the layout or the working directory — as `sandan ingest` finds the load archetypes.
+std::string resolve(const std::string& given, const std::string& site_path, const fs::path& relative,
+                    const std::string& option) {
+  if (!given.empty()) return given;
+  const fs::path folder =
+      fs::path(site_path).parent_path().empty() ? fs::path(".") : fs::path(site_path).parent_path();
+  std::error_code ec;
+  if (fs::is_regular_file(folder / relative, ec)) return (folder / relative).string();
+  std::string found = find_upward(folder, fs::path("gis_data") / relative);
+  if (found.empty()) found = find_upward(fs::current_path(), fs::path("gis_data") / relative);
+  if (found.empty()) {
+    throw Error(ErrorCode::kBadInput,
+                site_path + ": no " + relative.string() +
+                    " beside the layout or in a gis_data folder above it or the working "
+                    "directory; give it with " +
+                    option);
+  }
+  return found;
+}
+
+}  // namespace
+
+CalibrationOutcome calibrate_files(const CalibrateFiles& given, const CalibrationOptions& options) {
+  CalibrateFiles files = given;
+  files.weather =
+      resolve(files.weather, files.site, fs::path("weather") / "incheon_synthetic.epw", "--weather EPW");
+  files.holidays =
+      resolve(files.holidays, files.site, fs::path("calendar") / "holidays_kr.csv", "--holidays CSV");
+  files.loads = resolve(files.loads, files.site, fs::path("loads") / "archetypes.yaml", "--loads ARCHETYPES");
+  if (!files.output.empty()) {
+    const std::vector<std::pair<const char*, std::string>> inputs{{"measured data", files.measured},
+                                                                  {"layout", files.site},
+                                                                  {"weather", files.weather},
+                                                                  {"holidays", files.holidays},
+                                                                  {"load archetypes", files.loads}};
+    for (const auto& [what, path] : inputs) {
+      if (!path.empty() && same_file(files.output, path)) {
+        throw Error(ErrorCode::kBadInput, files.output + ": the output is the " + std::string(what) +
+                                              " input; write the calibration to another file (-o)");
+      }
+    }
+  }
+  const MeasuredData measured = read_measured(files.measured);
+  ScenarioSpec spec;
+  spec.site = files.site;
+  spec.path = files.site;
+  const std::shared_ptr<const SiteModel> site = load_site_model(spec);
+  const std::vector<Holiday> holidays = read_holidays(files.holidays);
+  const Weather weather = read_epw(files.weather);
+  const LoadLibrary library = read_load_library(files.loads);
+  CalibrationInputs inputs;
+  inputs.measured = &measured;
+  inputs.measured_path = files.measured;
+  inputs.site = site.get();
+  inputs.holidays = &holidays;
+  inputs.holidays_path = files.holidays;
+  inputs.weather = &weather;
+  inputs.weather_path = files.weather;
+  inputs.library = &library;
+  CalibrationOutcome outcome = calibrate(inputs, options);
+  if (!files.output.empty()) {
+    write_calibration(files.output, outcome.calibration, calibration_metrics_yaml(outcome.report));
+  }
+  return outcome;
+}
+
+}  // namespace sandan
