@@ -45,6 +45,11 @@ def test_report_names_the_conventions(ingested):
     assert checks["midnight_date"]["count"] == 273
     assert checks["midnight_date"]["action"] == "repaired"
     assert "gap" not in checks and "duplicate" not in checks and "negative" not in checks
+    # What the data README records: besides the midnight dates, one run of two intervals flagged as a
+    # spike on 5 January (stamps 17:15 and 17:30, 145.69 and 117.68 kWh between 69.80 and 41.54).
+    assert set(checks) == {"midnight_date", "spike"}
+    assert checks["spike"]["first"] == "2018-01-05T17:00+09:00"
+    assert checks["spike"]["action"] == "flagged"
 
 
 def test_hourly_total_equals_the_files_total(ingested):
