@@ -441,7 +441,9 @@ class Loader {
 
   void open_file(const std::string& path) {
     std::error_code ec;
-    if (!fs::exists(path, ec)) {
+    // GDAL's virtual file systems (/vsimem/, /vsizip/...) are not on the disk: GDAL opens them.
+    const bool gdal_virtual = path.rfind("/vsi", 0) == 0;
+    if (!gdal_virtual && !fs::exists(path, ec)) {
       error(path, "", "", "", "file does not exist");
       return;
     }

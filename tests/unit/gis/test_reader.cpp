@@ -1,7 +1,9 @@
+#include <cpl_vsi.h>
 #include <doctest/doctest.h>
 
 #include <algorithm>
 #include <filesystem>
+#include <map>
 
 #include "core/error.hpp"
 #include "gis/reader.hpp"
@@ -126,6 +128,29 @@ TEST_CASE("several files given one by one load as one layout") {
   const SiteReadResult result = read_site(files);
   CHECK_FALSE(result.has_errors());
   CHECK(result.site.facilities.size() == 2);
+}
+
+TEST_CASE("layers in GDAL's in-memory file system (/vsimem/) load like files on disk") {
+  // GDAL reads the texts in place: they must outlive the reading.
+  const std::map<std::string, std::string> layers = tiny_layers();
+  std::vector<std::string> files;
+  for (const auto& [name, text] : layers) {
+    const std::string path = "/vsimem/reader_test/" + name + ".geojson";
+    VSILFILE* file =
+        VSIFileFromMemBuffer(path.c_str(), reinterpret_cast<GByte*>(const_cast<char*>(text.data())),
+                             static_cast<vsi_l_offset>(text.size()), FALSE);
+    REQUIRE(file != nullptr);
+    VSIFCloseL(file);
+    files.push_back(path);
+  }
+  const SiteReadResult result = read_site(files);
+  for (const std::string& path : files) VSIUnlink(path.c_str());
+  CHECK_FALSE(result.has_errors());
+  CHECK(result.site.facilities.size() == 2);
+  // A /vsimem/ file that is not there is GDAL's to report.
+  const SiteReadResult missing = read_site({"/vsimem/reader_test_none.geojson"});
+  REQUIRE(missing.has_errors());
+  CHECK(all_problems(missing).find("GDAL could not open it") != std::string::npos);
 }
 
 TEST_CASE("a missing layer is reported by name") {
