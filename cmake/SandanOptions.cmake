@@ -12,6 +12,16 @@ if(SANDAN_SANITIZE)
                                                   -fno-sanitize-recover=undefined)
   target_link_options(sandan_options INTERFACE -fsanitize=address,undefined)
 endif()
+# The fuzz build: the engine carries libFuzzer's coverage instrumentation and both sanitizers; the
+# harnesses in fuzz/ link libFuzzer itself (-fsanitize=fuzzer).
+if(SANDAN_FUZZ)
+  if(NOT CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
+    message(FATAL_ERROR "SANDAN_FUZZ needs clang (cmake --preset fuzz)")
+  endif()
+  target_compile_options(sandan_options INTERFACE -fsanitize=fuzzer-no-link,address,undefined
+                                                  -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
+  target_link_options(sandan_options INTERFACE -fsanitize=address,undefined)
+endif()
 
 # sandan_module(NAME SOURCES ... DEPENDS ... PRIVATE_DEPENDS ...)
 # One engine module: a static library target sandan_NAME whose public dependencies are the lower

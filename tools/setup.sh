@@ -7,6 +7,8 @@ packages=(
   build-essential cmake ninja-build pkg-config clang-format clang-tidy git
   # clang-tidy parses the OpenMP sources with clang, which needs its own omp.h
   libomp-dev
+  # the libFuzzer harnesses (tools/fuzz.sh): clang and its runtime libraries (libFuzzer, ASan, UBSan)
+  clang libclang-rt-14-dev
   libgdal-dev gdal-bin libproj-dev proj-bin libhdf5-dev libeigen3-dev
   doctest-dev libyaml-cpp-dev libcli11-dev nlohmann-json3-dev
   libopenmpi-dev openmpi-bin

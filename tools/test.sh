@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Everything CI checks, on a fresh Debian 12 machine: install what is missing, check formatting and
-# lint, build and test under AddressSanitizer/UBSan, then build and test the release build. The
-# release ctest summary is the last thing printed.
+# lint, build and test under AddressSanitizer/UBSan, run every parser's libFuzzer harness for a few
+# seconds (tools/fuzz.sh), then build and test the release build. The release ctest summary is the
+# last thing printed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash tools/setup.sh
@@ -10,6 +11,9 @@ bash tools/format.sh --check
 cmake --preset asan >/dev/null
 cmake --build --preset asan
 ctest --preset asan -j2
+
+# About four minutes with the build: 14 harnesses × 10 s.
+bash tools/fuzz.sh "${SANDAN_FUZZ_SECONDS:-10}"
 
 cmake --preset release >/dev/null
 cmake --build --preset release

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer harnesses (preset fuzz: clang, ASan + UBSan) and runs each for
+# SECONDS_PER_TARGET seconds (default 20) on its seed corpus (fuzz/corpus/<target> and the large files
+# of fuzz/large_seeds.sh). Fails on any crash, sanitizer report, leak, hang (-timeout) or memory blow-up
+# (-rss_limit_mb); the input is then in build/fuzz/artifacts/. New inputs the fuzzer finds go to
+# build/fuzz/corpus/<target>, which later runs start from. docs/reliability.md, "Fuzzing".
+#   tools/fuzz.sh [SECONDS_PER_TARGET] [TARGET...]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds=${1:-20}
+shift || true
+targets=("$@")
+if ((${#targets[@]} == 0)); then
+  targets=(scenario epw case tntp layout holidays tariff factors trip_rates archetypes calibration meter meter_map
+           results)
+fi
+
+cmake --preset fuzz >/dev/null
+cmake --build --preset fuzz
+bash fuzz/large_seeds.sh build/fuzz/seeds
+
+declare -A dict=([scenario]=yaml [tariff]=yaml [factors]=yaml [trip_rates]=yaml [archetypes]=yaml
+                 [calibration]=yaml [meter_map]=yaml [epw]=epw [case]=csv [holidays]=csv [meter]=csv
+                 [tntp]=tntp [layout]=geojson)
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:allocator_may_return_null=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$PWD/fuzz/lsan.supp:print_suppressions=0}
+mkdir -p build/fuzz/artifacts build/fuzz/logs
+failed=()
+for t in "${targets[@]}"; do
+  mkdir -p "build/fuzz/corpus/$t"
+  args=(-max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1
+        -artifact_prefix="build/fuzz/artifacts/$t-")
+  [[ -n ${dict[$t]:-} ]] && args+=(-dict="fuzz/dict/${dict[$t]}.dict")
+  dirs=("build/fuzz/corpus/$t" "fuzz/corpus/$t")
+  [[ -d build/fuzz/seeds/$t ]] && dirs+=("build/fuzz/seeds/$t")
+  log=build/fuzz/logs/$t.log
+  if "build/fuzz/fuzz/fuzz_$t" "${args[@]}" "${dirs[@]}" >"$log" 2>&1; then
+    runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
+    printf 'fuzz: %-12s %10s runs in %ss, no crash\n' "$t" "${runs:-?}" "$seconds" >&2
+  else
+    failed+=("$t")
+    printf 'fuzz: %-12s FAILED (log %s):\n' "$t" "$log" >&2
+    grep -m1 -A30 -E '^==[0-9]+==ERROR|runtime error|deadly signal|Test unit written|ERROR: libFuzzer' "$log" >&2 || tail -30 "$log" >&2
+  fi
+done
+if ((${#failed[@]})); then
+  echo "fuzz: ${#failed[@]} harness(es) failed: ${failed[*]}" >&2
+  exit 1
+fi
+echo "fuzz: ${#targets[@]} harnesses, ${seconds}s each, no crash" >&2
