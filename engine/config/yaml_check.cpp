@@ -6,8 +6,13 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <sstream>
 #include <utility>
+#include <vector>
+
+#include <yaml-cpp/eventhandler.h>
+#include <yaml-cpp/parser.h>
 
 #include "core/error.hpp"
 
@@ -49,6 +54,39 @@ void check_structure(const YAML::Node& node, const std::string& path, const std:
   }
 }
 
+// The start of each document of a stream, and nothing else: yaml-cpp's events are ignored.
+class DocumentStarts : public YAML::EventHandler {
+ public:
+  std::vector<YAML::Mark> starts;
+  void OnDocumentStart(const YAML::Mark& mark) override { starts.push_back(mark); }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark& /*mark*/, YAML::anchor_t /*anchor*/) override {}
+  void OnAlias(const YAML::Mark& /*mark*/, YAML::anchor_t /*anchor*/) override {}
+  void OnScalar(const YAML::Mark& /*mark*/, const std::string& /*tag*/, YAML::anchor_t /*anchor*/,
+                const std::string& /*value*/) override {}
+  void OnSequenceStart(const YAML::Mark& /*mark*/, const std::string& /*tag*/, YAML::anchor_t /*anchor*/,
+                       YAML::EmitterStyle::value /*style*/) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark& /*mark*/, const std::string& /*tag*/, YAML::anchor_t /*anchor*/,
+                  YAML::EmitterStyle::value /*style*/) override {}
+  void OnMapEnd() override {}
+};
+
+// yaml-cpp 0.7 (Debian 12) reads a token that no node can start with (a ',' outside a flow
+// collection) as an empty document without consuming it, so YAML::LoadAll adds empty documents until
+// memory runs out (jbeder/yaml-cpp#1040, fixed after 0.8). The stray token's mark, if the text has
+// one: where a document starts without the stream having moved on since the previous one.
+std::optional<YAML::Mark> stuck_token(const std::string& text) {
+  std::istringstream in(text);
+  YAML::Parser parser(in);
+  DocumentStarts documents;
+  while (parser.HandleNextDocument(documents)) {
+    const std::vector<YAML::Mark>& starts = documents.starts;
+    if (starts.size() >= 2 && starts.back().pos <= starts[starts.size() - 2].pos) return starts.back();
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 YAML::Node parse_yaml_file(const std::string& path, const std::string& what,
@@ -71,6 +109,13 @@ YAML::Node parse_yaml_file(const std::string& path, const std::string& what,
   }
   std::vector<YAML::Node> documents;
   try {
+    if (const std::optional<YAML::Mark> stray = stuck_token(text.str())) {
+      const auto at = static_cast<std::size_t>(stray->pos);
+      const std::string token = at < text.str().size() ? text.str().substr(at, 1) : "";
+      problems.push_back(path + ":" + std::to_string(stray->line + 1) + ": not valid YAML: unexpected '" +
+                         token + "' (a ',' outside [ ] or { }?)");
+      return {};
+    }
     documents = YAML::LoadAll(text.str());
   } catch (const YAML::Exception& e) {
     problems.push_back(path + ":" + std::to_string(e.mark.line + 1) + ": not valid YAML: " + e.msg);

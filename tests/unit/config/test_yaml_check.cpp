@@ -159,6 +159,19 @@ TEST_CASE("a key repeated anywhere in a file is refused with both lines, not sil
   CHECK(problems[1].find(":5: year: repeated key (first at line 1)") != std::string::npos);
 }
 
+TEST_CASE("a stray ',' is refused as invalid YAML, not read as endless empty documents") {
+  // yaml-cpp 0.7's LoadAll never returned on these (found by fuzzing; docs/reliability.md): a token no
+  // node starts with was read as an empty document again and again, until memory ran out.
+  const TempFile comma("sandan_stray_comma.yaml", ",");
+  const auto alone = load_problems(comma.path.string());
+  REQUIRE(alone.size() == 1);
+  CHECK(alone[0] == comma.path.string() + ":1: not valid YAML: unexpected ',' (a ',' outside [ ] or { }?)");
+  const TempFile later("sandan_stray_comma_later.yaml", "year: 2030\n---\nyear: 2026\n---\n  , x\n");
+  const auto after_documents = load_problems(later.path.string());
+  REQUIRE(after_documents.size() == 1);
+  CHECK(after_documents[0].find(later.path.string() + ":5: not valid YAML: unexpected ','") == 0);
+}
+
 TEST_CASE("a second YAML document, a folder and absurd nesting are refused naming the file") {
   const TempFile two("sandan_two_docs.yaml", "year: 2030\n---\nyear: 2026\n");
   const auto problems = load_problems(two.path.string());
