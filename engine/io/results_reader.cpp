@@ -6,6 +6,7 @@
 #include <array>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <utility>
 
 #include "core/error.hpp"
@@ -141,6 +142,27 @@ struct ResultsReader::Impl {
     return {dims.begin(), dims.end()};
   }
 
+  // The bytes reading `elements` values of `element_size` bytes each needs. Refuses (Error) a size
+  // that overflows, or that the file cannot hold even at zlib's best ratio (about 1032:1): a damaged
+  // dataset header, which would otherwise ask for memory no machine has.
+  [[nodiscard]] std::size_t checked_bytes(const std::string& name, const std::vector<std::size_t>& extent,
+                                          std::size_t element_size) const {
+    constexpr std::size_t kMaxCompression = 1100;
+    std::size_t elements = 1;
+    bool overflow = false;
+    for (const std::size_t d : extent) {
+      if (d != 0 && elements > std::numeric_limits<std::size_t>::max() / d) overflow = true;
+      elements *= d;
+    }
+    hsize_t file_size = 0;
+    if (H5Fget_filesize(file.get(), &file_size) < 0) file_size = 0;
+    const std::size_t limit = static_cast<std::size_t>(file_size) * kMaxCompression;
+    if (overflow || (element_size != 0 && elements > limit / element_size)) {
+      fail("the dataset " + name + " declares more values than the file can hold (a damaged file?)");
+    }
+    return elements * element_size;
+  }
+
   [[nodiscard]] bool numeric(hid_t dataset) const {
     const Handle file_type(H5Dget_type(dataset), H5Tclose);
     const H5T_class_t type_class = file_type.ok() ? H5Tget_class(file_type.get()) : H5T_NO_CLASS;
@@ -153,8 +175,7 @@ struct ResultsReader::Impl {
     const Handle dataset(open_dataset(name), H5Dclose);
     if (!numeric(dataset.get())) fail("the dataset " + name + " does not hold numbers");
     const std::vector<std::size_t> extent = shape(dataset.get());
-    std::size_t count = 1;
-    for (const std::size_t d : extent) count *= d;
+    const std::size_t count = checked_bytes(name, extent, sizeof(T)) / sizeof(T);
     std::vector<T> values(count);
     if (count > 0 && H5Dread(dataset.get(), memory_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()) < 0) {
       fail("cannot read the dataset " + name);
@@ -268,6 +289,7 @@ std::vector<std::string> ResultsReader::strings(const std::string& name) const {
   const Handle file_type(H5Dget_type(dataset.get()), H5Tclose);
   if (!file_type.ok() || H5Tget_class(file_type.get()) != H5T_STRING)
     impl_->fail("the dataset " + name + " does not hold strings");
+  (void)impl_->checked_bytes(name, {rows, std::max<std::size_t>(H5Tget_size(file_type.get()), 1)}, 1);
   std::vector<std::string> values;
   values.reserve(rows);
   if (rows == 0) return values;
@@ -305,6 +327,7 @@ std::vector<float> ResultsReader::float_rows(const std::string& name, std::size_
   const std::vector<std::size_t> extent = impl_->shape(dataset.get());
   if (extent.size() != 2) impl_->fail("the dataset " + name + " is not two-dimensional");
   if (first_row + rows > extent[0]) impl_->fail("the dataset " + name + " has fewer rows than expected");
+  (void)impl_->checked_bytes(name, extent, sizeof(float));
   columns = extent[1];
   std::vector<float> values(rows * columns);
   if (values.empty()) return values;
