@@ -114,10 +114,18 @@ void read_model(const MapView& entry, LoadCalibration& load, Problems& problems)
   }
   if (load.heating_slope_kw_per_k > 0.0 && load.cooling_slope_kw_per_k > 0.0 &&
       load.heating_change_c > load.cooling_change_c) {
-    problems.add(
-        *entry.get("heating_change_c"), entry.path("heating_change_c"),
-        "must not exceed cooling_change_c (" + format_number(load.cooling_change_c) +
-            ") when both slopes are above 0: a facility cannot heat and cool at the same temperature");
+    // One of the two is stated (their defaults are in order): the problem goes to the one that is.
+    if (const auto heating = entry.get("heating_change_c")) {
+      problems.add(
+          *heating, entry.path("heating_change_c"),
+          "must not exceed cooling_change_c (" + format_number(load.cooling_change_c) +
+              ") when both slopes are above 0: a facility cannot heat and cool at the same temperature");
+    } else if (const auto cooling = entry.get("cooling_change_c")) {
+      problems.add(*cooling, entry.path("cooling_change_c"),
+                   "must not be below heating_change_c (" + format_number(load.heating_change_c) +
+                       ", the default) when both slopes are above 0: a facility cannot heat and cool at the "
+                       "same temperature");
+    }
   }
 }
 

@@ -181,6 +181,17 @@ TEST_CASE("each bad value of a calibration file is refused with its line and key
     CHECK(problems[0].find(":17: loads[0].cooling_slope_kw_per_k: must be >= 0") != std::string::npos);
     CHECK(problems[1].find(":19: loads[0].noise_autocorrelation: must be in (-1, 1)") != std::string::npos);
   }
+  SUBCASE("a cooling change point below the default heating one, heating_change_c left out") {
+    // Found by fuzzing (docs/reliability.md): the problem was attached to the absent key's node.
+    std::string text = kHead + model_entry();
+    text.replace(text.find("    heating_change_c: 12\n"), 25, "");
+    text.replace(text.find("cooling_change_c: 24"), 20, "cooling_change_c: 4");
+    std::string all;
+    for (const std::string& problem : problems_of(dir, text)) all += problem + "\n";
+    INFO(all);
+    CHECK(all.find(":15: loads[0].cooling_change_c: must not be below heating_change_c (15, the default)") !=
+          std::string::npos);
+  }
   SUBCASE("heating change point above the cooling one") {
     std::string text = kHead + model_entry();
     text.replace(text.find("heating_change_c: 12"), 20, "heating_change_c: 26");
