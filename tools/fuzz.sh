@@ -29,7 +29,8 @@ mkdir -p build/fuzz/artifacts build/fuzz/logs
 failed=()
 for t in "${targets[@]}"; do
   mkdir -p "build/fuzz/corpus/$t"
-  args=(-max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1
+  # A fixed seed (SANDAN_FUZZ_SEED to change it) makes a CI run try the same inputs every time.
+  args=(-seed="${SANDAN_FUZZ_SEED:-1}" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1
         -artifact_prefix="build/fuzz/artifacts/$t-")
   [[ -n ${dict[$t]:-} ]] && args+=(-dict="fuzz/dict/${dict[$t]}.dict")
   dirs=("build/fuzz/corpus/$t" "fuzz/corpus/$t")
