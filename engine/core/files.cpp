@@ -46,11 +46,29 @@ void write_files_atomically(const std::vector<std::pair<std::string, std::string
     throw;
   }
   for (const auto& [temporary, path] : written) {
-    fs::rename(temporary, path, error);
-    if (error) {
+    try {
+      rename_onto_file(temporary.string(), path.string());
+    } catch (const Error&) {
       for (const auto& [left, unused] : written) fs::remove(left, error);
-      throw Error(ErrorCode::kIo, path.string() + ": cannot write: " + error.message());
+      throw;
     }
+  }
+}
+
+void write_files_into_folder(const std::string& folder,
+                             const std::vector<std::pair<std::string, std::string>>& files) {
+  std::error_code error;
+  const bool existed = fs::exists(folder, error);
+  fs::create_directories(folder, error);
+  if (error) throw Error(ErrorCode::kIo, folder + ": cannot create the folder: " + error.message());
+  std::vector<std::pair<std::string, std::string>> named;
+  named.reserve(files.size());
+  for (const auto& [name, text] : files) named.emplace_back((fs::path(folder) / name).string(), text);
+  try {
+    write_files_atomically(named);
+  } catch (const Error&) {
+    if (!existed) fs::remove(folder, error);  // only if still empty
+    throw;
   }
 }
 
@@ -82,21 +100,22 @@ void check_not_an_input(const std::string& output, const std::vector<NamedInput>
   for (const NamedInput& input : inputs) {
     if (input.path.empty() || !same_file(output, input.path)) continue;
     const std::string named = input.path == output ? "" : " (" + input.path + ")";
-    throw Error(ErrorCode::kBadInput, output + ": the " + what + " to write is the " + input.what + named +
-                                          ", an input of this command; writing it would destroy the input: "
-                                          "choose another output file");
+    throw Error(ErrorCode::kBadInput, output + ": the output is the " + input.what + " input" + named +
+                                          ", also an input of this command: writing the " + what +
+                                          " would destroy it; choose another output");
   }
 }
 
-void check_folder_writable(const std::string& output, const fs::path& folder) {
+void check_folder_writable(const std::string& output, const fs::path& folder, const std::string& what) {
   std::error_code ec;
   if (!fs::is_directory(folder, ec)) {
-    throw Error(ErrorCode::kIo, output + ": the folder " + folder.string() +
+    throw Error(ErrorCode::kIo, output + ": cannot create the " + what + ": the folder " + folder.string() +
                                     " does not exist; create it or choose another output");
   }
   if (::access(folder.c_str(), W_OK | X_OK) != 0) {
-    throw Error(ErrorCode::kIo, output + ": cannot write in the folder " + folder.string() + " (" +
-                                    std::strerror(errno) + "); choose another output");
+    throw Error(ErrorCode::kIo, output + ": cannot create the " + what + ": cannot write in the folder " +
+                                    folder.string() + " (" + std::strerror(errno) +
+                                    "); choose another output");
   }
 }
 
@@ -123,7 +142,7 @@ void check_output_path(const std::string& output, const std::vector<NamedInput>&
                                           ", not a file; the " + what +
                                           " would replace it: choose a file name");
   }
-  check_folder_writable(output, folder_of(output));
+  check_folder_writable(output, folder_of(output), what);
 }
 
 void check_output_folder(const std::string& folder, const std::vector<NamedInput>& inputs,
@@ -138,10 +157,10 @@ void check_output_folder(const std::string& folder, const std::vector<NamedInput
                                             ", not a folder; the " + what +
                                             " needs a folder: choose another");
     }
-    check_folder_writable(folder, folder);
+    check_folder_writable(folder, folder, what);
     return;
   }
-  check_folder_writable(folder, folder_of(fs::path(folder).lexically_normal()));
+  check_folder_writable(folder, folder_of(fs::path(folder).lexically_normal()), what);
 }
 
 void rename_onto_file(const std::string& temporary, const std::string& target) {

@@ -14,6 +14,12 @@ namespace sandan {
 // Error(kIo) names the file.
 void write_files_atomically(const std::vector<std::pair<std::string, std::string>>& files);
 
+// Writes files (name inside `folder`, text) into `folder` as write_files_atomically does, creating
+// the folder if it is absent; a folder created here is removed again when the writing fails (a full
+// disk leaves no empty folder behind).
+void write_files_into_folder(const std::string& folder,
+                             const std::vector<std::pair<std::string, std::string>>& files);
+
 // An input of a command: what it is ("scenario file", "weather", ...) and its path.
 struct NamedInput {
   std::string what;

@@ -4,9 +4,12 @@
 // are kept. The command line exits 128 + the signal (130 for SIGINT, 143 for SIGTERM).
 #pragma once
 
+#include <string>
+
 namespace sandan {
 
-// Installs the handlers for SIGINT and SIGTERM (once; the command line does it at start).
+// Installs the handlers for SIGINT and SIGTERM (the command line does it at start); a SIGINT ignored
+// when the process started (a background job of a shell) stays ignored.
 void install_interrupt_handlers();
 
 // The signal received since the handlers were installed, 0 if none.
@@ -14,7 +17,7 @@ void install_interrupt_handlers();
 
 // Throws Error(kInterrupted) naming the signal and `where` ("before writing the results", ...) if a
 // signal was received.
-void throw_if_interrupted(const char* where);
+void throw_if_interrupted(const std::string& where);
 
 // Forgets a received signal (tests).
 void clear_interrupt() noexcept;
