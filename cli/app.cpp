@@ -1,8 +1,10 @@
 #include "app.hpp"
 
+#include <csignal>
 #include <cstdlib>
 #include <iostream>
 
+#include "core/interrupt.hpp"
 #include "sandan_solvers.hpp"
 
 namespace sandan::cli {
@@ -228,12 +230,20 @@ std::string command_line(int argc, char** argv) {
   return command;
 }
 
+int exit_code_of(const sandan::Error& error) {
+  if (error.code() == sandan::ErrorCode::kInterrupted) {
+    const int signal = sandan::interrupt_signal();
+    return 128 + (signal != 0 ? signal : SIGINT);
+  }
+  return static_cast<int>(error.code());
+}
+
 int guarded(const std::function<int()>& command) {
   try {
     return command();
   } catch (const sandan::Error& e) {
     std::cerr << "sandan: error: " << e.what() << "\n";
-    return static_cast<int>(e.code());
+    return exit_code_of(e);
   } catch (const std::exception& e) {
     std::cerr << "sandan: internal error: " << e.what() << "\n";
   } catch (...) {

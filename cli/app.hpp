@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "core/error.hpp"
 #include "site/site.hpp"
 
 namespace sandan::cli {
@@ -165,6 +166,10 @@ struct Launch {
 // Runs a command as both programs' main does: a sandan::Error becomes "sandan: error: …" on stderr and
 // its code; any other exception an internal error (code 4).
 int guarded(const std::function<int()>& command);
+
+// The exit code of an error: its code, or 128 + the signal (130 SIGINT, 143 SIGTERM) when a signal
+// stopped the command (ErrorCode::kInterrupted).
+[[nodiscard]] int exit_code_of(const sandan::Error& error);
 
 // The command line as one string, stored in results files.
 [[nodiscard]] std::string command_line(int argc, char** argv);

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "app.hpp"
+#include "core/interrupt.hpp"
 #include "sandan.hpp"
 #include "solver_commands.hpp"
 #ifdef SANDAN_WITH_MPI
@@ -208,7 +209,7 @@ int run_run_mpi(const RunArgs& args, const std::string& command, int* argc, char
   } catch (const sandan::Error& e) {
     // Every rank has the same error; rank 0 tells it.
     if (leader) std::cerr << "sandan: error: " << e.what() << "\n";
-    return static_cast<int>(e.code());
+    return exit_code_of(e);
   }
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (leader) print_batch(args, summary, seconds, " on " + std::to_string(group.size()) + " MPI ranks");
@@ -416,6 +417,9 @@ int main(int argc, char** argv) {
     if (const auto code = cli.parse(argc, argv, launch.rank != 0)) return launch.rank == 0 ? *code : 0;
     const std::string command = command_line(argc, argv);
     if (*cli.run_cmd) {
+      // SIGINT and SIGTERM stop a run between its stages, and a batch between its runs, keeping its
+      // finished runs (docs/reliability.md); other commands end at once on a signal.
+      sandan::install_interrupt_handlers();
       // Under MPI every rank takes part (and reports through rank 0); without it only rank 0 speaks.
       try {
         return run_run(cli.run, command, launch, &argc, &argv);
@@ -423,7 +427,7 @@ int main(int argc, char** argv) {
         // Without MPI every rank meets the same error (reading the scenario): rank 0 tells it.
         if (launch.rank != 0) return 0;
         std::cerr << "sandan: error: " << e.what() << "\n";
-        return static_cast<int>(e.code());
+        return exit_code_of(e);
       }
     }
     // Everything else is done once, by rank 0.

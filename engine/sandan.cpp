@@ -15,6 +15,8 @@
 #include <set>
 #include <sstream>
 
+#include "core/files.hpp"
+#include "core/interrupt.hpp"
 #include "io/hdf5_results.hpp"
 #include "io/results_reader.hpp"
 #include "io/run_layers.hpp"
@@ -24,6 +26,11 @@ namespace sandan {
 
 Site synthesize_to_file(const std::string& facts_path, const std::string& output_path,
                         const SynthOptions& synth_options, const WriteOptions& write_options) {
+  if (write_options.format == VectorFormat::kGeoPackage) {
+    check_output_path(output_path, {{"facts file", facts_path}}, "layout");
+  } else {
+    check_output_folder(output_path, {{"facts file", facts_path}}, "layout");
+  }
   const SiteFacts facts = read_site_facts(facts_path);
   Site site = synthesize_site(facts, synth_options);
   write_site(site, output_path, write_options);
@@ -40,9 +47,16 @@ RunResult run_scenario_spec(const ScenarioSpec& spec, const std::string& output_
   if (!spec.sweep.empty() || spec.monte_carlo) {
     throw Error(ErrorCode::kBadInput, spec.path + " is a batch (sweep or monte_carlo): run it as a batch");
   }
-  // The output is opened first so that an unwritable path fails before a long run, not after it.
+  // The output is checked, locked and opened first so that an unwritable path fails before a long
+  // run, not after it.
+  std::unique_ptr<OutputLock> lock;
   std::unique_ptr<Hdf5ResultFile> file;
-  if (!output_path.empty()) file = std::make_unique<Hdf5ResultFile>(output_path, command);
+  if (!output_path.empty()) {
+    check_output_path(output_path, input_files(spec), "results file");
+    lock = std::make_unique<OutputLock>(output_path);
+    remove_stale_temporaries(output_path);
+    file = std::make_unique<Hdf5ResultFile>(output_path, command);
+  }
   // Writing a year of facility series takes about as long as computing it: the run's progress is
   // scaled to the first part of the bar and writing fills the rest.
   const double run_share = file ? 0.5 : 1.0;
@@ -54,8 +68,10 @@ RunResult run_scenario_spec(const ScenarioSpec& spec, const std::string& output_
   }
   RunResult run = run_scenario(spec, run_options);
   if (file) {
+    throw_if_interrupted("before writing " + output_path + "; nothing was written");
     if (options.progress) options.progress("writing results", run_share);
     file->write(run);
+    throw_if_interrupted("while writing " + output_path + "; nothing was written");
     file->commit();
     if (options.progress) options.progress("done", 1.0);
   }
@@ -146,9 +162,14 @@ BatchSummary run_batch_spec(const ScenarioSpec& spec, const std::string& output_
                             const std::function<void(int done, int total)>& on_run) {
   const std::vector<Variant> variants = expand_batch(spec);
   BatchSummary summary = empty_summary(spec, variants, output_path);
+  std::unique_ptr<OutputLock> lock;
   std::unique_ptr<Hdf5BatchFile> file;
   std::set<std::string> skip;
   if (!output_path.empty()) {
+    // Checked and locked before any run: a second batch writing the same output is refused, not mixed.
+    check_output_path(output_path, input_files(spec), "results file");
+    lock = std::make_unique<OutputLock>(output_path);
+    remove_stale_temporaries(output_path);
     file = std::make_unique<Hdf5BatchFile>(output_path, command, batch_fingerprint(spec, variants));
     skip = file->finished();
     for (const std::string& id : skip) {
@@ -158,6 +179,9 @@ BatchSummary run_batch_spec(const ScenarioSpec& spec, const std::string& output_
   }
   SummarySink sink(summary, file.get());
   (void)run_batch(variants, skip, options, sink, on_run);
+  throw_if_interrupted(file ? "before the batch was finished; its finished runs are kept in " + output_path +
+                                  ".parts: run the same command again to resume"
+                            : std::string("before the batch was finished"));
   analyse(spec, variants, file.get(), summary);
   if (file) file->commit(summary.run_ids, analysis_of(summary));
   return summary;
@@ -259,10 +283,14 @@ BatchSummary run_batch_shared(const std::string& scenario_path, const std::strin
   // The leader opens the batch's folder (checking that its parts are of this scenario) and decides
   // which runs are finished; every process then skips the same runs.
   const std::string fingerprint = batch_fingerprint(spec, variants);
+  std::unique_ptr<OutputLock> lock;
   std::unique_ptr<Hdf5BatchFile> file;
   std::string finished;
   together(group, [&] {
     if (!leader || output_path.empty()) return;
+    check_output_path(output_path, input_files(spec), "results file");
+    lock = std::make_unique<OutputLock>(output_path);
+    remove_stale_temporaries(output_path);
     file = std::make_unique<Hdf5BatchFile>(output_path, command, fingerprint);
     for (const std::string& id : file->finished()) finished += id + '\n';
   });
@@ -300,6 +328,10 @@ BatchSummary run_batch_shared(const std::string& scenario_path, const std::strin
 
   const std::vector<std::string> kpis = group.gather(pack_kpis(summary));
   together(group, [&] {
+    throw_if_interrupted(output_path.empty()
+                             ? std::string("before the batch was finished")
+                             : "before the batch was finished; its finished runs are kept in " + output_path +
+                                   ".parts: run the same command again to resume");
     for (const std::string& text : kpis) unpack_kpis(text, summary);
     if (leader) analyse(spec, variants, file.get(), summary);
     if (file && leader) file->commit(summary.run_ids, analysis_of(summary));
@@ -309,6 +341,7 @@ BatchSummary run_batch_shared(const std::string& scenario_path, const std::strin
 
 Weather synthesize_weather_file(const std::string& normals_path, const std::string& output_path, int year,
                                 std::uint64_t seed) {
+  check_output_path(output_path, {{"climate normals", normals_path}}, "weather file");
   const ClimateNormals normals = read_climate_normals(normals_path);
   Weather weather = synthesize_weather(normals, year, seed);
   write_epw(weather, output_path);
@@ -316,6 +349,8 @@ Weather synthesize_weather_file(const std::string& normals_path, const std::stri
 }
 
 ExportSummary export_gpkg(const RunRef& run, const std::string& output_path, const ExportOptions& options) {
+  check_output_path(output_path, {{"results file", run.file}, {"layout (--site)", options.site}},
+                    "GeoPackage");
   const RunLayers layers = read_run_layers(run.file, run.run);
   ExportSummary summary{run.file, layers.run_id, options.site, output_path, options.crs, {}};
   const std::string where = run.file + ": run '" + layers.run_id + "'";
@@ -356,6 +391,9 @@ ExportSummary export_gpkg(const RunRef& run, const std::string& output_path, con
   } catch (const Error& e) {
     throw Error(ErrorCode::kBadInput, where + ": cannot read " + which + advice + "\n" + e.what());
   }
+  check_output_path(output_path, {{"layout", summary.site}}, "GeoPackage");
+  const OutputLock lock(output_path);
+  remove_stale_temporaries(output_path);
   summary.layers = write_result_layers(layers.layers, site, summary.site, output_path, options.crs);
   return summary;
 }
@@ -732,6 +770,13 @@ Forecast forecast_files(const ForecastRequest& request, const std::string& comma
   const std::string site_path =
       request.site.empty() ? repository_file("gis_data/incheon.gpkg", "--site") : request.site;
 
+  check_output_path(request.output,
+                    {{"calibration", request.calibration},
+                     {"measured data", request.measured},
+                     {"weather", weather_path},
+                     {"holidays", holidays_path},
+                     {"layout", site_path}},
+                    "forecast file");
   const Weather weather = read_epw(weather_path);
   const Calendar calendar = load_calendar(from_date.year, holidays_path);
   const Site site = load_site({site_path});

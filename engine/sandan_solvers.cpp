@@ -3,12 +3,15 @@
 #include <chrono>
 #include <vector>
 
+#include "core/files.hpp"
+
 namespace sandan {
 
 const char* version() { return SANDAN_VERSION; }
 
 CaseSolution solve_case(const std::string& case_dir, const PowerFlowOptions& options,
                         const std::string& out_dir) {
+  check_output_folder(out_dir, {{"case folder", case_dir}}, "solution");
   CaseSolution out{read_case(case_dir), {}, 0.0};
   const auto start = std::chrono::steady_clock::now();
   out.result = solve_power_flow(out.network, options);
@@ -21,6 +24,7 @@ CaseAssignment assign_case(const std::string& tntp_dir, int first_thru_node, con
                            const std::function<void(const TntpCase&)>& on_read,
                            const std::function<void(const IterationRecord&)>& on_iteration,
                            const std::string& out_dir) {
+  check_output_folder(out_dir, {{"case folder", tntp_dir}}, "assignment's outputs");
   CaseAssignment out{read_tntp_dir(tntp_dir, first_thru_node), {}};
   if (on_read) on_read(out.tntp);
   const std::vector<DemandClass> demand{{"vehicles", 1.0, out.tntp.demand}};

@@ -14,6 +14,8 @@ enum class ErrorCode : int {
   kBadInput = 2,  // malformed or inconsistent input: the user can fix it
   kIo = 3,        // an output could not be written
   kInternal = 4,  // a bug in sandan
+  // Stopped by SIGINT or SIGTERM (core/interrupt.hpp); the CLI exits 128 + the signal: 130 or 143.
+  kInterrupted = 130,
 };
 
 class Error : public std::runtime_error {

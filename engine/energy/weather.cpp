@@ -17,6 +17,7 @@
 #include "core/calendar.hpp"
 #include "core/csv.hpp"
 #include "core/error.hpp"
+#include "core/files.hpp"
 
 namespace sandan {
 namespace {
@@ -569,12 +570,12 @@ void write_epw(const Weather& weather, const std::string& path) {
       throw Error(ErrorCode::kIo, path + ": cannot write the weather file");
     }
   }
-  std::error_code error;
-  fs::rename(temporary, target, error);
-  if (error) {
+  try {
+    rename_onto_file(temporary.string(), target.string());
+  } catch (const Error&) {
     std::error_code ignored;
     fs::remove(temporary, ignored);
-    throw Error(ErrorCode::kIo, path + ": cannot write the weather file: " + error.message());
+    throw;
   }
 }
 

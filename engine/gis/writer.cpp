@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "core/error.hpp"
+#include "core/files.hpp"
 #include "gis/crs.hpp"
 
 namespace sandan {
@@ -363,6 +364,16 @@ void write_atomically(const std::string& path, VectorFormat format, const std::v
     throw;
   }
   CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", nullptr);
+  if (format == VectorFormat::kGeoPackage) {
+    // A GeoPackage replaces a file only: never a folder, a device or a FIFO of that name.
+    try {
+      rename_onto_file(temp_path.string(), final_path.string());
+    } catch (const Error&) {
+      fs::remove_all(temp_path, ec);
+      throw;
+    }
+    return;
+  }
   if (fs::is_directory(final_path, ec)) {
     if (!holds_only_layer_files(final_path, layers)) {
       fs::remove_all(temp_path, ec);

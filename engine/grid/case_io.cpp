@@ -406,13 +406,9 @@ void write_solution(const Network& network, const PowerFlowResult& result, const
   summary["vmax_pu"] = result.vmax_pu;
   summary["vmax_bus"] = id_of(result.vmax_bus);
 
-  const fs::path root(dir);
-  std::error_code error;
-  fs::create_directories(root, error);
-  if (error) throw Error(ErrorCode::kIo, dir + ": cannot create the folder: " + error.message());
-  write_files_atomically({{(root / "solution_bus.csv").string(), bus_text_out},
-                          {(root / "solution_branch.csv").string(), branch_text_out},
-                          {(root / "summary.json").string(), summary.dump(2) + "\n"}});
+  write_files_into_folder(dir, {{"solution_bus.csv", bus_text_out},
+                                {"solution_branch.csv", branch_text_out},
+                                {"summary.json", summary.dump(2) + "\n"}});
 }
 
 }  // namespace sandan

@@ -27,6 +27,8 @@
 #include <tuple>
 
 #include "core/error.hpp"
+#include "core/files.hpp"
+#include "core/interrupt.hpp"
 #include "io/hdf5_handle.hpp"
 #include "scenario/kpi_catalogue.hpp"
 
@@ -1004,8 +1006,13 @@ Hdf5BatchFile::Hdf5BatchFile(const std::string& path, const std::string& command
   fs::create_directories(parts_, ec);
   if (ec)
     throw Error(ErrorCode::kIo, parts_ + ": cannot create the folder of the batch's runs: " + ec.message());
+  for (const auto& entry : fs::directory_iterator(parts_, ec)) {
+    const std::string name = entry.path().filename().string();
+    const auto at = name.find(".tmp-");
+    if (at != std::string::npos) remove_stale_temporaries((fs::path(parts_) / name.substr(0, at)).string());
+  }
   const fs::path stamp = fs::path(parts_) / "scenario.yaml";
-  if (fs::exists(stamp)) {
+  if (fs::exists(stamp) && !finished().empty()) {
     std::ifstream in(stamp, std::ios::binary);
     const std::string kept{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
     if (kept != fingerprint) {
@@ -1019,6 +1026,12 @@ Hdf5BatchFile::Hdf5BatchFile(const std::string& path, const std::string& command
     out.close();
     if (!out) throw Error(ErrorCode::kIo, stamp.string() + ": cannot write");
   }
+}
+
+Hdf5BatchFile::~Hdf5BatchFile() {
+  if (committed_ || !finished().empty()) return;
+  std::error_code ec;
+  fs::remove_all(parts_, ec);
 }
 
 std::set<std::string> Hdf5BatchFile::finished() const {
@@ -1045,10 +1058,15 @@ std::string Hdf5BatchFile::part_path(const std::string& run_id) const {
 
 void Hdf5BatchFile::commit(const std::vector<std::string>& run_order, const BatchAnalyses& analyses) {
   Hdf5ResultFile file(path_, command_);
-  for (const std::string& id : run_order) file.copy_run(part_path(id), id);
+  for (const std::string& id : run_order) {
+    throw_if_interrupted("while merging " + path_ + "; the finished runs are kept in " + parts_ +
+                         ": run the same command again to resume");
+    file.copy_run(part_path(id), id);
+  }
   if (analyses.uncertainty != nullptr) file.set_uncertainty(*analyses.uncertainty);
   if (analyses.macc != nullptr) file.set_macc(*analyses.macc);
   file.commit();
+  committed_ = true;
   std::error_code ec;
   fs::remove_all(parts_, ec);
 }
@@ -1182,10 +1200,7 @@ void Hdf5ResultFile::commit() {
     throw Error(ErrorCode::kIo, impl_->path + ": cannot flush the results file (disk full?)");
   }
   impl_->file.reset();
-  std::error_code ec;
-  fs::rename(impl_->temp_path, impl_->path, ec);
-  if (ec)
-    throw Error(ErrorCode::kIo, impl_->path + ": cannot move the finished file into place: " + ec.message());
+  rename_onto_file(impl_->temp_path, impl_->path);
   impl_->committed = true;
 }
 

@@ -76,14 +76,22 @@ class Hdf5ResultFile : public ResultSink {
 // library is thread-safe, and when it is not, writes take turns).
 class Hdf5BatchFile : public ResultSink {
  public:
+  // Removes what killed writers left in the parts folder (part files under temporary names). A parts
+  // folder without a finished run is taken over whatever scenario made it.
   Hdf5BatchFile(const std::string& path, const std::string& command, const std::string& fingerprint,
                 const SeriesStorage& storage = {});
+  // Without commit(): a parts folder holding no finished run is removed (nothing to resume).
+  ~Hdf5BatchFile() override;
+  Hdf5BatchFile(const Hdf5BatchFile&) = delete;
+  Hdf5BatchFile& operator=(const Hdf5BatchFile&) = delete;
   [[nodiscard]] std::set<std::string> finished() const;
   void write(const RunResult& run) override;
   // Parts are compressed on the calling thread and only the HDF5 calls take turns.
   [[nodiscard]] bool concurrent() const override { return true; }
   // The part file of a finished run.
   [[nodiscard]] std::string part_path(const std::string& run_id) const;
+  // Merges the parts; stops with Error(kInterrupted) between runs on SIGINT or SIGTERM (the parts are
+  // kept, the temporary merged file removed).
   void commit(const std::vector<std::string>& run_order, const BatchAnalyses& analyses = {});
 
  private:
@@ -92,6 +100,7 @@ class Hdf5BatchFile : public ResultSink {
   std::string parts_;
   SeriesStorage storage_;
   bool serialise_ = false;  // the HDF5 library is not thread-safe
+  bool committed_ = false;
   std::mutex mutex_;
 };
 

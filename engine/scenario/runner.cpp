@@ -16,6 +16,7 @@
 #include <optional>
 #include <set>
 
+#include "core/interrupt.hpp"
 #include "emissions/factors.hpp"
 #include "scenario/emissions_run.hpp"
 #include "scenario/kpi_catalogue.hpp"
@@ -474,6 +475,8 @@ int run_batch(const std::vector<Variant>& variants, const std::set<std::string>&
   std::size_t handed_out = 0;
   auto draw = [&]() -> std::optional<std::size_t> {
     std::optional<std::size_t> i;
+    // After SIGINT or SIGTERM no run is started; the runs under way finish and are kept.
+    if (interrupt_signal() != 0) return i;
 #pragma omp critical(sandan_batch_next)
     {
       if (next) {

@@ -1351,7 +1351,36 @@ ScenarioSpec read_scenario(const std::string& path) {
     }
     merged = child;
   }
-  return finalize(merged, path, files.front(), problems);
+  ScenarioSpec spec = finalize(merged, path, files.front(), problems);
+  spec.files = files;
+  return spec;
+}
+
+std::vector<NamedInput> input_files(const ScenarioSpec& spec) {
+  std::vector<NamedInput> inputs;
+  for (std::size_t i = 0; i < spec.files.size(); ++i)
+    inputs.push_back({i == 0 ? "scenario file" : "extended scenario file", spec.files[i]});
+  if (spec.files.empty()) inputs.push_back({"scenario file", spec.path});
+  const std::vector<NamedInput> named{
+      {"layout (site)", spec.site},
+      {"weather", spec.weather},
+      {"holidays", spec.holidays},
+      {"tariff", spec.tariff},
+      {"load library", spec.load_library},
+      {"calibration", spec.calibration},
+      {"fuel prices", spec.prices.fuel},
+      {"PV export prices", spec.prices.pv_export},
+      {"line types", spec.grid.line_types},
+      {"trip rates", spec.traffic.trip_rates},
+      {"emission factors", spec.emission_factors},
+      {"hourly grid emission factor", spec.grid_factor_csv},
+      {"uncertainty reference scenario", spec.uncertainty ? spec.uncertainty->reference : std::string()},
+      {"MACC reference scenario", spec.macc ? spec.macc->reference : std::string()},
+  };
+  for (const NamedInput& input : named) {
+    if (!input.path.empty()) inputs.push_back(input);
+  }
+  return inputs;
 }
 
 namespace {

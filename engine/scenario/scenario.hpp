@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/files.hpp"
 #include "energy/battery.hpp"
 #include "energy/rooftop_pv.hpp"
 #include "uncertainty/distribution.hpp"
@@ -185,8 +186,9 @@ struct MaccSpec {
 
 struct ScenarioSpec {
   std::string name;
-  std::string path;           // the scenario file
-  std::string resolved_yaml;  // every setting after `extends`, as YAML (stored with the results)
+  std::string path;                // the scenario file
+  std::vector<std::string> files;  // the scenario file and every file it extends, child first
+  std::string resolved_yaml;       // every setting after `extends`, as YAML (stored with the results)
   int year = 2026;
   std::uint64_t seed = 1;
   double discount_rate = 0.045;  // annualises the interventions' investments
@@ -291,6 +293,11 @@ struct Variant {
 // type, out-of-range value, missing required key, a cycle of `extends`) is reported at once, each
 // with file, line and key path. Throws ConfigError.
 [[nodiscard]] ScenarioSpec read_scenario(const std::string& path);
+
+// Every file a run of the scenario reads (the scenario file and the files it extends, the layout,
+// weather, holidays, tariff, load library, calibration, prices, line types, trip rates, emission
+// factors, hourly grid factor, reference scenarios), named for messages: no output may be one of them.
+[[nodiscard]] std::vector<NamedInput> input_files(const ScenarioSpec& spec);
 
 // The layout (`site`) a resolved scenario names (ScenarioSpec::resolved_yaml, as stored with each run
 // of a results file): relative to the folder the run ran in. Empty if the text is not such a

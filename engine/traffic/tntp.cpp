@@ -829,11 +829,7 @@ void write_assignment_outputs(const TrafficNetwork& net, const AssignmentResult&
   summary["zones"] = net.zone_count;
   summary["nodes"] = net.node_count;
 
-  const fs::path root(dir);
-  std::error_code error;
-  fs::create_directories(root, error);
-  if (error) throw Error(ErrorCode::kIo, dir + ": cannot create the folder: " + error.message());
-  write_files({{root / "flows.csv", flows}, {root / "summary.json", summary.dump(2) + "\n"}});
+  write_files_into_folder(dir, {{"flows.csv", flows}, {"summary.json", summary.dump(2) + "\n"}});
 }
 
 }  // namespace sandan

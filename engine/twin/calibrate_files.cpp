@@ -6,20 +6,12 @@
 #include <vector>
 
 #include "core/error.hpp"
+#include "core/files.hpp"
 #include "scenario/scenario.hpp"
 #include "twin/calibrate.hpp"
 
 namespace sandan {
 namespace {
-
-// The same file under two names (or the same name): an output must never replace an input.
-bool same_file(const std::string& a, const std::string& b) {
-  std::error_code ec;
-  if (std::filesystem::equivalent(a, b, ec) && !ec) return true;
-  const auto canonical_a = std::filesystem::weakly_canonical(a, ec);
-  const auto canonical_b = std::filesystem::weakly_canonical(b, ec);
-  return !ec && canonical_a == canonical_b;
-}
 
 namespace fs = std::filesystem;
 
@@ -67,19 +59,13 @@ CalibrationOutcome calibrate_files(const CalibrateFiles& given, const Calibratio
   files.holidays =
       resolve(files.holidays, files.site, fs::path("calendar") / "holidays_kr.csv", "--holidays CSV");
   files.loads = resolve(files.loads, files.site, fs::path("loads") / "archetypes.yaml", "--loads ARCHETYPES");
-  if (!files.output.empty()) {
-    const std::vector<std::pair<const char*, std::string>> inputs{{"measured data", files.measured},
-                                                                  {"layout", files.site},
-                                                                  {"weather", files.weather},
-                                                                  {"holidays", files.holidays},
-                                                                  {"load archetypes", files.loads}};
-    for (const auto& [what, path] : inputs) {
-      if (!path.empty() && same_file(files.output, path)) {
-        throw Error(ErrorCode::kBadInput, files.output + ": the output is the " + std::string(what) +
-                                              " input; write the calibration to another file (-o)");
-      }
-    }
-  }
+  check_output_path(files.output,
+                    {{"measured data", files.measured},
+                     {"layout", files.site},
+                     {"weather", files.weather},
+                     {"holidays", files.holidays},
+                     {"load archetypes", files.loads}},
+                    "calibration file");
   const MeasuredData measured = read_measured(files.measured);
   ScenarioSpec spec;
   spec.site = files.site;

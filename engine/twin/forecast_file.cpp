@@ -11,6 +11,7 @@
 #include <filesystem>
 
 #include "core/error.hpp"
+#include "core/files.hpp"
 #include "io/hdf5_handle.hpp"
 #include "twin/forecast.hpp"
 
@@ -353,9 +354,7 @@ void write_forecast(const std::string& path, const Forecast& f, const std::strin
   const Writer w(path);
   try {
     write_file(w, temp_path, path, f, command);
-    std::error_code ec;
-    fs::rename(temp_path, path, ec);
-    if (ec) throw Error(ErrorCode::kIo, path + ": cannot move the finished file into place: " + ec.message());
+    rename_onto_file(temp_path, path);
   } catch (...) {
     std::error_code ec;
     fs::remove(temp_path, ec);

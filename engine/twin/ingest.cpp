@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "core/error.hpp"
+#include "core/files.hpp"
 #include "energy/loads.hpp"
 #include "gis/reader.hpp"
 #include "meter/time_stamp.hpp"
@@ -247,18 +248,10 @@ IngestReport ingest(const IngestRequest& request) {
     throw Error(ErrorCode::kBadInput, "no meter data files given; name one or more CSV files before --map");
 
   // The output must not be an input: writing would destroy the data being read.
-  if (!request.output.empty()) {
-    std::error_code ec;
-    std::vector<std::string> inputs = request.data_files;
-    inputs.push_back(request.map_path);
-    for (const std::string& input : inputs) {
-      if (input == request.output ||
-          (fs::exists(request.output, ec) && fs::equivalent(input, request.output, ec))) {
-        throw Error(ErrorCode::kBadInput, request.output + ": the output is also an input (" + input +
-                                              "); write the measured file elsewhere, e.g. -o measured.h5");
-      }
-    }
-  }
+  std::vector<NamedInput> inputs;
+  for (const std::string& input : request.data_files) inputs.push_back({"meter data", input});
+  inputs.push_back({"mapping", request.map_path});
+  check_output_path(request.output, inputs, "measured file");
   std::vector<std::string> missing;
   for (const std::string& file : request.data_files) {
     std::error_code ec;

@@ -18,6 +18,7 @@
 #include <utility>
 
 #include "core/error.hpp"
+#include "core/files.hpp"
 #include "io/hdf5_handle.hpp"
 
 #ifndef SANDAN_VERSION
@@ -457,9 +458,7 @@ void write_measured(const std::string& path, const MeasuredData& data) {
       if (H5Fflush(file.get(), H5F_SCOPE_GLOBAL) < 0)
         throw Error(ErrorCode::kIo, path + ": cannot flush the measured file (disk full?)");
     }
-    std::error_code ec;
-    fs::rename(temp_path, path, ec);
-    if (ec) throw Error(ErrorCode::kIo, path + ": cannot move the finished file into place: " + ec.message());
+    rename_onto_file(temp_path, path);
   } catch (...) {
     std::error_code ec;
     fs::remove(temp_path, ec);

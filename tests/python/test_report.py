@@ -9,6 +9,8 @@ import io
 import json
 import os
 import re
+import shutil
+import stat
 import subprocess
 import sys
 
@@ -168,6 +170,41 @@ def test_bad_input_exits_2_naming_the_file_and_writes_nothing(small_results, tmp
 def test_an_unwritable_output_exits_3(small_results, tmp_path):
     code, stderr = report_main(small_results.ref, "-o", tmp_path / "no" / "such" / "folder.html")
     assert code == 3 and "cannot write" in stderr
+
+
+def test_an_input_results_file_as_output_is_refused_and_left_byte_identical(small_results, tmp_path):
+    results = tmp_path / "ref.h5"
+    shutil.copyfile(small_results.ref, results)
+    before = results.read_bytes()
+    os.mkdir(tmp_path / "sub")
+    # The same file under another name: compared by identity, not by text.
+    for output in (results, tmp_path / "sub" / ".." / "ref.h5"):
+        result = make_report(results, "-o", output)
+        assert result.returncode == 2, result.stderr
+        assert "is the results file" in result.stderr and "an input" in result.stderr
+    code, stderr = report_main(f"{results}:ref", "-o", results)
+    assert code == 2 and "is the results file" in stderr
+    assert results.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["ref.h5", "sub"]  # no temporary file
+
+
+@pytest.mark.parametrize("kind", ["folder", "fifo", "device"])
+def test_an_output_that_is_not_a_regular_file_is_refused_before_reading(small_results, tmp_path, kind):
+    if kind == "folder":
+        output = tmp_path / "report.html"
+        output.mkdir()
+    elif kind == "fifo":
+        output = tmp_path / "report.html"
+        os.mkfifo(output)
+    else:
+        output = "/dev/null"
+    result = make_report(small_results.ref, "-o", output)
+    assert result.returncode == 2, result.stderr
+    assert "exists and is" in result.stderr and "choose a file name" in result.stderr
+    if kind == "device":
+        assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
+    else:
+        assert [p.name for p in tmp_path.iterdir()] == ["report.html"]
 
 
 if __name__ == "__main__":

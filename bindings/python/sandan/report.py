@@ -654,6 +654,28 @@ def build_report(scenarios, files, title=None):
             + "\n".join(body) + "\n</body>\n</html>\n")
 
 
+def _same_file(a, b):
+    """Whether two paths name one file: by identity when both exist, else by their resolved paths."""
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return os.path.realpath(a) == os.path.realpath(b)
+
+
+def check_output(output, inputs):
+    """Why the report may not be written to `output` (an input results file, or an existing folder,
+    device or FIFO), or None when it may (docs/reliability.md, "Outputs, signals and locks")."""
+    output = Path(output)
+    for name in inputs:
+        if _same_file(output, name):
+            return (f"{output}: the output is the results file {name}, an input of this report: writing "
+                    "the report would destroy it; choose another output, e.g. -o report.html")
+    if output.exists() and not output.is_file():
+        kind = "a folder" if output.is_dir() else "not a regular file (a device, a FIFO or a socket)"
+        return f"{output}: exists and is {kind}; the report would replace it: choose a file name"
+    return None
+
+
 def write_atomically(path, text):
     """Write text to `path` through a temporary file in the same folder, renamed when complete."""
     path = Path(path)
@@ -665,6 +687,9 @@ def write_atomically(path, text):
         mask = os.umask(0)
         os.umask(mask)
         os.chmod(temporary, 0o666 & ~mask)
+        # Only a regular file is ever replaced: not a device, a FIFO or a folder made meanwhile.
+        if path.exists() and not path.is_file():
+            raise IsADirectoryError(0, "exists and is not a regular file; not replaced", str(path))
         os.replace(temporary, path)
     except BaseException:
         if os.path.exists(temporary):
@@ -686,6 +711,11 @@ def main(argv=None):
     args = parser.parse_args(argv)
 
     output = Path(args.output)
+    refused = check_output(output, [name.split(":", 1)[0] if not os.path.exists(name) else name
+                                    for name in args.files + ([args.reference] if args.reference else [])])
+    if refused:
+        print(f"sandan report: error: {refused}", file=sys.stderr)
+        return 2
     if not output.parent.is_dir():
         print(f"sandan report: error: {output}: cannot write (no folder {output.parent})", file=sys.stderr)
         return 3
