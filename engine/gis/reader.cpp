@@ -860,6 +860,7 @@ class Loader {
 
 SiteReadResult read_site(const std::vector<std::string>& sources, const ReadOptions& options) {
   init_gdal();
+  const GdalQuiet quiet;
   SiteReadResult result;
   Loader loader(options, result);
   loader.open_sources(sources);
