@@ -127,6 +127,9 @@ struct App {
   // message; --help and --version: 0), nullopt to go on. `quiet` keeps the messages back (every rank
   // but the first of a launcher would print the same).
   std::optional<int> parse(int argc, char** argv, bool quiet);
+  // The message of a usage error: "sandan: error: " and CLI11's text (which names the option, and
+  // the valid choices or range for a bad value), then where to read the subcommand's options.
+  [[nodiscard]] std::string usage_error(int argc, char** argv, const std::string& what) const;
 
   CLI::App app{"sandan: digital-twin simulation of industrial complexes", "sandan"};
   InspectArgs inspect;
