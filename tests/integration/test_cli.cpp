@@ -406,6 +406,21 @@ TEST_CASE("sandan powerflow of a case without a slack bus exits 2 and writes not
   CHECK_FALSE(std::filesystem::exists(dir.path() / "solution"));
 }
 
+TEST_CASE(
+    "sandan powerflow --method bfs on a meshed case says it needs a radial network and names the loop") {
+  TempDir dir("cli_powerflow_bfs_meshed");
+  const Run run = run_sandan(
+      "powerflow " + std::string(SANDAN_SOURCE_DIR) + "/tests/validation/data/powerflow/case14 --method bfs",
+      dir);
+  CHECK(run.exit_code == 2);
+  CHECK(run.err.rfind("sandan: error: ", 0) == 0);
+  CHECK(run.err.find("case14: the backward/forward sweep needs a radial network") != std::string::npos);
+  CHECK(run.err.find(") closes a loop: the network is meshed") != std::string::npos);
+  CHECK(run.err.find("--method nr") != std::string::npos);
+  // Not the old "after 0 iterations ... mismatch inf at bus ?".
+  CHECK(run.err.find("mismatch inf") == std::string::npos);
+}
+
 TEST_CASE("sandan assign solves Sioux Falls to a 1e-8 gap and writes flows.csv and summary.json") {
   TempDir dir("cli_assign");
   const std::string out = dir.str("assignment");
