@@ -53,6 +53,7 @@ RunResult run_scenario_spec(const ScenarioSpec& spec, const std::string& output_
     };
   }
   RunResult run = run_scenario(spec, run_options);
+  if (options.cancelled && options.cancelled()) throw Cancelled();
   if (file) {
     if (options.progress) options.progress("writing results", run_share);
     file->write(run);
