@@ -157,6 +157,50 @@ struct DatasetCloser {
 };
 using DatasetPtr = std::unique_ptr<GDALDataset, DatasetCloser>;
 
+// GDAL's messages raised on this thread while a layer's features are read. A driver that finds text
+// in a numeric field (a dBase N or F field holding "abc") gives 0 and warns "Value 'abc' of field
+// layer.field parsed incompletely to real 0."; the reader turns that into the feature's error.
+thread_local std::vector<std::string>* t_feature_messages = nullptr;
+
+void collect_feature_message(CPLErr /*level*/, CPLErrorNum /*number*/, const char* message) {
+  if (t_feature_messages != nullptr && message != nullptr) t_feature_messages->emplace_back(message);
+}
+
+// While alive, GDAL's messages on this thread go to `messages` (and nowhere else).
+class FeatureMessages {
+ public:
+  explicit FeatureMessages(std::vector<std::string>& messages) {
+    CPLPushErrorHandler(collect_feature_message);
+    t_feature_messages = &messages;
+  }
+  ~FeatureMessages() {
+    t_feature_messages = nullptr;
+    CPLPopErrorHandler();
+  }
+  FeatureMessages(const FeatureMessages&) = delete;
+  FeatureMessages& operator=(const FeatureMessages&) = delete;
+  FeatureMessages(FeatureMessages&&) = delete;
+  FeatureMessages& operator=(FeatureMessages&&) = delete;
+};
+
+// From "Value 'abc' of field layer.field parsed incompletely to real 0.": field -> "abc".
+std::map<std::string, std::string> unparsed_values(const std::vector<std::string>& messages) {
+  std::map<std::string, std::string> out;
+  for (const std::string& m : messages) {
+    const std::string head = "Value '";
+    const std::string middle = "' of field ";
+    const auto tail = m.find(" parsed incompletely");
+    const auto mid = m.find(middle);
+    if (m.rfind(head, 0) != 0 || mid == std::string::npos || tail == std::string::npos || tail < mid)
+      continue;
+    const std::string qualified = m.substr(mid + middle.size(), tail - mid - middle.size());
+    const auto dot = qualified.rfind('.');
+    out[dot == std::string::npos ? qualified : qualified.substr(dot + 1)] =
+        m.substr(head.size(), mid - head.size());
+  }
+  return out;
+}
+
 struct FoundLayer {
   std::string source;
   GDALDataset* dataset = nullptr;
@@ -214,6 +258,9 @@ class LayerReader {
 
   [[nodiscard]] bool ok() const { return ok_; }
 
+  // The values of the current feature that its driver could not read as numbers, by field name.
+  void set_unparsed(std::map<std::string, std::string> unparsed) { unparsed_ = std::move(unparsed); }
+
   // The feature's id for messages: the id field's value, else "FID n".
   std::string feature_id(OGRFeature& feature) const {
     const int index = indices_.at(spec_.id_field);
@@ -254,6 +301,16 @@ class LayerReader {
       problem(Severity::kError, id, name,
               std::string("value '") + feature.GetFieldAsString(index) +
                   "' is text (the field has type String), expected number");
+      return std::nullopt;
+    }
+    // Text in a numeric field, which the driver read as 0 with a warning.
+    const auto unparsed = unparsed_.find(feature.GetFieldDefnRef(index)->GetNameRef());
+    if (unparsed != unparsed_.end()) {
+      problem(Severity::kError, id, name,
+              "value '" + unparsed->second +
+                  "' is text, not a number (the driver would read it as 0); "
+                  "write a number in field '" +
+                  name + "'");
       return std::nullopt;
     }
     const double value = feature.GetFieldAsDouble(index);
@@ -300,6 +357,12 @@ class LayerReader {
               std::string("value '") + feature.GetFieldAsString(index) + "' is text, expected 0 or 1");
       return std::nullopt;
     }
+    const auto unparsed = unparsed_.find(feature.GetFieldDefnRef(index)->GetNameRef());
+    if (unparsed != unparsed_.end()) {
+      problem(Severity::kError, id, name,
+              "value '" + unparsed->second + "' is text, expected 0 or 1 in field '" + name + "'");
+      return std::nullopt;
+    }
     const double value = feature.GetFieldAsDouble(index);
     if (value != 0.0 && value != 1.0) {
       problem(Severity::kError, id, name, "value " + format_number(value) + " is not 0 or 1");
@@ -337,6 +400,7 @@ class LayerReader {
   std::set<int> text_typed_;
   std::vector<int> extra_indices_;
   bool ok_ = true;
+  std::map<std::string, std::string> unparsed_;
 };
 
 // Converts an OGR geometry that is already in the working CRS into sandan's types.
@@ -600,9 +664,14 @@ class Loader {
       }
     }
     std::unordered_set<std::string> seen_ids;
+    std::vector<std::string> messages;
+    const FeatureMessages collect(messages);
     layer->ResetReading();
     for (auto& feature_ptr : *layer) {
       OGRFeature& feature = *feature_ptr;
+      // The messages raised while this feature was fetched.
+      reader.set_unparsed(unparsed_values(messages));
+      messages.clear();
       const std::string id = reader.feature_id(feature);
       const std::size_t errors_before = result_.problems.size();
       if (!seen_ids.insert(id).second) {

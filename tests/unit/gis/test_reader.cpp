@@ -116,6 +116,30 @@ TEST_CASE("a Shapefile folder loads although dBase truncates the long field name
   CHECK(result.site.feeders.size() == 2);
 }
 
+TEST_CASE(
+    "text in a numeric field of a Shapefile is reported as text, naming the field, not as 0 out of range") {
+  TempDir dir("reader_shapefile_text");
+  const Site original = load_site({write_layers(dir, tiny_layers())});
+  WriteOptions shp;
+  shp.format = VectorFormat::kShapefileFolder;
+  write_site(original, dir.str("shp"), shp);
+  // f1's floor area, 10000, becomes the text "abc" in its dBase numeric field (same width).
+  const auto dbf = dir.path() / "shp" / "facilities.dbf";
+  std::string bytes = read_text_file(dbf);
+  const auto at = bytes.find("10000.0");
+  REQUIRE(at != std::string::npos);
+  auto end = at;
+  while (end < bytes.size() && bytes[end] != ' ' && bytes[end] != '*' && bytes[end] != '\x1a') ++end;
+  bytes.replace(at, end - at, std::string(end - at - 3, ' ') + "abc");
+  write_text(dbf, bytes);
+  const SiteReadResult result = read_site({dir.str("shp")});
+  const Problem* p = find_error(result, "facilities", "f1", "floor_area_m2");
+  REQUIRE(p != nullptr);
+  CHECK(p->message.find("value 'abc' is text, not a number") != std::string::npos);
+  CHECK(p->message.find("field 'floor_area_m2'") != std::string::npos);
+  CHECK(p->message.find("out of range") == std::string::npos);
+}
+
 TEST_CASE("several files given one by one load as one layout") {
   TempDir dir("reader_files");
   write_layers(dir, tiny_layers());
