@@ -328,9 +328,22 @@ std::string command_line(int argc, char** argv) {
   return command;
 }
 
+std::string capped_problems(const std::vector<std::string>& problems, std::size_t most) {
+  std::string text;
+  for (std::size_t i = 0; i < problems.size() && i < most; ++i) text += "  " + problems[i] + "\n";
+  if (problems.size() > most) {
+    text += "  and " + std::to_string(problems.size() - most) +
+            " more (fix these first: many often share a cause)\n";
+  }
+  return text;
+}
+
 int guarded(const std::function<int()>& command) {
   try {
     return command();
+  } catch (const sandan::ConfigError& e) {
+    std::cerr << "sandan: error: " << e.headline() << "\n" << capped_problems(e.problems());
+    return static_cast<int>(e.code());
   } catch (const sandan::Error& e) {
     std::cerr << "sandan: error: " << e.what() << "\n";
     return static_cast<int>(e.code());

@@ -169,6 +169,9 @@ struct Launch {
 // its code; any other exception an internal error (code 4).
 int guarded(const std::function<int()>& command);
 
+// Problems as the CLI prints them, one a line and indented: at most `most`, then "and N more".
+[[nodiscard]] std::string capped_problems(const std::vector<std::string>& problems, std::size_t most = 50);
+
 // The command line as one string, stored in results files.
 [[nodiscard]] std::string command_line(int argc, char** argv);
 

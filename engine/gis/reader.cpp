@@ -15,6 +15,7 @@
 #include <mutex>
 #include <optional>
 #include <set>
+#include <tuple>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -30,6 +31,42 @@ std::string Problem::to_string() const {
   if (!feature_id.empty()) text += "feature '" + feature_id + "': ";
   if (!field.empty()) text += "field '" + field + "': ";
   return text + message;
+}
+
+std::vector<std::string> grouped_problems(const std::vector<Problem>& problems, Severity severity,
+                                          std::size_t examples) {
+  struct Group {
+    const Problem* first = nullptr;
+    std::vector<std::string> ids;
+  };
+  std::vector<Group> groups;
+  std::map<std::tuple<std::string, std::string, std::string, std::string>, std::size_t> index;
+  for (const Problem& p : problems) {
+    if (p.severity != severity) continue;
+    const auto key = std::make_tuple(p.source, p.layer, p.field, p.message);
+    const auto [it, added] = index.emplace(key, groups.size());
+    if (added) groups.push_back({&p, {}});
+    groups[it->second].ids.push_back(p.feature_id);
+  }
+  std::vector<std::string> lines;
+  for (const Group& g : groups) {
+    if (g.ids.size() == 1 || g.first->feature_id.empty()) {
+      lines.push_back(g.first->to_string());
+      continue;
+    }
+    Problem shown = *g.first;
+    std::string ids;
+    for (std::size_t i = 0; i < g.ids.size() && i < examples; ++i) ids += (i ? ", '" : "'") + g.ids[i] + "'";
+    if (g.ids.size() > examples) ids += " and " + std::to_string(g.ids.size() - examples) + " more";
+    shown.feature_id.clear();
+    shown.field.clear();
+    std::string text = shown.to_string();
+    // "error: src: layer 'L': " + "N features (...): " + "field 'F': " + message
+    const std::string prefix = text.substr(0, text.size() - shown.message.size());
+    lines.push_back(prefix + std::to_string(g.ids.size()) + " features (" + ids + "): " +
+                    (g.first->field.empty() ? "" : "field '" + g.first->field + "': ") + shown.message);
+  }
+  return lines;
 }
 
 bool SiteReadResult::has_errors() const {
@@ -475,7 +512,11 @@ class Loader {
           if (entry.is_regular_file() && is_vector_file(entry.path())) files.push_back(entry.path());
         }
         std::sort(files.begin(), files.end());
-        if (files.empty()) error(source, "", "", "", "folder holds no vector GIS file");
+        if (files.empty()) {
+          error(source, "", "", "",
+                "is a folder that holds no GIS layer file (.gpkg, .shp, .geojson, ...); name the layout "
+                "file (e.g. gis_data/incheon.gpkg) or a folder of its layer files");
+        }
         for (const auto& file : files) open_file(file.string());
       } else {
         open_file(source);
@@ -484,6 +525,8 @@ class Loader {
   }
 
   void read_layers() {
+    // No source could be opened: that is the one problem (every layer would be reported missing too).
+    if (datasets_.empty() && result_.has_errors()) return;
     for (const auto& spec : layer_specs()) {
       auto it = layers_.find(spec.name);
       if (it == layers_.end()) {
@@ -940,14 +983,13 @@ SiteReadResult read_site(const std::vector<std::string>& sources, const ReadOpti
 Site load_site(const std::vector<std::string>& sources, const ReadOptions& options) {
   SiteReadResult result = read_site(sources, options);
   if (result.has_errors()) {
-    std::vector<std::string> messages;
-    for (const auto& problem : result.problems) {
-      if (problem.severity == Severity::kError) messages.push_back(problem.to_string());
-    }
+    std::size_t errors = 0;
+    for (const auto& problem : result.problems) errors += problem.severity == Severity::kError ? 1 : 0;
+    std::vector<std::string> messages = grouped_problems(result.problems, Severity::kError);
     std::string joined;
     for (const auto& s : sources) joined += (joined.empty() ? "" : ", ") + s;
     const std::string headline =
-        "invalid GIS layout in " + joined + " (" + std::to_string(messages.size()) + " problems)";
+        "invalid GIS layout in " + joined + " (" + std::to_string(errors) + " problems)";
     throw ConfigError(headline, std::move(messages));
   }
   return std::move(result.site);
