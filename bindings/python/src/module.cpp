@@ -304,7 +304,7 @@ PYBIND11_MODULE(_sandan, m) {
         if (callback.active()) {
           options.progress = [&callback](const std::string& stage, double done) { callback(stage, done); };
         }
-        const auto result = interruptible([&](const std::function<bool()>& cancelled) {
+        auto result = interruptible([&](const std::function<bool()>& cancelled) {
           RunOptions with_stop = options;
           with_stop.cancelled = cancelled;
           return std::make_shared<RunResult>(
