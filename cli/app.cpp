@@ -1,13 +1,92 @@
 #include "app.hpp"
 
+#include <array>
+#include <cmath>
 #include <csignal>
+#include <cstdio>
 #include <cstdlib>
+#include <initializer_list>
 #include <iostream>
 
 #include "core/interrupt.hpp"
 #include "sandan_solvers.hpp"
 
 namespace sandan::cli {
+
+namespace {
+
+// A number as a person writes it: 0, 1e-08, 9999 (CLI11's own range checks print the largest double
+// in full, 309 digits).
+std::string number_text(double value) {
+  std::array<char, 32> buffer{};
+  std::snprintf(buffer.data(), buffer.size(), "%g", value);
+  return buffer.data();
+}
+
+// The option's value must be a number of at least `min` (above it when `strict`). CLI11 puts the
+// option's name before the message.
+CLI::Validator at_least(double min, bool strict) {
+  const std::string bound = (strict ? "> " : ">= ") + number_text(min);
+  return {[min, strict, bound](std::string& input) -> std::string {
+            char* end = nullptr;
+            const double value = std::strtod(input.c_str(), &end);
+            if (input.empty() || end == input.c_str() || *end != '\0' || std::isnan(value)) {
+              return "'" + input + "' is not a number; give a number " + bound;
+            }
+            if (strict ? !(value > min) : !(value >= min)) {
+              return input + " is out of range; give a number " + bound;
+            }
+            return {};
+          },
+          "NUMBER " + bound, strict ? "POSITIVE" : "NONNEGATIVE"};
+}
+
+CLI::Validator positive() { return at_least(0.0, true); }
+CLI::Validator non_negative() { return at_least(0.0, false); }
+
+// A whole number of at least `min`: a count (threads, iterations).
+CLI::Validator count_from(long min) {
+  const std::string bound = ">= " + std::to_string(min);
+  return {[min, bound](std::string& input) -> std::string {
+            char* end = nullptr;
+            const long value = std::strtol(input.c_str(), &end, 10);
+            if (input.empty() || end == input.c_str() || *end != '\0') {
+              return "'" + input + "' is not a whole number; give a whole number " + bound;
+            }
+            if (value < min) return input + " is out of range; give a whole number " + bound;
+            return {};
+          },
+          "INT " + bound, "COUNT"};
+}
+
+// The option's value must be one of `choices`; the message lists them.
+CLI::Validator one_of(std::initializer_list<const char*> choices) {
+  std::vector<std::string> valid(choices.begin(), choices.end());
+  std::string listed;
+  for (const std::string& c : valid) listed += (listed.empty() ? "" : ", ") + c;
+  return {[valid, listed](std::string& input) -> std::string {
+            for (const std::string& c : valid) {
+              if (input == c) return {};
+            }
+            return "'" + input + "' is not a valid choice; valid choices: " + listed;
+          },
+          "{" + listed + "}", "CHOICE"};
+}
+
+// A whole number in [lo, hi].
+CLI::Validator whole_in(long lo, long hi) {
+  const std::string range = std::to_string(lo) + " to " + std::to_string(hi);
+  return {[lo, hi, range](std::string& input) -> std::string {
+            char* end = nullptr;
+            const long value = std::strtol(input.c_str(), &end, 10);
+            if (input.empty() || *end != '\0') return "'" + input + "' is not a whole number; give " + range;
+            if (value < lo || value > hi) return input + " is out of range; give " + range;
+            return {};
+          },
+          "INT in " + range, "RANGE"};
+}
+
+}  // namespace
 
 App::App() {
   app.set_version_flag("--version", version());
@@ -28,13 +107,13 @@ App::App() {
       ->required();
   auto* scale_opt =
       synth_cmd->add_option("--scale", synth.scale, "Multiply areas, firms and employees by this factor")
-          ->check(CLI::PositiveNumber);
+          ->check(positive());
   synth_cmd->add_option("--firms", synth.firms, "Total firms wanted (sets the scale)")
-      ->check(CLI::PositiveNumber)
+      ->check(count_from(1))
       ->excludes(scale_opt);
   synth_cmd->add_option("--seed", synth.seed, "Seed overriding the facts file's");
   synth_cmd->add_option("--format", synth.format, "gpkg, geojson (folder) or shapefile (folder)")
-      ->check(CLI::IsMember({"gpkg", "geojson", "shapefile"}));
+      ->check(one_of({"gpkg", "geojson", "shapefile"}));
   synth_cmd->add_option("--crs", synth.crs, "CRS of the output (default EPSG:5186)");
 
   run_cmd = app.add_subcommand(
@@ -43,8 +122,7 @@ App::App() {
       "road traffic (as the scenario asks)");
   run_cmd->add_option("scenario", run.scenario, "Scenario file, e.g. scenarios/baseline.yaml")->required();
   run_cmd->add_option("-o,--output", run.output, "HDF5 results file (default: none, print only)");
-  run_cmd->add_option("-j,--threads", run.threads, "Threads (default: every core)")
-      ->check(CLI::NonNegativeNumber);
+  run_cmd->add_option("-j,--threads", run.threads, "Threads (default: every core)")->check(count_from(0));
   run_cmd->add_flag("--json", run.json, "Print the KPIs as one JSON object instead of tables");
 
   compare_cmd = app.add_subcommand(
@@ -54,7 +132,7 @@ App::App() {
       ->required();
   compare_cmd->add_option("b", compare.b, "Alternative run: FILE.h5 or FILE.h5:RUN")->required();
   compare_cmd->add_option("--format", compare.format, "table (default), csv, json or markdown")
-      ->check(CLI::IsMember({"table", "csv", "json", "markdown"}));
+      ->check(one_of({"table", "csv", "json", "markdown"}));
   compare_cmd->add_option("--counterfactual", compare.counterfactual,
                           "The run of B's background with A's interventions (FILE.h5[:RUN]), when the "
                           "runs' backgrounds differ and it was run elsewhere (default: run it here)");
@@ -62,7 +140,7 @@ App::App() {
                         "Compare B with A as they are, without splitting off the background's share");
   compare_cmd
       ->add_option("-j,--threads", compare.threads, "Threads for the counterfactual (default: every core)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(count_from(0));
 
   export_cmd = app.add_subcommand(
       "export",
@@ -82,7 +160,7 @@ App::App() {
       ->required();
   weather_cmd->add_option("-o,--output", weather.output, "EPW file to write")->required();
   weather_cmd->add_option("--year", weather.year, "Year of the rows (default 2026)")
-      ->check(CLI::Range(1900, 9999));
+      ->check(whole_in(1900, 9999));
   weather_cmd->add_option("--seed", weather.seed, "Seed (default 1)");
 
   ingest_cmd = app.add_subcommand(
@@ -101,18 +179,18 @@ App::App() {
   ingest_cmd->add_option("--timezone", ingest.timezone,
                          "Zone of stamps without an offset: Asia/Seoul (KST, default), UTC or +hh:mm");
   ingest_cmd->add_option("--stamps", ingest.stamps, "A stamp marks the start or end of its interval, or auto")
-      ->check(CLI::IsMember({"start", "end", "auto"}));
+      ->check(one_of({"start", "end", "auto"}));
   ingest_cmd->add_option("--interval", ingest.interval, "Interval in minutes (default: detected)")
-      ->check(CLI::IsMember({5, 15, 30, 60}));
+      ->check(one_of({"5", "15", "30", "60"}));
   ingest_cmd
       ->add_option("--max-gap", ingest.max_gap, "Interpolate gaps of at most this many intervals (default 4)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(count_from(0));
   ingest_cmd->add_flag("--no-unit-repair", ingest.no_unit_repair,
                        "Report a unit off by 1000 without rescaling the values");
   ingest_cmd->add_option("--unit", ingest.unit,
                          "Unit of data without a unit column or mapping unit (kWh, kW, ...)");
   ingest_cmd->add_option("-j,--threads", ingest.threads, "Threads (default: every core)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(count_from(0));
   ingest_cmd->add_flag("--json", ingest.json, "Print the report as one JSON object");
   forecast_cmd = app.add_subcommand(
       "forecast",
@@ -153,12 +231,12 @@ App::App() {
                             "Load archetypes (default: loads/archetypes.yaml, found likewise)");
   calibrate_cmd
       ->add_option("--year", calibrate.year, "Year to calibrate (default: the year holding most data)")
-      ->check(CLI::Range(1900, 9999));
+      ->check(whole_in(1900, 9999));
   calibrate_cmd->add_option("--holdout", calibrate.holdout,
                             "Dates held out of the fit and judged out of sample, FROM/TO inclusive, e.g. "
                             "2018-08-01/2018-09-30");
   calibrate_cmd->add_option("-j,--threads", calibrate.threads, "Threads (default: every core)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(count_from(0));
   calibrate_cmd->add_flag("--json", calibrate.json, "Print the report as one JSON object");
 
   powerflow_cmd = app.add_subcommand(
@@ -168,35 +246,57 @@ App::App() {
                             "Write solution_bus.csv, solution_branch.csv, summary.json here");
   powerflow_cmd
       ->add_option("--method", powerflow.method, "auto (sweep if radial, else Newton), nr, nr-dense or bfs")
-      ->check(CLI::IsMember({"auto", "nr", "nr-dense", "bfs"}));
+      ->check(one_of({"auto", "nr", "nr-dense", "bfs"}));
 
   assign_cmd = app.add_subcommand(
       "assign", "Static user-equilibrium traffic assignment of a TNTP case (*_net.tntp, *_trips.tntp)");
   assign_cmd->add_option("tntp", assign.tntp_dir, "Case folder, e.g. a TransportationNetworks folder")
       ->required();
-  assign_cmd->add_option("--gap", assign.gap, "Target relative gap (default 1e-8)")
-      ->check(CLI::PositiveNumber);
+  assign_cmd->add_option("--gap", assign.gap, "Target relative gap (default 1e-8)")->check(positive());
   assign_cmd->add_option("--max-iterations", assign.max_iterations, "Iteration limit (default 1000)")
-      ->check(CLI::PositiveNumber);
-  assign_cmd->add_option("--algorithm", assign.algorithm, "b (Algorithm B, default) or fw (Frank-Wolfe)");
+      ->check(count_from(1));
+  assign_cmd->add_option("--algorithm", assign.algorithm, "b (Algorithm B, default) or fw (Frank-Wolfe)")
+      ->check(one_of({"b", "fw"}));
   assign_cmd
       ->add_option("--first-thru-node", assign.first_thru_node,
                    "Override the network's FIRST THRU NODE (1-based; 0 keeps the file's)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(count_from(0));
   assign_cmd->add_option("--out", assign.out_dir, "Write flows.csv and summary.json here");
   assign_cmd->add_option("-j,--threads", assign.threads, "Threads (default: every core)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(count_from(0));
 }
 
 std::optional<int> App::parse(int argc, char** argv, bool quiet) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    // Usage errors are bad input; --help and --version exit 0.
-    const int code = quiet ? e.get_exit_code() : app.exit(e);
-    return code == 0 ? 0 : static_cast<int>(ErrorCode::kBadInput);
+    // --help and --version exit 0; usage errors are bad input, said as every other error is.
+    if (e.get_exit_code() == 0) return quiet ? 0 : app.exit(e);
+    if (!quiet) std::cerr << usage_error(argc, argv, e.what());
+    return static_cast<int>(ErrorCode::kBadInput);
   }
   return std::nullopt;
+}
+
+std::string App::usage_error(int argc, char** argv, const std::string& what) const {
+  // The subcommand named on the command line, if any, for the pointer to its options.
+  std::string subcommand;
+  for (int i = 1; i < argc && subcommand.empty(); ++i) {
+    for (const CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; })) {
+      if (sub->get_name() == argv[i]) subcommand = sub->get_name();
+    }
+  }
+  std::string text = "sandan: error: " + what + "\n";
+  if (subcommand.empty() && argc > 1 && argv[1][0] != '-') {
+    std::string valid;
+    for (const CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; }))
+      valid += (valid.empty() ? "" : ", ") + sub->get_name();
+    text = "sandan: error: unknown subcommand '" + std::string(argv[1]) + "'; valid subcommands: " + valid +
+           "\n";
+  }
+  text += subcommand.empty() ? "run 'sandan --help' for the subcommands\n"
+                             : "run 'sandan " + subcommand + " --help' for its options\n";
+  return text;
 }
 
 namespace {
@@ -238,9 +338,22 @@ int exit_code_of(const sandan::Error& error) {
   return static_cast<int>(error.code());
 }
 
+std::string capped_problems(const std::vector<std::string>& problems, std::size_t most) {
+  std::string text;
+  for (std::size_t i = 0; i < problems.size() && i < most; ++i) text += "  " + problems[i] + "\n";
+  if (problems.size() > most) {
+    text += "  and " + std::to_string(problems.size() - most) +
+            " more (fix these first: many often share a cause)\n";
+  }
+  return text;
+}
+
 int guarded(const std::function<int()>& command) {
   try {
     return command();
+  } catch (const sandan::ConfigError& e) {
+    std::cerr << "sandan: error: " << e.headline() << "\n" << capped_problems(e.problems());
+    return static_cast<int>(e.code());
   } catch (const sandan::Error& e) {
     std::cerr << "sandan: error: " << e.what() << "\n";
     return exit_code_of(e);

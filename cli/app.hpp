@@ -128,6 +128,9 @@ struct App {
   // message; --help and --version: 0), nullopt to go on. `quiet` keeps the messages back (every rank
   // but the first of a launcher would print the same).
   std::optional<int> parse(int argc, char** argv, bool quiet);
+  // The message of a usage error: "sandan: error: " and CLI11's text (which names the option, and
+  // the valid choices or range for a bad value), then where to read the subcommand's options.
+  [[nodiscard]] std::string usage_error(int argc, char** argv, const std::string& what) const;
 
   CLI::App app{"sandan: digital-twin simulation of industrial complexes", "sandan"};
   InspectArgs inspect;
@@ -170,6 +173,9 @@ int guarded(const std::function<int()>& command);
 // The exit code of an error: its code, or 128 + the signal (130 SIGINT, 143 SIGTERM) when a signal
 // stopped the command (ErrorCode::kInterrupted).
 [[nodiscard]] int exit_code_of(const sandan::Error& error);
+
+// Problems as the CLI prints them, one a line and indented: at most `most`, then "and N more".
+[[nodiscard]] std::string capped_problems(const std::vector<std::string>& problems, std::size_t most = 50);
 
 // The command line as one string, stored in results files.
 [[nodiscard]] std::string command_line(int argc, char** argv);

@@ -368,8 +368,11 @@ int run_inspect(const InspectArgs& args) {
     // Nothing on stdout: a script reading the JSON never sees a report of a broken layout.
     std::size_t errors = 0;
     for (const auto& p : report.problems) errors += p.severity == sandan::Severity::kError ? 1 : 0;
-    std::cerr << "sandan: the layout has " << errors << " error(s):\n";
-    for (const auto& p : report.problems) std::cerr << "  " << p.to_string() << "\n";
+    std::cerr << "sandan: error: the layout has " << errors << " error(s):\n";
+    std::vector<std::string> lines = sandan::grouped_problems(report.problems, sandan::Severity::kError);
+    for (std::string& w : sandan::grouped_problems(report.problems, sandan::Severity::kWarning))
+      lines.push_back(std::move(w));
+    std::cerr << capped_problems(lines);
     return static_cast<int>(sandan::ErrorCode::kBadInput);
   }
   std::cout << (args.json ? sandan::to_json(report) : sandan::to_text(report));

@@ -47,6 +47,10 @@ int run_powerflow(const PowerflowArgs& args) {
   const sandan::CaseSolution solved = sandan::solve_case(args.case_dir, options, args.out_dir);
   const sandan::Network& network = solved.network;
   const sandan::PowerFlowResult& result = solved.result;
+  if (!result.refused.empty()) {
+    std::fprintf(stderr, "sandan: error: %s: %s\n", args.case_dir.c_str(), result.refused.c_str());
+    return static_cast<int>(sandan::ErrorCode::kBadInput);
+  }
   if (!result.converged) {
     const std::string bus = result.worst_bus >= 0 ? network.buses[result.worst_bus].id : "?";
     std::fprintf(stderr,

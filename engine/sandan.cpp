@@ -67,6 +67,7 @@ RunResult run_scenario_spec(const ScenarioSpec& spec, const std::string& output_
     };
   }
   RunResult run = run_scenario(spec, run_options);
+  if (options.cancelled && options.cancelled()) throw Cancelled();
   if (file) {
     throw_if_interrupted("before writing " + output_path + "; nothing was written");
     if (options.progress) options.progress("writing results", run_share);

@@ -297,7 +297,29 @@ std::vector<Holiday> Calendar::holidays_on(const Date& date) const {
 }
 
 Calendar load_calendar(int year, const std::string& holidays_path) {
-  return Calendar(year, read_holidays(holidays_path));
+  std::vector<Holiday> holidays = read_holidays(holidays_path);
+  // A year the file does not cover: name the file, the years it covers and how to extend it.
+  int first = 0;
+  int last = 0;
+  bool covered = false;
+  for (const Holiday& h : holidays) {
+    if (h.kind != HolidayKind::kPublic) continue;
+    first = first == 0 ? h.date.year : std::min(first, h.date.year);
+    last = std::max(last, h.date.year);
+    covered = covered || h.date.year == year;
+  }
+  if (!covered) {
+    const std::string years =
+        first == 0 ? std::string("no year") : std::to_string(first) + "–" + std::to_string(last);
+    throw ConfigError(holidays_path + ": no public holidays of " + std::to_string(year),
+                      {holidays_path + ": the file covers " + years + ", not " + std::to_string(year) +
+                       ": simulate a year it covers, or extend it with " + std::to_string(year) +
+                       "'s rows (date,name,kind,source,confidence: its public holidays, e.g. Seollal and "
+                       "Chuseok, and any factory "
+                       "shutdowns), or point the scenario's `holidays:` at a file that covers " +
+                       std::to_string(year)});
+  }
+  return Calendar(year, holidays);
 }
 
 }  // namespace sandan

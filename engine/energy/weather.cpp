@@ -343,6 +343,20 @@ std::string describe(const FilledGap& gap) {
 EpwStamp Weather::stamp(std::size_t row) const { return stamp_of(leap_day, row); }
 
 Weather read_epw(const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    // A scenario's `weather:` naming the folder of the weather files: point at an EPW file in it.
+    std::vector<std::string> epw;
+    for (const auto& entry : std::filesystem::directory_iterator(path, ec)) {
+      if (entry.path().extension() == ".epw") epw.push_back(entry.path().string());
+    }
+    std::sort(epw.begin(), epw.end());
+    throw ConfigError(
+        path + ": is a folder, not a weather file",
+        {path + ": name an EPW weather file (.epw)" +
+         (epw.empty() ? std::string("; the folder holds none")
+                      : ", e.g. " + epw.front() + " (" + std::to_string(epw.size()) + " in the folder)")});
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) throw ConfigError(path + ": cannot open the weather file", {path + ": no such readable file"});
   std::vector<std::string> lines;

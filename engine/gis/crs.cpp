@@ -14,10 +14,13 @@ namespace sandan {
 void init_gdal() {
   static std::once_flag once;
   std::call_once(once, [] {
+    const GdalQuiet quiet;
     GDALAllRegister();
-    CPLSetErrorHandler(CPLQuietErrorHandler);
   });
 }
+
+GdalQuiet::GdalQuiet() { CPLPushErrorHandler(CPLQuietErrorHandler); }
+GdalQuiet::~GdalQuiet() { CPLPopErrorHandler(); }
 
 struct CrsTransform::Impl {
   OGRSpatialReference source;
@@ -28,6 +31,7 @@ struct CrsTransform::Impl {
 CrsTransform::CrsTransform(const std::string& source_crs, const std::string& target_crs)
     : impl_(std::make_unique<Impl>()) {
   init_gdal();
+  const GdalQuiet quiet;
   if (impl_->source.SetFromUserInput(source_crs.c_str()) != OGRERR_NONE) {
     throw Error(ErrorCode::kBadInput, "unknown CRS '" + source_crs + "'");
   }
@@ -51,6 +55,7 @@ CrsTransform& CrsTransform::operator=(CrsTransform&&) noexcept = default;
 XY CrsTransform::apply(double x, double y) const {
   double xs = x;
   double ys = y;
+  const GdalQuiet quiet;
   if (!impl_->transform->Transform(1, &xs, &ys)) {
     throw Error(ErrorCode::kBadInput,
                 "PROJ could not transform (" + std::to_string(x) + ", " + std::to_string(y) + ")");

@@ -29,9 +29,22 @@ class CrsTransform {
   std::unique_ptr<Impl> impl_;
 };
 
-// Registers GDAL's drivers once and routes GDAL's and PROJ's own messages away from stderr: sandan
-// reports problems itself, with the file and feature they concern.
+// Registers GDAL's drivers once.
 void init_gdal();
+
+// While alive, GDAL's and PROJ's own messages raised on this thread are dropped: sandan reports
+// problems itself, with the file and feature they concern. It pushes a handler on GDAL's per-thread
+// handler stack and pops it when it goes, so the handler of the program sandan runs in (a Python
+// program using GDAL too) is untouched outside sandan's calls.
+class GdalQuiet {
+ public:
+  GdalQuiet();
+  ~GdalQuiet();
+  GdalQuiet(const GdalQuiet&) = delete;
+  GdalQuiet& operator=(const GdalQuiet&) = delete;
+  GdalQuiet(GdalQuiet&&) = delete;
+  GdalQuiet& operator=(GdalQuiet&&) = delete;
+};
 
 // WGS84 longitude/latitude to the working CRS (EPSG:5186) and back.
 [[nodiscard]] XY lonlat_to_working(const LonLat& position);

@@ -15,6 +15,7 @@
 #include <mutex>
 #include <optional>
 #include <set>
+#include <tuple>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -30,6 +31,42 @@ std::string Problem::to_string() const {
   if (!feature_id.empty()) text += "feature '" + feature_id + "': ";
   if (!field.empty()) text += "field '" + field + "': ";
   return text + message;
+}
+
+std::vector<std::string> grouped_problems(const std::vector<Problem>& problems, Severity severity,
+                                          std::size_t examples) {
+  struct Group {
+    const Problem* first = nullptr;
+    std::vector<std::string> ids;
+  };
+  std::vector<Group> groups;
+  std::map<std::tuple<std::string, std::string, std::string, std::string>, std::size_t> index;
+  for (const Problem& p : problems) {
+    if (p.severity != severity) continue;
+    const auto key = std::make_tuple(p.source, p.layer, p.field, p.message);
+    const auto [it, added] = index.emplace(key, groups.size());
+    if (added) groups.push_back({&p, {}});
+    groups[it->second].ids.push_back(p.feature_id);
+  }
+  std::vector<std::string> lines;
+  for (const Group& g : groups) {
+    if (g.ids.size() == 1 || g.first->feature_id.empty()) {
+      lines.push_back(g.first->to_string());
+      continue;
+    }
+    Problem shown = *g.first;
+    std::string ids;
+    for (std::size_t i = 0; i < g.ids.size() && i < examples; ++i) ids += (i ? ", '" : "'") + g.ids[i] + "'";
+    if (g.ids.size() > examples) ids += " and " + std::to_string(g.ids.size() - examples) + " more";
+    shown.feature_id.clear();
+    shown.field.clear();
+    std::string text = shown.to_string();
+    // "error: src: layer 'L': " + "N features (...): " + "field 'F': " + message
+    const std::string prefix = text.substr(0, text.size() - shown.message.size());
+    lines.push_back(prefix + std::to_string(g.ids.size()) + " features (" + ids + "): " +
+                    (g.first->field.empty() ? "" : "field '" + g.first->field + "': ") + shown.message);
+  }
+  return lines;
 }
 
 bool SiteReadResult::has_errors() const {
@@ -157,6 +194,50 @@ struct DatasetCloser {
 };
 using DatasetPtr = std::unique_ptr<GDALDataset, DatasetCloser>;
 
+// GDAL's messages raised on this thread while a layer's features are read. A driver that finds text
+// in a numeric field (a dBase N or F field holding "abc") gives 0 and warns "Value 'abc' of field
+// layer.field parsed incompletely to real 0."; the reader turns that into the feature's error.
+thread_local std::vector<std::string>* t_feature_messages = nullptr;
+
+void collect_feature_message(CPLErr /*level*/, CPLErrorNum /*number*/, const char* message) {
+  if (t_feature_messages != nullptr && message != nullptr) t_feature_messages->emplace_back(message);
+}
+
+// While alive, GDAL's messages on this thread go to `messages` (and nowhere else).
+class FeatureMessages {
+ public:
+  explicit FeatureMessages(std::vector<std::string>& messages) {
+    CPLPushErrorHandler(collect_feature_message);
+    t_feature_messages = &messages;
+  }
+  ~FeatureMessages() {
+    t_feature_messages = nullptr;
+    CPLPopErrorHandler();
+  }
+  FeatureMessages(const FeatureMessages&) = delete;
+  FeatureMessages& operator=(const FeatureMessages&) = delete;
+  FeatureMessages(FeatureMessages&&) = delete;
+  FeatureMessages& operator=(FeatureMessages&&) = delete;
+};
+
+// From "Value 'abc' of field layer.field parsed incompletely to real 0.": field -> "abc".
+std::map<std::string, std::string> unparsed_values(const std::vector<std::string>& messages) {
+  std::map<std::string, std::string> out;
+  for (const std::string& m : messages) {
+    const std::string head = "Value '";
+    const std::string middle = "' of field ";
+    const auto tail = m.find(" parsed incompletely");
+    const auto mid = m.find(middle);
+    if (m.rfind(head, 0) != 0 || mid == std::string::npos || tail == std::string::npos || tail < mid)
+      continue;
+    const std::string qualified = m.substr(mid + middle.size(), tail - mid - middle.size());
+    const auto dot = qualified.rfind('.');
+    out[dot == std::string::npos ? qualified : qualified.substr(dot + 1)] =
+        m.substr(head.size(), mid - head.size());
+  }
+  return out;
+}
+
 struct FoundLayer {
   std::string source;
   GDALDataset* dataset = nullptr;
@@ -214,6 +295,9 @@ class LayerReader {
 
   [[nodiscard]] bool ok() const { return ok_; }
 
+  // The values of the current feature that its driver could not read as numbers, by field name.
+  void set_unparsed(std::map<std::string, std::string> unparsed) { unparsed_ = std::move(unparsed); }
+
   // The feature's id for messages: the id field's value, else "FID n".
   std::string feature_id(OGRFeature& feature) const {
     const int index = indices_.at(spec_.id_field);
@@ -254,6 +338,16 @@ class LayerReader {
       problem(Severity::kError, id, name,
               std::string("value '") + feature.GetFieldAsString(index) +
                   "' is text (the field has type String), expected number");
+      return std::nullopt;
+    }
+    // Text in a numeric field, which the driver read as 0 with a warning.
+    const auto unparsed = unparsed_.find(feature.GetFieldDefnRef(index)->GetNameRef());
+    if (unparsed != unparsed_.end()) {
+      problem(Severity::kError, id, name,
+              "value '" + unparsed->second +
+                  "' is text, not a number (the driver would read it as 0); "
+                  "write a number in field '" +
+                  name + "'");
       return std::nullopt;
     }
     const double value = feature.GetFieldAsDouble(index);
@@ -300,6 +394,12 @@ class LayerReader {
               std::string("value '") + feature.GetFieldAsString(index) + "' is text, expected 0 or 1");
       return std::nullopt;
     }
+    const auto unparsed = unparsed_.find(feature.GetFieldDefnRef(index)->GetNameRef());
+    if (unparsed != unparsed_.end()) {
+      problem(Severity::kError, id, name,
+              "value '" + unparsed->second + "' is text, expected 0 or 1 in field '" + name + "'");
+      return std::nullopt;
+    }
     const double value = feature.GetFieldAsDouble(index);
     if (value != 0.0 && value != 1.0) {
       problem(Severity::kError, id, name, "value " + format_number(value) + " is not 0 or 1");
@@ -337,6 +437,7 @@ class LayerReader {
   std::set<int> text_typed_;
   std::vector<int> extra_indices_;
   bool ok_ = true;
+  std::map<std::string, std::string> unparsed_;
 };
 
 // Converts an OGR geometry that is already in the working CRS into sandan's types.
@@ -411,7 +512,11 @@ class Loader {
           if (entry.is_regular_file() && is_vector_file(entry.path())) files.push_back(entry.path());
         }
         std::sort(files.begin(), files.end());
-        if (files.empty()) error(source, "", "", "", "folder holds no vector GIS file");
+        if (files.empty()) {
+          error(source, "", "", "",
+                "is a folder that holds no GIS layer file (.gpkg, .shp, .geojson, ...); name the layout "
+                "file (e.g. gis_data/incheon.gpkg) or a folder of its layer files");
+        }
         for (const auto& file : files) open_file(file.string());
       } else {
         open_file(source);
@@ -420,6 +525,8 @@ class Loader {
   }
 
   void read_layers() {
+    // No source could be opened: that is the one problem (every layer would be reported missing too).
+    if (datasets_.empty() && result_.has_errors()) return;
     for (const auto& spec : layer_specs()) {
       auto it = layers_.find(spec.name);
       if (it == layers_.end()) {
@@ -602,9 +709,14 @@ class Loader {
       }
     }
     std::unordered_set<std::string> seen_ids;
+    std::vector<std::string> messages;
+    const FeatureMessages collect(messages);
     layer->ResetReading();
     for (auto& feature_ptr : *layer) {
       OGRFeature& feature = *feature_ptr;
+      // The messages raised while this feature was fetched.
+      reader.set_unparsed(unparsed_values(messages));
+      messages.clear();
       const std::string id = reader.feature_id(feature);
       const std::size_t errors_before = result_.problems.size();
       if (!seen_ids.insert(id).second) {
@@ -862,6 +974,7 @@ class Loader {
 
 SiteReadResult read_site(const std::vector<std::string>& sources, const ReadOptions& options) {
   init_gdal();
+  const GdalQuiet quiet;
   SiteReadResult result;
   Loader loader(options, result);
   loader.open_sources(sources);
@@ -872,14 +985,13 @@ SiteReadResult read_site(const std::vector<std::string>& sources, const ReadOpti
 Site load_site(const std::vector<std::string>& sources, const ReadOptions& options) {
   SiteReadResult result = read_site(sources, options);
   if (result.has_errors()) {
-    std::vector<std::string> messages;
-    for (const auto& problem : result.problems) {
-      if (problem.severity == Severity::kError) messages.push_back(problem.to_string());
-    }
+    std::size_t errors = 0;
+    for (const auto& problem : result.problems) errors += problem.severity == Severity::kError ? 1 : 0;
+    std::vector<std::string> messages = grouped_problems(result.problems, Severity::kError);
     std::string joined;
     for (const auto& s : sources) joined += (joined.empty() ? "" : ", ") + s;
     const std::string headline =
-        "invalid GIS layout in " + joined + " (" + std::to_string(messages.size()) + " problems)";
+        "invalid GIS layout in " + joined + " (" + std::to_string(errors) + " problems)";
     throw ConfigError(headline, std::move(messages));
   }
   return std::move(result.site);

@@ -48,7 +48,14 @@ struct SiteReadResult {
 [[nodiscard]] SiteReadResult read_site(const std::vector<std::string>& sources,
                                        const ReadOptions& options = {});
 
-// Reads, and throws ConfigError listing every error if there is any.
+// The problems of one severity as lines, repeats grouped: problems that differ only in their feature
+// (the same file, layer, field and message) make one line with the count and the first `examples`
+// feature ids, e.g. "error: a.gpkg: layer 'facilities': 812 features ('f1', 'f2', 'f3' and 809
+// more): field 'complex_id': unknown complex 'x'". In the order each was first found.
+[[nodiscard]] std::vector<std::string> grouped_problems(const std::vector<Problem>& problems,
+                                                        Severity severity, std::size_t examples = 3);
+
+// Reads, and throws ConfigError listing every error if there is any (repeats grouped).
 [[nodiscard]] Site load_site(const std::vector<std::string>& sources, const ReadOptions& options = {});
 
 }  // namespace sandan

@@ -514,6 +514,8 @@ VectorFormat format_from_path(const std::string& path) {
 }
 
 void write_site(const Site& site, const std::string& path, const WriteOptions& options) {
+  init_gdal();
+  const GdalQuiet quiet;
   const std::unique_ptr<Reprojection> crs = reprojection(site.crs, options.crs);
   write_atomically(path, options.format,
                    {"complexes", "facilities", "roads", "gates", "substations", "feeders"},
@@ -525,6 +527,8 @@ void write_site(const Site& site, const std::string& path, const WriteOptions& o
 std::vector<WrittenLayer> write_result_layers(const ResultLayers& layers, const Site& site,
                                               const std::string& layout_name, const std::string& path,
                                               const std::string& crs) {
+  init_gdal();
+  const GdalQuiet quiet;
   const std::vector<FieldDef> facility_fields{{"facility_id", OFTString}, {"complex_id", OFTString},
                                               {"name", OFTString},        {"ksic", OFTString},
                                               {"floor_area_m2", OFTReal}, {"employees", OFTInteger}};

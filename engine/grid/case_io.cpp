@@ -367,6 +367,7 @@ Network read_case(const std::string& dir) {
 }
 
 void write_solution(const Network& network, const PowerFlowResult& result, const std::string& dir) {
+  if (!result.refused.empty()) throw Error(ErrorCode::kBadInput, result.refused);
   if (!result.converged) {
     const std::string bus =
         result.worst_bus >= 0 && static_cast<std::size_t>(result.worst_bus) < network.buses.size()

@@ -22,23 +22,29 @@ GridModel build_grid_model(const Site& site, const FeederTopology& topo, const A
   std::unordered_map<std::string, const LineType*> type_of;
   for (const auto& t : line_types) type_of.emplace(t.name, &t);
   for (const int s : topo.loop_segments) {
-    problems.push_back("feeders: segment '" + site.feeders[s].segment_id +
-                       "' closes a loop; the power flow models radial feeders (open a tie by removing it)");
+    problems.push_back(
+        "layer 'feeders': feeder '" + site.feeders[s].feeder_id + "', segment '" +
+        site.feeders[s].segment_id +
+        "' closes a loop; the power flow models radial feeders (open the tie: set its status to "
+        "0, or remove it)");
   }
   for (const auto& seg : site.feeders) {
     if (type_of.count(seg.line_type) == 0) {
-      problems.push_back("feeders: segment '" + seg.segment_id + "': unknown line type '" + seg.line_type +
-                         "'; add it to the line types file");
+      problems.push_back("layer 'feeders': feeder '" + seg.feeder_id + "', segment '" + seg.segment_id +
+                         "': unknown line type '" + seg.line_type +
+                         "'; use a type of the line types file or add it there");
     }
   }
   // Facilities attach to the bus the layout names, else to the nearest bus a substation reaches.
   for (std::size_t f = 0; f < site.facilities.size(); ++f) {
     if (attach.bus[f] < 0) {
-      problems.push_back("facilities: '" + site.facilities[f].facility_id +
-                         "' has no feeder bus to connect to");
+      problems.push_back("layer 'facilities': facility '" + site.facilities[f].facility_id +
+                         "' has no feeder bus to connect to; give it a bus_id of layer 'feeders' or add a "
+                         "feeder near it");
     } else if (topo.substation[attach.bus[f]] < 0) {
-      problems.push_back("facilities: '" + site.facilities[f].facility_id + "' is on bus '" +
-                         topo.bus_ids[attach.bus[f]] + "', which no substation reaches");
+      problems.push_back("layer 'facilities': facility '" + site.facilities[f].facility_id + "' is on bus '" +
+                         topo.bus_ids[attach.bus[f]] +
+                         "', which no substation reaches; connect that bus to a feeder of a substation");
     }
   }
   if (!problems.empty()) throw ConfigError("the layout's feeders cannot be modelled", std::move(problems));

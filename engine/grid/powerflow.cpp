@@ -87,6 +87,7 @@ struct PowerFlowSolver::Impl {
   // Feeder tree for the sweep: buses in breadth-first order from the slack (slack excluded), each
   // with its parent bus and the two-port of its parent branch seen from the parent side.
   bool radial = false;
+  std::string not_radial;  // why not, naming the bus or branch, when radial is false
   int slack = -1;
   std::vector<int> tree_order;
   std::vector<int> parent;
@@ -297,15 +298,20 @@ void PowerFlowSolver::Impl::build_tree() {
   sweep_ycc.assign(n, Complex{});
   int slack_count = 0;
   int active_count = 0;
+  int first_pv = -1;
   for (std::size_t i = 0; i < n; ++i) {
     if (role[i] == Role::kSlack) {
       ++slack_count;
       slack = static_cast<int>(i);
     }
-    if (role[i] == Role::kPv) return;
+    // The sweep has no PV buses; the tree is still walked below, to name a loop first.
+    if (role[i] == Role::kPv && first_pv < 0) first_pv = static_cast<int>(i);
     if (role[i] != Role::kNone) ++active_count;
   }
-  if (slack_count != 1) return;
+  if (slack_count != 1) {
+    not_radial = "the network has " + std::to_string(slack_count) + " slack buses, not one";
+    return;
+  }
   std::vector<std::vector<int>> incident(n);
   for (std::size_t b = 0; b < network.branches.size(); ++b) {
     const Branch& branch = network.branches[b];
@@ -324,7 +330,13 @@ void PowerFlowSolver::Impl::build_tree() {
       const Branch& branch = network.branches[static_cast<std::size_t>(b)];
       const int c = branch.from == p ? branch.to : branch.from;
       const auto ci = static_cast<std::size_t>(c);
-      if (seen[ci]) return;  // a loop or parallel branches
+      if (seen[ci]) {  // a loop or parallel branches
+        const std::string name = branch.id.empty() ? std::to_string(b + 1) : branch.id;
+        not_radial = "branch " + name + " (bus " + network.buses[static_cast<std::size_t>(branch.from)].id +
+                     " to bus " + network.buses[static_cast<std::size_t>(branch.to)].id +
+                     ") closes a loop: the network is meshed";
+        return;
+      }
       seen[ci] = true;
       parent[ci] = p;
       parent_branch[ci] = b;
@@ -342,7 +354,13 @@ void PowerFlowSolver::Impl::build_tree() {
       sweep_ycc[ci] = ycc;
     }
   }
+  if (first_pv >= 0) {
+    not_radial = "bus " + network.buses[static_cast<std::size_t>(first_pv)].id +
+                 " is a PV bus (a generator holds its voltage)";
+    return;
+  }
   radial = static_cast<int>(queue.size()) == active_count;
+  if (!radial) not_radial = "some buses are not reached from the slack bus";
 }
 
 void PowerFlowSolver::Impl::injections(const std::vector<Complex>& v, std::vector<Complex>& current) const {
@@ -605,7 +623,13 @@ PowerFlowResult PowerFlowSolver::Impl::run(std::span<const double> pd_mw, std::s
   result.max_mismatch_pu = std::numeric_limits<double>::infinity();
   const auto n = static_cast<std::size_t>(bus_count);
   if (pd_mw.size() != n || qd_mvar.size() != n) return result;
-  if (method == PowerFlowMethod::kBackwardForwardSweep && !radial) return result;
+  if (method == PowerFlowMethod::kBackwardForwardSweep && !radial) {
+    result.refused =
+        "the backward/forward sweep needs a radial network with one slack bus and no PV bus, "
+        "and here " +
+        not_radial + "; use Newton-Raphson (sandan powerflow --method nr, or auto)";
+    return result;
+  }
 
   std::vector<Complex> s_spec(n);
   for (std::size_t i = 0; i < n; ++i) {

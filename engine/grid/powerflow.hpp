@@ -63,6 +63,9 @@ struct PowerFlowResult {
   int vmin_bus = -1;
   double vmax_pu = 0.0;
   int vmax_bus = -1;
+  // Why the method could not be used on this network (not converged, 0 iterations), naming the bus or
+  // branch: e.g. the sweep on a meshed network. Empty otherwise.
+  std::string refused;
 };
 
 class PowerFlowSolver {

@@ -376,12 +376,19 @@ void record_costs(const ScenarioSpec& spec, const RunInputs& in, const CostSumma
   run.notes.insert(run.notes.end(), costs.notes.begin(), costs.notes.end());
 }
 
+void stop_if_cancelled(const RunOptions& options) {
+  if (options.cancelled && options.cancelled()) throw Cancelled();
+}
+
 // One run: the pipeline of stages, with the products other runs of the batch share taken from them.
 RunResult run_pipeline(const ScenarioSpec& spec, BatchProducts& products, const RunOptions& options,
                        BufferPool* pool) {
+  // Between stages: stop here when asked to.
   auto progress = [&](const char* stage, double done) {
+    stop_if_cancelled(options);
     if (options.progress) options.progress(stage, done);
   };
+  stop_if_cancelled(options);
   const RunInputs& in = products.inputs(spec);
   const int threads = options.threads > 0 ? options.threads : omp_get_num_procs();
   RunResult run;
@@ -397,6 +404,7 @@ RunResult run_pipeline(const ScenarioSpec& spec, BatchProducts& products, const 
   std::optional<EnergyProduct> own;
   const std::shared_ptr<const EnergyProduct> shared = products.energy(spec, stage_options, own);
   const EnergyProduct& energy = own ? *own : *shared;
+  stop_if_cancelled(options);
   if (own) {
     run.energy = std::move(own->balance.energy);
     run.grid = std::move(own->grid);
@@ -442,6 +450,7 @@ void write_run(ResultSink& sink, const RunResult& run, std::exception_ptr& error
 
 RunResult run_scenario(const ScenarioSpec& spec, const RunOptions& options) {
   if (options.progress) options.progress("reading inputs", 0.0);
+  stop_if_cancelled(options);
   BatchProducts products(options, 1);
   products.prepare(spec);
   return run_pipeline(spec, products, options, nullptr);
@@ -465,7 +474,9 @@ int run_batch(const std::vector<Variant>& variants, const std::set<std::string>&
     products.prepare(v->spec);
     specs.push_back(&v->spec);
   }
+  stop_if_cancelled(options);
   products.compute_shared_traffic(specs, threads);
+  stop_if_cancelled(options);
   RunOptions inner = options;
   inner.threads = std::max(1, threads / outer);
   inner.progress = nullptr;
@@ -475,8 +486,9 @@ int run_batch(const std::vector<Variant>& variants, const std::set<std::string>&
   std::size_t handed_out = 0;
   auto draw = [&]() -> std::optional<std::size_t> {
     std::optional<std::size_t> i;
-    // After SIGINT or SIGTERM no run is started; the runs under way finish and are kept.
-    if (interrupt_signal() != 0) return i;
+    // After SIGINT or SIGTERM (the CLI), or when the caller cancels (Python's Ctrl-C), no more runs are
+    // handed out; the runs under way stop at their next stage or finish, and are kept.
+    if (interrupt_signal() != 0 || (options.cancelled && options.cancelled())) return i;
 #pragma omp critical(sandan_batch_next)
     {
       if (next) {
@@ -516,6 +528,7 @@ int run_batch(const std::vector<Variant>& variants, const std::set<std::string>&
       errors[*i] = std::current_exception();
     }
   }
+  stop_if_cancelled(options);
   for (const std::exception_ptr& e : errors) {
     if (e) std::rethrow_exception(e);
   }

@@ -6,6 +6,7 @@
 #include <functional>
 #include <optional>
 #include <set>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,17 @@ struct RunOptions {
   bool facility_hourly = true;
   // Called with a stage name and the share of the run done, 0..1.
   std::function<void(const std::string& stage, double done)> progress;
+  // Asked between a run's stages and between a batch's runs (from the engine's threads, so it must be
+  // cheap and thread-safe, e.g. an atomic flag): when it returns true, the run stops at the next such
+  // point and throws Cancelled; a batch hands out no more runs and throws Cancelled once the runs under
+  // way stop, the finished ones handed to the sink (the Python bindings set it on Ctrl-C).
+  std::function<bool()> cancelled;
+};
+
+// Thrown when RunOptions::cancelled asked a run or a batch to stop.
+class Cancelled : public std::runtime_error {
+ public:
+  Cancelled() : std::runtime_error("the run was cancelled") {}
 };
 
 // Throws ConfigError for bad inputs (files, ids named in the scenario, weather that does not fit the

@@ -1289,9 +1289,15 @@ ScenarioSpec read_scenario(const std::string& path) {
   std::string next = fs::path(path).lexically_normal().string();
   while (true) {
     if (std::find(files.begin(), files.end(), next) != files.end()) {
+      // The one problem: the settings the chain never reaches a root for would all be listed as
+      // missing too.
+      std::string loop;
+      for (auto it = std::find(files.begin(), files.end(), next); it != files.end(); ++it)
+        loop += *it + " -> ";
       problems.push_back(files.back() + ": extends: '" + next +
-                         "' is already in the chain of extends (a cycle)");
-      break;
+                         "' is already in the chain of extends (a cycle: " + loop + next +
+                         "); remove or change the `extends` of one of these files");
+      throw ConfigError(path + ": invalid scenario", std::move(problems));
     }
     files.push_back(next);
     const std::size_t known = problems.size();

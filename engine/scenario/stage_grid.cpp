@@ -3,6 +3,7 @@
 #include <cmath>
 #include <limits>
 
+#include "core/error.hpp"
 #include "energy/rooftop_pv.hpp"
 #include "gis/synth.hpp"
 #include "grid/powerflow.hpp"
@@ -11,8 +12,16 @@
 namespace sandan {
 
 GridModel build_run_grid_model(const ScenarioSpec& spec, const SiteModel& model) {
-  return build_grid_model(model.site, model.feeders, model.attachments,
-                          read_line_types(spec.grid.line_types));
+  const std::vector<LineType> line_types = read_line_types(spec.grid.line_types);
+  try {
+    return build_grid_model(model.site, model.feeders, model.attachments, line_types);
+  } catch (const ConfigError& e) {
+    // The feeder model's problems are of the layout: name its file, and the line types file.
+    std::vector<std::string> problems;
+    for (const std::string& p : e.problems()) problems.push_back(spec.site + ": " + p);
+    throw ConfigError(spec.site + ": " + e.headline() + " (line types: " + spec.grid.line_types + ")",
+                      std::move(problems));
+  }
 }
 
 namespace {

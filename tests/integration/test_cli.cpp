@@ -123,6 +123,40 @@ TEST_CASE("sandan exits 2 for a missing file and for a bad command line") {
   CHECK(run_sandan("--version", dir).exit_code == 0);
 }
 
+TEST_CASE("every usage error starts with 'sandan: error:', names the option and the valid values, exits 2") {
+  TempDir dir("cli_usage_messages");
+  const Run threads = run_sandan("run scenarios/baseline.yaml -j abc", dir);
+  CHECK(threads.exit_code == 2);
+  CHECK(threads.err.rfind("sandan: error: ", 0) == 0);
+  CHECK(threads.err.find("--threads") != std::string::npos);
+  CHECK(threads.err.find("'abc' is not a whole number; give a whole number >= 0") != std::string::npos);
+  CHECK(threads.err.find("sandan run --help") != std::string::npos);
+
+  const Run format = run_sandan("compare a.h5 b.h5 --format xml", dir);
+  CHECK(format.exit_code == 2);
+  CHECK(format.err.rfind("sandan: error: ", 0) == 0);
+  CHECK(format.err.find("--format") != std::string::npos);
+  CHECK(format.err.find("valid choices: table, csv, json, markdown") != std::string::npos);
+
+  // Bounds are written as numbers are (CLI11's own checks printed the largest double in 309 digits).
+  const Run gap = run_sandan("assign somewhere --gap -1", dir);
+  CHECK(gap.exit_code == 2);
+  CHECK(gap.err.rfind("sandan: error: ", 0) == 0);
+  CHECK(gap.err.find("--gap: -1 is out of range; give a number > 0") != std::string::npos);
+  CHECK(gap.err.size() < 200);
+
+  const Run method = run_sandan("powerflow somewhere --method gauss", dir);
+  CHECK(method.exit_code == 2);
+  CHECK(method.err.find("valid choices: auto, nr, nr-dense, bfs") != std::string::npos);
+
+  const Run unknown = run_sandan("frobnicate", dir);
+  CHECK(unknown.exit_code == 2);
+  CHECK(unknown.err.rfind(
+            "sandan: error: unknown subcommand 'frobnicate'; valid subcommands: inspect, synth, run", 0) ==
+        0);
+  CHECK(unknown.err.find("sandan --help") != std::string::npos);
+}
+
 TEST_CASE("sandan synth with a bad facts file exits 2 and writes nothing") {
   TempDir dir("cli_synth_bad");
   write_text(dir.path() / "facts.yaml", "schema: sandan-complexes\nversion: 1\ncomplexes: 7\n");
@@ -370,6 +404,21 @@ TEST_CASE("sandan powerflow of a case without a slack bus exits 2 and writes not
   CHECK(run.exit_code == 2);
   CHECK(run.err.find("slack") != std::string::npos);
   CHECK_FALSE(std::filesystem::exists(dir.path() / "solution"));
+}
+
+TEST_CASE(
+    "sandan powerflow --method bfs on a meshed case says it needs a radial network and names the loop") {
+  TempDir dir("cli_powerflow_bfs_meshed");
+  const Run run = run_sandan(
+      "powerflow " + std::string(SANDAN_SOURCE_DIR) + "/tests/validation/data/powerflow/case14 --method bfs",
+      dir);
+  CHECK(run.exit_code == 2);
+  CHECK(run.err.rfind("sandan: error: ", 0) == 0);
+  CHECK(run.err.find("case14: the backward/forward sweep needs a radial network") != std::string::npos);
+  CHECK(run.err.find(") closes a loop: the network is meshed") != std::string::npos);
+  CHECK(run.err.find("--method nr") != std::string::npos);
+  // Not the old "after 0 iterations ... mismatch inf at bus ?".
+  CHECK(run.err.find("mismatch inf") == std::string::npos);
 }
 
 TEST_CASE("sandan assign solves Sioux Falls to a 1e-8 gap and writes flows.csv and summary.json") {

@@ -4,9 +4,14 @@
 #include <pybind11/functional.h>
 #include <pybind11/stl.h>
 
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <exception>
 #include <memory>
+#include <mutex>
 #include <optional>
+#include <thread>
 
 #include "bindings.hpp"
 #include "sandan.hpp"
@@ -122,6 +127,62 @@ class Callback {
   py::object function_;
   std::exception_ptr error_;
 };
+
+// Runs `work` on a thread of its own, handing it the function to set as RunOptions::cancelled, while
+// the calling thread (Python's main thread, where signal handlers run) checks for signals every 50 ms,
+// taking the GIL briefly. When a handler raises (KeyboardInterrupt on Ctrl-C), the work is told to stop,
+// stops at its next stage or run (a batch keeps its finished runs in <output>.parts), and the handler's
+// exception is raised here. Called with the GIL held; it is released while the work runs.
+template <typename Work>
+auto interruptible(Work&& work) -> decltype(work(std::function<bool()>{})) {
+  using Result = decltype(work(std::function<bool()>{}));
+  auto stop = std::make_shared<std::atomic<bool>>(false);
+  const std::function<bool()> cancelled = [stop] { return stop->load(std::memory_order_relaxed); };
+  std::optional<Result> result;
+  std::exception_ptr error;
+  std::mutex mutex;
+  std::condition_variable finished_cv;
+  bool finished = false;
+  PyObject* type = nullptr;
+  PyObject* value = nullptr;
+  PyObject* traceback = nullptr;
+  {
+    py::gil_scoped_release release;
+    std::thread worker([&] {
+      try {
+        result.emplace(work(cancelled));
+      } catch (...) {
+        error = std::current_exception();
+      }
+      {
+        const std::lock_guard<std::mutex> lock(mutex);
+        finished = true;
+      }
+      finished_cv.notify_one();
+    });
+    std::unique_lock<std::mutex> lock(mutex);
+    while (!finished_cv.wait_for(lock, std::chrono::milliseconds(50), [&] { return finished; })) {
+      if (stop->load()) continue;
+      lock.unlock();
+      {
+        py::gil_scoped_acquire gil;
+        if (PyErr_CheckSignals() != 0) {
+          PyErr_Fetch(&type, &value, &traceback);
+          stop->store(true);
+        }
+      }
+      lock.lock();
+    }
+    lock.unlock();
+    worker.join();
+  }
+  if (type != nullptr) {
+    PyErr_Restore(type, value, traceback);
+    throw py::error_already_set();
+  }
+  if (error) std::rethrow_exception(error);
+  return std::move(*result);
+}
 
 std::string command_of(const char* call, const ScenarioSpec& spec) {
   return std::string("python: sandan.") + call + "(" + spec.path + ")";
@@ -243,12 +304,12 @@ PYBIND11_MODULE(_sandan, m) {
         if (callback.active()) {
           options.progress = [&callback](const std::string& stage, double done) { callback(stage, done); };
         }
-        std::shared_ptr<RunResult> result;
-        {
-          py::gil_scoped_release release;
-          result = std::make_shared<RunResult>(
-              run_scenario_spec(spec, output_path, command_of("run", spec), options));
-        }
+        auto result = interruptible([&](const std::function<bool()>& cancelled) {
+          RunOptions with_stop = options;
+          with_stop.cancelled = cancelled;
+          return std::make_shared<RunResult>(
+              run_scenario_spec(spec, output_path, command_of("run", spec), with_stop));
+        });
         callback.rethrow();
         return result;
       },
@@ -257,7 +318,8 @@ PYBIND11_MODULE(_sandan, m) {
       "Runs one scenario (a Scenario or a scenario file) and returns its Run; with `output`, also "
       "writes the results file (schema sandan-results, as `sandan run -o`). The GIL is released while "
       "it runs. threads: 0 uses every core (results do not depend on it). progress: called as "
-      "progress(stage, share_done) from the engine's threads.");
+      "progress(stage, share_done) from the engine's threads. Ctrl-C stops the run at its next stage "
+      "and raises KeyboardInterrupt.");
 
   py::class_<BatchSummary>(m, "BatchSummary", "What a batch ran: every run's id, swept values and KPIs.")
       .def_readonly("scenario", &BatchSummary::scenario)
@@ -290,11 +352,11 @@ PYBIND11_MODULE(_sandan, m) {
         if (callback.active()) on_run = [&callback](int done, int total) { callback(done, total); };
         RunOptions options;
         options.threads = threads;
-        BatchSummary summary;
-        {
-          py::gil_scoped_release release;
-          summary = run_batch_spec(spec, output_path, command_of("run_batch", spec), options, on_run);
-        }
+        BatchSummary summary = interruptible([&](const std::function<bool()>& cancelled) {
+          RunOptions with_stop = options;
+          with_stop.cancelled = cancelled;
+          return run_batch_spec(spec, output_path, command_of("run_batch", spec), with_stop, on_run);
+        });
         callback.rethrow();
         return summary;
       },
@@ -303,7 +365,9 @@ PYBIND11_MODULE(_sandan, m) {
       "Runs a batch (a scenario with sweep or monte_carlo; a plain scenario is a batch of one) in "
       "parallel over its runs; with `output`, into one results file (finished runs wait in "
       "<output>.parts, and a stopped batch run again resumes). progress: called as progress(done, "
-      "total) after each run. Returns a BatchSummary.");
+      "total) after each run. Returns a BatchSummary. Ctrl-C stops the batch (no more runs start, those "
+      "under way stop at their next stage) and raises KeyboardInterrupt; the finished runs stay in "
+      "<output>.parts for a resume.");
 
   m.def(
       "read_run_layers",

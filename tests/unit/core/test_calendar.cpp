@@ -243,3 +243,20 @@ TEST_CASE("dates are parsed strictly") {
   CHECK(day_of_year(Date{2024, 12, 31}) == 366);
   CHECK(date_of_day(2024, 60) == Date{2024, 2, 29});
 }
+
+TEST_CASE(
+    "a year the holidays file does not cover names the file, the years it covers and how to extend it") {
+  for (const int year : {1900, 2031}) {
+    try {
+      (void)load_calendar(year, kHolidaysPath);
+      FAIL("no error for " << year);
+    } catch (const ConfigError& e) {
+      const std::string text = e.what();
+      CHECK(text.find(kHolidaysPath + ": no public holidays of " + std::to_string(year)) !=
+            std::string::npos);
+      CHECK(text.find("the file covers 2018–2030, not " + std::to_string(year)) != std::string::npos);
+      CHECK(text.find("extend it with " + std::to_string(year) + "'s rows") != std::string::npos);
+      CHECK(text.find("`holidays:`") != std::string::npos);
+    }
+  }
+}

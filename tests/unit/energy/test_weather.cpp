@@ -345,3 +345,16 @@ TEST_CASE("inconsistent weather is not written") {
   CHECK_THROWS_AS(write_epw(weather, dir.str("bad.epw")), ConfigError);
   CHECK_FALSE(std::filesystem::exists(dir.path() / "bad.epw"));
 }
+
+TEST_CASE("a weather path naming a folder says so and names an EPW file in it") {
+  const std::string folder = std::string(SANDAN_GIS_DATA_DIR) + "/weather";
+  try {
+    (void)read_epw(folder);
+    FAIL("no error for a folder");
+  } catch (const ConfigError& e) {
+    CHECK(e.code() == ErrorCode::kBadInput);
+    const std::string text = e.what();
+    CHECK(text.find(folder + ": is a folder, not a weather file") != std::string::npos);
+    CHECK(text.find("name an EPW weather file (.epw), e.g. " + folder + "/") != std::string::npos);
+  }
+}

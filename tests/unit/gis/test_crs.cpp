@@ -1,3 +1,4 @@
+#include <cpl_error.h>
 #include <doctest/doctest.h>
 
 #include <cmath>
@@ -7,6 +8,8 @@
 
 #include "core/error.hpp"
 #include "gis/crs.hpp"
+#include "gis/reader.hpp"
+#include "support/fixtures.hpp"
 
 using namespace sandan;
 
@@ -75,3 +78,29 @@ TEST_CASE("longitude/latitude to EPSG:5186 uses easting-first order and the Cent
 }
 
 TEST_CASE("an unknown CRS is bad input") { CHECK_THROWS_AS(CrsTransform("EPSG:999999", "EPSG:4326"), Error); }
+
+namespace {
+
+int g_messages_seen = 0;
+void count_message(CPLErr /*level*/, CPLErrorNum /*number*/, const char* /*message*/) { ++g_messages_seen; }
+
+}  // namespace
+
+TEST_CASE("sandan's GDAL calls keep the program's own GDAL error handler, and GDAL's messages out of it") {
+  // A program embedding sandan (a Python program using osgeo.gdal) installs its own handler.
+  const CPLErrorHandler before = CPLSetErrorHandler(count_message);
+  g_messages_seen = 0;
+  CHECK_THROWS_AS(CrsTransform("EPSG:999999", "EPSG:5186"), Error);
+  sandan::test::TempDir dir("crs_handler");
+  sandan::test::write_text(dir.path() / "bad.geojson", "this is not GeoJSON");
+  (void)read_site({dir.str("bad.geojson")}, {});
+  const CrsTransform transform("EPSG:4326", "EPSG:5186");
+  (void)transform.apply(126.7, 37.4);
+  // sandan's own calls did not reach the program's handler...
+  CHECK(g_messages_seen == 0);
+  // ... which is still the one in force after them: the program's own GDAL messages reach it.
+  CPLError(CE_Warning, CPLE_AppDefined, "the program's own warning");
+  CHECK(g_messages_seen == 1);
+  const bool still_ours = CPLSetErrorHandler(before) == count_message;
+  CHECK(still_ours);
+}

@@ -118,6 +118,83 @@ TEST_CASE("a Shapefile folder loads although dBase truncates the long field name
   CHECK(result.site.feeders.size() == 2);
 }
 
+TEST_CASE(
+    "text in a numeric field of a Shapefile is reported as text, naming the field, not as 0 out of range") {
+  TempDir dir("reader_shapefile_text");
+  const Site original = load_site({write_layers(dir, tiny_layers())});
+  WriteOptions shp;
+  shp.format = VectorFormat::kShapefileFolder;
+  write_site(original, dir.str("shp"), shp);
+  // f1's floor area, 10000, becomes the text "abc" in its dBase numeric field (same width).
+  const auto dbf = dir.path() / "shp" / "facilities.dbf";
+  std::string bytes = read_text_file(dbf);
+  const auto at = bytes.find("10000.0");
+  REQUIRE(at != std::string::npos);
+  auto end = at;
+  while (end < bytes.size() && bytes[end] != ' ' && bytes[end] != '*' && bytes[end] != '\x1a') ++end;
+  bytes.replace(at, end - at, std::string(end - at - 3, ' ') + "abc");
+  write_text(dbf, bytes);
+  const SiteReadResult result = read_site({dir.str("shp")});
+  const Problem* p = find_error(result, "facilities", "f1", "floor_area_m2");
+  REQUIRE(p != nullptr);
+  CHECK(p->message.find("value 'abc' is text, not a number") != std::string::npos);
+  CHECK(p->message.find("field 'floor_area_m2'") != std::string::npos);
+  CHECK(p->message.find("out of range") == std::string::npos);
+}
+
+TEST_CASE("the same problem of many features is one line with the count and the first few ids") {
+  std::vector<Problem> problems;
+  for (int i = 1; i <= 400; ++i) {
+    problems.push_back({Severity::kError, "a.gpkg", "facilities", "f" + std::to_string(i), "complex_id",
+                        "unknown complex 'x'"});
+  }
+  problems.push_back({Severity::kError, "a.gpkg", "roads", "r1", "lanes", "value is missing"});
+  problems.push_back({Severity::kWarning, "a.gpkg", "roads", "r2", "", "a warning"});
+  const auto lines = grouped_problems(problems, Severity::kError);
+  REQUIRE(lines.size() == 2);
+  CHECK(
+      lines[0] ==
+      "error: a.gpkg: layer 'facilities': 400 features ('f1', 'f2', 'f3' and 397 more): field 'complex_id': "
+      "unknown complex 'x'");
+  CHECK(lines[1] == "error: a.gpkg: layer 'roads': feature 'r1': field 'lanes': value is missing");
+}
+
+TEST_CASE("load_site groups a problem shared by many features into one line of its error") {
+  TempDir dir("reader_grouped");
+  auto layers = tiny_layers();
+  std::string facilities;
+  for (int i = 0; i < 60; ++i) {
+    facilities +=
+        (i ? ", " : "") +
+        feature(R"("facility_id": "g)" + std::to_string(i) +
+                    R"(", "complex_id": "nowhere", "name": "Works", "ksic": "C25", "floor_area_m2": 100.0,
+                     "employees": 4, "shift": "day")",
+                polygon(100 + i, 100, 101 + i, 101));
+  }
+  layers["facilities"] = collection(facilities);
+  try {
+    (void)load_site({write_layers(dir, layers)});
+    FAIL("no error");
+  } catch (const ConfigError& e) {
+    INFO(e.what());
+    CHECK(e.headline().find("(60 problems)") != std::string::npos);
+    REQUIRE(e.problems().size() == 1);
+    CHECK(e.problems()[0].find("60 features ('g0', 'g1', 'g2' and 57 more): field 'complex_id'") !=
+          std::string::npos);
+  }
+}
+
+TEST_CASE("a folder without GIS files is one problem that says so, without six missing layers") {
+  TempDir dir("reader_empty_folder");
+  write_text(dir.path() / "notes.txt", "not a layer");
+  const SiteReadResult result = read_site({dir.str()});
+  REQUIRE(result.problems.size() == 1);
+  CHECK(result.problems[0].to_string() == "error: " + dir.str() +
+                                              ": is a folder that holds no GIS layer file (.gpkg, .shp, "
+                                              ".geojson, ...); name the layout file (e.g. "
+                                              "gis_data/incheon.gpkg) or a folder of its layer files");
+}
+
 TEST_CASE("several files given one by one load as one layout") {
   TempDir dir("reader_files");
   write_layers(dir, tiny_layers());

@@ -224,7 +224,12 @@ TEST_CASE("a meshed network is not radial and the sweep refuses it") {
   options.method = PowerFlowMethod::kBackwardForwardSweep;
   const PowerFlowSolver solver(network, options);
   CHECK_FALSE(solver.radial());
-  CHECK_FALSE(solver.solve().converged);
+  const PowerFlowResult refused = solver.solve();
+  CHECK_FALSE(refused.converged);
+  // The refusal says why, names the branch that closes the loop and the method to use instead.
+  CHECK(refused.refused.find("needs a radial network") != std::string::npos);
+  CHECK(refused.refused.find("closes a loop") != std::string::npos);
+  CHECK(refused.refused.find("--method nr") != std::string::npos);
   const PowerFlowSolver automatic(network);
   const PowerFlowResult result = automatic.solve();
   CHECK(result.converged);

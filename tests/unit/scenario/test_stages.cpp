@@ -442,6 +442,28 @@ TEST_CASE("balance_energy closes each facility's hours and sums them into the co
   CHECK(e.complex_import_kw == std::vector<float>(hours, 0.0F));
 }
 
+TEST_CASE("a feeder model error names the layout file, the feeder and the segment") {
+  TempDir dir("stages_feeder_error");
+  ScenarioSpec spec = tiny_spec(dir);
+  auto layers = tiny_layers();
+  const auto at = layers["feeders"].find("ACSR-OC 58");
+  REQUIRE(at != std::string::npos);
+  layers["feeders"].replace(at, 10, "ACSR-XX 99");
+  spec.site = write_layers(dir, layers);
+  const auto model = load_site_model(spec);
+  try {
+    (void)build_run_grid_model(spec, *model);
+    FAIL("no error for an unknown line type");
+  } catch (const ConfigError& e) {
+    CHECK(e.headline().find(spec.site + ": the layout's feeders cannot be modelled (line types: " +
+                            spec.grid.line_types + ")") != std::string::npos);
+    REQUIRE(e.problems().size() == 1);
+    CHECK(e.problems()[0] == spec.site +
+                                 ": layer 'feeders': feeder 'fd1', segment 's2': unknown line type "
+                                 "'ACSR-XX 99'; use a type of the line types file or add it there");
+  }
+}
+
 TEST_CASE("solve_grid converges every hour and voltage falls along the radial feeder") {
   TempDir dir("stages_grid");
   const ScenarioSpec spec = tiny_spec(dir);
