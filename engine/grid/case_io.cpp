@@ -210,7 +210,9 @@ Network read_case(const std::string& dir) {
   Network network;
   network.name = case_name(dir, json_path);
   network.base_mva = read_base_mva(json_path, problems);
+  const std::size_t problems_before_buses = problems.list().size();
   const std::vector<Row> bus_rows = read_table(bus_path, kBusColumns, problems);
+  const bool bus_file_read = problems.list().size() == problems_before_buses;
   const std::vector<Row> gen_rows = read_table(gen_path, kGenColumns, problems);
   const std::vector<Row> branch_rows = read_table(branch_path, kBranchColumns, problems);
 
@@ -260,6 +262,9 @@ Network read_case(const std::string& dir) {
   }
   if (!bus_rows.empty() && !has_slack) {
     problems.add(bus_path, bus_rows.front().line, "type", "no slack bus (type 3)");
+  }
+  if (bus_file_read && bus_rows.empty()) {
+    problems.add(bus_path, "no buses (only a header): a case needs at least its slack bus (type 3)");
   }
 
   const auto find_bus = [&](const std::string& path, const Row& row, const char* field, double value) {
