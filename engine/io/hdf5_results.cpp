@@ -27,6 +27,7 @@
 #include <tuple>
 
 #include "core/error.hpp"
+#include "core/threads.hpp"
 #include "io/hdf5_handle.hpp"
 #include "scenario/kpi_catalogue.hpp"
 
@@ -389,7 +390,8 @@ class Writer {
     // A few chunks a thread are filtered at once, then written in order: memory stays at a few
     // chunks whatever the series' size, and the buffers are reused.
     // OpenMP's thread count (OMP_NUM_THREADS, else every core), also inside a batch's workers.
-    const int threads = options_.threads > 0 ? options_.threads : std::max(1, omp_get_max_threads());
+    const int threads =
+        checked_threads(options_.threads) > 0 ? options_.threads : std::max(1, omp_get_max_threads());
     const std::size_t batch = 4 * static_cast<std::size_t>(threads);
     if (buffers_.size() < batch) buffers_.resize(batch);
     std::size_t written = 0;

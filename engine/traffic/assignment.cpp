@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/error.hpp"
+#include "core/threads.hpp"
 #include "traffic/shortest_path.hpp"
 
 namespace sandan {
@@ -559,6 +560,7 @@ AssignmentResult assign_traffic(const TrafficNetwork& net, const std::vector<Dem
                                 const AssignmentOptions& options,
                                 const std::function<void(const IterationRecord&)>& on_iteration) {
   const Clock::time_point start = Clock::now();
+  (void)checked_threads(options.threads);
   check_demand(net, demand, options.check_reachability);
   AssignmentResult result = options.algorithm == AssignmentAlgorithm::kFrankWolfe
                                 ? frank_wolfe(net, demand, options, on_iteration, start)
