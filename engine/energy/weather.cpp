@@ -17,6 +17,7 @@
 #include "core/calendar.hpp"
 #include "core/csv.hpp"
 #include "core/error.hpp"
+#include "core/files.hpp"
 
 namespace sandan {
 namespace {
@@ -342,6 +343,8 @@ std::string describe(const FilledGap& gap) {
 EpwStamp Weather::stamp(std::size_t row) const { return stamp_of(leap_day, row); }
 
 Weather read_epw(const std::string& path) {
+  if (std::string reason = unreadable_text_input(path, "weather file (EPW)"); !reason.empty())
+    throw ConfigError(path + ": cannot open the weather file", {std::move(reason)});
   std::ifstream in(path, std::ios::binary);
   if (!in) throw ConfigError(path + ": cannot open the weather file", {path + ": no such readable file"});
   std::vector<std::string> lines;

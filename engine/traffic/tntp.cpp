@@ -91,11 +91,7 @@ std::string_view trim(std::string_view text) {
 }
 
 std::vector<TextLine> read_lines(const std::string& path, const std::string& what) {
-  std::error_code error;
-  if (!fs::is_regular_file(path, error)) {
-    throw Error(ErrorCode::kBadInput,
-                path + ": no such readable file (the " + what + " of a TNTP case); check the path");
-  }
+  require_text_input(path, what + " of a TNTP case");
   std::ifstream in(path, std::ios::binary);
   if (!in) throw Error(ErrorCode::kBadInput, path + ": cannot open the " + what + "; check its permissions");
   std::vector<TextLine> lines;
