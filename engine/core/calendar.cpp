@@ -9,6 +9,7 @@
 
 #include "core/csv.hpp"
 #include "core/error.hpp"
+#include "core/files.hpp"
 
 namespace sandan {
 namespace {
@@ -149,6 +150,8 @@ std::vector<Holiday> read_holidays(const std::string& path) {
   const auto add = [&](int line, const std::string& field, const std::string& message) {
     problems.push_back(path + ":" + std::to_string(line) + ": " + field + ": " + message);
   };
+  if (std::string reason = unreadable_text_input(path, "holidays file"); !reason.empty())
+    throw ConfigError(path + ": cannot open the holidays file", {std::move(reason)});
   std::ifstream in(path, std::ios::binary);
   if (!in) throw ConfigError(path + ": cannot open the holidays file", {path + ": no such readable file"});
 

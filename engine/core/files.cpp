@@ -243,4 +243,20 @@ OutputLock::~OutputLock() {
   ::close(fd_);
 }
 
+std::string unreadable_text_input(const std::string& path, const std::string& what) {
+  std::error_code error;
+  const fs::file_status status = fs::status(path, error);
+  if (error || !fs::exists(status))
+    return path + ": no such readable file (the " + what + "); check the path";
+  if (fs::is_directory(status)) return path + ": is a folder, not a " + what + "; name the file itself";
+  if (!std::ifstream(path, std::ios::binary))
+    return path + ": cannot open the " + what + "; check its permissions";
+  return "";
+}
+
+void require_text_input(const std::string& path, const std::string& what) {
+  const std::string reason = unreadable_text_input(path, what);
+  if (!reason.empty()) throw Error(ErrorCode::kBadInput, reason);
+}
+
 }  // namespace sandan

@@ -1,6 +1,7 @@
 // core/files: writing output files so that a failure never leaves a partial file under a final name,
 // and the checks every command makes on an output before it computes anything (docs/reliability.md,
-// "Outputs, signals and locks").
+// "Outputs, signals and locks"), and the one check of a text input's path that every reader of text
+// inputs makes before opening it.
 #pragma once
 
 #include <string>
@@ -67,5 +68,13 @@ class OutputLock {
   std::string path_;
   int fd_ = -1;
 };
+
+// Why the text input `path` cannot be read, as "PATH: ... ; fix" naming `what` (e.g. "weather file"):
+// it does not exist, is a folder (an ifstream opens a folder and then fails with
+// "basic_filebuf::underflow"), is not a regular file, or cannot be opened. Empty when it can be read.
+[[nodiscard]] std::string unreadable_text_input(const std::string& path, const std::string& what);
+
+// Throws Error(kBadInput) with unreadable_text_input's reason, if there is one.
+void require_text_input(const std::string& path, const std::string& what);
 
 }  // namespace sandan

@@ -12,6 +12,7 @@
 #include "config/yaml_check.hpp"
 #include "core/csv.hpp"
 #include "core/error.hpp"
+#include "core/files.hpp"
 
 namespace sandan {
 
@@ -121,6 +122,7 @@ EmissionFactors read_emission_factors(const std::string& path) {
 }
 
 std::vector<double> read_hourly_grid_factor(const std::string& path, int hours) {
+  require_text_input(path, "hourly grid factor file");
   std::ifstream in(path, std::ios::binary);
   if (!in) throw Error(ErrorCode::kBadInput, path + ": cannot read the hourly grid factor file");
   const CsvFile csv = read_csv(in);

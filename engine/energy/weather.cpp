@@ -357,6 +357,8 @@ Weather read_epw(const std::string& path) {
          (epw.empty() ? std::string("; the folder holds none")
                       : ", e.g. " + epw.front() + " (" + std::to_string(epw.size()) + " in the folder)")});
   }
+  if (std::string reason = unreadable_text_input(path, "weather file (EPW)"); !reason.empty())
+    throw ConfigError(path + ": cannot open the weather file", {std::move(reason)});
   std::ifstream in(path, std::ios::binary);
   if (!in) throw ConfigError(path + ": cannot open the weather file", {path + ": no such readable file"});
   std::vector<std::string> lines;

@@ -22,6 +22,7 @@
 #include "core/calendar.hpp"
 #include "core/csv.hpp"
 #include "core/error.hpp"
+#include "core/files.hpp"
 #include "core/rng.hpp"
 #include "energy/irradiance.hpp"
 #include "energy/solar_position.hpp"
@@ -683,6 +684,8 @@ ClimateNormals read_climate_normals(const std::string& path) {
   const auto add = [&](int line, const std::string& field, const std::string& message) {
     problems.push_back(path + ":" + std::to_string(line) + ": " + field + ": " + message);
   };
+  if (std::string reason = unreadable_text_input(path, "climate normals file"); !reason.empty())
+    throw ConfigError(path + ": cannot open the climate normals file", {std::move(reason)});
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     throw ConfigError(path + ": cannot open the climate normals file", {path + ": no such readable file"});

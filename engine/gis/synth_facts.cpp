@@ -19,6 +19,7 @@
 #include "config/yaml_check.hpp"
 #include "core/csv.hpp"
 #include "core/error.hpp"
+#include "core/files.hpp"
 #include "gis/synth.hpp"
 
 namespace sandan {
@@ -368,6 +369,10 @@ std::optional<double> parse_csv_number(const std::string& text) {
 
 void read_line_type_csv(const std::string& csv_path, SiteFacts& facts, std::vector<std::string>& out) {
   Problems problems(csv_path);
+  if (std::string reason = unreadable_text_input(csv_path, "line types file"); !reason.empty()) {
+    out.push_back(std::move(reason));
+    return;
+  }
   std::ifstream in(csv_path);
   if (!in) {
     out.push_back(csv_path + ": cannot open line types file");

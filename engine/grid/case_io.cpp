@@ -84,6 +84,7 @@ class Problems {
     list_.push_back(file + ":" + std::to_string(line) + ": " + field + ": " + message);
   }
   void add(const std::string& file, const std::string& message) { list_.push_back(file + ": " + message); }
+  void add(std::string problem) { list_.push_back(std::move(problem)); }
   [[nodiscard]] const std::vector<std::string>& list() const { return list_; }
 
  private:
@@ -92,6 +93,10 @@ class Problems {
 
 // The rows of one table, every field a number; bad fields are reported and read as NaN.
 std::vector<Row> read_table(const std::string& path, std::span<const Column> columns, Problems& problems) {
+  if (const std::string reason = unreadable_text_input(path, "table of a power flow case"); !reason.empty()) {
+    problems.add(reason);
+    return {};
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     problems.add(path, "no such readable file");
@@ -165,6 +170,11 @@ std::string number_text(double value) {
 }
 
 double read_base_mva(const std::string& path, Problems& problems) {
+  if (const std::string reason = unreadable_text_input(path, "case.json of a power flow case");
+      !reason.empty()) {
+    problems.add(reason);
+    return kNaN;
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     problems.add(path, "no such readable file");
@@ -189,7 +199,7 @@ double read_base_mva(const std::string& path, Problems& problems) {
 
 std::string case_name(const std::string& dir, const std::string& json_path) {
   std::ifstream in(json_path, std::ios::binary);
-  if (in) {
+  if (in && unreadable_text_input(json_path, "case.json").empty()) {
     const nlohmann::json doc = nlohmann::json::parse(in, nullptr, false);
     if (doc.is_object() && doc.contains("case") && doc["case"].is_string())
       return doc["case"].get<std::string>();
@@ -210,7 +220,9 @@ Network read_case(const std::string& dir) {
   Network network;
   network.name = case_name(dir, json_path);
   network.base_mva = read_base_mva(json_path, problems);
+  const std::size_t problems_before_buses = problems.list().size();
   const std::vector<Row> bus_rows = read_table(bus_path, kBusColumns, problems);
+  const bool bus_file_read = problems.list().size() == problems_before_buses;
   const std::vector<Row> gen_rows = read_table(gen_path, kGenColumns, problems);
   const std::vector<Row> branch_rows = read_table(branch_path, kBranchColumns, problems);
 
@@ -260,6 +272,9 @@ Network read_case(const std::string& dir) {
   }
   if (!bus_rows.empty() && !has_slack) {
     problems.add(bus_path, bus_rows.front().line, "type", "no slack bus (type 3)");
+  }
+  if (bus_file_read && bus_rows.empty()) {
+    problems.add(bus_path, "no buses (only a header): a case needs at least its slack bus (type 3)");
   }
 
   const auto find_bus = [&](const std::string& path, const Row& row, const char* field, double value) {

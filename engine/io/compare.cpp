@@ -438,6 +438,7 @@ std::vector<std::string> list_runs(const std::string& path) { return ResultsRead
 std::vector<KpiRow> read_run_kpis(const std::string& path, std::string& run) {
   const ResultsReader reader(path);
   run = reader.select_run(run);
+  reader.check_run(run);
   return reader.kpis(run);
 }
 
@@ -452,6 +453,7 @@ std::vector<std::vector<KpiRow>> read_kpis_of_runs(const std::string& path,
   for (const std::string& id : ids) {
     // select_run lists the file's runs again: only for the message of a run that is not there.
     if (id.empty() || known.count(id) == 0) (void)reader.select_run(id.empty() ? " " : id);
+    reader.check_run(id);
     tables.push_back(reader.kpis(id));
   }
   return tables;

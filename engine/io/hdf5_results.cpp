@@ -3,6 +3,8 @@
 #include <hdf5.h>
 #include <hdf5_hl.h>
 #include <omp.h>
+#include <sys/resource.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -10,9 +12,11 @@
 #include <array>
 #include <atomic>
 #include <bit>
+#include <cerrno>
 #include <chrono>
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
 #include <cstring>
 #include <ctime>
 #include <filesystem>
@@ -29,6 +33,7 @@
 #include "core/error.hpp"
 #include "core/files.hpp"
 #include "core/interrupt.hpp"
+#include "core/threads.hpp"
 #include "io/hdf5_handle.hpp"
 #include "scenario/kpi_catalogue.hpp"
 
@@ -40,6 +45,54 @@ namespace sandan {
 namespace {
 
 namespace fs = std::filesystem;
+
+// HDF5 closes every file left open when the process exits (H5_term_library, registered with atexit
+// when the library starts). After a write that failed for want of room (a full disk, a file-size
+// limit) HDF5 1.10 cannot close that file: H5Fclose fails, and the close at exit then crashes in
+// H5F__close_cb. sandan closes what it opens itself, and removes a failed file's temporary, so the
+// library is told not to close anything at exit. This runs before main (and before any HDF5 call of
+// this process); where HDF5 has already started (a Python process that imported h5py first) it has no
+// effect.
+[[maybe_unused]] const bool kNoHdf5CloseAtExit = [] {
+  (void)H5dont_atexit();
+  return true;
+}();
+
+// Why a write may have failed, from errno, for the message: a full disk or a file-size limit.
+std::string room_hint() {
+  const int error = errno;
+  if (error == EFBIG) {
+    return " (" + std::string(std::strerror(error)) +
+           ": the file reached this process's file-size limit, ulimit -f; raise it or write less)";
+  }
+  if (error == ENOSPC || error == EDQUOT)
+    return " (" + std::string(std::strerror(error)) + ": free some space or write elsewhere)";
+  return "";
+}
+
+// The bytes that may still be written to a file in `folder`: the space free to this user there and
+// the process's file-size limit (RLIMIT_FSIZE), the smaller; nullopt if neither is known.
+std::optional<double> room_in(const fs::path& folder, std::string& which) {
+  std::optional<double> room;
+  struct statvfs disk {};
+  if (::statvfs(folder.c_str(), &disk) == 0) {
+    room = static_cast<double>(disk.f_bavail) * static_cast<double>(disk.f_frsize);
+    which = "free on its disk";
+  }
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_FSIZE, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY &&
+      (!room || static_cast<double>(limit.rlim_cur) < *room)) {
+    room = static_cast<double>(limit.rlim_cur);
+    which = "the largest file this process may write (ulimit -f)";
+  }
+  return room;
+}
+
+std::string megabytes(double bytes) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.1f MB", bytes / 1e6);
+  return text;
+}
 
 // Compression: shuffle + deflate level 1. Hourly float32 series of noisy loads compress only ~2x,
 // and level 1 writes several times faster than the default 6 for nearly the same size.
@@ -166,11 +219,11 @@ class Writer {
   explicit Writer(std::string path, SeriesStorage options = {}) : path_(std::move(path)), options_(options) {}
 
   hid_t check(hid_t id, const std::string& what) const {
-    if (id < 0) throw Error(ErrorCode::kIo, path_ + ": HDF5 could not " + what);
+    if (id < 0) throw Error(ErrorCode::kIo, path_ + ": HDF5 could not " + what + room_hint());
     return id;
   }
   void check(herr_t status, const std::string& what, int) const {
-    if (status < 0) throw Error(ErrorCode::kIo, path_ + ": HDF5 could not " + what);
+    if (status < 0) throw Error(ErrorCode::kIo, path_ + ": HDF5 could not " + what + room_hint());
   }
 
   Handle group(hid_t parent, const std::string& name) {
@@ -391,7 +444,8 @@ class Writer {
     // A few chunks a thread are filtered at once, then written in order: memory stays at a few
     // chunks whatever the series' size, and the buffers are reused.
     // OpenMP's thread count (OMP_NUM_THREADS, else every core), also inside a batch's workers.
-    const int threads = options_.threads > 0 ? options_.threads : std::max(1, omp_get_max_threads());
+    const int threads =
+        checked_threads(options_.threads) > 0 ? options_.threads : std::max(1, omp_get_max_threads());
     const std::size_t batch = 4 * static_cast<std::size_t>(threads);
     if (buffers_.size() < batch) buffers_.resize(batch);
     std::size_t written = 0;
@@ -1057,6 +1111,25 @@ std::string Hdf5BatchFile::part_path(const std::string& run_id) const {
 }
 
 void Hdf5BatchFile::commit(const std::vector<std::string>& run_order, const BatchAnalyses& analyses) {
+  // The merged file holds every run's part again. HDF5's object copy crashes when a write fails for
+  // want of room midway (HDF5 1.10), so the room is checked first: the merge is refused, the parts
+  // kept for a later attempt, when the parts do not fit.
+  double needed = 0.0;
+  for (const std::string& id : run_order) {
+    std::error_code ec;
+    const auto size = fs::file_size(part_path(id), ec);
+    if (!ec) needed += static_cast<double>(size);
+  }
+  std::string which;
+  const fs::path folder = fs::absolute(fs::path(path_)).parent_path();
+  if (const std::optional<double> room = room_in(folder, which); room && needed > *room) {
+    throw Error(ErrorCode::kIo, path_ + ": cannot merge the batch's " + std::to_string(run_order.size()) +
+                                    " runs: they need about " + megabytes(needed) + " and " +
+                                    megabytes(*room) + " is " + which +
+                                    "; free some space or write elsewhere, then run the "
+                                    "batch again (the finished runs in " +
+                                    parts_ + " are kept)");
+  }
   Hdf5ResultFile file(path_, command_);
   for (const std::string& id : run_order) {
     throw_if_interrupted("while merging " + path_ + "; the finished runs are kept in " + parts_ +

@@ -7,7 +7,10 @@
 #include <filesystem>
 #include <fstream>
 #include <limits>
+#include <map>
 #include <utility>
+
+#include <yaml-cpp/yaml.h>
 
 #include "core/error.hpp"
 #include "io/hdf5_handle.hpp"
@@ -118,6 +121,12 @@ struct ResultsReader::Impl {
       fail("not a sandan results file (its root attribute schema is \"" + *schema + "\", not \"" + kSchema +
            "\")");
     }
+    if (H5Aexists(file.get(), "schema_version") > 0 && !integer_attribute_of(file.get(), "schema_version")) {
+      const std::optional<std::string> text = string_attribute_of(file.get(), "schema_version");
+      fail("the root attribute schema_version is " +
+           (text ? "text (\"" + *text + "\")" : std::string("not a number")) + ", not the integer " +
+           std::to_string(kSchemaVersion) + ": the file was edited or written by another program");
+    }
     const std::optional<long long> version = integer_attribute_of(file.get(), "schema_version");
     if (version && *version != kSchemaVersion) {
       fail("results schema version " + std::to_string(*version) + "; this sandan reads version " +
@@ -194,16 +203,19 @@ ResultsReader::~ResultsReader() = default;
 const std::string& ResultsReader::path() const { return impl_->path; }
 
 std::vector<std::string> ResultsReader::runs() const {
-  const hid_t file = impl_->file.get();
-  if (H5Lexists(file, "runs", H5P_DEFAULT) <= 0) return {};
-  const Handle group(H5Gopen2(file, "runs", H5P_DEFAULT), H5Gclose);
+  if (H5Lexists(impl_->file.get(), "runs", H5P_DEFAULT) <= 0) return {};
+  return members("runs");
+}
+
+std::vector<std::string> ResultsReader::members(const std::string& group_name) const {
+  const Handle group(H5Gopen2(impl_->file.get(), group_name.c_str(), H5P_DEFAULT), H5Gclose);
   H5G_info_t info{};
-  if (!group.ok() || H5Gget_info(group.get(), &info) < 0) impl_->fail("cannot read the group runs");
+  if (!group.ok() || H5Gget_info(group.get(), &info) < 0) impl_->fail("cannot read the group " + group_name);
   std::vector<std::string> ids;
   for (hsize_t i = 0; i < info.nlinks; ++i) {
     const ssize_t length =
         H5Lget_name_by_idx(group.get(), ".", H5_INDEX_NAME, H5_ITER_INC, i, nullptr, 0, H5P_DEFAULT);
-    if (length < 0) impl_->fail("cannot read the names in the group runs");
+    if (length < 0) impl_->fail("cannot read the names in the group " + group_name);
     std::string name(static_cast<std::size_t>(length) + 1, '\0');
     H5Lget_name_by_idx(group.get(), ".", H5_INDEX_NAME, H5_ITER_INC, i, name.data(), name.size(),
                        H5P_DEFAULT);
@@ -211,6 +223,73 @@ std::vector<std::string> ResultsReader::runs() const {
     ids.push_back(name);
   }
   return ids;
+}
+
+std::vector<std::size_t> ResultsReader::shape(const std::string& name) const {
+  const Handle dataset(impl_->open_dataset(name), H5Dclose);
+  return impl_->shape(dataset.get());
+}
+
+void ResultsReader::check_run(const std::string& run) const {
+  const std::string base = "runs/" + run;
+  const auto fail = [&](const std::string& message) {
+    bad_input(impl_->path + ": run '" + run + "': " + message);
+  };
+  if (!exists(base)) fail("no group " + base);
+  if (H5Aexists_by_name(impl_->file.get(), base.c_str(), "scenario", H5P_DEFAULT) > 0) {
+    const std::optional<std::string> yaml = string_attribute(base, "scenario");
+    if (!yaml) fail(base + ": the attribute scenario is not text");
+    try {
+      (void)YAML::Load(*yaml);
+    } catch (const YAML::Exception& e) {
+      fail(base + ": the attribute scenario is not YAML (" + e.msg + " at line " +
+           std::to_string(e.mark.line + 1) + "): the file was edited or damaged");
+    }
+  }
+  (void)kpis(run);
+  const std::string energy = base + "/energy";
+  if (!exists(energy))
+    fail("no energy group " + energy + ": every run has one; the file was edited or damaged");
+  const auto length_of = [&](const std::string& coordinate, bool text) {
+    const std::string name = energy + "/" + coordinate;
+    if (!exists(name)) fail("no coordinate " + name);
+    const std::vector<std::size_t> dims = shape(name);
+    if (dims.size() != 1) fail(name + " is not one-dimensional");
+    const Handle dataset(impl_->open_dataset(name), H5Dclose);
+    const Handle type(H5Dget_type(dataset.get()), H5Tclose);
+    const bool is_text = type.ok() && H5Tget_class(type.get()) == H5T_STRING;
+    if (text != is_text) fail(name + (text ? " does not hold text" : " does not hold numbers"));
+    return dims.front();
+  };
+  const std::size_t hours = length_of("time", false);
+  const std::size_t facilities = length_of("facility", true);
+  const std::size_t complexes = length_of("complex", true);
+  const std::size_t batteries = exists(energy + "/battery") ? length_of("battery", true) : 0;
+  for (const std::string& member : members(energy)) {
+    if (member == "time" || member == "facility" || member == "complex" || member == "battery") continue;
+    const std::string name = energy + "/" + member;
+    const Handle object(H5Oopen(impl_->file.get(), name.c_str(), H5P_DEFAULT), H5Oclose);
+    if (!object.ok() || H5Iget_type(object.get()) != H5I_DATASET) continue;
+    const bool of_complex = member.starts_with("complex_");
+    const bool of_battery = member.starts_with("shared_battery") || member == "battery_complex";
+    const std::size_t rows = of_complex ? complexes : (of_battery ? batteries : facilities);
+    const char* entity = of_complex ? "complex" : (of_battery ? "battery" : "facility");
+    const std::vector<std::size_t> dims = shape(name);
+    const auto describe = [](const std::vector<std::size_t>& d) {
+      std::string text;
+      for (const std::size_t n : d) text += (text.empty() ? "" : " × ") + std::to_string(n);
+      return "[" + text + "]";
+    };
+    const std::vector<std::size_t> want =
+        dims.size() == 2 ? std::vector<std::size_t>{rows, hours} : std::vector<std::size_t>{rows};
+    if (dims != want) {
+      fail(name + " has the shape " + describe(dims) + " where its coordinates give " + describe(want) +
+           " (" + entity + (dims.size() == 2 ? " × time" : "") + ": " + std::to_string(rows) + " ids in " +
+           energy + "/" + entity +
+           (dims.size() == 2 ? ", " + std::to_string(hours) + " hours in " + energy + "/time" : "") +
+           "): the file was edited or damaged");
+    }
+  }
 }
 
 std::string ResultsReader::select_run(const std::string& run) const {
@@ -245,7 +324,16 @@ std::vector<KpiRow> ResultsReader::kpis(const std::string& run) const {
   if (complexes.size() != keys.size() || units.size() != keys.size() || values.size() != keys.size())
     impl_->fail(group_path + ": the columns key, complex, value and unit differ in length");
   std::vector<KpiRow> rows(keys.size());
-  for (std::size_t i = 0; i < keys.size(); ++i) rows[i] = {keys[i], complexes[i], values[i], units[i]};
+  std::map<std::pair<std::string, std::string>, std::size_t> seen;
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    const auto [first, added] = seen.emplace(std::pair{keys[i], complexes[i]}, i);
+    if (!added) {
+      impl_->fail("run '" + run + "': " + group_path + ": the KPI " + keys[i] + " of complex " +
+                  complexes[i] + " appears twice (rows " + std::to_string(first->second) + " and " +
+                  std::to_string(i) + "): the file was edited or damaged");
+    }
+    rows[i] = {keys[i], complexes[i], values[i], units[i]};
+  }
   return rows;
 }
 

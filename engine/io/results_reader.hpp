@@ -34,7 +34,14 @@ class ResultsReader {
   // runs (the message lists the file's runs).
   [[nodiscard]] std::string select_run(const std::string& run) const;
 
-  // The rows of /runs/<run>/kpi, in the file's order.
+  // Checks the structure of run `run` that compare and export rely on, without reading its series:
+  // the KPI table (columns of one length, no key repeated for a complex), the energy group (its
+  // coordinates time, facility and complex; every [facility × time] and [complex × time] series and
+  // every [facility] column of their lengths), and the scenario attribute (YAML, if present). Throws
+  // Error(kBadInput) naming the file, the run and the dataset.
+  void check_run(const std::string& run) const;
+
+  // The rows of /runs/<run>/kpi, in the file's order; Error(kBadInput) if a key repeats for a complex.
   [[nodiscard]] std::vector<KpiRow> kpis(const std::string& run) const;
 
   // Whether a group or dataset exists, e.g. "runs/baseline/traffic".
@@ -47,6 +54,12 @@ class ResultsReader {
   // A numeric (integer or floating) scalar attribute as a double; empty if there is none.
   [[nodiscard]] std::optional<double> number_attribute(const std::string& object,
                                                        const std::string& name) const;
+
+  // The shape of a dataset without reading it.
+  [[nodiscard]] std::vector<std::size_t> shape(const std::string& dataset) const;
+
+  // The names of the links in a group, in name order.
+  [[nodiscard]] std::vector<std::string> members(const std::string& group) const;
 
   // A one-dimensional dataset of strings.
   [[nodiscard]] std::vector<std::string> strings(const std::string& dataset) const;

@@ -291,6 +291,7 @@ RunLayers read_run_layers(const std::string& path, const std::string& run) {
   RunLayers out;
   out.file = path;
   out.run_id = reader.select_run(run);
+  reader.check_run(out.run_id);
   const RunReader run_reader(reader, out.run_id);
   out.scenario_yaml = reader.string_attribute("runs/" + out.run_id, "scenario").value_or("");
   const std::vector<KpiRow> kpis = reader.kpis(out.run_id);

@@ -8,6 +8,7 @@
 #include <omp.h>
 
 #include "core/error.hpp"
+#include "core/threads.hpp"
 #include "meter/readers.hpp"
 #include "meter/units.hpp"
 
@@ -102,7 +103,7 @@ IngestResult ingest(const std::vector<std::string>& data_files, const MeterMap& 
   std::vector<std::exception_ptr> errors(raws.size());
   // Meters are independent. Read by the pragma's num_threads clause, which the analyzer does not see.
   // NOLINTNEXTLINE(clang-analyzer-deadcode.DeadStores)
-  const int threads = options.threads > 0 ? options.threads : omp_get_max_threads();
+  const int threads = checked_threads(options.threads) > 0 ? options.threads : omp_get_max_threads();
 #pragma omp parallel for schedule(dynamic) num_threads(threads)
   for (std::ptrdiff_t m = 0; m < n; ++m) {
     try {

@@ -8,6 +8,7 @@
 
 #include "core/csv.hpp"
 #include "core/error.hpp"
+#include "core/files.hpp"
 #include "meter/time_stamp.hpp"
 
 namespace sandan::meter {
@@ -237,6 +238,8 @@ RawFile read_meter_csv(std::istream& in, const std::string& path, const std::str
 }
 
 RawFile read_meter_file(const std::string& path, const std::string& single_meter_id) {
+  if (std::string reason = unreadable_text_input(path, "meter data CSV"); !reason.empty())
+    throw ConfigError(path + ": cannot open the meter data", {std::move(reason)});
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     throw ConfigError(path + ": cannot open the meter data",

@@ -17,6 +17,7 @@
 #include <set>
 
 #include "core/interrupt.hpp"
+#include "core/threads.hpp"
 #include "emissions/factors.hpp"
 #include "scenario/emissions_run.hpp"
 #include "scenario/kpi_catalogue.hpp"
@@ -390,7 +391,7 @@ RunResult run_pipeline(const ScenarioSpec& spec, BatchProducts& products, const 
   };
   stop_if_cancelled(options);
   const RunInputs& in = products.inputs(spec);
-  const int threads = options.threads > 0 ? options.threads : omp_get_num_procs();
+  const int threads = checked_threads(options.threads) > 0 ? options.threads : omp_get_num_procs();
   RunResult run;
   // Short gaps of the weather file were filled by interpolation: say so, with the rows concerned.
   for (const auto& gap : in.weather.filled_gaps) run.notes.push_back(spec.weather + ": " + describe(gap));
@@ -465,7 +466,7 @@ int run_batch(const std::vector<Variant>& variants, const std::set<std::string>&
   }
   if (todo.empty()) return 0;
   // The threads go to the variants; a variant gets the rest when there are fewer variants than threads.
-  const int threads = options.threads > 0 ? options.threads : omp_get_num_procs();
+  const int threads = checked_threads(options.threads) > 0 ? options.threads : omp_get_num_procs();
   const int outer = std::max(1, std::min(threads, static_cast<int>(todo.size())));
   BatchProducts products(options, static_cast<std::size_t>(outer));
   std::vector<const ScenarioSpec*> specs;

@@ -5,11 +5,13 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
 #include <limits>
 #include <string>
 #include <vector>
 
 #include "core/error.hpp"
+#include "core/threads.hpp"
 #include "traffic/shortest_path.hpp"
 
 namespace sandan {
@@ -41,6 +43,21 @@ void check_demand(const TrafficNetwork& net, const std::vector<DemandClass>& dem
         break;
       }
     }
+  }
+  // Link costs of more vehicles than exist overflow to inf and NaN, and the assignment then has no
+  // shortest paths to follow: refuse such demand here. The bound is ten times the world's roughly
+  // 1.5 billion motor vehicles in use (OICA, "Vehicles in use", 2020), all on the road in one hour.
+  constexpr double kMostTripsAnHour = 1.5e10;
+  double total = 0.0;
+  for (const DemandClass& c : demand) {
+    for (double v : c.trips.values) total += c.pce * v;
+  }
+  if (problems.empty() && !(total <= kMostTripsAnHour)) {
+    char text[64];
+    std::snprintf(text, sizeof text, "%.3g", total);
+    problems.push_back(std::string("the demand adds up to ") + text +
+                       " PCE in an hour, more than every vehicle in the world (at most 1.5e10): check "
+                       "the trip rates and the facilities' sizes (floor_area_m2, employees)");
   }
   if (!problems.empty()) throw ConfigError("demand does not fit network " + net.name, problems);
   if (!reachability) return;
@@ -430,17 +447,24 @@ class AlgorithmB {
       if (max_dist_[ju] - min_dist_[ju] <= threshold * min_dist_[ju]) continue;
       // The last common node of the shortest and the longest used path to j.
       ++stamp_;
+      // Without a shortest path back to the origin (costs that overflowed to inf or NaN leave a
+      // node without min_pred_) there is nothing to shift to: the node is skipped, never indexed at -1.
+      bool broken = false;
       for (int v = j; v != bush.origin;) {
         const int l = min_pred_[static_cast<std::size_t>(v)];
+        if (l < 0) {
+          broken = true;
+          break;
+        }
         v = net_.links[static_cast<std::size_t>(l)].from;
         mark_[static_cast<std::size_t>(v)] = stamp_;
       }
+      if (broken) continue;
       int divergence = j;
       double max_cost = 0.0;
       double derivative = 0.0;
       double max_flow = kInf;
       segment_max_.clear();
-      bool broken = false;
       do {
         const int l = max_pred_[static_cast<std::size_t>(divergence)];
         if (l < 0) {
@@ -559,6 +583,7 @@ AssignmentResult assign_traffic(const TrafficNetwork& net, const std::vector<Dem
                                 const AssignmentOptions& options,
                                 const std::function<void(const IterationRecord&)>& on_iteration) {
   const Clock::time_point start = Clock::now();
+  (void)checked_threads(options.threads);
   check_demand(net, demand, options.check_reachability);
   AssignmentResult result = options.algorithm == AssignmentAlgorithm::kFrankWolfe
                                 ? frank_wolfe(net, demand, options, on_iteration, start)

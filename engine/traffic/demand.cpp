@@ -15,6 +15,7 @@
 #include "config/yaml_check.hpp"
 #include "core/error.hpp"
 #include "core/geometry.hpp"
+#include "core/memory.hpp"
 
 namespace sandan {
 namespace {
@@ -544,6 +545,17 @@ TrafficModel build_traffic_model(const Site& site, const RoadGraph& roads, const
     connector_m.push_back(d);
   }
   const auto zones = static_cast<int>(model.zone_road_node.size());
+  // Each kind of day's demand is kCarGroupCount + 2 all-pairs matrices of doubles (daily_demand):
+  // refused here, before any is allocated, when they cannot fit (50,000 zones ask for 160 GB a day).
+  const double zone_pairs = static_cast<double>(zones) * static_cast<double>(zones);
+  require_memory(
+      static_cast<double>(kTrafficDayCount) * static_cast<double>(kCarGroupCount + 2) * 8.0 * zone_pairs,
+      "the traffic demand of " + std::to_string(zones) + " zones (each facility, or each cell of " +
+          "zone_cell_m, is a zone; " +
+          std::to_string((kCarGroupCount + 2) * static_cast<std::size_t>(kTrafficDayCount)) +
+          " zone-by-zone matrices)",
+      "group facilities into larger zones with traffic.zone_cell_m (docs/traffic-model.md), "
+      "simulate fewer complexes, or leave traffic out of `models`");
   for (const int node : model.zone_road_node)
     model.zone_position.push_back(roads.nodes[static_cast<std::size_t>(node)]);
 

@@ -20,6 +20,7 @@
 
 #include "core/error.hpp"
 #include "core/files.hpp"
+#include "core/memory.hpp"
 
 namespace sandan {
 
@@ -91,11 +92,7 @@ std::string_view trim(std::string_view text) {
 }
 
 std::vector<TextLine> read_lines(const std::string& path, const std::string& what) {
-  std::error_code error;
-  if (!fs::is_regular_file(path, error)) {
-    throw Error(ErrorCode::kBadInput,
-                path + ": no such readable file (the " + what + " of a TNTP case); check the path");
-  }
+  require_text_input(path, what + " of a TNTP case");
   std::ifstream in(path, std::ios::binary);
   if (!in) throw Error(ErrorCode::kBadInput, path + ": cannot open the " + what + "; check its permissions");
   std::vector<TextLine> lines;
@@ -310,13 +307,31 @@ TrafficNetwork parse_network(const std::string& file, int first_thru_node_overri
                      "; costs must not fall below the travel time");
   }
 
-  if (nodes) net.node_count = *nodes;
-  if (zones && nodes && *zones > *nodes) {
+  bool fits = true;
+  if (nodes && zones && links) {
+    // What the case will allocate, estimated before anything is: each node's star index and every
+    // thread's shortest-path labels (about 100 bytes a node), the trip matrix (8 bytes a zone pair)
+    // and Algorithm B's bushes (a flow and a flag per link for every origin zone, 9 bytes).
+    const double estimate = 100.0 * static_cast<double>(*nodes) +
+                            8.0 * static_cast<double>(*zones) * static_cast<double>(*zones) +
+                            9.0 * static_cast<double>(*zones) * static_cast<double>(*links);
+    try {
+      require_memory(estimate,
+                     "the case (<NUMBER OF NODES> " + std::to_string(*nodes) + ", <NUMBER OF ZONES> " +
+                         std::to_string(*zones) + ", <NUMBER OF LINKS> " + std::to_string(*links) + ")",
+                     "check the counts in the metadata against the file");
+    } catch (const Error& e) {
+      problems.add(file, meta.find("NUMBER OF NODES")->line, e.what());
+      fits = false;  // and nothing is sized by these counts
+    }
+  }
+  if (nodes && fits) net.node_count = *nodes;
+  if (fits && zones && nodes && *zones > *nodes) {
     problems.add(file, meta.find("NUMBER OF ZONES")->line,
                  "<NUMBER OF ZONES> " + std::to_string(*zones) + " exceeds <NUMBER OF NODES> " +
                      std::to_string(*nodes) + " (zones are nodes 1.." + std::to_string(*zones) +
                      "); correct either count");
-  } else if (zones) {
+  } else if (zones && fits) {
     net.zone_count = *zones;
   }
   if (first_thru_node_override > 0) {

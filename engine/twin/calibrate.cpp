@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "core/error.hpp"
+#include "core/threads.hpp"
 #include "energy/rooftop_pv.hpp"
 
 namespace sandan {
@@ -623,7 +624,7 @@ CalibrationOutcome calibrate(const CalibrationInputs& inputs, const CalibrationO
   std::vector<std::string> facility_problems(facility_meters.size());
   // Read by the OpenMP pragma's num_threads clause, which the analyzer does not see.
   // NOLINTNEXTLINE(clang-analyzer-deadcode.DeadStores)
-  const int threads = options.threads > 0 ? options.threads : omp_get_max_threads();
+  const int threads = checked_threads(options.threads) > 0 ? options.threads : omp_get_max_threads();
 #pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
   for (std::size_t k = 0; k < facility_meters.size(); ++k) {
     const std::size_t m = facility_meters[k];

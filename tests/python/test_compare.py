@@ -9,6 +9,7 @@ import io
 import json
 import math
 import os
+import shutil
 import subprocess
 import sys
 
@@ -111,12 +112,13 @@ def test_a_file_of_several_runs_needs_the_run_named(runs, tmp_path):
 
 
 def test_kpis_in_one_run_only_are_listed_not_compared(runs, tmp_path):
-    # A results file made by hand, with a KPI the other run lacks and without the cost KPIs.
+    # A results file edited by hand: the run's KPI table replaced by one with a KPI the other run
+    # lacks and without the cost KPIs (the rest of the run kept, so that the file is still whole).
     handmade = tmp_path / "handmade.h5"
-    with h5py.File(handmade, "w") as f:
-        f.attrs["schema"] = "sandan-results"
-        f.attrs["schema_version"] = 1
-        g = f.create_group("runs/custom/kpi")
+    shutil.copyfile(runs / "base.h5", handmade)
+    with h5py.File(handmade, "r+") as f:
+        del f["runs/base/kpi"]
+        g = f.create_group("runs/base/kpi")
         g["key"] = ["tco2e_total", "made_up_kpi"]
         g["complex"] = ["all", "all"]
         g["value"] = [math.inf, 1.0]

@@ -602,3 +602,20 @@ TEST_CASE("a total firm count sets the scale and is met exactly") {
   options.total_firms = 0;
   CHECK_THROWS_AS((void)synthesize_site(shipped_facts(), options), Error);
 }
+
+TEST_CASE("a scale whose layout cannot fit in memory is refused before anything is generated") {
+  // --scale 1e6: 4,614 × 10⁶ firms at about 1 kB each, terabytes; the process used to grow until killed.
+  SynthOptions options;
+  options.scale = 1e6;
+  try {
+    (void)synthesize_site(shipped_facts(), options);
+    FAIL("a layout of 4.6e9 firms was generated");
+  } catch (const Error& e) {
+    CHECK(e.code() == ErrorCode::kBadInput);
+    const std::string what = e.what();
+    CHECK(what.find("a synthetic layout of 4.61e+09 firms (scale 1e+06) needs about 4.61 TB") !=
+          std::string::npos);
+    CHECK(what.find("give a smaller --scale or --firms (the shipped facts hold 4614 firms at scale 1)") !=
+          std::string::npos);
+  }
+}

@@ -289,6 +289,14 @@ TEST_CASE("a case without a slack bus is reported") {
   CHECK(contains(case_problems(folder), "bus.csv:2: type: no slack bus (type 3)"));
 }
 
+TEST_CASE("a bus.csv with only its header is refused by name instead of indexing bus -1") {
+  const CaseFolder folder("header_only");
+  folder.write("bus.csv", "bus_i,type,Pd,Qd,Gs,Bs,area,Vm,Va,baseKV,zone,Vmax,Vmin\n");
+  const std::string problems = case_problems(folder);
+  CHECK(contains(problems, "bus.csv: no buses (only a header)"));
+  CHECK_THROWS_AS(read_case(folder.path()), ConfigError);
+}
+
 TEST_CASE("a bus cut off by an open branch is reported as islanded") {
   const CaseFolder folder("islanded");
   folder.write("branch.csv",

@@ -227,6 +227,40 @@ sweep:
   CHECK(runs[3].spec.batteries[0].battery.energy_kwh == 0.0);
 }
 
+// The text of a list of n seeds, 1..n, for a sweep.
+std::string seeds(int n) {
+  std::string text = "[";
+  for (int i = 1; i <= n; ++i) text += (i > 1 ? ", " : "") + std::to_string(i);
+  return text + "]";
+}
+
+TEST_CASE("a batch of more than 20,000 runs is refused before any variant is expanded") {
+  TempDir dir("scenario_too_many");
+  // 150 seeds × 150 load growths = 22,500 runs (docs/scenarios.md: at most 20,000).
+  std::string growth = "[";
+  for (int i = 0; i < 150; ++i) growth += (i > 0 ? ", " : "") + std::to_string(0.9 + 0.001 * i);
+  growth += "]";
+  write_text(dir.path() / "big.yaml",
+             std::string(kBase) + "sweep:\n  seed: " + seeds(150) + "\n  load_growth: " + growth + "\n");
+  try {
+    (void)expand_batch(read_scenario(dir.str("big.yaml")));
+    FAIL("a batch of 22,500 runs was expanded");
+  } catch (const ConfigError& e) {
+    CHECK(std::string(e.what()).find("22500 runs, more than a batch may have (20,000)") != std::string::npos);
+    CHECK(any_contains(e.problems(), "split the sweep"));
+  }
+  // 100,000 Monte Carlo runs of each of 100 sweep points: 10^7, refused by count alone.
+  write_text(dir.path() / "huge.yaml", std::string(kBase) + "monte_carlo: {runs: 100000, seed: 1}\nsweep:\n" +
+                                           "  load_growth: " + growth.substr(0, growth.find(", 1.0")) +
+                                           "]\n");
+  try {
+    (void)expand_batch(read_scenario(dir.str("huge.yaml")));
+    FAIL("a batch of 10^7 runs was expanded");
+  } catch (const ConfigError& e) {
+    CHECK(std::string(e.what()).find("10000000 runs") != std::string::npos);  // 100 points × 100,000
+  }
+}
+
 TEST_CASE(
     "an uncertainty block samples its inputs within their distributions, each run with its counterfactual") {
   TempDir dir("scenario_uncertainty");

@@ -198,6 +198,36 @@ TEST_CASE("Demand between zones that cannot reach each other is refused before i
   }
 }
 
+TEST_CASE("Demand whose link costs would overflow is refused instead of leaving nodes without a path") {
+  // 1e300 trips from a facility of floor area 1e308 m²: the BPR cost (x / c)^4 overflows to inf and
+  // inf − inf to NaN, after which Algorithm B found no shortest-path predecessor (index -1).
+  const TrafficNetwork net = two_routes();
+  for (const double trips : {1e300, 1.6e10}) {
+    CAPTURE(trips);
+    for (const AssignmentAlgorithm algorithm :
+         {AssignmentAlgorithm::kAlgorithmB, AssignmentAlgorithm::kFrankWolfe}) {
+      AssignmentOptions options;
+      options.algorithm = algorithm;
+      try {
+        (void)assign_traffic(net, one_class(2, 0, 1, trips), options);
+        FAIL("expected a ConfigError");
+      } catch (const ConfigError& e) {
+        std::string text = e.what();
+        CHECK(text.find("more than every vehicle in the world") != std::string::npos);
+        CHECK(e.code() == ErrorCode::kBadInput);
+      }
+    }
+  }
+}
+
+TEST_CASE("Demand just under the bound of every vehicle in the world is still assigned") {
+  // 1e9 trips an hour is absurd but finite: the costs stay finite and the assignment returns.
+  AssignmentOptions options;
+  options.max_iterations = 20;
+  const AssignmentResult result = assign_traffic(two_routes(), one_class(2, 0, 1, 1e9), options);
+  CHECK(result.link_flow[0] + result.link_flow[2] == doctest::Approx(1e9));
+}
+
 TEST_CASE("Unknown algorithm names are refused with the valid names") {
   CHECK(parse_assignment_algorithm("fw") == AssignmentAlgorithm::kFrankWolfe);
   CHECK(parse_assignment_algorithm("b") == AssignmentAlgorithm::kAlgorithmB);
