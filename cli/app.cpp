@@ -42,7 +42,6 @@ CLI::Validator at_least(double min, bool strict) {
 }
 
 CLI::Validator positive() { return at_least(0.0, true); }
-CLI::Validator non_negative() { return at_least(0.0, false); }
 
 // A whole number of at least `min`: a count (threads, iterations).
 CLI::Validator count_from(long min) {

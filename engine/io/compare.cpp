@@ -484,7 +484,7 @@ Comparison compare_kpis(const RunRef& a, const std::vector<KpiRow>& a_kpis, cons
   const std::map<Key, const KpiRow*> a_index = index(a, a_kpis);
   const std::map<Key, const KpiRow*> b_index = index(b, b_kpis);
 
-  Comparison c{a, b, {}, {}, {}, {}, {}};
+  Comparison c{a, b, {}, {}, {}, {}, {}, {}, {}, {}};
   for (const auto& row : a_kpis) {
     const auto found = b_index.find({row.key, row.complex});
     if (found == b_index.end()) {

@@ -91,17 +91,21 @@ def test_an_error_ends_every_rank_with_one_message_and_its_code(tmp_path):
     missing = mpirun(2, ["run", tmp_path / "missing.yaml", "-o", tmp_path / "m.h5"])
     assert missing.returncode == 2
     assert missing.stderr.count("cannot read the scenario file") == 1
-    # The parts folder cannot be made: an output error (3), told once, nothing written.
+    # The output's folder is a file: an output error (3), found before any run, told once, nothing
+    # written.
     scenario = write_batch(tmp_path, "unwritable", "[0, 1.0]", "[0]")
     blocked = tmp_path / "file"
     blocked.write_text("not a folder")
     result = mpirun(2, ["run", scenario, "-o", blocked / "out.h5"])
     assert result.returncode == 3
-    assert result.stderr.count("cannot create the folder of the batch's runs") == 1
+    assert result.stderr.count("cannot create the results file") == 1
+    assert "does not exist" in result.stderr
     # Parts of another scenario are refused by rank 0 for every rank.
     first = write_batch(tmp_path, "first", "[0, 1.0]", "[0]")
     (tmp_path / "x.h5.parts").mkdir()
     (tmp_path / "x.h5.parts" / "scenario.yaml").write_text("something else")
+    # A finished run of that other batch (a parts folder without one is taken over, not refused).
+    (tmp_path / "x.h5.parts" / "other-00.h5").write_bytes(b"")
     refused = mpirun(2, ["run", first, "-o", tmp_path / "x.h5"])
     assert refused.returncode == 2
     assert refused.stderr.count("holds runs of another scenario") == 1
