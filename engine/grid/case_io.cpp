@@ -156,11 +156,19 @@ std::vector<Row> read_table(const std::string& path, std::span<const Column> col
   return rows;
 }
 
+// Bus numbers are MATPOWER's int32 ids; a larger whole number (fuzzing found 2e21) would overflow
+// the integer conversion below.
+constexpr double kMaxBusNumber = 2147483647.0;
+
 bool is_bus_number(double value) {
-  return std::isfinite(value) && value >= 1.0 && value == std::floor(value);
+  return std::isfinite(value) && value >= 1.0 && value <= kMaxBusNumber && value == std::floor(value);
 }
 
-std::string bus_text(double value) { return std::to_string(static_cast<long long>(value)); }
+std::string number_text(double value);
+
+std::string bus_text(double value) {
+  return is_bus_number(value) ? std::to_string(static_cast<long long>(value)) : number_text(value);
+}
 
 std::string number_text(double value) {
   std::array<char, 32> buffer{};
@@ -233,7 +241,7 @@ Network read_case(const std::string& dir) {
     const auto& v = row.values;
     if (!std::isnan(v[kBusI]) && !is_bus_number(v[kBusI])) {
       problems.add(bus_path, row.line, "bus_i",
-                   "must be a positive whole number, got " + number_text(v[kBusI]));
+                   "must be a positive whole number up to 2147483647, got " + number_text(v[kBusI]));
       continue;
     }
     if (std::isnan(v[kBusI])) continue;

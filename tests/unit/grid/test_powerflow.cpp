@@ -297,6 +297,20 @@ TEST_CASE("a bus.csv with only its header is refused by name instead of indexing
   CHECK_THROWS_AS(read_case(folder.path()), ConfigError);
 }
 
+TEST_CASE("a bus number too large for an integer is refused, not converted (found by fuzzing)") {
+  const CaseFolder folder("huge_bus_number");
+  // 2e21 overflowed the conversion to long long (undefined behaviour under UBSan).
+  folder.write("bus.csv",
+               "bus_i,type,Pd,Qd,Gs,Bs,area,Vm,Va,baseKV,zone,Vmax,Vmin\n"
+               "99999999999999999999,3,0,0,0,0,1,1,0,23,1,1.1,0.9\n");
+  folder.write("branch.csv",
+               "fbus,tbus,r,x,b,rateA,rateB,rateC,ratio,angle,status\n"
+               "99999999999999999999,2,0.01,0.03,0,0,0,0,0,0,1\n");
+  const std::string problems = case_problems(folder);
+  CHECK(contains(problems, "bus.csv:2: bus_i: must be a positive whole number up to 2147483647, got 1e+20"));
+  CHECK_THROWS_AS(read_case(folder.path()), ConfigError);
+}
+
 TEST_CASE("a bus cut off by an open branch is reported as islanded") {
   const CaseFolder folder("islanded");
   folder.write("branch.csv",
