@@ -11,8 +11,9 @@ seconds=${1:-20}
 shift || true
 targets=("$@")
 if ((${#targets[@]} == 0)); then
-  targets=(scenario epw case tntp layout holidays tariff factors trip_rates archetypes calibration meter meter_map
-           results)
+  # `results` is left out of the default (CI) list while libhdf5 1.10 can hang inside H5Dread/H5Aread on
+  # some damaged files (docs/reliability.md, "Fuzzing", open problems); run it by name.
+  targets=(scenario epw case tntp layout holidays tariff factors trip_rates archetypes calibration meter meter_map)
 fi
 
 cmake --preset fuzz >/dev/null
