@@ -183,7 +183,7 @@ struct Tag {
 };
 
 std::optional<Tag> parse_tag(const TextLine& line, const std::string& file, Problems& problems) {
-  if (line.text.front() != '<') return std::nullopt;
+  if (line.text.empty() || line.text.front() != '<') return std::nullopt;
   const auto close = line.text.find('>');
   if (close == std::string::npos) {
     problems.add(file, line.number,
@@ -497,6 +497,7 @@ OdMatrix parse_trips(const std::string& file, int net_zones, const std::string& 
   bool origin_seen = false;
   for (const TextLine* line : body) {
     const std::vector<std::string_view> tokens = trip_tokens(line->text);
+    if (tokens.empty()) continue;  // separators only
     std::size_t i = 0;
     if (is_origin_keyword(tokens.front())) {
       origin_seen = true;
@@ -599,8 +600,10 @@ void parse_nodes(const std::string& file, int node_count, std::vector<double>& x
   std::vector<int> first_line(static_cast<std::size_t>(node_count), 0);
   bool header = true;
   for (const TextLine& line : lines) {
-    if (line.text.front() == '<') continue;  // metadata, if any
+    if (line.text.empty() || line.text.front() == '<') continue;  // metadata, if any
     const std::vector<std::string_view> fields = words(line.text);
+    // A line of separators only (";", found by fuzzing) has no fields.
+    if (fields.empty()) continue;
     if (header && !parse_number(fields.front())) {  // "Node X Y ;"
       header = false;
       continue;

@@ -274,6 +274,15 @@ TEST_CASE("a node file is read when the folder has one") {
   CHECK(std::isnan(read.node_x[2]));  // node 3 is not in the file
 }
 
+TEST_CASE("lines of separators only in the node and trips files are skipped (found by fuzzing)") {
+  // A node line ";" made the reader take the first of no fields (UBSan: reference binding to null).
+  SmallCase small("tntp_separators", kSmallNet, kSmallTrips);
+  write_text(small.dir.path() / "small_node.tntp", ";\nNode\tX\tY\t;\n ; \n1\t0\t0\t;\n2\t10\t0\t;\n");
+  const TntpCase read = read_tntp_dir(small.dir.str());
+  CHECK(read.node_x[1] == 10.0);
+  CHECK(read.demand.total() == 60.0);
+}
+
 TEST_CASE("a link count that disagrees with <NUMBER OF LINKS> is reported at the metadata line") {
   const SmallCase small("tntp_bad_count", replace_line(kSmallNet, 4, "<NUMBER OF LINKS> 7"));
   const std::string what = case_error(small).what();
