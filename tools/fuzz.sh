@@ -4,7 +4,7 @@
 # of fuzz/large_seeds.sh). Fails on any crash, sanitizer report, leak, hang (-timeout) or memory blow-up
 # (-rss_limit_mb); the input is then in build/fuzz/artifacts/. New inputs the fuzzer finds go to
 # build/fuzz/corpus/<target>, which later runs start from. docs/reliability.md, "Fuzzing".
-#   tools/fuzz.sh [SECONDS_PER_TARGET] [TARGET...]
+#   tools/fuzz.sh [SECONDS_PER_TARGET] [TARGET...]     (0 seconds: replay the corpora once, as CI does)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-20}
@@ -31,7 +31,9 @@ failed=()
 for t in "${targets[@]}"; do
   mkdir -p "build/fuzz/corpus/$t"
   # A fixed seed (SANDAN_FUZZ_SEED to change it) makes a CI run try the same inputs every time.
-  args=(-seed="${SANDAN_FUZZ_SEED:-1}" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1
+  # 0 seconds: replay every input of the corpora once (seeds and regression inputs), no mutation.
+  if ((seconds == 0)); then budget=(-runs=0); else budget=(-max_total_time="$seconds"); fi
+  args=(-seed="${SANDAN_FUZZ_SEED:-1}" "${budget[@]}" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1
         -artifact_prefix="build/fuzz/artifacts/$t-")
   [[ -n ${dict[$t]:-} ]] && args+=(-dict="fuzz/dict/${dict[$t]}.dict")
   dirs=("build/fuzz/corpus/$t" "fuzz/corpus/$t")
