@@ -39,6 +39,12 @@ void check_structure(const YAML::Node& node, const std::string& path, const std:
     for (const auto& entry : node) {
       const std::string key = key_text(entry.first);
       const int line = entry.first.Mark().line + 1;
+      // A complex key (`? - item`, found by fuzzing) would throw from every reader's as<std::string>().
+      if (!entry.first.IsScalar()) {
+        problems.push_back(file + ":" + std::to_string(line) + ": " + (path.empty() ? "(top)" : path) +
+                           ": a key must be a word, got " + key + "; write `key: value`");
+        continue;
+      }
       const auto [it, inserted] = first_line.emplace(key, line);
       if (!inserted) {
         problems.push_back(file + ":" + std::to_string(line) + ": " + join_path(path, key) +

@@ -743,8 +743,9 @@ std::vector<TntpFlow> read_tntp_flow(const std::string& flow_file) {
   std::vector<TntpFlow> flows;
   bool header = true;
   for (const TextLine& line : lines) {
-    if (line.text.front() == '<') continue;
+    if (line.text.empty() || line.text.front() == '<') continue;
     const std::vector<std::string_view> fields = words(line.text);
+    if (fields.empty()) continue;                   // separators only (found by fuzzing)
     if (header && !parse_number(fields.front())) {  // "From To Volume Cost"
       header = false;
       continue;

@@ -194,6 +194,13 @@ TEST_CASE("a second YAML document, a folder and absurd nesting are refused namin
   REQUIRE(too_deep.size() == 1);
   CHECK(too_deep[0].find("nested more than 64 levels deep") != std::string::npos);
 
+  // A list as a key (found by fuzzing: the scenario reader's as<std::string>() threw past its checks).
+  const TempFile complex_key("sandan_complex_key.yaml",
+                             "interventions:\n? - rooftop_pv: {roof_share: 0.5}\n");
+  const auto keyed = load_problems(complex_key.path.string());
+  REQUIRE(keyed.size() == 1);
+  CHECK(keyed[0].find(":2: (top): a key must be a word, got a list") != std::string::npos);
+
   // An empty file stays a null document for the readers to report in their own words.
   const TempFile empty("sandan_empty.yaml", "");
   CHECK(load_problems(empty.path.string()).empty());
