@@ -17,6 +17,7 @@
 
 #include "core/files.hpp"
 #include "core/interrupt.hpp"
+#include "core/search_path.hpp"
 #include "io/hdf5_results.hpp"
 #include "io/results_reader.hpp"
 #include "io/run_layers.hpp"
@@ -669,16 +670,7 @@ namespace fs = std::filesystem;
 // `starts` and their parents; "" when none has it.
 std::string find_repository_file(const std::string& relative, const std::vector<fs::path>& starts) {
   for (const fs::path& start : starts) {
-    std::error_code ec;
-    const fs::path first = fs::absolute(start, ec);
-    if (ec) continue;
-    // is_regular_file sets its error code for a path that does not exist: each test has its own.
-    for (fs::path dir = first; !dir.empty(); dir = dir.parent_path()) {
-      std::error_code missing;
-      const fs::path candidate = dir / relative;
-      if (fs::is_regular_file(candidate, missing)) return candidate.lexically_normal().string();
-      if (dir == dir.parent_path()) break;
-    }
+    if (std::string found = find_upward(start, relative); !found.empty()) return found;
   }
   return "";
 }

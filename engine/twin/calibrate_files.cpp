@@ -7,6 +7,7 @@
 
 #include "core/error.hpp"
 #include "core/files.hpp"
+#include "core/search_path.hpp"
 #include "scenario/scenario.hpp"
 #include "twin/calibrate.hpp"
 
@@ -14,20 +15,6 @@ namespace sandan {
 namespace {
 
 namespace fs = std::filesystem;
-
-// The first `relative` found in `start` or a folder above it; "" when none.
-std::string find_upward(const fs::path& start, const fs::path& relative) {
-  std::error_code ec;
-  fs::path folder = fs::absolute(start, ec);
-  if (ec) return "";
-  for (int depth = 0; depth < 64 && !folder.empty(); ++depth) {
-    const fs::path candidate = folder / relative;
-    if (fs::is_regular_file(candidate, ec)) return candidate.lexically_normal().string();
-    if (folder == folder.parent_path()) break;
-    folder = folder.parent_path();
-  }
-  return "";
-}
 
 // A data file as given, else `relative` beside the layout (gis_data/ holds both), else in a gis_data
 // folder above the layout or the working directory — as `sandan ingest` finds the load archetypes.

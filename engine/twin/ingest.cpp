@@ -11,6 +11,7 @@
 
 #include "core/error.hpp"
 #include "core/files.hpp"
+#include "core/search_path.hpp"
 #include "energy/loads.hpp"
 #include "gis/reader.hpp"
 #include "meter/time_stamp.hpp"
@@ -20,20 +21,6 @@ namespace sandan {
 namespace {
 
 namespace fs = std::filesystem;
-
-// The first `relative` found in `start` or a folder above it; "" when none.
-std::string find_upward(const fs::path& start, const fs::path& relative) {
-  std::error_code ec;
-  fs::path folder = fs::absolute(start, ec);
-  if (ec) return "";
-  for (int depth = 0; depth < 64 && !folder.empty(); ++depth) {
-    const fs::path candidate = folder / relative;
-    if (fs::is_regular_file(candidate, ec)) return candidate.lexically_normal().string();
-    if (folder == folder.parent_path()) break;
-    folder = folder.parent_path();
-  }
-  return "";
-}
 
 // The layout: as given, else gis_data/incheon.gpkg above the mapping file or the working directory.
 std::string resolve_site(const IngestRequest& request) {
