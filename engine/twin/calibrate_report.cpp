@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "meter/meter_map.hpp"
 #include "twin/calibrate.hpp"
 
 namespace sandan {
@@ -35,24 +36,10 @@ nlohmann::ordered_json to_json(const ModelStatistics& s) {
           {"holdout", {{"hourly", to_json(s.holdout.hourly)}, {"monthly", to_json(s.holdout.monthly)}}}};
 }
 
-const char* target_word(MeterTarget target) {
-  switch (target) {
-    case MeterTarget::kFacility:
-      return "facility";
-    case MeterTarget::kFeeder:
-      return "feeder";
-    case MeterTarget::kSubstation:
-      return "substation";
-    case MeterTarget::kComplex:
-      return "complex";
-  }
-  return "facility";
-}
-
 nlohmann::ordered_json to_json(const MeterCalibrationReport& r) {
   nlohmann::ordered_json j;
   j["meter"] = r.meter_id;
-  j["target"] = target_word(r.target);
+  j["target"] = meter::to_string(r.target);
   j["target_id"] = r.target_id;
   j["quantity"] = r.quantity == MeterQuantity::kPv ? "pv" : "load";
   j["method"] = r.method;
@@ -132,7 +119,7 @@ std::string calibration_table(const CalibrationReport& report) {
       (report.holdout.empty() ? std::string(", no holdout") : ", holdout " + report.holdout) + "\n\n";
   text += "Meters\n";
   for (const auto& r : report.meters) {
-    text += "  " + r.meter_id + " (" + target_word(r.target) + " " + r.target_id + "): " + r.method;
+    text += "  " + r.meter_id + " (" + meter::to_string(r.target) + " " + r.target_id + "): " + r.method;
     if (r.method == "model") {
       text += ", heating " +
               (r.heating_slope_kw_per_k > 0.0 ? number("%.3g", r.heating_slope_kw_per_k) + " kW/K below " +

@@ -20,6 +20,7 @@
 #include "core/error.hpp"
 #include "core/files.hpp"
 #include "io/hdf5_handle.hpp"
+#include "meter/meter_map.hpp"
 
 #ifndef SANDAN_VERSION
 #define SANDAN_VERSION "unknown"
@@ -35,22 +36,6 @@ constexpr long long kSchemaVersion = 1;
 // The hourly axis is local Korean Standard Time (core/calendar.hpp); CF units carry no zone here, as in
 // the results files, so that xarray decodes the stamps as the local times users read.
 constexpr const char* kTimeZone = "Asia/Seoul (KST, UTC+09:00, no daylight saving)";
-
-const char* target_word(MeterTarget target) {
-  switch (target) {
-    case MeterTarget::kFacility:
-      return "facility";
-    case MeterTarget::kFeeder:
-      return "feeder";
-    case MeterTarget::kSubstation:
-      return "substation";
-    case MeterTarget::kComplex:
-      return "complex";
-  }
-  return "facility";
-}
-
-const char* quantity_word(MeterQuantity quantity) { return quantity == MeterQuantity::kPv ? "pv" : "load"; }
 
 // A meter id names a group under /measured/native: it must be a valid HDF5 link name.
 bool valid_link_name(const std::string& id) {
@@ -187,9 +172,9 @@ void write_body(const Writer& w, hid_t root, const MeasuredData& data) {
   std::vector<double> scales, capacities;
   for (const MeterInfo& info : data.meters) {
     ids.push_back(info.meter_id);
-    targets.emplace_back(target_word(info.target));
+    targets.emplace_back(meter::to_string(info.target));
     target_ids.push_back(info.target_id);
-    quantities.emplace_back(quantity_word(info.quantity));
+    quantities.emplace_back(meter::to_string(info.quantity));
     units.push_back(info.unit);
     sources.push_back(info.source);
     intervals.push_back(info.interval_minutes);
