@@ -11,6 +11,8 @@ packages=(
   clang libclang-rt-14-dev
   libgdal-dev gdal-bin libproj-dev proj-bin libhdf5-dev libeigen3-dev
   doctest-dev libyaml-cpp-dev libcli11-dev nlohmann-json3-dev
+  # sandan serve: the HTTP server of the view
+  libcpp-httplib-dev
   libopenmpi-dev openmpi-bin
   pybind11-dev python3-dev python3-numpy python3-h5py python3-pytest python3-xarray python3-h5netcdf python3-yaml
   python3-pandas python3-matplotlib

@@ -84,15 +84,16 @@ std::optional<std::string> asset_file(const std::string& web_folder, const std::
 }
 
 void serve(const ServeOptions& options, std::ostream& out, const std::function<bool()>& stop) {
+  if (options.port < 0 || options.port > 65535)
+    throw Error(ErrorCode::kBadInput, "--port " + std::to_string(options.port) + ": give 0 to 65535");
+  // The user's files first: their errors matter more than the page's.
+  ViewData data(options.view);
   const std::string web = find_web_assets(options.assets);
   std::error_code ec;
   if (!std::filesystem::is_regular_file(*asset_file(web, "/vendor/maplibre-gl.js"), ec))
     throw Error(ErrorCode::kBadInput, "the view's map library is not installed (" +
                                           *asset_file(web, "/vendor/maplibre-gl.js") +
                                           "): run bash tools/setup.sh, or npm ci in " + web);
-  if (options.port < 0 || options.port > 65535)
-    throw Error(ErrorCode::kBadInput, "--port " + std::to_string(options.port) + ": give 0 to 65535");
-  ViewData data(options.view);
 
   httplib::Server server;
   server.set_keep_alive_max_count(1000);

@@ -1094,9 +1094,9 @@ json ViewData::Impl::alarms(const RunView& run, double vc_limit, std::size_t lim
 
 json ViewData::Impl::scale(const RunView& run, const RunView* base, const std::string& layer,
                            const std::string& quantity) {
-  // Every hour for hourly quantities (a sample of hours when there are many values, for speed).
+  // Over every hour of the year (one frame for the yearly quantities).
   const bool yearly = layer == "facilities" && (quantity == "bill_krw" || quantity == "tco2e");
-  const int step = yearly ? run.hours : std::max(1, run.hours / 730);  // ≈730 hours: every 12th
+  const int step = yearly ? run.hours : 1;
   std::vector<float> values;
   for (int h = 0; h < run.hours; h += step) {
     std::vector<float> v = frame(run, layer, quantity, h);
@@ -1290,7 +1290,12 @@ ViewReply ViewData::get(const std::string& path, const ViewQuery& query) {
         bad_request("parameter 'quantity': '" + quantity.substr(0, 40) + "' is not a quantity of layer '" +
                     layer + "' (see /api/meta)");
       if (path == "/api/scale") {
-        reply.body = d.scale(run, base, layer, quantity).dump();
+        // A year of frames takes a second: each scale is made once.
+        const std::string key = run.id + "|" + (base ? base->id : "") + "|" + layer + "|" + quantity;
+        auto found = d.scales.find(key);
+        if (found == d.scales.end())
+          found = d.scales.emplace(key, d.scale(run, base, layer, quantity).dump()).first;
+        reply.body = found->second;
       } else {
         const int hour = q->per_year ? int_parameter(query, "hour", 0, 0, run.hours - 1)
                                      : int_parameter(query, "hour", -1, 0, run.hours - 1);
