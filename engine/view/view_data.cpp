@@ -321,6 +321,7 @@ struct ViewData::Impl {
   SeriesCache cache;
   std::map<std::string, std::shared_ptr<const std::vector<float>>> annual;  // per run and quantity
   std::map<std::string, std::shared_ptr<const Series>> traffic;             // per run: link PCE and vc
+  std::map<std::string, std::string> scales;  // /api/scale bodies, by run, base, layer and quantity
 
   explicit Impl(const ViewOptions& o) : options(o), cache(o.cache_bytes) {}
 
