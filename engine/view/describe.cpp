@@ -86,7 +86,7 @@ std::string scalar_text(const YAML::Node& node, Format format, const char* unit,
     return out;
   }
   if (!node.IsScalar()) return YAML::Dump(node);
-  const std::string text = node.as<std::string>();
+  std::string text = node.as<std::string>();
   if (format == Format::kText || format == Format::kList) return text;
   double value = 0;
   try {

@@ -117,7 +117,7 @@ void serve(const ServeOptions& options, std::ostream& out, const std::function<b
     res.status = reply.status;
     for (const auto& [name, value] : reply.headers) res.set_header(name.c_str(), value);
     res.set_header("Cache-Control", "no-store");
-    res.set_content(std::move(reply.body), reply.content_type.c_str());
+    res.set_content(reply.body, reply.content_type.c_str());
   });
   server.Get(R"(/.*)", reply_file);
   auto refuse = [](const httplib::Request&, httplib::Response& res) {
@@ -128,10 +128,11 @@ void serve(const ServeOptions& options, std::ostream& out, const std::function<b
   server.Put(R"(/.*)", refuse);
   server.Delete(R"(/.*)", refuse);
   server.Patch(R"(/.*)", refuse);
-  server.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
-    res.status = 500;
-    res.set_content(error_body("internal error"), "application/json");
-  });
+  server.set_exception_handler(
+      [](const httplib::Request&, httplib::Response& res, const std::exception_ptr&) {
+        res.status = 500;
+        res.set_content(error_body("internal error"), "application/json");
+      });
 
   int port = options.port;
   if (port == 0) {

@@ -702,7 +702,7 @@ std::vector<float> ViewData::Impl::frame(const RunView& run, const std::string& 
   // roads
   std::vector<float> out(site.roads.size(), kNaN);
   const auto v = road_values(run);
-  const std::size_t links = v->columns / (3 * 24);
+  const std::size_t links = v->columns / (std::size_t{3} * 24);
   const std::size_t k = static_cast<std::size_t>(run.day_type[h / 24]) * 24 + h % 24;
   const bool vc = quantity == "vc";
   for (std::size_t i = 0; i < out.size(); ++i) {
@@ -970,7 +970,7 @@ json ViewData::Impl::alarms(const RunView& run, double vc_limit, std::size_t lim
   }
   if (run.has_traffic) {
     const auto v = road_values(run);
-    const std::size_t links = v->columns / (3 * 24);
+    const std::size_t links = v->columns / (std::size_t{3} * 24);
     // The first hour of the year of each day type and hour of the day: where an alarm's worst hour goes.
     std::array<int, 3> first_day{-1, -1, -1};
     for (std::size_t d = 0; d < run.day_type.size(); ++d)
@@ -1198,7 +1198,7 @@ json ViewData::Impl::series_json(const RunView& run, const RunView* base, const 
     }
     if (row < 0) return out;
     for (int k = 0; k < hours; ++k) {
-      const auto t = static_cast<std::size_t>(from + k);
+      const auto t = static_cast<std::size_t>(from) + static_cast<std::size_t>(k);
       float x = s->at(static_cast<std::size_t>(row), t);
       if (divisor) {
         const float l = divisor->at(static_cast<std::size_t>(row), t);
