@@ -82,7 +82,7 @@ FONTS = {"ko": {"family": "NanumGothic", "regular": "NanumGothic.ttf", "bold": "
 # script is not Latin, a font in FONTS). Values are str.format templates with named fields.
 STRINGS = {
     "en": {
-        "html_lang": "en", "na": "n/a", "title": "Scenario report: carbon, cost and energy",
+        "html_lang": "en", "na": "n/a", "css": "", "krw_step": None, "kpi_names": {}, "title": "Scenario report: carbon, cost and energy",
         "count_run": ("{n} run", "{n} runs"), "count_scenario": ("{n} scenario", "{n} scenarios"),
         "sub": "{count} against the reference <b>{reference}</b> (year {year}; complexes: {complexes}).",
         "list_sep": ", ", "and": " and ",
@@ -202,7 +202,8 @@ STRINGS = {
         "complex_caption": "tCO2eq/year by complex (\"outside\": roads outside every complex; \"all\": the total)",
         "h_waterfall": "Abatement against the reference",
         "waterfall_note": "From the reference total (left) through the change of each scope (green: less, red: "
-                          "more) to the scenario's total (right).",
+                          "more) to the scenario's total (right): the whole change, scenario − reference, background "
+                          "included; the headline's abatement counts the interventions only.",
         "step": "step", "ref_total": "reference total", "alt_total": "alternative total",
         "waterfall_caption": "tCO2eq/year: the change of each scope, alternative − reference",
         "h_energy": "Energy",
@@ -269,7 +270,12 @@ STRINGS = {
         "complexes": {},
     },
     "ko": {
-        "html_lang": "ko", "na": "해당 없음", "title": "시나리오 보고서: 탄소, 비용, 에너지",
+        "html_lang": "ko", "na": "해당 없음", "krw_step": (1e8, "억"),
+        # Korean breaks lines between words, not inside them (the CSS default would split 부하율).
+        "css": "body { word-break: keep-all; overflow-wrap: anywhere; }",
+        "kpi_names": {"tco2e_total": "배출량 합계", "tco2e_scope1": "Scope 1 (연료)", "tco2e_scope2": "Scope 2 (전력)",
+                      "tco2e_transport": "수송 배출", "annual_import_mwh": "계통 수전량",
+                      "energy_cost_krw": "에너지 비용"}, "title": "시나리오 보고서: 탄소, 비용, 에너지",
         "count_run": ("실행 {n}건", "실행 {n}건"), "count_scenario": ("시나리오 {n}개", "시나리오 {n}개"),
         "sub": "기준 시나리오 <b>{reference}</b> 대비 {count} ({year}년; 산업단지: {complexes}).",
         "list_sep": ", ", "and": " 및 ",
@@ -330,7 +336,7 @@ STRINGS = {
         "all_complexes": "전체 산업단지", "complexes_list": "산업단지 {names}",
         "in_where": " ({where})", "sectors": " (업종 {codes})",
         "south": "남향", "east": "동향", "west": "서향", "north": "북향", "azimuth": "방위각 {deg}°",
-        "pv": "{roofs}의 {share}에 지붕 태양광{where} ({m2} m²/kWp, {facing} {tilt}°)",
+        "pv": "{roofs}의 {share}에 태양광{where} ({m2} m²/kWp, {facing} {tilt}°)",
         "pv_min": "지붕 면적 {min} m² 이상 건물 지붕", "pv_all": "모든 건물 지붕",
         "pv_export": "; 역송은 kWp당 {value} kW로 제한",
         "bat_complex": "{where} 단지 공용 배터리 {e} kWh / {p} kW, {strategy}",
@@ -344,7 +350,7 @@ STRINGS = {
         "hub": "{where} 공동 물류센터: 단지를 드나드는 화물차 통행의 {share}가 물류센터를 거치고, 공동 집하로 그중 "
                "{reduction}를 줄임",
         "ev": "전기 화물차: 소형 화물차 주행거리의 {light}, 대형 화물차 주행거리의 {heavy}",
-        "cost": " (비용: {parts})", "cost_lump": "{value}원", "cost_per_kwp": "kWp당 {value}원",
+        "cost": " (비용: {parts})", "cost_lump": "{value} 원", "cost_per_kwp": "kWp당 {value}원",
         "cost_per_kwh": "kWh당 {value}원", "cost_per_kw": "kW당 {value}원", "lifetime": "내용연수 {value}년",
         "unknown_kind": "{kind}: {settings}", "other_keys": "; 기타 설정 {settings}",
         "h_batch": "일괄 실행: 반응 표면", "batch_note": "점 하나가 실행 하나이며, 색은 실행 사이를 보간한 값입니다.",
@@ -377,7 +383,8 @@ STRINGS = {
         "complex_caption": "산업단지별 tCO2eq/년 (\"단지 외 도로\": 어느 단지에도 속하지 않는 도로, \"전체\": 합계)",
         "h_waterfall": "기준 대비 감축 내역",
         "waterfall_note": "기준 시나리오 합계(왼쪽)에서 배출 범위별 변화(초록: 감소, 빨강: 증가)를 거쳐 시나리오 "
-                          "합계(오른쪽)까지.",
+                          "합계(오른쪽)까지. 배경 변화를 포함한 전체 변화(시나리오 − 기준)이며, 핵심 결과의 "
+                          "감축량은 감축 수단의 효과만 셉니다.",
         "step": "단계", "ref_total": "기준 합계", "alt_total": "대안 합계",
         "waterfall_caption": "tCO2eq/년: 배출 범위별 변화, 대안 − 기준",
         "h_energy": "에너지",
@@ -435,7 +442,7 @@ STRINGS = {
         "p_monthly_axis": "월 에너지 (MWh)",
         "p_balance": {"PV used on site": "태양광 자가소비", "battery": "배터리", "grid import": "계통 수전",
                       "export": "역송", "load": "전력 수요"},
-        "p_waterfall_title": "{alt}, {ref} 대비\n연간 {abated} tCO2eq 감축",
+        "p_waterfall_title": "{alt}, {ref} 대비\n배출 {abated} tCO2eq/년 감소",
         "scopes": {"scope1": "Scope 1 (연료)", "scope2": "Scope 2 (전력)", "transport": "수송"},
         "reference_word": "기준",
         "areas": {"outside": "단지 외 도로", "all": "전체"},
@@ -600,6 +607,13 @@ def _font_face(lang, text):
     from fontTools import subset
 
     family = f"Sandan{FONTS[lang]['family']}"
+    # WOFF2 (Brotli) where the brotli module is installed, else WOFF (zlib): a third to a half of TTF.
+    try:
+        import brotli  # noqa: F401 - only whether it is installed
+
+        flavor = "woff2"
+    except ImportError:
+        flavor = "woff"
     characters = {ord(c) for c in text if ord(c) >= 0x20} | set(range(0x20, 0x7f))
     rules = []
     for face, weight in (("regular", 400), ("bold", 700)):
@@ -617,11 +631,12 @@ def _font_face(lang, text):
         subsetter = subset.Subsetter(options)
         subsetter.populate(unicodes=characters)
         subsetter.subset(font)
+        font.flavor = flavor
         buffer = io.BytesIO()
         font.save(buffer)
         data = base64.b64encode(buffer.getvalue()).decode("ascii")
         rules.append(f'@font-face {{ font-family: "{family}"; font-weight: {weight}; font-style: normal; '
-                     f'src: url(data:font/ttf;base64,{data}) format("truetype"); }}')
+                     f'src: url(data:font/{flavor};base64,{data}) format("{flavor}"); }}')
     return "\n".join(rules), family
 
 
@@ -888,13 +903,21 @@ def _intervention(kind, settings):
     other = {k: v for k, v in s.items() if k not in _SAID[kind] and k not in _COSTS}
     if other:
         text += _t("other_keys", settings=_key_values(other))
-    costs = [_t(name, value=plain(g(key))) for key, name in (
+    costs = [_t(name, value=_krw(g(key)) if key == "cost_krw" else plain(g(key))) for key, name in (
         ("cost_krw", "cost_lump"), ("cost_krw_per_kwp", "cost_per_kwp"), ("cost_krw_per_kwh", "cost_per_kwh"),
         ("cost_krw_per_kw", "cost_per_kw")) if g(key)]
     if costs:
         costs.append(_t("lifetime", value=plain(g("lifetime_years", 20))))
         text += _t("cost", parts=", ".join(costs))
     return text
+
+
+def _krw(value):
+    """A sum of KRW as the language writes large sums: 30,000,000,000 or 300억."""
+    step = _t("krw_step")
+    if step and abs(float(value)) >= step[0]:
+        return f"{plain(float(value) / step[0])}{step[1]}"
+    return plain(value)
 
 
 def _key_values(settings):
@@ -1333,7 +1356,7 @@ def _attribution_section(scenarios):
                 r = rows.get((str(key), "all"))
                 if r is None:
                     continue
-                table.append([str(key), r["unit"]] + [number(r[c], 0, signed=True)
+                table.append([_t("kpi_names").get(str(key), str(key)), r["unit"]] + [number(r[c], 0, signed=True)
                                                       for c in ("total", "interventions", "grid_factor",
                                                                 "other_background")])
             parts.append(f"<h3>{_e(s.label)}</h3><p>{_e(_t('attr_text', background='; '.join(at['background'])))}</p>")
@@ -1555,7 +1578,7 @@ def _build(scenarios, files, title):
     faces, family = _font_face(_lang, re.sub(r'src="data:[^"]*"', "", text) + title)
     font = f'"{family}", {_FONT_STACK}' if family else _FONT_STACK
     return (f"<!DOCTYPE html>\n<html lang=\"{_t('html_lang')}\">\n<head>\n<meta charset=\"utf-8\">\n"
-            f"<title>{_e(title)}</title>\n<style>{faces}\n{_CSS % {'font': font}}</style>\n</head>\n<body>\n"
+            f"<title>{_e(title)}</title>\n<style>{faces}\n{_CSS % {'font': font}}{_t('css')}\n</style>\n</head>\n<body>\n"
             + text + "\n</body>\n</html>\n")
 
 
