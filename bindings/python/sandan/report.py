@@ -131,6 +131,9 @@ STRINGS = {
         "w_no_traffic": "{count} ({names}) ran without traffic, which the reference has: their tCO2eq totals leave "
                         "out road transport ({transport} tCO2eq/year in the reference), and the comparison "
                         "counts that as abated.",
+        "w_no_traffic_attributed": "{count} ({names}) ran without traffic, which the reference has: their "
+                                   "tCO2eq totals leave out road transport ({transport} tCO2eq/year in the "
+                                   "reference); the headline counts that as background, not as abatement.",
         "w_traffic": "{count} ({names}) ran with traffic, which the reference has not: their totals include road "
                      "transport that the reference's leaves out, which counts against them.",
         "w_lack_emissions": "{count} ({names}) lack the carbon account that the reference has: their tCO2eq "
@@ -272,7 +275,7 @@ STRINGS = {
     "ko": {
         "html_lang": "ko", "na": "해당 없음", "krw_step": (1e8, "억"),
         # Korean breaks lines between words, not inside them (the CSS default would split 부하율).
-        "css": "body { word-break: keep-all; overflow-wrap: anywhere; }",
+        "css": "body { word-break: keep-all; }",
         "kpi_names": {"tco2e_total": "배출량 합계", "tco2e_scope1": "Scope 1 (연료)", "tco2e_scope2": "Scope 2 (전력)",
                       "tco2e_transport": "수송 배출", "annual_import_mwh": "계통 수전량",
                       "energy_cost_krw": "에너지 비용"}, "title": "시나리오 보고서: 탄소, 비용, 에너지",
@@ -317,6 +320,9 @@ STRINGS = {
         "w_no_traffic": "{count}({names})는 교통 모델 없이 실행되었으나 기준 시나리오에는 교통이 있습니다. 이들의 "
                         "배출 합계에는 도로 수송(기준 시나리오 {transport} tCO2eq/년)이 빠져 있고, 비교에서는 이것이 "
                         "감축으로 계산됩니다.",
+        "w_no_traffic_attributed": "{count}({names})는 교통 모델 없이 실행되었으나 기준 시나리오에는 교통이 "
+                                   "있습니다. 이들의 배출 합계에는 도로 수송(기준 시나리오 {transport} tCO2eq/년)이 "
+                                   "빠져 있으며, 핵심 결과는 이를 감축이 아닌 배경 변화로 셉니다.",
         "w_traffic": "{count}({names})는 기준 시나리오에 없는 교통 모델과 함께 실행되었습니다. 이들의 합계에는 도로 "
                      "수송이 들어가 있어 불리하게 계산됩니다.",
         "w_lack_emissions": "{count}({names})에는 기준 시나리오에 있는 탄소 계정이 없습니다. 감축량은 해당 없음입니다.",
@@ -1089,7 +1095,8 @@ def _warnings(scenarios, reference):
         names = _results._some([s.label for s in found])
         count = _count(len(found), "scenario")
         if what == "traffic" and in_reference:
-            text = _t("w_no_traffic", count=count, names=names, transport=number(reference.kpi(KPI.tco2e_transport)))
+            attributed = all(s.status == "attributed" for s in found)
+            text = _t("w_no_traffic_attributed" if attributed else "w_no_traffic", count=count, names=names, transport=number(reference.kpi(KPI.tco2e_transport)))
         elif what == "traffic":
             text = _t("w_traffic", count=count, names=names)
         elif what == "emissions":
