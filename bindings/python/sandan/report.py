@@ -82,7 +82,8 @@ FONTS = {"ko": {"family": "NanumGothic", "regular": "NanumGothic.ttf", "bold": "
 # script is not Latin, a font in FONTS). Values are str.format templates with named fields.
 STRINGS = {
     "en": {
-        "html_lang": "en", "na": "n/a", "css": "", "krw_step": None, "kpi_names": {}, "title": "Scenario report: carbon, cost and energy",
+        "html_lang": "en", "na": "n/a", "css": "", "krw_step": None, "kpi_names": {},
+        "title": "Scenario report: carbon, cost and energy",
         "count_run": ("{n} run", "{n} runs"), "count_scenario": ("{n} scenario", "{n} scenarios"),
         "sub": "{count} against the reference <b>{reference}</b> (year {year}; complexes: {complexes}).",
         "list_sep": ", ", "and": " and ",
@@ -152,6 +153,7 @@ STRINGS = {
         "sc_factor": "{value} tCO2eq/MWh", "sc_factor_hourly": "hourly, from {file}",
         "sc_factor_file": "of the factors file", "sc_no_carbon": "no carbon account",
         "sc_models": {"energy": "energy", "grid": "grid", "traffic": "traffic", "emissions": "carbon"},
+        "sc_hosting": "PV hosting capacity of every feeder computed",
         "sc_growth": "load × {value}", "sc_pv_yield": "PV yield × {value}",
         "sc_none": "No interventions (the background as it is).",
         "all_complexes": "all complexes", "complexes_list": "complexes {names}",
@@ -337,7 +339,7 @@ STRINGS = {
         "sc_factor": "{value} tCO2eq/MWh", "sc_factor_hourly": "시간별, {file}",
         "sc_factor_file": "배출계수 파일의 값", "sc_no_carbon": "탄소 계정 없음",
         "sc_models": {"energy": "에너지", "grid": "배전망", "traffic": "교통", "emissions": "탄소"},
-        "sc_growth": "전력 수요 × {value}", "sc_pv_yield": "태양광 발전량 × {value}",
+        "sc_hosting": "배전선로별 태양광 수용 용량 계산", "sc_growth": "전력 수요 × {value}", "sc_pv_yield": "태양광 발전량 × {value}",
         "sc_none": "감축 수단 없음(배경 그대로).",
         "all_complexes": "전체 산업단지", "complexes_list": "산업단지 {names}",
         "in_where": " ({where})", "sectors": " (업종 {codes})",
@@ -949,6 +951,8 @@ def _scenario_background(data, groups):
     extra = [_t(key, value=plain(data[name])) for name, key in (("load_growth", "sc_growth"),
                                                                  ("pv_yield_factor", "sc_pv_yield"))
              if isinstance(data.get(name), (int, float)) and float(data[name]) != 1.0]
+    if isinstance(data.get("grid"), dict) and data["grid"].get("hosting_capacity") is True:
+        extra.append(_t("sc_hosting"))
     return text[:-1] + "; " + "; ".join(extra) + "." if extra else text
 
 
@@ -998,8 +1002,9 @@ def _scenarios_section(scenarios, files):
             background, items = _description(mine[0].run)
             swept = _swept(results_file)
             names = sorted({s.run.scenario_name for s in mine})
-            out.append(f"<p>{_e(_t('sc_file_batch', file=results_file.path.name, count=_count(len(mine), 'run'), name=', '.join(names)))}</p>"
-                       f"<ul><li>{_e(background)}</li>" + "".join(f"<li>{_e(i)}</li>" for i in items)
+            lead = _t("sc_file_batch", file=results_file.path.name, count=_count(len(mine), "run"),
+                      name=", ".join(names))
+            out.append(f"<p>{_e(lead)}</p><ul><li>{_e(background)}</li>" + "".join(f"<li>{_e(i)}</li>" for i in items)
                        + (f"<li>{_e(swept)}</li>" if swept else "") + "</ul>")
             continue
         for s in mine:
@@ -1073,7 +1078,7 @@ def _summary_sentences(scenarios, reference):
         text = _t("summary_item", label=_e(s.label), verb=verb, tonnes=_e(number(abs(h["tco2e_abated"]))),
                   share=_e(part), cost=_e(cost))
         background = h.get("tco2e_change_background")
-        if s.status == "attributed" and background is not None:
+        if s.status == "attributed" and background is not None and abs(background) >= 0.5:
             text += _e(_t("background_part", change=number(background, signed=True)))
         items.append(f"<li>{text}</li>")
     lead = _t("lead_many") if len(alternatives) > 1 else _t("lead_one")
@@ -1096,7 +1101,8 @@ def _warnings(scenarios, reference):
         count = _count(len(found), "scenario")
         if what == "traffic" and in_reference:
             attributed = all(s.status == "attributed" for s in found)
-            text = _t("w_no_traffic_attributed" if attributed else "w_no_traffic", count=count, names=names, transport=number(reference.kpi(KPI.tco2e_transport)))
+            text = _t("w_no_traffic_attributed" if attributed else "w_no_traffic",
+                      count=count, names=names, transport=number(reference.kpi(KPI.tco2e_transport)))
         elif what == "traffic":
             text = _t("w_traffic", count=count, names=names)
         elif what == "emissions":
@@ -1284,10 +1290,11 @@ def _grid_section(scenarios, detailed):
             parts.append(f"<p>{_e(_t('grid_none', label=s.label))}</p>")
             continue
         shown = bad.head(MAX_FEEDERS)
-        table = [[feeder, _complex_name(r["complex"]), number(r["undervoltage_hours"]), number(r["overvoltage_hours"]),
-                  number(r["overload_hours"]), number(r["min_vm_pu"], 3), number(r["max_vm_pu"], 3),
-                  percent(r["max_loading"]),
-                  number(r["hosting_capacity_kwp"]) if math.isfinite(r["hosting_capacity_kwp"]) else _t("not_computed")]
+        table = [[feeder, _complex_name(r["complex"]), number(r["undervoltage_hours"]),
+                  number(r["overvoltage_hours"]), number(r["overload_hours"]), number(r["min_vm_pu"], 3),
+                  number(r["max_vm_pu"], 3), percent(r["max_loading"]),
+                  number(r["hosting_capacity_kwp"]) if math.isfinite(r["hosting_capacity_kwp"])
+                  else _t("not_computed")]
                  for feeder, r in shown.iterrows()]
         parts.append(f"<h3>{_e(_t('grid_feeders_h3', label=s.label))}</h3>")
         parts.append(_table(_t("grid_feeder_cols"), table, ["text", "text"] + ["num"] * 7))
@@ -1343,7 +1350,9 @@ def _batch_section(files, scenarios, reference):
             if _lang != "en":
                 ax.set_title(_t("surf_title", what=label.rsplit(" (", 1)[0]))
         extra = _t("batch_extra", names=", ".join(parameters[2:])) if len(parameters) > 2 else ""
-        parts.append(f"<h3>{_e(_t('batch_h3', file=results_file.path.name, count=_count(len(results_file), 'run'), x=parameters[0], y=parameters[1], extra=extra))}</h3>")
+        heading = _t("batch_h3", file=results_file.path.name, count=_count(len(results_file), "run"),
+                     x=parameters[0], y=parameters[1], extra=extra)
+        parts.append(f"<h3>{_e(heading)}</h3>")
         parts.append(_png(figure, f"response surfaces of {results_file.path.name}"))
     return "\n".join(parts) if parts else None
 
@@ -1366,7 +1375,8 @@ def _attribution_section(scenarios):
                 table.append([_t("kpi_names").get(str(key), str(key)), r["unit"]] + [number(r[c], 0, signed=True)
                                                       for c in ("total", "interventions", "grid_factor",
                                                                 "other_background")])
-            parts.append(f"<h3>{_e(s.label)}</h3><p>{_e(_t('attr_text', background='; '.join(at['background'])))}</p>")
+            text = _t("attr_text", background="; ".join(at["background"]))
+            parts.append(f"<h3>{_e(s.label)}</h3><p>{_e(text)}</p>")
             parts.append(_table(_t("attr_cols"), table, ["text", "text"] + ["num"] * 4))
         elif at.get("status") == "counterfactual_needed":
             parts.append(f'<p class="warn">{_e(_t("attr_needed", label=s.label, message=at["message"]))}</p>')
@@ -1550,7 +1560,9 @@ def _build(scenarios, files, title):
     title = title or _t("title")
 
     body = [f"<h1>{_e(title)}</h1>",
-            f'<p class="sub">{_t("sub", count=_e(_count(len(scenarios) - 1, "scenario")), reference=_e(reference.label), year=_e(reference.run.year or _t("na")), complexes=_e(complexes))}</p>',
+            '<p class="sub">' + _t("sub", count=_e(_count(len(scenarios) - 1, "scenario")),
+                                   reference=_e(reference.label), year=_e(reference.run.year or _t("na")),
+                                   complexes=_e(complexes)) + "</p>",
             _caveats(scenarios, reference),
             f"<h2>{_e(_t('h_headline'))}</h2>", _warnings(scenarios, reference),
             _summary_sentences(scenarios, reference), _headline_section(scenarios, reference, batch),
@@ -1579,13 +1591,15 @@ def _build(scenarios, files, title):
     traffic = _traffic_section(scenarios)
     if traffic:
         body += [f"<h2>{_e(_t('h_traffic'))}</h2>", traffic]
-    body += [f"<h2>{_e(_t('h_notes'))}</h2>", _notes_section(scenarios, files, reference, detailed, len(alternatives))]
+    body += [f"<h2>{_e(_t('h_notes'))}</h2>",
+             _notes_section(scenarios, files, reference, detailed, len(alternatives))]
     text = "\n".join(body)
     # The font, subset to the characters of the text (the images' base64 is ASCII, in every subset).
     faces, family = _font_face(_lang, re.sub(r'src="data:[^"]*"', "", text) + title)
     font = f'"{family}", {_FONT_STACK}' if family else _FONT_STACK
     return (f"<!DOCTYPE html>\n<html lang=\"{_t('html_lang')}\">\n<head>\n<meta charset=\"utf-8\">\n"
-            f"<title>{_e(title)}</title>\n<style>{faces}\n{_CSS % {'font': font}}{_t('css')}\n</style>\n</head>\n<body>\n"
+            f"<title>{_e(title)}</title>\n<style>{faces}\n{_CSS % {'font': font}}{_t('css')}\n</style>\n"
+            "</head>\n<body>\n"
             + text + "\n</body>\n</html>\n")
 
 
