@@ -248,3 +248,132 @@ def test_uncertainty_macc_and_attribution_sections_appear_with_the_files_figures
     assert 'alt="marginal abatement cost curve"' in html
     # The 2030 runs differ from the 2026 reference in background: the report splits the change.
     assert "<h2>What the interventions did, and what the background did</h2>" in html
+
+
+# The Korean edition, the scenarios in plain words, the grid section, the language option ---------
+KOREAN_HEADINGS = ("먼저 읽어 주십시오", "핵심 결과", "시나리오 구성", "배출 범위별·산업단지별 온실가스", "에너지",
+                   "교통", "참고 사항")
+
+
+def visible_text(html):
+    """The report's text as a browser draws it: no style sheet, no data: URLs, no tags."""
+    import html as html_module
+
+    text = re.sub(r"<style>.*?</style>", "", html, flags=re.S)
+    text = re.sub(r'src="data:[^"]*"', "", text)
+    return html_module.unescape(re.sub(r"<[^>]+>", " ", text))
+
+
+@pytest.fixture(scope="module")
+def korean(small_results, tmp_path_factory):
+    """The Korean report of the reference and the alternative: (html text, stderr of the command)."""
+    out = tmp_path_factory.mktemp("report_ko") / "ko.html"
+    result = make_report(small_results.ref, small_results.alt, "--lang", "ko", "-o", out)
+    assert result.returncode == 0, result.stderr
+    return out.read_text(encoding="utf-8"), result.stderr
+
+
+def test_the_korean_report_has_korean_headings_the_same_figures_and_an_embedded_font(korean, small_results):
+    html, stderr = korean
+    assert '<html lang="ko">' in html
+    for heading in KOREAN_HEADINGS:
+        assert f"<h2>{heading}</h2>" in html, heading
+    assert re.search(r"@font-face \{[^}]*src: url\(data:font/(woff2|woff|ttf);base64,", html)
+    assert "missing from current font" not in stderr  # matplotlib found a glyph for every label
+    assert len(re.findall(r'src="data:image/png;base64,', html)) == 3
+    h = compare(small_results.ref, small_results.alt)["headline"]
+    assert f">{as_read(h['tco2e_abated'])}<" in html and f">{as_read(h['krw_per_tco2e_net'])}<" in html
+    # The caveats come before the first figure: synthetic data, and what the abatement counts.
+    caveats = html.index("먼저 읽어 주십시오")
+    assert caveats < html.index("핵심 결과") and "합성 자료" in html[caveats:html.index("핵심 결과")]
+
+
+def test_the_embedded_font_has_a_glyph_for_every_character_of_the_korean_report(korean):
+    from fontTools.ttLib import TTFont
+
+    html, _ = korean
+    fonts = re.findall(r"data:font/\w+;base64,([A-Za-z0-9+/=]+)", html)
+    assert len(fonts) == 2  # regular and bold
+    characters = {c for c in visible_text(html) if ord(c) > 0x7e}
+    assert any("\uac00" <= c <= "\ud7a3" for c in characters)  # Hangul syllables
+    for data in fonts:
+        font = TTFont(io.BytesIO(base64.b64decode(data)))
+        cmap = font.getBestCmap()
+        missing = sorted(c for c in characters if ord(c) not in cmap)
+        assert not missing, missing
+        # A subset: far fewer glyphs than NanumGothic's 11,000-odd Hangul syllables alone.
+        assert len(cmap) < 2000
+
+
+def test_each_scenario_is_described_in_plain_words(two, korean):
+    # tests/python/conftest.py: alt has rooftop_pv roof_share 0.5 on roofs of at least 1000 m², a
+    # 2000 kWh / 500 kW battery at complex local, 10 % efficiency savings, electric trucks 30 % / 10 %.
+    text = visible_text(two[0])
+    assert "Rooftop PV on 50 % of every roof of at least 1,000 m² (10 m²/kWp, facing south, tilt 15°)" in text
+    assert "A shared battery of 2,000 kWh and 500 kW at complex local, peak shaving" in text
+    assert "Efficiency: 10 % less electricity, 10 % less fuel" in text
+    assert "Electric trucks: 30 % of light-truck and 10 % of heavy-truck vehicle-km" in text
+    text = visible_text(korean[0])
+    assert "지붕 면적 1,000 m² 이상 건물 지붕의 50 %에 태양광 (10 m²/kWp, 남향 15°)" in text
+    assert "인천지방 단지 공용 배터리 2,000 kWh / 500 kW" in text
+    assert "소형 화물차 주행거리의 30 %, 대형 화물차 주행거리의 10 %" in text
+
+
+def test_unknown_interventions_and_keys_are_shown_as_key_value():
+    assert report._intervention("rooftop_pv", {"roof_share": 0.25, "new_knob": 7}).endswith("; also new_knob: 7")
+    assert report._intervention("heat_network", {"length_km": 2.5}) == "heat_network: length_km: 2.5"
+
+
+def test_the_grid_section_lists_violations_and_says_when_hosting_capacity_was_not_computed(small_results,
+                                                                                             tmp_path):
+    # The reference's grid group with one feeder given 7 undervoltage and 3 overload hours (h5py): the
+    # section must count it and list it; hosting capacity is NaN (not requested) in the file.
+    copy = tmp_path / "grid.h5"
+    shutil.copyfile(small_results.ref, copy)
+    with h5py.File(copy, "r+") as f:
+        g = f["runs/ref/grid"]
+        feeders = list(g["feeder"].asstr()[:])
+        for name in ("undervoltage_hours", "overvoltage_hours", "overload_hours"):
+            g[name][...] = 0
+        g["undervoltage_hours"][1] = 7
+        g["overload_hours"][1] = 3
+        assert all(v != v for v in g["hosting_capacity_kwp"][:])  # NaN: not requested
+    out = tmp_path / "grid.html"
+    code, stderr = report_main(copy, "-o", out)
+    assert code == 0, stderr
+    text = visible_text(out.read_text(encoding="utf-8"))
+    assert "Grid: voltage, loading and hosting capacity" in text
+    # Feeders, feeders with a violation, worst undervoltage, overvoltage and overload hours.
+    assert re.search(rf"ref\s+{len(feeders)}\s+1\s+7\s+0\s+3\s", text)
+    assert re.search(rf"{feeders[1]}\s+\S+\s+7\s+0\s+3\s", text)
+    assert "not computed" in text
+    out_ko = tmp_path / "grid_ko.html"
+    assert report_main(copy, "--lang", "ko", "-o", out_ko)[0] == 0
+    text = visible_text(out_ko.read_text(encoding="utf-8"))
+    assert "배전망: 전압, 부하율, 태양광 수용 용량" in text and "계산하지 않음" in text
+
+
+def test_an_unknown_language_or_a_missing_font_exits_2_and_writes_nothing(small_results, tmp_path, monkeypatch):
+    out = tmp_path / "report.html"
+    code, stderr = report_main(small_results.ref, "--lang", "xx", "-o", out)
+    assert code == 2 and "--lang xx" in stderr and "ko" in stderr
+    monkeypatch.setattr(report, "FONT_DIR", tmp_path / "no_fonts")
+    code, stderr = report_main(small_results.ref, "--lang", "ko", "-o", out)
+    assert code == 2 and "NanumGothic.ttf" in stderr and "fonts-nanum" in stderr
+    assert len(stderr.strip().splitlines()) == 1
+    assert list(tmp_path.iterdir()) == []  # nothing written
+
+
+def test_runs_sharing_a_background_get_the_headline_sandan_compare_gives(small_results, tmp_path):
+    # The sweep ran energy and emissions only, the reference every model: their backgrounds differ,
+    # so each run's headline is against a counterfactual. The report runs it once for the four runs
+    # and derives the other three; `sandan compare` runs it for each.
+    out = tmp_path / "derived.html"
+    assert report_main(small_results.ref, small_results.sweep, "-o", out)[0] == 0
+    html = out.read_text(encoding="utf-8")
+    for i in (0, 3):  # the run compared by the engine and one derived
+        h = compare(small_results.ref, f"{small_results.sweep}:sw-{i:04d}")["headline"]
+        row = re.search(rf"<tr><td class=\"text\">sw-{i:04d}</td>.*?</tr>", html).group(0)
+        for figure in (h["tco2e_abated"], h["krw_per_tco2e_gross"], h["krw_per_tco2e_net"],
+                       h["net_annual_cost_krw"] / 1e6):
+            assert f">{as_read(figure)}<" in row or f">+{as_read(figure)}<" in row, (i, figure)

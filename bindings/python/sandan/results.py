@@ -171,6 +171,25 @@ class ResultsFile:
                                                    if isinstance(item, h5py.Group))
         return self._run_attrs_read[run], self._run_groups_read[run]
 
+    def read_run_layouts(self):
+        """Read every run's attributes and group names in one pass over the file (a 200-run file
+        otherwise opens once a run), and the emissions group's attributes (grid factor, factors
+        file) into `run_group_attrs`; returns self."""
+        self._check_open()
+        self.run_group_attrs = getattr(self, "run_group_attrs", {})
+        with h5py.File(self.path, "r") as f:
+            runs = f["runs"] if "runs" in f else {}
+            for run in self._runs:
+                if run in self._run_attrs_read:
+                    continue
+                group = runs[run]
+                self._run_attrs_read[run] = {key: _text(value) for key, value in group.attrs.items()}
+                self._run_groups_read[run] = tuple(key for key, item in group.items()
+                                                   if isinstance(item, h5py.Group))
+                self.run_group_attrs[run] = {name: {key: _text(value) for key, value in group[name].attrs.items()}
+                                             for name in ("emissions", "grid") if name in group}
+        return self
+
     def _run_parameters(self, run):
         """A run's parameters (JSON text): from /index, else from the run's attributes."""
         if run in self._index_parameters:
