@@ -16,8 +16,8 @@ packages=(
   libopenmpi-dev openmpi-bin
   pybind11-dev python3-dev python3-numpy python3-h5py python3-pytest python3-xarray python3-h5netcdf python3-yaml
   python3-pandas python3-matplotlib
-  # the Korean report (python3 -m sandan.report --lang ko): its font, subset with fontTools
-  fonts-nanum python3-fonttools
+  # the Korean report (python3 -m sandan.report --lang ko): its font, subset with fontTools (WOFF2: brotli)
+  fonts-nanum python3-fonttools python3-brotli
 )
 
 missing=()
