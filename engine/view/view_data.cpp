@@ -333,6 +333,15 @@ struct ViewData::Impl {
   const RunView* base_of(const ViewQuery& query, const RunView& run) const;
 
   std::shared_ptr<const Series> series(const RunView& run, const std::string& dataset);
+  // The run's hour of the measured axis' first hour. Of the same year: the same hour. Of another
+  // year (a run of 2026 against meters of 2018): moved by up to six days so that weekdays meet
+  // weekdays (1 January 2018, a Monday, meets Monday 5 January 2026), as load follows the week.
+  [[nodiscard]] int measured_offset(const RunView& run) const {
+    if (measured->start_year == run.year) return measured->first_hour;
+    const int shift =
+        ((iso_weekday(Date{measured->start_year, 1, 1}) - iso_weekday(Date{run.year, 1, 1})) % 7 + 7) % 7;
+    return measured->first_hour + 24 * shift;
+  }
   std::shared_ptr<const std::vector<float>> annual_values(const RunView& run, const std::string& quantity);
   std::shared_ptr<const Series> road_values(const RunView& run);  // [day type × 24 hours × link] PCE
   std::vector<float> frame(const RunView& run, const std::string& layer, const std::string& quantity,
@@ -1037,9 +1046,8 @@ json ViewData::Impl::alarms(const RunView& run, double vc_limit, std::size_t lim
   }
   if (measured && run.layout == runs.front().layout) {
     // Measured against simulated load, hour by hour over the hours both have: an alarm when the
-    // CV(RMSE) passes ASHRAE Guideline 14's 30 % for hourly calibration. The measured hour k lies
-    // first_hour + k hours after 1 January of its year: it is compared with the same hour of the
-    // run's year.
+    // CV(RMSE) passes ASHRAE Guideline 14's 30 % for hourly calibration, on the hours of
+    // measured_offset's alignment.
     const auto load = series(run, "energy/load_kw");
     for (std::size_t i = 0; i < measured_meter_of_facility.size(); ++i) {
       const int m = measured_meter_of_facility[i];
@@ -1051,7 +1059,7 @@ json ViewData::Impl::alarms(const RunView& run, double vc_limit, std::size_t lim
       int worst_hour = 0;
       int n = 0;
       for (int k = 0; k < measured->hours; ++k) {
-        const int h = measured->first_hour + k;
+        const int h = measured_offset(run) + k;
         if (h < 0 || h >= run.hours) continue;
         const double x = measured->at(static_cast<std::size_t>(m), k);
         if (!std::isfinite(x)) continue;
@@ -1234,7 +1242,7 @@ json ViewData::Impl::series_json(const RunView& run, const RunView* base, const 
     if (const int m = measured_meter_of_facility[feature]; m >= 0) {
       std::vector<float> mv(static_cast<std::size_t>(hours), kNaN);
       for (int k = 0; k < hours; ++k) {
-        const int idx = from + k - measured->first_hour;
+        const int idx = from + k - measured_offset(run);
         if (idx >= 0 && idx < measured->hours)
           mv[static_cast<std::size_t>(k)] =
               static_cast<float>(measured->at(static_cast<std::size_t>(m), idx));

@@ -22,6 +22,7 @@
 #include "core/error.hpp"
 #include "io/results_reader.hpp"
 #include "support/fixtures.hpp"
+#include "twin/measured.hpp"
 #include "view/server.hpp"
 #include "view/view_data.hpp"
 
@@ -556,4 +557,96 @@ TEST_CASE(
   const Command open = run_sandan("serve " + dir.str("none.h5") + " --host 0.0.0.0 --port 0", dir);
   CHECK(open.err.find("warning: listening on 0.0.0.0") != std::string::npos);
   CHECK(open.exit_code == 2);
+}
+
+TEST_CASE(
+    "with measured data a metered facility's chart has its meter aligned weekday on weekday, and a deviation "
+    "alarm its CV(RMSE)") {
+  const TempDir dir("view_measured");
+  const std::string measured = dir.str("measured.h5");
+  const Command ingest =
+      run_sandan("ingest " + std::string(SANDAN_TEST_DATA_DIR) +
+                     "/steel_plant_2018/Steel_industry_data_jan-sep.csv --map " + SANDAN_SOURCE_DIR +
+                     "/docs/examples/steel_plant_meter_map.yaml -o " + measured,
+                 dir);
+  INFO(ingest.err);
+  REQUIRE(ingest.exit_code == 0);
+  sandan::ViewOptions o;
+  o.results = {runs().baseline};
+  o.site = std::string(SANDAN_GIS_DATA_DIR) + "/incheon.gpkg";
+  o.measured = measured;
+  sandan::ViewData data(o);
+  const json meta = json::parse(data.get("/api/meta", {}).body);
+  REQUIRE(meta["measured"]["facilities"] == json::array({"machinery_f0058"}));
+  const json layout = json::parse(data.get("/api/layout", {{"run", "0:base"}}).body);
+  std::size_t feature = 0;
+  for (const json& f : layout["facilities"]["features"])
+    if (f["properties"]["id"] == "machinery_f0058") feature = f["id"];
+  // The run (2026, local complex only) has no series for this Incheon Machinery facility: the chart
+  // still shows the meter. 1 January 2018 is a Monday, 1 January 2026 a Thursday: the meter's first
+  // hour is the run's hour 96 (Monday 5 January 2026 00:00).
+  const json year = json::parse(data.get("/api/series", {{"run", "0:base"},
+                                                         {"layer", "facilities"},
+                                                         {"feature", std::to_string(feature)},
+                                                         {"quantity", "load_kw"}})
+                                    .body);
+  REQUIRE(year.contains("measured"));
+  const sandan::MeasuredData m = sandan::read_measured(measured);
+  REQUIRE(m.start_year == 2018);
+  for (int k : {0, 1, 500, m.hours - 1}) {
+    const double expected = m.at(0, k);
+    const json& got = year["measured"][static_cast<std::size_t>(96 + k)];
+    if (std::isnan(expected))
+      CHECK(got.is_null());
+    else
+      CHECK(got.get<double>() == doctest::Approx(expected).epsilon(1e-6));
+  }
+  CHECK(year["measured"][95].is_null());
+  // No simulated series for the facility here, so no deviation to score: no deviation alarm.
+  const json alarms = json::parse(data.get("/api/alarms", {{"run", "0:base"}, {"limit", "100000"}}).body);
+  for (const json& a : alarms["alarms"]) CHECK(a["kind"] != "deviation");
+
+  // A run of Incheon Machinery (energy only): the archetype's load against the real plant's meter.
+  write_text(dir.path() / "machinery.yaml",
+             "name: machinery\nextends: " + std::string(SANDAN_SOURCE_DIR) +
+                 "/scenarios/baseline.yaml\ncomplexes: [machinery]\nmodels: [energy]\n");
+  const Command run = run_command("cd " + std::string(SANDAN_SOURCE_DIR) + " && " + SANDAN_EXE + " run " +
+                                      dir.str("machinery.yaml") + " -o " + dir.str("machinery.h5"),
+                                  dir);
+  INFO(run.err);
+  REQUIRE(run.exit_code == 0);
+  o.results = {dir.str("machinery.h5")};
+  sandan::ViewData machinery(o);
+  const json both = json::parse(machinery
+                                    .get("/api/series", {{"run", "0:machinery"},
+                                                         {"layer", "facilities"},
+                                                         {"feature", std::to_string(feature)},
+                                                         {"quantity", "load_kw"}})
+                                    .body);
+  // CV(RMSE) over the hours with both, recomputed from the chart's two series.
+  double squares = 0;
+  double sum = 0;
+  int n = 0;
+  for (std::size_t h = 0; h < both["values"].size(); ++h) {
+    if (both["measured"][h].is_null() || both["values"][h].is_null()) continue;
+    const double x = both["measured"][h];
+    const double s = both["values"][h];
+    squares += (x - s) * (x - s);
+    sum += x;
+    ++n;
+  }
+  REQUIRE(n > 6000);
+  const double cv = std::sqrt(squares / n) / (sum / n);
+  const json found =
+      json::parse(machinery.get("/api/alarms", {{"run", "0:machinery"}, {"limit", "100000"}}).body);
+  std::size_t deviations = 0;
+  for (const json& a : found["alarms"]) {
+    if (a["kind"] != "deviation") continue;
+    ++deviations;
+    CHECK(a["name"] == "machinery_f0058");
+    CHECK(a["value"].get<double>() == doctest::Approx(cv).epsilon(1e-5));
+    CHECK(a["limit"].get<double>() == 0.30);  // ASHRAE Guideline 14, hourly
+    CHECK(a["hours"].get<int>() == n);
+  }
+  CHECK(deviations == (cv > 0.30 ? 1 : 0));
 }
