@@ -214,6 +214,28 @@ App::App() {
   forecast_cmd->add_option("-o,--output", forecast.output, "Forecast file to write (HDF5, /forecast)");
   forecast_cmd->add_flag("--json", forecast.json, "Print one JSON object instead of tables");
 
+  serve_cmd = app.add_subcommand(
+      "serve",
+      "The control-centre view: the runs of results files on a map of the complexes, hour by hour, in "
+      "a web browser (docs/view.md)");
+  serve_cmd->add_option("results", serve.results, "Results files (HDF5); every run of each is shown")
+      ->required();
+  serve_cmd->add_option("--measured", serve.measured, "Measured file (HDF5, from sandan ingest)");
+  serve_cmd->add_option("--site", serve.site, "Layout, when the runs' own cannot be found");
+  serve_cmd->add_option("--host", serve.host,
+                        "Address to listen on (default 127.0.0.1: this machine only; another address "
+                        "lets other machines read the results)");
+  serve_cmd->add_option("--port", serve.port, "Port, 0 for any free one (default 8080)")
+      ->check(CLI::Range(0, 65535));
+  serve_cmd->add_option("--lang", serve.lang, "Language the page opens in (default ko)")
+      ->check(CLI::IsMember({"ko", "en"}));
+  serve_cmd
+      ->add_option("--vc-alarm", serve.vc_alarm,
+                   "Road volume/capacity above which a road is an alarm (default 0.9)")
+      ->check(positive());
+  serve_cmd->add_option("--assets", serve.assets,
+                        "The view's web folder (default: found beside the program)");
+
   calibrate_cmd = app.add_subcommand(
       "calibrate",
       "Fit facility load models (and PV yield factors) to a measured file; print the Guideline 14 "

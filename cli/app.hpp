@@ -73,6 +73,17 @@ struct ForecastArgs {
   bool json = false;
 };
 
+struct ServeArgs {
+  std::vector<std::string> results;
+  std::string measured;
+  std::string site;
+  std::string host = "127.0.0.1";
+  int port = 8080;
+  std::string lang = "ko";
+  double vc_alarm = 0.9;
+  std::string assets;
+};
+
 struct PowerflowArgs {
   std::string case_dir;
   std::string out_dir;
@@ -144,6 +155,7 @@ struct App {
   AssignArgs assign;
   IngestArgs ingest;
   CalibrateArgs calibrate;
+  ServeArgs serve;
   CLI::App* inspect_cmd = nullptr;
   CLI::App* synth_cmd = nullptr;
   CLI::App* run_cmd = nullptr;
@@ -155,6 +167,7 @@ struct App {
   CLI::App* assign_cmd = nullptr;
   CLI::App* ingest_cmd = nullptr;
   CLI::App* calibrate_cmd = nullptr;
+  CLI::App* serve_cmd = nullptr;
 };
 
 // The processes a launcher (mpirun, srun) started this one among, from its environment, without MPI:

@@ -407,6 +407,30 @@ int run_synth(const SynthArgs& args) {
   return report.has_errors() ? static_cast<int>(sandan::ErrorCode::kInternal) : 0;
 }
 
+int run_serve(const ServeArgs& args) {
+  sandan::ServeOptions options;
+  options.view.results = args.results;
+  options.view.measured = args.measured;
+  options.view.site = args.site;
+  options.view.lang = args.lang;
+  options.view.vc_alarm = args.vc_alarm;
+  options.host = args.host;
+  options.port = args.port;
+  options.assets = args.assets;
+  if (args.host != "127.0.0.1" && args.host != "localhost" && args.host != "::1") {
+    std::fprintf(stderr,
+                 "sandan: warning: listening on %s: other machines that reach it can read these results "
+                 "(the view has no login); the default 127.0.0.1 serves this machine only\n",
+                 args.host.c_str());
+  }
+  sandan::install_interrupt_handlers();
+  const auto start = std::chrono::steady_clock::now();
+  sandan::serve(options, std::cout, nullptr);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  std::fprintf(stderr, "sandan: stopped after %.0f s\n", seconds);
+  return 0;
+}
+
 }  // namespace
 }  // namespace sandan::cli
 
@@ -443,6 +467,7 @@ int main(int argc, char** argv) {
     if (*cli.export_cmd) return run_export(cli.export_args);
     if (*cli.weather_cmd) return run_weather(cli.weather);
     if (*cli.forecast_cmd) return run_forecast(cli.forecast, command);
+    if (*cli.serve_cmd) return run_serve(cli.serve);
     if (*cli.powerflow_cmd) return run_powerflow(cli.powerflow);
     if (*cli.assign_cmd) return run_assign(cli.assign);
     return 0;

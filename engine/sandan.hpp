@@ -27,6 +27,7 @@
 #include "twin/forecast.hpp"
 #include "twin/ingest.hpp"
 #include "twin/measured.hpp"
+#include "view/server.hpp"
 
 namespace sandan {
 
