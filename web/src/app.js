@@ -56,6 +56,7 @@ window.sandanView = {
   ready,
   state,
   map: null,
+  get layout() { return layout; },
   counts: () => ({ ...counts, ...renderedCounts() }),
   // the values on the map for a layer (a copy), and the colour stops in use
   values: (layer) => (current[layer] ? Array.from(current[layer]) : null),
@@ -106,8 +107,8 @@ function fmt(v, unit, key, signed = false) {
   const locale = state.lang === 'ko' ? 'ko-KR' : 'en-GB';
   let x = v;
   let u = unitLabel(unit, state.lang);
-  if ((unit === '1' || unit === '') && key !== 'vc') { x = v * 100; u = '%'; }
-  if (unit === '1' && key === 'vc') u = '';
+  if ((unit === '1' || unit === 'share' || unit === '') && key !== 'vc') { x = v * 100; u = '%'; }
+  if ((unit === '1' || unit === 'share') && key === 'vc') u = '';
   const a = Math.abs(x);
   const opts = { maximumFractionDigits: a >= 100 ? 0 : a >= 10 ? 1 : a >= 1 ? 2 : 3 };
   if (a >= 1e6) { opts.notation = 'compact'; opts.maximumFractionDigits = 1; }
@@ -477,7 +478,8 @@ function legendHTML(layer) {
   const lo = stops[0][0]; const hi = stops[stops.length - 1][0];
   const grad = stops.map(([v, c]) => `${c} ${(((v - lo) / (hi - lo)) * 100).toFixed(1)}%`).join(', ');
   const mid = stops[Math.floor(stops.length / 2)][0];
-  const ul = unit === '1' && q !== 'vc' ? '%' : unit === '1' ? '' : unitLabel(unit, state.lang);
+  const share = unit === '1' || unit === 'share';
+  const ul = share && q !== 'vc' ? '%' : share ? '' : unitLabel(unit, state.lang);
   const title = `${t(state.lang, layer)} · ${state.base ? 'B − A ' : ''}${L(qi.label)}${ul ? ` (${ul})` : ''}`;
   const tick = (v) => fmt(v, unit, q, !!state.base).replace(` ${ul}`, '').replace(ul === '%' ? ' %' : '\u0000', '');
   const note = qi.per === 'year' ? `<div class="legend-note">${esc(t(state.lang, 'perYear'))}</div>` : '';
@@ -704,7 +706,7 @@ function drawChart() {
   const series = [{ key: 'b', vals: b.values, colour: '#38bdf8', dash: '', label: state.base ? `B: ${runInfo(state.run).scenario_name} (${t(state.lang, 'simulated')})` : `${t(state.lang, 'simulated')} (${runInfo(state.run).scenario_name})` }];
   if (a) series.push({ key: 'a', vals: a.values, colour: '#94a3b8', dash: '5 3', label: `A: ${runInfo(state.base).scenario_name} (${t(state.lang, 'simulated')})` });
   if (b.measured) series.push({ key: 'measured', vals: b.measured, colour: '#f59e0b', dash: '2 2', label: t(state.lang, 'measured') });
-  const isShare = (unit === '1' || unit === '') && quantity !== 'vc';
+  const isShare = (unit === '1' || unit === 'share' || unit === '') && quantity !== 'vc';
   const scaleV = (v) => (isShare ? v * 100 : v);
   let lo = Infinity; let hi = -Infinity;
   for (const s of series) for (const v of s.vals) if (v !== null && Number.isFinite(v)) { lo = Math.min(lo, scaleV(v)); hi = Math.max(hi, scaleV(v)); }
@@ -794,7 +796,11 @@ function syncControls() {
   $('#diff-toggle').checked = !!state.base;
   $('.run-a').hidden = !state.base;
   $('#run-b-label').textContent = state.base ? t(state.lang, 'runB') : t(state.lang, 'scenario');
-  const qopt = (layer) => quantityList(layer).map((q) => ({ value: q.key, label: `${L(q.label)} (${q.unit === '1' && q.key !== 'vc' ? '%' : unitLabel(q.unit, state.lang)})` }));
+  const qopt = (layer) => quantityList(layer).map((q) => {
+    const share = q.unit === '1' || q.unit === 'share';
+    const u = share && q.key !== 'vc' ? '%' : share ? '' : unitLabel(q.unit, state.lang);
+    return { value: q.key, label: u ? `${L(q.label)} (${u})` : L(q.label) };
+  });
   fillSelect($('#quantity-select'), qopt('facilities'), state.quantity);
   fillSelect($('#feeder-quantity-select'), qopt('feeders'), state.feederQuantity);
   fillSelect($('#road-quantity-select'), qopt('roads'), state.roadQuantity);

@@ -162,26 +162,32 @@ export const ALARM_KINDS = {
 // Labels of the KPIs the server reports; an unknown key is shown as it is, underscores as spaces.
 export const KPI_LABELS = {
   ko: {
-    annual_load_mwh: '연간 전력 소비', annual_pv_mwh: '연간 태양광 발전', annual_import_mwh: '연간 수전량',
-    annual_export_mwh: '연간 역송량', annual_curtailed_mwh: '연간 출력제한', self_sufficiency: '자급률',
-    self_consumption: '자가소비율', peak_load_kw: '최대 부하', peak_import_kw: '최대 수전',
-    peak_export_kw: '최대 역송', bill_krw: '연간 전기요금', bill_mkrw: '연간 전기요금', tco2e: '온실가스 배출',
-    scope1_tco2e: '직접 배출 (Scope 1)', scope2_tco2e: '간접 배출 (Scope 2)', pv_capacity_kwp: '태양광 설비용량',
-    facilities: '사업장 수', employees: '종업원 수', fuel_mwh: '연간 연료 사용', annual_fuel_mwh: '연간 연료 사용',
-    battery_kwh: '배터리 용량', overload_hours: '과부하 시간', undervoltage_hours: '저전압 시간',
-    overvoltage_hours: '과전압 시간', vkt_km: '연간 차량 주행거리', vht_h: '연간 차량 통행시간',
-    traffic_tco2e: '교통 배출',
+    facilities: '사업장 수', annual_load_mwh: '연간 전력 소비', annual_fuel_mwh: '연간 연료 사용',
+    pv_capacity_kwp: '태양광 설비용량', annual_pv_mwh: '연간 태양광 발전', pv_yield_kwh_per_kwp: '태양광 이용률 (kWh/kWp)',
+    curtailed_mwh: '출력제한 발전량', annual_import_mwh: '연간 수전량', annual_export_mwh: '연간 역송량',
+    peak_import_kw: '최대 수전 전력', self_sufficiency: '에너지 자급률', bill_krw: '연간 전기요금',
+    fuel_cost_krw: '연간 연료비', export_credit_krw: '역송 수입', energy_cost_krw: '연간 에너지 비용',
+    worst_feeder_undervoltage_hours: '저전압 시간 (최악 선로)', worst_feeder_overvoltage_hours: '과전압 시간 (최악 선로)',
+    worst_feeder_overload_hours: '과부하 시간 (최악 선로)', pv_hosting_capacity_kwp: '태양광 수용 용량',
+    car_km: '승용차 주행거리', truck_km: '화물차 주행거리', light_truck_km: '소형 화물차 주행거리',
+    heavy_truck_km: '대형 화물차 주행거리', electric_truck_km: '전기 화물차 주행거리', vehicle_hours: '차량 통행시간',
+    tco2e_scope1: '직접 배출 (Scope 1)', tco2e_scope2: '간접 배출 (Scope 2)', tco2e_transport: '교통 배출',
+    tco2e_total: '온실가스 총배출', investment_krw: '투자비', annualised_cost_krw: '연간화 비용', om_cost_krw: '운영유지비',
   },
   en: {
-    annual_load_mwh: 'Annual consumption', annual_pv_mwh: 'Annual PV generation', annual_import_mwh: 'Annual import',
-    annual_export_mwh: 'Annual export', annual_curtailed_mwh: 'Annual curtailment', self_sufficiency: 'Self-sufficiency',
-    self_consumption: 'Self-consumption', peak_load_kw: 'Peak load', peak_import_kw: 'Peak import',
-    peak_export_kw: 'Peak export', bill_krw: 'Annual bill', bill_mkrw: 'Annual bill', tco2e: 'Greenhouse gas emissions',
-    scope1_tco2e: 'Direct emissions (scope 1)', scope2_tco2e: 'Indirect emissions (scope 2)',
-    pv_capacity_kwp: 'PV capacity', facilities: 'Facilities', employees: 'Employees', fuel_mwh: 'Annual fuel use',
-    annual_fuel_mwh: 'Annual fuel use', battery_kwh: 'Battery capacity', overload_hours: 'Overload hours',
-    undervoltage_hours: 'Undervoltage hours', overvoltage_hours: 'Overvoltage hours', vkt_km: 'Vehicle-km a year',
-    vht_h: 'Vehicle-hours a year', traffic_tco2e: 'Traffic emissions',
+    facilities: 'Facilities', annual_load_mwh: 'Electricity demand', annual_fuel_mwh: 'Fuel burned',
+    pv_capacity_kwp: 'PV installed', annual_pv_mwh: 'PV output', pv_yield_kwh_per_kwp: 'PV yield',
+    curtailed_mwh: 'PV curtailed', annual_import_mwh: 'Grid import', annual_export_mwh: 'Grid export',
+    peak_import_kw: 'Peak import', self_sufficiency: 'Self-sufficiency', bill_krw: 'Electricity bill',
+    fuel_cost_krw: 'Fuel cost', export_credit_krw: 'Export credit', energy_cost_krw: 'Energy cost',
+    worst_feeder_undervoltage_hours: 'Undervoltage hours (worst feeder)',
+    worst_feeder_overvoltage_hours: 'Overvoltage hours (worst feeder)',
+    worst_feeder_overload_hours: 'Overload hours (worst feeder)', pv_hosting_capacity_kwp: 'PV hosting capacity',
+    car_km: 'Car vehicle-km', truck_km: 'Truck vehicle-km', light_truck_km: 'Light truck vehicle-km',
+    heavy_truck_km: 'Heavy truck vehicle-km', electric_truck_km: 'Electric truck vehicle-km',
+    vehicle_hours: 'Vehicle-hours', tco2e_scope1: 'Emissions, scope 1', tco2e_scope2: 'Emissions, scope 2',
+    tco2e_transport: 'Emissions, transport', tco2e_total: 'Emissions, total', investment_krw: 'Investment',
+    annualised_cost_krw: 'Annualised cost', om_cost_krw: 'O&M cost',
   },
 };
 
@@ -245,11 +251,14 @@ export function gateName(props, lang) {
 
 // Units as shown: the server's unit strings, with Korean words where the unit is a word.
 export function unitLabel(unit, lang) {
-  if (unit === '1' || unit === '' || unit == null) return lang === 'ko' ? '비율' : 'share';
+  if (unit === '1' || unit === 'share' || unit === '' || unit == null) return lang === 'ko' ? '비율' : 'share';
+  if (unit === 'count') return lang === 'ko' ? '개' : '';
+  if (unit === 'h') return lang === 'ko' ? '시간' : 'h';
   if (lang === 'ko') {
     if (unit === 'KRW') return '원';
     if (unit === 'MKRW') return '백만 원';
     if (unit === 'veh/h') return '대/시';
+    if (unit === 'KRW/year') return '원/년';
   }
   return unit;
 }
