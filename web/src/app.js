@@ -358,11 +358,14 @@ function colourExpr(stops, fallback) {
   return ['case', ['boolean', ['feature-state', 'ok'], false], interp, fallback];
 }
 
+let colourToken = 0;
 async function applyColours() {
+  const token = ++colourToken;
   const jobs = LAYERS.map(async (layer) => {
     if (!hasLayer(layer)) { colourStops[layer] = null; return; }
     const q = quantityOf(layer);
     const sc = await getScale(layer, q);
+    if (token !== colourToken) return;   // a newer choice of runs or quantities is being drawn
     const stops = stopsFor(layer, q, sc);
     colourStops[layer] = stops;
     currentUnit[layer] = sc.unit ?? (quantityInfo(layer, q) || {}).unit;
@@ -371,7 +374,7 @@ async function applyColours() {
     if (layer === 'roads') map.setPaintProperty('roads-line', 'line-color', colourExpr(stops, '#334155'));
   });
   await Promise.all(jobs);
-  renderLegends();
+  if (token === colourToken) renderLegends();
 }
 
 // ---- frames ------------------------------------------------------------------------------------
@@ -530,7 +533,9 @@ const ALARM_LAYER_QUANTITY = {
 };
 
 async function loadAlarms() {
-  const r = await getJSON(`/api/alarms?${qs({ run: state.run })}`);
+  const run = state.run;
+  const r = await getJSON(`/api/alarms?${qs({ run })}`);
+  if (run !== state.run) return;
   alarms = r.alarms || [];
   alarmTotals = { shown: r.shown ?? alarms.length, total: r.total ?? alarms.length };
   renderAlarms();
@@ -580,7 +585,10 @@ async function onAlarm(i) {
 
 // ---- KPIs --------------------------------------------------------------------------------------
 async function loadKpis() {
-  kpis = await getJSON(`/api/kpis?${qs({ run: state.run, base: state.base })}`);
+  const [run, baseRun] = [state.run, state.base];
+  const k = await getJSON(`/api/kpis?${qs({ run, base: baseRun })}`);
+  if (run !== state.run || baseRun !== state.base) return;
+  kpis = k;
   renderKpis();
 }
 
@@ -606,6 +614,7 @@ function renderKpis() {
     return `<tr data-kpi="${esc(k.key)}"><td>${esc(kpiLabel(k.key, state.lang))}</td><td class="v">${esc(fmt(k.value, k.unit, k.key))}</td>${d}</tr>`;
   });
   $('#kpi-table').innerHTML = head + rows.join('');
+  $('#kpi-table').classList.toggle('diff', diff);
 }
 
 function onKpiComplex(id) {
@@ -857,7 +866,7 @@ async function loadLayoutFor(runId) {
   layoutSite = r.site;
   addLayout();
   renderLabels();
-  if (layout.bounds) map.fitBounds([[layout.bounds[0], layout.bounds[1]], [layout.bounds[2], layout.bounds[3]]], { padding: { top: 80, bottom: 30, left: 30, right: 250 }, duration: 0 });
+  if (layout.bounds) map.fitBounds([[layout.bounds[0], layout.bounds[1]], [layout.bounds[2], layout.bounds[3]]], { padding: { top: 110, bottom: 30, left: 130, right: 260 }, duration: 0 });
   return true;
 }
 

@@ -212,7 +212,8 @@ test('the language switch changes the labels: Korean by default, English after t
   const names = await page.$$eval('.complex-label', (els) => els.map((e) => e.textContent));
   assert.ok(names.every((n) => /^[\x20-\x7e]+$/.test(n)), `English complex names: ${names}`);
   assert.match(await page.textContent('#hour-label'), /\((Mon|Tue|Wed|Thu|Fri|Sat|Sun)\)/);
-  await page.evaluate(() => window.sandanView.map.fitBounds(window.sandanView.layout.bounds, { padding: { top: 80, bottom: 30, left: 30, right: 250 }, duration: 0 }));
+  await page.click('#chart-close');
+  await page.evaluate(() => window.sandanView.map.fitBounds(window.sandanView.layout.bounds, { padding: { top: 110, bottom: 30, left: 130, right: 260 }, duration: 0 }));
   await waitMapStill();
   await page.screenshot({ path: path.join(shots, 'view-en.png') });
   await page.click('#lang-switch');
