@@ -18,7 +18,11 @@ packages=(
   python3-pandas python3-matplotlib
   # the Korean report (python3 -m sandan.report --lang ko): its font, subset with fontTools (WOFF2: brotli)
   fonts-nanum python3-fonttools python3-brotli
+  # the control-centre view's browser tests (web/tests): the system's Chromium (the Korean font: above)
+  chromium
 )
+# node and npm for the view's packages (web/package.json); a machine that has npm from elsewhere keeps it
+command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 
 missing=()
 for p in "${packages[@]}"; do
@@ -33,3 +37,12 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 echo "setup: all packages present" >&2
+
+# The view's JavaScript packages (maplibre-gl, playwright-core) from web/package-lock.json, again only
+# when the lock file is newer than what is installed.
+web_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/web"
+if [[ ! -f "$web_dir/node_modules/.package-lock.json" || "$web_dir/package-lock.json" -nt "$web_dir/node_modules/.package-lock.json" ]]; then
+  echo "setup: installing the view's packages (npm ci in web/)" >&2
+  (cd "$web_dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+fi
+echo "setup: web packages present" >&2
