@@ -1,9 +1,11 @@
 #include "view/describe.hpp"
 
 #include <yaml-cpp/yaml.h>
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstdio>
+#include <string_view>
 
 namespace sandan {
 
@@ -47,8 +49,13 @@ constexpr std::array<KeyWords, 27> kKeys{{
     {"cost_krw_per_kw", "cost", "비용", "KRW/kW", Format::kNumber},
     {"lifetime_years", "lifetime", "수명", "years", Format::kNumber},
     {"boiler_efficiency", "boiler efficiency", "보일러 효율", "", Format::kShare},
-    {"om_share_per_year", "O&M a year", "연간 운영유지비", "of investment", Format::kShare},
+    {"om_share_per_year", "O&M a year", "연간 운영유지비", "", Format::kShare},
 }};
+
+constexpr std::array<std::string_view, 11> kTechnical{
+    "dc_ac_ratio", "inverter_efficiency",   "gamma_per_c", "system_losses_pct",
+    "albedo",      "round_trip_efficiency", "soc_min",     "soc_max",
+    "soc_initial", "om_share_per_year",     "module_type"};
 
 struct KindWords {
   const char* kind;
@@ -81,19 +88,33 @@ std::string number_text(double v) {
 
 std::string scalar_text(const YAML::Node& node, Format format, const char* unit, bool korean) {
   if (format == Format::kList && node.IsSequence()) {
+    if (node.size() == 0) return korean ? "전체" : "all";  // an empty list: every complex or sector
     std::string out;
     for (const auto& item : node) out += (out.empty() ? "" : ", ") + item.as<std::string>("?");
     return out;
   }
   if (!node.IsScalar()) return YAML::Dump(node);
   std::string text = node.as<std::string>();
-  if (format == Format::kText || format == Format::kList) return text;
+  if (korean) {
+    static const std::array<std::pair<std::string_view, std::string_view>, 5> kValues{{
+        {"peak_shaving", "최대 수요 저감(피크 셰이빙)"},
+        {"self_consumption", "자가소비"},
+        {"tou_arbitrage", "시간대별 요금 차익"},
+        {"facilities", "각 공장"},
+        {"all", "전체"},
+    }};
+    for (const auto& [word, ko] : kValues)
+      if (text == word) return std::string(ko);
+    if (text.rfind("complex:", 0) == 0) return "단지 " + text.substr(8);
+  }
   double value = 0;
   try {
     value = node.as<double>();
   } catch (const YAML::Exception&) {
     return text;
   }
+  // The resolved scenario writes doubles in full (0.20000000000000001): as a person writes them.
+  if (format == Format::kText || format == Format::kList) return number_text(value);
   if (format == Format::kShare)
     return number_text(value * 100.0) + " %" + (*unit ? std::string(" ") + unit : "");
   std::string u = unit;
@@ -118,6 +139,12 @@ Words intervention_words(const std::string& kind, const YAML::Node& settings) {
   std::string ko;
   for (const auto& item : settings) {
     const std::string key = item.first.as<std::string>("?");
+    // The PV and battery models' technical parameters (their documented defaults unless a scenario
+    // sets them) make the sentence long and say little to a planner; docs/scenarios.md lists them.
+    if (std::find(kTechnical.begin(), kTechnical.end(), key) != kTechnical.end()) continue;
+    // A cost of 0 is a cost not stated (the scenario's default), not a free intervention.
+    if (key.rfind("cost_krw", 0) == 0 && item.second.IsScalar() && item.second.as<std::string>() == "0")
+      continue;
     const KeyWords* found = nullptr;
     for (const KeyWords& k : kKeys)
       if (key == k.key) found = &k;

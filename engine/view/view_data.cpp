@@ -980,11 +980,16 @@ json ViewData::Impl::alarms(const RunView& run, double vc_limit, std::size_t lim
   if (run.has_traffic) {
     const auto v = road_values(run);
     const std::size_t links = v->columns / (std::size_t{3} * 24);
-    // The first hour of the year of each day type and hour of the day: where an alarm's worst hour goes.
+    // The day of each day type nearest the day of the year's peak import: where a road alarm's
+    // worst hour goes (its traffic is the same on every day of the type).
     std::array<int, 3> first_day{-1, -1, -1};
-    for (std::size_t d = 0; d < run.day_type.size(); ++d)
-      if (first_day[static_cast<std::size_t>(run.day_type[d])] < 0)
-        first_day[static_cast<std::size_t>(run.day_type[d])] = static_cast<int>(d);
+    const int peak_day = run.peak_hour / 24;
+    for (std::size_t d = 0; d < run.day_type.size(); ++d) {
+      const auto type = static_cast<std::size_t>(run.day_type[d]);
+      if (first_day[type] < 0 ||
+          std::abs(static_cast<int>(d) - peak_day) < std::abs(first_day[type] - peak_day))
+        first_day[type] = static_cast<int>(d);
+    }
     for (std::size_t i = 0; i < site.roads.size(); ++i) {
       if (run.road_links[i].empty()) continue;
       Alarm a{"congestion", "roads",  i,   site.roads[i].road_id, 0, 0,
@@ -1103,39 +1108,57 @@ json ViewData::Impl::alarms(const RunView& run, double vc_limit, std::size_t lim
 
 json ViewData::Impl::scale(const RunView& run, const RunView* base, const std::string& layer,
                            const std::string& quantity) {
-  // Over every hour of the year (one frame for the yearly quantities).
+  // Over every hour of the year: one frame for the yearly quantities, and for roads one a day type
+  // and hour of the day (every day of a type has the same traffic). Minimum and maximum over every
+  // value; the 98th percentile over every 7th (7 is prime to 24: every hour of the day takes part).
   const bool yearly = layer == "facilities" && (quantity == "bill_krw" || quantity == "tco2e");
-  const int step = yearly ? run.hours : 1;
-  std::vector<float> values;
-  for (int h = 0; h < run.hours; h += step) {
+  std::vector<int> hours;
+  if (yearly) {
+    hours.push_back(0);
+  } else if (layer == "roads") {
+    std::array<bool, 3> seen{false, false, false};
+    for (std::size_t d = 0; d < run.day_type.size(); ++d) {
+      const auto type = static_cast<std::size_t>(run.day_type[d]);
+      if (seen[type]) continue;
+      seen[type] = true;
+      for (int h = 0; h < 24; ++h) hours.push_back(static_cast<int>(d) * 24 + h);
+    }
+  } else {
+    hours.resize(static_cast<std::size_t>(run.hours));
+    std::iota(hours.begin(), hours.end(), 0);
+  }
+  std::vector<float> sample;
+  double min = std::numeric_limits<double>::infinity();
+  double max = -min;
+  std::size_t count = 0;
+  for (const int h : hours) {
     std::vector<float> v = frame(run, layer, quantity, h);
     if (base) {
       const std::vector<float> b = frame(*base, layer, quantity, h);
       for (std::size_t i = 0; i < v.size(); ++i) v[i] -= b[i];
     }
-    for (const float x : v)
-      if (std::isfinite(x)) values.push_back(x);
+    for (const float x : v) {
+      if (!std::isfinite(x)) continue;
+      min = std::min(min, static_cast<double>(x));
+      max = std::max(max, static_cast<double>(x));
+      if (count++ % 7 == 0) sample.push_back(base ? std::fabs(x) : x);
+    }
   }
   const Quantity* q = layer == "facilities" ? find_quantity(kFacilityQuantities, quantity)
                       : layer == "feeders"  ? find_quantity(kFeederQuantities, quantity)
                                             : find_quantity(kRoadQuantities, quantity);
-  json out{{"unit", q ? q->unit : ""}, {"hours_sampled", yearly ? 1 : (run.hours + step - 1) / step}};
-  if (values.empty()) {
+  json out{{"unit", q ? q->unit : ""}, {"hours_sampled", hours.size()}};
+  if (count == 0) {
     out["min"] = 0;
     out["max"] = 0;
     out["p98"] = 0;
     return out;
   }
-  const auto [lo, hi] = std::minmax_element(values.begin(), values.end());
-  double min = *lo;
-  double max = *hi;
-  double p98 = percentile(values, 0.98);
+  double p98 = percentile(sample, 0.98);
   if (base) {
-    std::vector<float> magnitude(values.size());
-    std::transform(values.begin(), values.end(), magnitude.begin(), [](float x) { return std::fabs(x); });
+    // Symmetric about 0, so that white is "no change".
     max = std::max(std::fabs(min), std::fabs(max));
     min = -max;
-    p98 = percentile(magnitude, 0.98);
   }
   out["min"] = min;
   out["max"] = max;
