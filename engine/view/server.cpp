@@ -161,6 +161,13 @@ void serve(const ServeOptions& options, std::ostream& out, const std::function<b
 
   httplib::Server server;
   server.set_keep_alive_max_count(1000);
+  // The library's default also sets SO_REUSEPORT, with which a second `sandan serve` on the same port
+  // starts without a word and the two share the connections: SO_REUSEADDR only (a restart right after
+  // a stop still binds), so that a port in use is an error.
+  server.set_socket_options([](socket_t sock) {
+    int yes = 1;
+    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+  });
   GzipCache compressed;
   auto reply_file = [&web, &compressed](const httplib::Request& req, httplib::Response& res) {
     const auto file = asset_file(web, req.path);

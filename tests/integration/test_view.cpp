@@ -530,6 +530,11 @@ TEST_CASE(
     CHECK(res->body.find("not for the web") == std::string::npos);
     CHECK(res->body.find("root:") == std::string::npos);
   }
+  // A second server on the same port is refused (exit 3), not started beside the first.
+  const Command second = run_sandan(
+      "serve " + runs().baseline + " --port " + std::to_string(port) + " --assets " + dir.str("web"), dir);
+  CHECK(second.exit_code == 3);
+  CHECK(second.err.find("cannot listen on 127.0.0.1:" + std::to_string(port)) != std::string::npos);
   const pid_t pid = std::stoi(read_text_file(dir.path() / "pid"));
   REQUIRE(::kill(pid, SIGTERM) == 0);
   std::string rc;
