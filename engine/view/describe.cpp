@@ -121,7 +121,8 @@ std::string scalar_text(const YAML::Node& node, Format format, const char* unit,
   if (korean && u == "years") u = "년";
   if (korean && u == "KRW") u = "원";
   if (korean && u.rfind("KRW/", 0) == 0) u = "원/" + u.substr(4);
-  return number_text(value) + (u.empty() ? "" : (u == "°" ? u : " " + u));
+  const bool attached = u == "°" || u == "년";  // 15°, 20년: no space before these
+  return number_text(value) + (u.empty() ? "" : (attached ? u : " " + u));
 }
 
 Words intervention_words(const std::string& kind, const YAML::Node& settings) {

@@ -91,7 +91,7 @@ class GzipCache {
 // leaves these content types alone, see content_type).
 void set_body(const httplib::Request& req, httplib::Response& res, const std::string& key,
               const std::string& body, const std::string& type, GzipCache& cache) {
-  constexpr std::size_t kWorthIt = 16 * 1024;
+  constexpr std::size_t kWorthIt = std::size_t{16} * 1024;
   if (body.size() >= kWorthIt && accepts_gzip(req) && type.find("charset=utf-8") != std::string::npos &&
       type.rfind("text/", 0) != 0) {
     const auto compressed = cache.get(key, body);
