@@ -420,12 +420,28 @@ void read_line_type_csv(const std::string& csv_path, SiteFacts& facts, std::vect
       problems.add(line_number, "name", "repeats the line type '" + type.name + "'");
     }
     bool ok = !type.name.empty();
-    for (const auto& [name, target] : {std::pair<const char*, double*>{"r_ohm_per_km", &type.r_ohm_per_km},
-                                       {"x_ohm_per_km", &type.x_ohm_per_km},
-                                       {"ampacity_a", &type.ampacity_a}}) {
+    // Upper bounds far beyond any distribution conductor, to catch wrong units and overflowing values
+    // (1e308 Ω/km made every hour fail to converge): 22.9 kV overhead and cable conductors are about
+    // 0.05-3 Ω/km and 100-1,000 A (the file's own rows; IEC 60228 conductor tables).
+    struct Bound {
+      const char* name;
+      double* target;
+      double max;
+      const char* unit;
+    };
+    for (const Bound& b : {Bound{"r_ohm_per_km", &type.r_ohm_per_km, 100.0, "Ω/km"},
+                           Bound{"x_ohm_per_km", &type.x_ohm_per_km, 100.0, "Ω/km"},
+                           Bound{"ampacity_a", &type.ampacity_a, 100000.0, "A"}}) {
+      const char* name = b.name;
+      double* target = b.target;
       const auto value = parse_csv_number(field(name));
       if (!value || *value <= 0.0) {
         problems.add(line_number, name, "must be a number > 0, got '" + field(name) + "'");
+        ok = false;
+      } else if (*value > b.max) {
+        problems.add(line_number, name,
+                     "must be at most " + format_number(b.max) + " " + b.unit +
+                         " (a conductor's figure per km; check the unit), got '" + field(name) + "'");
         ok = false;
       } else {
         *target = *value;

@@ -53,6 +53,15 @@ std::shared_ptr<const SiteModel> load_site_model(const ScenarioSpec& spec) {
   for (const Facility& f : site.facilities) model->layout_facility_ids.push_back(f.facility_id);
   std::sort(model->layout_facility_ids.begin(), model->layout_facility_ids.end());
   std::erase_if(site.facilities, [&](const Facility& f) { return f.complex < 0 || slot_of[f.complex] < 0; });
+  // Without facilities a run reports zeros everywhere, which reads like a result.
+  if (site.facilities.empty()) {
+    std::string which;
+    for (const auto& id : model->complex_ids) which += (which.empty() ? "" : ", ") + id;
+    throw_misfit(spec,
+                 {spec.site + ": layer 'facilities' has no facility in the complexes simulated (" + which +
+                  "): a run would report zeros; give a layout with facilities (docs/gis-schema.md), or "
+                  "`complexes:` that have some"});
+  }
   for (const Facility& f : site.facilities) model->facility_slot.push_back(slot_of[f.complex]);
   model->roads = build_road_graph(site);
   model->feeders = build_feeder_topology(site);

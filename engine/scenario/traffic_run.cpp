@@ -84,6 +84,12 @@ TrafficStage::TrafficStage(const ScenarioSpec& spec, const SiteModel& site_model
     }
   }
   const Site& site = site_model.site;
+  // Without roads every trip would be unassigned and the traffic report zeros.
+  if (site.roads.empty()) {
+    throw ConfigError(
+        spec.site + ": layer 'roads' has no roads, so the traffic cannot be assigned",
+        {"give a layout with roads (docs/gis-schema.md), or leave `traffic:` out of " + spec.path});
+  }
   const TripRates& rates = impl_->rates;
   const RoadGraph& roads = impl_->roads;
   const LogisticsHubSpec hub = hub_spec(spec, site);

@@ -200,6 +200,31 @@ TEST_CASE("a feeder line type missing from the line types file is bad input nami
   }
 }
 
+TEST_CASE(
+    "a line type's resistance, reactance or ampacity beyond any conductor is refused naming the line and "
+    "field") {
+  TempDir dir("runner_line_type_bounds");
+  // 1e308 Ω/km made every hour of the power flow fail to converge with exit 0; 5000 A is a plausible
+  // busbar, 200000 A is not a conductor.
+  write_text(dir.path() / "line_types.csv",
+             "name,r_ohm_per_km,x_ohm_per_km,ampacity_a,underground,source,confidence\n"
+             "ACSR-OC 160,1e308,0.391,460,false,test,estimate\n"
+             "ACSR-OC 58,0.5,0.4,200000,false,test,estimate\n");
+  try {
+    (void)run_scenario(
+        read_scenario(write_scenario(dir, "lt", "grid: {line_types: " + dir.str("line_types.csv") + "}\n")));
+    FAIL("expected a ConfigError");
+  } catch (const ConfigError& e) {
+    CHECK(e.code() == ErrorCode::kBadInput);
+    std::string all = e.what();
+    for (const auto& p : e.problems()) all += "\n" + p;
+    CHECK(all.find("r_ohm_per_km") != std::string::npos);
+    CHECK(all.find("must be at most 100 Ω/km") != std::string::npos);
+    CHECK(all.find("ampacity_a") != std::string::npos);
+    CHECK(all.find(":3") != std::string::npos);  // the line of the ampacity
+  }
+}
+
 namespace {
 
 // Keeps a batch's runs in memory.

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
+#include <filesystem>
 #include <set>
 
 #include "core/error.hpp"
@@ -11,6 +13,7 @@
 #include "scenario/kpi_catalogue.hpp"
 #include "scenario/runner.hpp"
 #include "scenario/stages.hpp"
+#include "scenario/traffic_run.hpp"
 #include "support/fixtures.hpp"
 
 using namespace sandan;
@@ -578,5 +581,55 @@ TEST_CASE(
   } catch (const ConfigError& e) {
     REQUIRE(e.problems().size() == 1);
     CHECK(e.problems()[0].find("facility 'f9' is not in the layout") != std::string::npos);
+  }
+}
+
+TEST_CASE(
+    "a layout with an empty facilities layer, or an empty roads layer under traffic, is refused before "
+    "running") {
+  // Both ran to the end with exit 0 and reported zeros (every KPI 0, no trips assigned).
+  TempDir dir("stages_empty_layers");
+  ScenarioSpec spec = tiny_spec(dir);
+  // A second complex, "beta", without facilities, and a run of it alone.
+  auto layers = tiny_layers();
+  layers["complexes"] =
+      collection(feature(R"("complex_id": "alpha", "name": "Alpha", "name_ko": "알파", "role": "hub")",
+                         polygon(0, 0, 1000, 1000)) +
+                 ", " +
+                 feature(R"("complex_id": "beta", "name": "Beta", "name_ko": "베타", "role": "linked")",
+                         polygon(2000, 0, 3000, 1000)));
+  spec.site = write_layers(dir, layers);
+  spec.complexes = {"beta"};
+  try {
+    (void)load_site_model(spec);
+    FAIL("no error for a layout without facilities");
+  } catch (const ConfigError& e) {
+    REQUIRE(e.problems().size() == 1);
+    CHECK(e.problems()[0].find("layer 'facilities' has no facility in the complexes simulated") !=
+          std::string::npos);
+    CHECK(e.problems()[0].find(spec.site) != std::string::npos);
+  }
+
+  // The shipped layout with its roads layer emptied (ogrinfo, from gdal-bin): the layer and its fields
+  // stay, no feature does.
+  TempDir roads_dir("stages_empty_roads");
+  ScenarioSpec with_traffic = tiny_spec(roads_dir);
+  const std::filesystem::path gpkg = roads_dir.path() / "no_roads.gpkg";
+  std::filesystem::copy_file(std::string(SANDAN_GIS_DATA_DIR) + "/incheon.gpkg", gpkg);
+  REQUIRE(std::system(
+              ("ogrinfo -q " + gpkg.string() + " -dialect SQLite -sql 'DELETE FROM roads' > /dev/null 2>&1")
+                  .c_str()) == 0);
+  with_traffic.site = gpkg.string();
+  with_traffic.complexes = {"local"};
+  with_traffic.rooftop_pv.clear();
+  with_traffic.batteries.clear();
+  with_traffic.traffic.enabled = true;
+  with_traffic.traffic.trip_rates = std::string(SANDAN_GIS_DATA_DIR) + "/traffic/trip_rates.yaml";
+  try {
+    const auto model = load_site_model(with_traffic);
+    const TrafficStage stage(with_traffic, *model);
+    FAIL("no error for traffic on a layout without roads");
+  } catch (const ConfigError& e) {
+    CHECK(e.headline().find("layer 'roads' has no roads") != std::string::npos);
   }
 }
