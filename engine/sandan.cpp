@@ -467,6 +467,7 @@ void attribute_by_running(Comparison& c, const ScenarioSpec& a, const ScenarioSp
   RunOptions run_options;
   run_options.threads = options.threads;
   run_options.facility_hourly = false;
+  run_options.cancelled = options.cancelled;
   try {
     (void)run_batch(variants, {}, run_options, sink);
   } catch (const Error& e) {

@@ -166,6 +166,9 @@ struct CompareOptions {
   bool attribute = true;
   std::string counterfactual;  // FILE.h5[:RUN] of C, run elsewhere; empty: run it here
   int threads = 0;             // for the counterfactual's runs
+  // Asked between the counterfactual's stages and runs; true stops them (Cancelled is thrown), as
+  // RunOptions::cancelled. Python's Ctrl-C sets it.
+  std::function<bool()> cancelled;
 };
 [[nodiscard]] Comparison compare_files(const std::string& a, const std::string& b,
                                        const CompareOptions& options = {});

@@ -472,11 +472,12 @@ PYBIND11_MODULE(_sandan, m) {
         CompareOptions options;
         options.attribute = attribution;
         options.counterfactual = counterfactual;
-        std::string json;
-        {
-          py::gil_scoped_release release;
-          json = format_comparison(compare_files(ref_a, ref_b, options), "json");
-        }
+        // The counterfactual is a run: Ctrl-C stops it between its stages (KeyboardInterrupt).
+        const std::string json = interruptible([&](const std::function<bool()>& cancelled) {
+          CompareOptions with_stop = options;
+          with_stop.cancelled = cancelled;
+          return format_comparison(compare_files(ref_a, ref_b, with_stop), "json");
+        });
         return py::module_::import("json").attr("loads")(json);
       },
       py::arg("a"), py::arg("b"), py::arg("a_run") = "", py::arg("b_run") = "", py::arg("attribution") = true,
