@@ -366,17 +366,7 @@ ExportSummary export_gpkg(const RunRef& run, const std::string& output_path, con
   }
   std::error_code ec;
   const std::filesystem::path stored(summary.site);
-  if (options.site.empty() && stored.is_relative() && !std::filesystem::exists(stored, ec)) {
-    // The file does not record the folder the run ran in; a results folder usually sits in it or
-    // beside the layout's folder (results/ next to gis_data/). sandan.results.site_path looks alike.
-    const std::filesystem::path folder = std::filesystem::absolute(run.file, ec).parent_path();
-    for (const auto& base : {folder, folder.parent_path()}) {
-      if (std::filesystem::exists(base / stored, ec)) {
-        summary.site = (base / stored).lexically_normal().string();
-        break;
-      }
-    }
-  }
+  if (options.site.empty()) summary.site = locate_run_input(summary.site, run.file);
   const std::string which =
       options.site.empty()
           ? "its layout " + stored.string() +

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <limits>
 #include <map>
 #include <utility>
@@ -301,6 +302,17 @@ RunLayers read_run_layers(const std::string& path, const std::string& run) {
   if (run_reader.has("traffic")) out.layers.links = link_layer(run_reader);
   if (run_reader.has("grid")) out.layers.feeders = feeder_table(run_reader);
   return out;
+}
+
+std::string locate_run_input(const std::string& stored, const std::string& results_file) {
+  std::error_code ec;
+  const std::filesystem::path p(stored);
+  if (stored.empty() || p.is_absolute() || std::filesystem::exists(p, ec)) return stored;
+  const std::filesystem::path folder = std::filesystem::absolute(results_file, ec).parent_path();
+  for (const auto& base : {folder, folder.parent_path()}) {
+    if (std::filesystem::exists(base / p, ec)) return (base / p).lexically_normal().string();
+  }
+  return stored;
 }
 
 }  // namespace sandan

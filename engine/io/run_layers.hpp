@@ -24,4 +24,10 @@ struct RunLayers {
 // fit together.
 [[nodiscard]] RunLayers read_run_layers(const std::string& path, const std::string& run);
 
+// A file a run's stored scenario names (its layout, holidays, ...), relative to the folder the run
+// ran in, which the results file does not record: `stored` itself if it exists (or is absolute), else
+// the same relative path in the results file's folder or its parent (a results/ folder next to
+// gis_data/), else `stored` unchanged (the caller reports it missing).
+[[nodiscard]] std::string locate_run_input(const std::string& stored, const std::string& results_file);
+
 }  // namespace sandan

@@ -24,6 +24,7 @@
 #include "gis/reader.hpp"
 #include "io/compare.hpp"
 #include "io/results_reader.hpp"
+#include "io/run_layers.hpp"
 #include "scenario/scenario.hpp"
 #include "twin/measured.hpp"
 #include "view/describe.hpp"
@@ -176,19 +177,6 @@ std::unique_ptr<Layout> make_layout(const std::string& path) {
                   {"gates", collection(std::move(gates))}};
   layout->geojson = body.dump();
   return layout;
-}
-
-// A path stored in a run's scenario (relative to the folder the run ran in): as it is if it exists,
-// else beside the results file or in its parent folder (results/ next to gis_data/), as export does.
-std::string locate(const std::string& stored, const std::string& results_file) {
-  std::error_code ec;
-  const std::filesystem::path p(stored);
-  if (stored.empty() || p.is_absolute() || std::filesystem::exists(p, ec)) return stored;
-  const std::filesystem::path folder = std::filesystem::absolute(results_file, ec).parent_path();
-  for (const auto& base : {folder, folder.parent_path()}) {
-    if (std::filesystem::exists(base / p, ec)) return (base / p).lexically_normal().string();
-  }
-  return stored;
 }
 
 // The day types traffic is assigned for: 0 workday, 1 saturday, 2 rest day (Sunday, holiday,
@@ -388,8 +376,9 @@ void ViewData::Impl::open_run(std::size_t file, const std::string& run_id) {
     try {
       const YAML::Node node = YAML::Load(run.scenario_yaml);
       run.year = node["year"] ? node["year"].as<int>() : 0;
-      if (site_path.empty() && node["site"]) site_path = locate(node["site"].as<std::string>(), r.path());
-      if (node["holidays"]) holidays = locate(node["holidays"].as<std::string>(), r.path());
+      if (site_path.empty() && node["site"])
+        site_path = locate_run_input(node["site"].as<std::string>(), r.path());
+      if (node["holidays"]) holidays = locate_run_input(node["holidays"].as<std::string>(), r.path());
       if (node["weather"]) run.weather = node["weather"].as<std::string>();
       if (const YAML::Node grid = node["grid"]; grid && grid.IsMap()) {
         run.vmin_pu = grid["vmin_pu"] ? grid["vmin_pu"].as<double>() : run.vmin_pu;
