@@ -294,8 +294,6 @@ class SeriesCache {
   std::map<std::string, std::list<std::pair<std::string, std::shared_ptr<const Series>>>::iterator> index_;
 };
 
-double number_or(const std::optional<double>& v, double fallback) { return v ? *v : fallback; }
-
 }  // namespace
 
 struct ViewData::Impl {
@@ -1174,6 +1172,9 @@ json ViewData::Impl::series_json(const RunView& run, const RunView* base, const 
     bad_request("parameter 'layer': '" + layer.substr(0, 40) +
                 "' is not one of facilities, feeders, complexes");
   if (count == 0) not_found("layer '" + layer + "' has no features");
+  // Without `feature` the index would be -1 (found by fuzz/fuzz_view.cpp).
+  if (query.find("feature") == query.end())
+    bad_request("missing parameter 'feature': give 0 to " + std::to_string(count - 1));
   const auto feature =
       static_cast<std::size_t>(int_parameter(query, "feature", -1, 0, static_cast<int>(count) - 1));
   std::string unit;

@@ -410,6 +410,8 @@ TEST_CASE("bad requests get a 4xx JSON error naming the parameter, never a crash
        {{"run", "0:base"}, {"layer", "facilities"}, {"feature", "1810"}, {"quantity", "load_kw"}},
        400,
        "feature"},
+      // Found by fuzz/fuzz_view.cpp: without `feature` the series read row -1.
+      {"/api/series", {{"run", "0:base"}, {"layer", "facilities"}, {"quantity", "load_kw"}}, 400, "feature"},
       {"/api/series",
        {{"run", "0:base"}, {"layer", "facilities"}, {"feature", "1"}, {"quantity", "bill_krw"}},
        400,
