@@ -713,10 +713,11 @@ void write_traffic(Writer& w, const Handle& run_group, const TrafficResults& t) 
     w.attr(bg_trips.get(), "units", std::string("vehicles/day"));
     w.attach(bg_trips, day_type, 0);
     w.attach(bg_trips, bg_class, 1);
-    write_columns(w, traffic, bg_class,
-                  {{"background_pce", &t.background_pce, "1"},
-                   {"background_vkt_km", &t.background_vkt_km, "km"}});
+    write_columns(
+        w, traffic, bg_class,
+        {{"background_pce", &t.background_pce, "1"}, {"background_vkt_km", &t.background_vkt_km, "km"}});
     Handle zones = w.strings(traffic.get(), "background_zone", t.background_zones);
+    w.make_scale(zones, "background_zone");
     w.attr(zones.get(), "long_name", std::string("the external zones of the background traffic"));
     if (counts > 0) {
       Handle count_scale = w.strings(traffic.get(), "background_count", t.background_count_id);
@@ -732,7 +733,8 @@ void write_traffic(Writer& w, const Handle& run_group, const TrafficResults& t) 
                 "modelled flow of all classes on the count site's links"},
                {"background_count_target_veh_h", &t.background_count_target_veh_h,
                 "counted AADT x the day factor x the hour's profile share"}}) {
-        Handle ds = w.array(traffic.get(), name, *values, {days, hours, counts}, H5T_IEEE_F32LE, H5T_NATIVE_FLOAT);
+        Handle ds =
+            w.array(traffic.get(), name, *values, {days, hours, counts}, H5T_IEEE_F32LE, H5T_NATIVE_FLOAT);
         w.attr(ds.get(), "units", std::string("vehicles/h"));
         w.attr(ds.get(), "long_name", std::string(long_name));
         w.attach(ds, day_type, 0);

@@ -119,12 +119,12 @@ struct TrafficResults {
   // that is not the complexes' own. It loads the links, so the speeds and times above include it, but
   // link_flow_veh_h, vkt_km, vht_h, the KPIs and the emissions count the own classes only.
   bool background = false;
-  std::vector<std::string> background_classes;   // "background_car", "background_heavy"
-  std::vector<double> background_pce;            // by background class
-  std::vector<std::string> background_zones;     // the external zones' model zone names
-  std::vector<float> background_flow_veh_h;      // [day_type][hour][link][background_class]
-  std::vector<double> background_daily_trips;    // vehicles a day, [day_type][background_class]
-  std::vector<double> background_vkt_km;         // a year on all road links, [background_class]
+  std::vector<std::string> background_classes;  // "background_car", "background_heavy"
+  std::vector<double> background_pce;           // by background class
+  std::vector<std::string> background_zones;    // the external zones' model zone names
+  std::vector<float> background_flow_veh_h;     // [day_type][hour][link][background_class]
+  std::vector<double> background_daily_trips;   // vehicles a day, [day_type][background_class]
+  std::vector<double> background_vkt_km;        // a year on all road links, [background_class]
   // Count sites: the counted AADT, and the modelled flows of all classes (own and background) on the
   // counted links, by hour, with the count spread by the file's day factors and profiles.
   std::vector<std::string> background_count_id;

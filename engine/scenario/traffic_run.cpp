@@ -80,9 +80,16 @@ struct TrafficStage::Impl {
 TrafficStage::~TrafficStage() = default;
 
 TrafficStage::TrafficStage(const ScenarioSpec& spec, const SiteModel& site_model)
-    : impl_(std::make_unique<Impl>(
-          Impl{spec, site_model.site, read_trip_rates(spec.traffic.trip_rates), site_model.roads, {}, {}, false,
-               {}, {}, {}})) {
+    : impl_(std::make_unique<Impl>(Impl{spec,
+                                        site_model.site,
+                                        read_trip_rates(spec.traffic.trip_rates),
+                                        site_model.roads,
+                                        {},
+                                        {},
+                                        false,
+                                        {},
+                                        {},
+                                        {}})) {
   if (spec.traffic.trip_rate_factor != 1.0) {
     for (auto& [prefix, r] : impl_->rates.sectors) {
       for (double* rate : {&r.car_per_employee, &r.light_truck_per_firm, &r.heavy_truck_per_firm,
@@ -261,7 +268,8 @@ TrafficResults TrafficStage::run(const std::vector<std::string>& complex_ids, co
       // The day's trips by class in vehicles (PCE 1, so the loading counts vehicles): cars and light
       // trucks against the counts' light vehicles, heavy trucks against their heavy vehicles.
       std::array<DemandClass, kBackgroundClassCount> day_trips{
-          DemandClass{"light", 1.0, OdMatrix(net.zone_count)}, DemandClass{"heavy", 1.0, OdMatrix(net.zone_count)}};
+          DemandClass{"light", 1.0, OdMatrix(net.zone_count)},
+          DemandClass{"heavy", 1.0, OdMatrix(net.zone_count)}};
       for (int hour = 0; hour < 24; ++hour) {
         const std::vector<DemandClass> h = hourly_demand(daily[static_cast<std::size_t>(d)], rates, hour);
         for (std::size_t k = 0; k < h.size(); ++k) {
@@ -281,7 +289,8 @@ TrafficResults TrafficStage::run(const std::vector<std::string>& complex_ids, co
     out.background_classes.assign(kBackgroundClassNames.begin(), kBackgroundClassNames.end());
     out.background_pce.assign(bg.pce.begin(), bg.pce.end());
     out.background_zones.clear();
-    for (const int z : impl_->external_zone) out.background_zones.push_back(model.zone_names[static_cast<std::size_t>(z)]);
+    for (const int z : impl_->external_zone)
+      out.background_zones.push_back(model.zone_names[static_cast<std::size_t>(z)]);
     out.background_flow_veh_h.assign(slots * road_links * bg_classes, 0.0F);
     out.background_daily_trips.assign(static_cast<std::size_t>(kTrafficDayCount) * bg_classes, 0.0);
     out.background_count_id.clear();
@@ -330,11 +339,13 @@ TrafficResults TrafficStage::run(const std::vector<std::string>& complex_ids, co
           double sptt = 0.0;
           const std::vector<double> flow = all_or_nothing(net, {vehicles}, free_cost, 1, &sptt);
           for (std::size_t a = 0; a < counts; ++a) {
-            for (const int l : impl_->counted_links[a]) own_on_counts[k][a] += flow[static_cast<std::size_t>(l)];
+            for (const int l : impl_->counted_links[a])
+              own_on_counts[k][a] += flow[static_cast<std::size_t>(l)];
           }
         }
         // Background classes after the own three (their flows go to their own dataset).
-        for (DemandClass& c : background_hourly(background, bg, static_cast<TrafficDay>(d), hour, &own_on_counts)) {
+        for (DemandClass& c :
+             background_hourly(background, bg, static_cast<TrafficDay>(d), hour, &own_on_counts)) {
           background_trips[slot * bg_classes + (demand.size() - classes)] = c.trips.total();
           demand.push_back(std::move(c));
         }
@@ -422,12 +433,14 @@ TrafficResults TrafficStage::run(const std::vector<std::string>& complex_ids, co
       const double days = out.days_in_year[slot / 24];
       for (std::size_t r = 0; r < road_links; ++r) {
         for (std::size_t k = 0; k < bg_classes; ++k) {
-          out.background_vkt_km[k] +=
-              days * out.background_flow_veh_h[(slot * road_links + r) * bg_classes + k] * out.link_length_km[r];
+          out.background_vkt_km[k] += days *
+                                      out.background_flow_veh_h[(slot * road_links + r) * bg_classes + k] *
+                                      out.link_length_km[r];
         }
       }
       for (std::size_t a = 0; a < counts && year_days > 0.0; ++a)
-        out.background_count_model_veh[a] += days / year_days * out.background_count_flow_veh_h[slot * counts + a];
+        out.background_count_model_veh[a] +=
+            days / year_days * out.background_count_flow_veh_h[slot * counts + a];
     }
   }
   out.electric_share.assign(classes, 0.0);

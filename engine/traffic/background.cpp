@@ -61,10 +61,11 @@ std::optional<std::array<double, 24>> read_profile(const MapView& parent, const 
   if (!values) return std::nullopt;
   const std::string path = map.path("values");
   if (!values->IsSequence() || values->size() != kHoursPerDay) {
-    problems.add(*values, path,
-                 "must be a list of 24 numbers (hours 0-23), got " +
-                     (values->IsSequence() ? "a list of " + std::to_string(values->size()) : describe(*values)) +
-                     "; give one share for each hour");
+    problems.add(
+        *values, path,
+        "must be a list of 24 numbers (hours 0-23), got " +
+            (values->IsSequence() ? "a list of " + std::to_string(values->size()) : describe(*values)) +
+            "; give one share for each hour");
     return std::nullopt;
   }
   std::array<double, 24> profile{};
@@ -135,14 +136,16 @@ void read_counts(const MapView& top, BackgroundTraffic& out, Problems& problems)
   const auto node = top.get("counts");
   if (!node) return;
   if (!node->IsSequence()) {
-    problems.add(*node, "counts", "must be a list of count sites (an empty list: []), got " + describe(*node));
+    problems.add(*node, "counts",
+                 "must be a list of count sites (an empty list: []), got " + describe(*node));
     return;
   }
   std::set<std::string> seen;
   for (std::size_t i = 0; i < node->size(); ++i) {
     const YAML::Node item = (*node)[i];
     const std::string path = indexed("counts", i);
-    const MapView map(item, path, problems, {"id", "name", "road_id", "direction", "aadt_veh", "heavy_share"});
+    const MapView map(item, path, problems,
+                      {"id", "name", "road_id", "direction", "aadt_veh", "heavy_share"});
     if (!map.ok()) continue;
     CountSite site;
     site.line = item.Mark().line + 1;
@@ -151,12 +154,13 @@ void read_counts(const MapView& top, BackgroundTraffic& out, Problems& problems)
     const auto road = read_text(map, "road_id", problems);
     const auto direction = read_text(map, "direction", problems);
     if (direction && *direction != "both" && *direction != "forward" && *direction != "backward") {
-      problems.add(*map.get("direction"), map.path("direction"),
-                   "must be both, forward (the road's digitised direction) or backward, got '" + *direction +
-                       "'");
+      problems.add(
+          *map.get("direction"), map.path("direction"),
+          "must be both, forward (the road's digitised direction) or backward, got '" + *direction + "'");
     }
     if (id && !seen.insert(*id).second) {
-      problems.add(*map.get("id"), map.path("id"), "repeats the count id '" + *id + "'; give each site its own");
+      problems.add(*map.get("id"), map.path("id"),
+                   "repeats the count id '" + *id + "'; give each site its own");
     }
     const auto aadt = read_figure(map, "aadt_veh", 0.0, kMaxDailyVeh, problems);
     const auto heavy = read_figure(map, "heavy_share", 0.0, 1.0, problems);
@@ -171,7 +175,8 @@ void read_counts(const MapView& top, BackgroundTraffic& out, Problems& problems)
     site.direction = *direction;
     site.aadt_veh = *aadt;
     site.heavy_share = *heavy;
-    const MapView figure(*map.get("aadt_veh"), map.path("aadt_veh"), problems, {"value", "source", "confidence"});
+    const MapView figure(*map.get("aadt_veh"), map.path("aadt_veh"), problems,
+                         {"value", "source", "confidence"});
     site.confidence = read_confidence(figure, problems).value_or("");
     out.counts.push_back(site);
   }
@@ -211,7 +216,8 @@ int gate_index(const Site& site, const std::string& gate_id) {
 
 // The road graph links of a road in a count's direction: forward runs from the node nearest the
 // geometry's first vertex.
-std::vector<int> road_links_of(const Site& site, const RoadGraph& roads, int road, const std::string& direction) {
+std::vector<int> road_links_of(const Site& site, const RoadGraph& roads, int road,
+                               const std::string& direction) {
   std::vector<int> out;
   const Road& r = site.roads[static_cast<std::size_t>(road)];
   const XY start = r.geometry.empty() ? XY{} : r.geometry.front();
@@ -250,9 +256,10 @@ BackgroundTraffic read_background_traffic(const std::string& path) {
       }
     }
     if (const auto s_node = top.get("synthesis")) {
-      const MapView s(*s_node, "synthesis", problems,
-                      {"gravity_beta_per_km", "furness_iterations", "furness_tolerance", "adjustment_iterations"},
-                      {}, top.key_line("synthesis"));
+      const MapView s(
+          *s_node, "synthesis", problems,
+          {"gravity_beta_per_km", "furness_iterations", "furness_tolerance", "adjustment_iterations"}, {},
+          top.key_line("synthesis"));
       if (s.ok()) {
         constexpr double kMaxBeta = 10.0;
         constexpr double kMaxIterations = 10000.0;
@@ -285,7 +292,8 @@ BackgroundTraffic read_background_traffic(const std::string& path) {
     read_zones(top, out, problems);
     read_counts(top, out, problems);
   }
-  if (!problems.list().empty()) throw ConfigError(path + ": invalid background traffic file", problems.list());
+  if (!problems.list().empty())
+    throw ConfigError(path + ": invalid background traffic file", problems.list());
   return out;
 }
 
@@ -304,10 +312,11 @@ void check_background_against_site(const BackgroundTraffic& background, const Si
     if (!zone.road_end.empty()) {
       const int road = road_index(site, zone.road_end);
       if (road < 0) {
-        problems.add(zone.line, path + ".road_end",
-                     "road '" + zone.road_end +
-                         "' is not in the layout's roads layer; give the road_id of the link at the road's end "
-                         "(`sandan inspect` lists the roads)");
+        problems.add(
+            zone.line, path + ".road_end",
+            "road '" + zone.road_end +
+                "' is not in the layout's roads layer; give the road_id of the link at the road's end "
+                "(`sandan inspect` lists the roads)");
       } else if (dead_end_node(roads, road) < 0) {
         problems.add(zone.line, path + ".road_end",
                      "road '" + zone.road_end +
@@ -346,13 +355,12 @@ void check_background_against_site(const BackgroundTraffic& background, const Si
     }
   }
   if (!problems.list().empty()) {
-    throw ConfigError(background.path + ": the background traffic does not fit the layout",
-                      problems.list());
+    throw ConfigError(background.path + ": the background traffic does not fit the layout", problems.list());
   }
 }
 
-std::vector<int> add_external_zones(TrafficModel& model, const BackgroundTraffic& background, const Site& site,
-                                    const RoadGraph& roads) {
+std::vector<int> add_external_zones(TrafficModel& model, const BackgroundTraffic& background,
+                                    const Site& site, const RoadGraph& roads) {
   std::vector<int> zone_of(background.zones.size(), -1);
   std::vector<int> new_nodes;  // road nodes of the zones to add
   for (std::size_t i = 0; i < background.zones.size(); ++i) {
@@ -429,7 +437,8 @@ std::vector<std::vector<int>> count_links(const TrafficModel& model, const Backg
     const int road = road_index(site, count.road_id);
     if (road >= 0) {
       for (const int l : road_links_of(site, roads, road, count.direction)) {
-        if (net_link[static_cast<std::size_t>(l)] >= 0) links.push_back(net_link[static_cast<std::size_t>(l)]);
+        if (net_link[static_cast<std::size_t>(l)] >= 0)
+          links.push_back(net_link[static_cast<std::size_t>(l)]);
       }
     }
     out.push_back(links);
@@ -502,7 +511,8 @@ AdjustmentResult spiess_adjust(std::vector<double>& demand, const std::vector<st
     double max_gradient = 0.0;
     for (std::size_t i = 0; i < demand.size(); ++i) {
       double g = 0.0;
-      for (const int a : cell_counts[i]) g += v[static_cast<std::size_t>(a)] - target[static_cast<std::size_t>(a)];
+      for (const int a : cell_counts[i])
+        g += v[static_cast<std::size_t>(a)] - target[static_cast<std::size_t>(a)];
       gradient[i] = g;
       if (demand[i] > 0.0) max_gradient = std::max(max_gradient, g);
     }
@@ -533,10 +543,10 @@ AdjustmentResult spiess_adjust(std::vector<double>& demand, const std::vector<st
   return result;
 }
 
-BackgroundDemand synthesize_background(const TrafficModel& model, const BackgroundTraffic& background,
-                                       const std::vector<int>& external_zone,
-                                       const std::vector<std::vector<int>>& counted_links,
-                                       const std::array<std::vector<double>, kBackgroundClassCount>& own_aadt_veh) {
+BackgroundDemand synthesize_background(
+    const TrafficModel& model, const BackgroundTraffic& background, const std::vector<int>& external_zone,
+    const std::vector<std::vector<int>>& counted_links,
+    const std::array<std::vector<double>, kBackgroundClassCount>& own_aadt_veh) {
   const TrafficNetwork& net = model.network;
   BackgroundDemand out;
   out.external_zone = external_zone;
@@ -586,14 +596,16 @@ BackgroundDemand synthesize_background(const TrafficModel& model, const Backgrou
       int node = zones[j];
       while (tree.pred_link[static_cast<std::size_t>(node)] >= 0) {
         const int l = tree.pred_link[static_cast<std::size_t>(node)];
-        if (count_of_link[static_cast<std::size_t>(l)] >= 0) passed.insert(count_of_link[static_cast<std::size_t>(l)]);
+        if (count_of_link[static_cast<std::size_t>(l)] >= 0)
+          passed.insert(count_of_link[static_cast<std::size_t>(l)]);
         node = net.links[static_cast<std::size_t>(l)].from;
       }
       cell_counts[i * n + j].assign(passed.begin(), passed.end());
     }
   }
   for (std::size_t k = 0; k < kBackgroundClassCount; ++k) {
-    FurnessResult f = furness(seed, ends[k], ends[k], background.furness_iterations, background.furness_tolerance);
+    FurnessResult f =
+        furness(seed, ends[k], ends[k], background.furness_iterations, background.furness_tolerance);
     out.furness_iterations[k] = f.iterations;
     std::vector<double> target;
     std::vector<double> base(background.counts.size(), 0.0);
@@ -616,9 +628,9 @@ BackgroundDemand synthesize_background(const TrafficModel& model, const Backgrou
   return out;
 }
 
-std::vector<DemandClass> background_hourly(const BackgroundDemand& demand, const BackgroundTraffic& background,
-                                           TrafficDay day, int hour,
-                                           const std::array<std::vector<double>, kBackgroundClassCount>* own_on_counts) {
+std::vector<DemandClass> background_hourly(
+    const BackgroundDemand& demand, const BackgroundTraffic& background, TrafficDay day, int hour,
+    const std::array<std::vector<double>, kBackgroundClassCount>* own_on_counts) {
   std::vector<DemandClass> out;
   const auto d = static_cast<std::size_t>(day);
   const double share = hour >= 0 && hour < kHoursPerDay

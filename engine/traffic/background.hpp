@@ -26,8 +26,8 @@ inline constexpr std::array<const char*, kBackgroundClassCount> kBackgroundClass
 // Where background traffic enters and leaves the layout: at a gate (by gate_id) or at the dead end of
 // a road that leaves the layout (by the road_id of its end link).
 struct ExternalZoneSpec {
-  std::string gate_id;   // one of gate_id and road_end is set
-  std::string road_end;  // road_id
+  std::string gate_id;       // one of gate_id and road_end is set
+  std::string road_end;      // road_id
   double daily_veh = 0.0;    // background vehicles a day through it, both directions (AADT)
   double heavy_share = 0.0;  // of daily_veh
   int line = 0;              // in the file, for problems found against the layout
@@ -78,8 +78,8 @@ void check_background_against_site(const BackgroundTraffic& background, const Si
 
 // The network links each count site counts (one or both directions of its road).
 [[nodiscard]] std::vector<std::vector<int>> count_links(const TrafficModel& model,
-                                                        const BackgroundTraffic& background,
-                                                        const Site& site, const RoadGraph& roads);
+                                                        const BackgroundTraffic& background, const Site& site,
+                                                        const RoadGraph& roads);
 
 // Furness's method (iterative proportional fitting; Furness 1965, Traffic Engineering and Control 7;
 // Ortúzar & Willumsen 2011, §5.5): scales the rows and columns of `seed` (n × n, row-major) until its
@@ -112,13 +112,13 @@ AdjustmentResult spiess_adjust(std::vector<double>& demand, const std::vector<st
 // adjustment needs: the external zones' model zones, the daily cells between them and the counts each
 // cell's route passes.
 struct BackgroundDemand {
-  std::vector<int> external_zone;  // model zone of each ExternalZoneSpec
+  std::vector<int> external_zone;                     // model zone of each ExternalZoneSpec
   std::array<OdMatrix, kBackgroundClassCount> daily;  // vehicles a day (AADT level)
   std::array<int, kBackgroundClassCount> furness_iterations{};
   std::array<AdjustmentResult, kBackgroundClassCount> adjustment{};
-  std::vector<int> zones;                                   // distinct model zones, n
+  std::vector<int> zones;                                        // distinct model zones, n
   std::array<std::vector<double>, kBackgroundClassCount> cells;  // daily, n × n
-  std::vector<std::vector<int>> cell_counts;                // n × n: count sites on the cell's route
+  std::vector<std::vector<int>> cell_counts;                     // n × n: count sites on the cell's route
 };
 
 // Gravity seed exp(−β d_ij) between external zones (d the straight line between their road nodes, no
