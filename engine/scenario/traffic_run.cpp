@@ -312,6 +312,31 @@ TrafficResults TrafficStage::run(const std::vector<std::string>& complex_ids, co
     }
   }
 
+  // Which own OD cells' free-flow routes pass each count site ([count][origin × zones + destination]),
+  // found once: the hourly count adjustment takes the own vehicles off the counts by these routes.
+  std::vector<std::vector<char>> own_passes(counts);
+  if (bg_classes > 0 && counts > 0) {
+    const auto zones = static_cast<std::size_t>(net.zone_count);
+    std::vector<int> count_of_link(net.links.size(), -1);
+    for (std::size_t a = 0; a < counts; ++a) {
+      own_passes[a].assign(zones * zones, 0);
+      for (const int l : impl_->counted_links[a])
+        count_of_link[static_cast<std::size_t>(l)] = static_cast<int>(a);
+    }
+    ShortestPathTree tree;
+    for (std::size_t o = 0; o < zones; ++o) {
+      shortest_path_tree(net, free_cost, static_cast<int>(o), tree);
+      for (std::size_t dz = 0; dz < zones; ++dz) {
+        for (int node = static_cast<int>(dz); tree.pred_link[static_cast<std::size_t>(node)] >= 0;) {
+          const auto l = static_cast<std::size_t>(tree.pred_link[static_cast<std::size_t>(node)]);
+          if (count_of_link[l] >= 0)
+            own_passes[static_cast<std::size_t>(count_of_link[l])][o * zones + dz] = 1;
+          node = net.links[l].from;
+        }
+      }
+    }
+  }
+
   std::vector<std::exception_ptr> errors(slots);
   std::vector<double> background_trips(slots * bg_classes, 0.0);  // each hour's, summed by day below
   // Read by the OpenMP pragma's num_threads clause, which the analyzer does not see.
@@ -325,22 +350,17 @@ TrafficResults TrafficStage::run(const std::vector<std::string>& complex_ids, co
       std::vector<DemandClass> demand = hourly_demand(daily[d], rates, hour);
       if (bg_classes > 0) {
         // The own vehicles of the hour on the count sites (all-or-nothing at free flow, as the routes
-        // of the count adjustment), light and heavy.
+        // of the count adjustment), light and heavy: each OD cell's trips on the counts its route passes.
         std::array<std::vector<double>, kBackgroundClassCount> own_on_counts;
-        for (std::size_t k = 0; k < kBackgroundClassCount; ++k) {
-          own_on_counts[k].assign(counts, 0.0);
-          DemandClass vehicles{"own", 1.0, OdMatrix(net.zone_count)};
-          for (std::size_t c = 0; c < demand.size(); ++c) {
-            if ((c == index_of(VehicleClass::kHeavyTruck)) != (k == 1)) continue;
-            for (std::size_t i = 0; i < vehicles.trips.values.size(); ++i)
-              vehicles.trips.values[i] += demand[c].trips.values[i];
-          }
-          if (counts == 0 || vehicles.trips.total() <= 0.0) continue;
-          double sptt = 0.0;
-          const std::vector<double> flow = all_or_nothing(net, {vehicles}, free_cost, 1, &sptt);
-          for (std::size_t a = 0; a < counts; ++a) {
-            for (const int l : impl_->counted_links[a])
-              own_on_counts[k][a] += flow[static_cast<std::size_t>(l)];
+        for (auto& v : own_on_counts) v.assign(counts, 0.0);
+        for (std::size_t c = 0; c < demand.size(); ++c) {
+          const std::size_t k = c == index_of(VehicleClass::kHeavyTruck) ? 1 : 0;
+          const std::vector<double>& trips = demand[c].trips.values;
+          for (std::size_t cell = 0; cell < trips.size(); ++cell) {
+            if (trips[cell] <= 0.0) continue;
+            for (std::size_t a = 0; a < counts; ++a) {
+              if (own_passes[a][cell] != 0) own_on_counts[k][a] += trips[cell];
+            }
           }
         }
         // Background classes after the own three (their flows go to their own dataset).
