@@ -279,8 +279,7 @@ TrafficResults TrafficStage::run(const std::vector<std::string>& complex_ids, co
       }
       for (std::size_t k = 0; k < kBackgroundClassCount; ++k) {
         double sptt = 0.0;
-        const std::vector<double> flow =
-            all_or_nothing(net, {day_trips[k]}, free_cost, threads > 0 ? threads : 0, &sptt);
+        const std::vector<double> flow = all_or_nothing(net, {day_trips[k]}, free_cost, threads, &sptt);
         for (std::size_t l = 0; l < flow.size(); ++l) own_aadt[k][l] += weight * flow[l];
       }
     }
