@@ -646,6 +646,19 @@ std::string kpi_table(const RunResult& run) {
                     truck / 1e3, heavy / 1e3, truck > 0.0 ? 100.0 * electric / truck : 0.0, hours / 1e3);
       out += line;
     }
+    if (t.background) {
+      // Background traffic loads the roads (the speeds and vehicle-hours above feel it) but is not the
+      // complexes' traffic, so it is reported apart.
+      double bg_trips = 0.0;
+      double bg_km = 0.0;
+      for (std::size_t k = 0; k < t.background_classes.size(); ++k) bg_trips += t.background_daily_trips[k];
+      for (const double km : t.background_vkt_km) bg_km += km;
+      std::snprintf(line, sizeof line,
+                    "background traffic (not counted above): %.0f vehicle trips a workday, %.0f 1000 km a "
+                    "year\n",
+                    bg_trips, bg_km / 1e3);
+      out += line;
+    }
   }
   return out;
 }

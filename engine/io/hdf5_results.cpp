@@ -692,6 +692,57 @@ void write_traffic(Writer& w, const Handle& run_group, const TrafficResults& t) 
                  {"link_capacity_pce_h", &t.link_capacity_pce_h, "PCE/h"},
                  {"link_free_speed_kmh", &t.link_free_speed_kmh, "km/h"}});
   w.attr(traffic.get(), "year", static_cast<long long>(t.year));
+
+  // Background traffic (traffic.background): its own classes, flows and count sites.
+  if (t.background) {
+    const hsize_t bg_classes = t.background_classes.size();
+    const hsize_t counts = t.background_count_id.size();
+    Handle bg_class = w.strings(traffic.get(), "background_class", t.background_classes);
+    w.make_scale(bg_class, "background_class");
+    Handle bg_flow = w.array(traffic.get(), "background_flow_veh_h", t.background_flow_veh_h,
+                             {days, hours, links, bg_classes}, H5T_IEEE_F32LE, H5T_NATIVE_FLOAT);
+    w.attr(bg_flow.get(), "units", std::string("vehicles/h"));
+    w.attr(bg_flow.get(), "long_name",
+           std::string("equilibrium link flow of the hour of the background traffic (not the complexes')"));
+    w.attach(bg_flow, day_type, 0);
+    w.attach(bg_flow, hour, 1);
+    w.attach(bg_flow, link, 2);
+    w.attach(bg_flow, bg_class, 3);
+    Handle bg_trips = w.array(traffic.get(), "background_daily_trips", t.background_daily_trips,
+                              {days, bg_classes}, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE);
+    w.attr(bg_trips.get(), "units", std::string("vehicles/day"));
+    w.attach(bg_trips, day_type, 0);
+    w.attach(bg_trips, bg_class, 1);
+    write_columns(
+        w, traffic, bg_class,
+        {{"background_pce", &t.background_pce, "1"}, {"background_vkt_km", &t.background_vkt_km, "km"}});
+    Handle zones = w.strings(traffic.get(), "background_zone", t.background_zones);
+    w.make_scale(zones, "background_zone");
+    w.attr(zones.get(), "long_name", std::string("the external zones of the background traffic"));
+    if (counts > 0) {
+      Handle count_scale = w.strings(traffic.get(), "background_count", t.background_count_id);
+      w.make_scale(count_scale, "background_count");
+      Handle count_road = w.strings(traffic.get(), "background_count_road_id", t.background_count_road_id);
+      w.attach(count_road, count_scale, 0);
+      write_columns(w, traffic, count_scale,
+                    {{"background_count_aadt_veh", &t.background_count_aadt_veh, "vehicles/day"},
+                     {"background_count_model_veh", &t.background_count_model_veh, "vehicles/day"}});
+      for (auto& [name, values, long_name] :
+           std::vector<std::tuple<const char*, const std::vector<float>*, const char*>>{
+               {"background_count_flow_veh_h", &t.background_count_flow_veh_h,
+                "modelled flow of all classes on the count site's links"},
+               {"background_count_target_veh_h", &t.background_count_target_veh_h,
+                "counted AADT x the day factor x the hour's profile share"}}) {
+        Handle ds =
+            w.array(traffic.get(), name, *values, {days, hours, counts}, H5T_IEEE_F32LE, H5T_NATIVE_FLOAT);
+        w.attr(ds.get(), "units", std::string("vehicles/h"));
+        w.attr(ds.get(), "long_name", std::string(long_name));
+        w.attach(ds, day_type, 0);
+        w.attach(ds, hour, 1);
+        w.attach(ds, count_scale, 2);
+      }
+    }
+  }
 }
 
 void write_emissions(Writer& w, const Handle& run_group, const EmissionsResults& em) {

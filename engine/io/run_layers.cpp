@@ -211,6 +211,16 @@ ResultLinks link_layer(const RunReader& run) {
   const std::vector<double> days_in_year = run.numbers("traffic/days_in_year", days);
   const std::vector<float> flow = run.floats("traffic/link_flow_veh_h", {days, hours, links, nk});
   const std::vector<float> speed = run.floats("traffic/link_speed_kmh", {days, hours, links});
+  // Background traffic (traffic.background) loads the links too: it counts in the peak's PCE and v/c,
+  // as it does in the speeds, but not in the complexes' vehicle-km.
+  std::vector<float> background;
+  std::vector<double> background_pce;
+  std::size_t nb = 0;
+  if (run.has("traffic/background_flow_veh_h")) {
+    background_pce = run.numbers("traffic/background_pce");
+    nb = background_pce.size();
+    background = run.floats("traffic/background_flow_veh_h", {days, hours, links, nb});
+  }
 
   // The year's vehicle-km, summed as the traffic KPIs are (docs/results-schema.md): each kind of day
   // weighted by its days in the year.
@@ -230,6 +240,7 @@ ResultLinks link_layer(const RunReader& run) {
   std::vector<std::vector<double>> daily(nk, std::vector<double>(links, 0.0));
   std::vector<double> peak_hour(links, kNan), peak_pce(links, 0.0), peak_vc(links, 0.0);
   std::vector<double> peak_speed(links, kNan), min_speed(links, kNan);
+  std::vector<double> background_daily(links, 0.0);
   for (std::size_t h = 0; h < hours; ++h) {
     const std::size_t slot = workday * hours + h;
     for (std::size_t l = 0; l < links; ++l) {
@@ -238,6 +249,11 @@ ResultLinks link_layer(const RunReader& run) {
         const double vehicles = flow[(slot * links + l) * nk + k];
         daily[k][l] += vehicles;
         pce_h += vehicles * pce[k];
+      }
+      for (std::size_t k = 0; k < nb; ++k) {
+        const double vehicles = background[(slot * links + l) * nb + k];
+        background_daily[l] += vehicles;
+        pce_h += vehicles * background_pce[k];
       }
       const double kmh = speed[slot * links + l];
       if (h == 0 || kmh < min_speed[l]) min_speed[l] = kmh;
@@ -259,6 +275,7 @@ ResultLinks link_layer(const RunReader& run) {
   fields.push_back(real("capacity_pce_h", capacity));
   fields.push_back(real("free_speed_kmh", run.numbers("traffic/link_free_speed_kmh", links)));
   for (std::size_t k = 0; k < nk; ++k) fields.push_back(real(classes[k] + "_veh_day", daily[k]));
+  fields.push_back(real("background_veh_day", background_daily));
   fields.push_back(real("annual_vkt_km", vkt));
   fields.push_back(integer("peak_hour", peak_hour));
   fields.push_back(real("peak_flow_pce_h", peak_pce));

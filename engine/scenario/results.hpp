@@ -114,6 +114,25 @@ struct TrafficResults {
   std::vector<double> vkt_km, vht_h;
   std::vector<double> electric_share;  // of each class's vehicle-km (ev_trucks)
   double seconds = 0.0;                // wall time of the 72 assignments
+
+  // Background traffic (traffic.background, docs/traffic-model.md "Background traffic"): the traffic
+  // that is not the complexes' own. It loads the links, so the speeds and times above include it, but
+  // link_flow_veh_h, vkt_km, vht_h, the KPIs and the emissions count the own classes only.
+  bool background = false;
+  std::vector<std::string> background_classes;  // "background_car", "background_heavy"
+  std::vector<double> background_pce;           // by background class
+  std::vector<std::string> background_zones;    // the external zones' model zone names
+  std::vector<float> background_flow_veh_h;     // [day_type][hour][link][background_class]
+  std::vector<double> background_daily_trips;   // vehicles a day, [day_type][background_class]
+  std::vector<double> background_vkt_km;        // a year on all road links, [background_class]
+  // Count sites: the counted AADT, and the modelled flows of all classes (own and background) on the
+  // counted links, by hour, with the count spread by the file's day factors and profiles.
+  std::vector<std::string> background_count_id;
+  std::vector<std::string> background_count_road_id;
+  std::vector<double> background_count_aadt_veh;     // counted, vehicles a day
+  std::vector<double> background_count_model_veh;    // modelled, a year's average day, vehicles
+  std::vector<float> background_count_flow_veh_h;    // modelled [day_type][hour][count]
+  std::vector<float> background_count_target_veh_h;  // counted AADT × day factor × profile, same shape
 };
 
 // Annual greenhouse-gas emissions in tCO2eq by area and source. Sources and their scopes:

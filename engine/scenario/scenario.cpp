@@ -997,7 +997,8 @@ PartialScenario read_partial_root(const YAML::Node& root, Reader& r, const std::
       r.problem(t, "traffic", "expected a map, e.g. {trip_rates: ../gis_data/traffic/trip_rates.yaml}");
     } else {
       r.check_keys(t, "traffic",
-                   {"trip_rates", "algorithm", "gap", "max_iterations", "zone_cell_m", "trip_rate_factor"});
+                   {"trip_rates", "algorithm", "gap", "max_iterations", "zone_cell_m", "trip_rate_factor",
+                    "background"});
       TrafficSpec traffic;
       traffic.enabled = true;
       if (!t["trip_rates"]) {
@@ -1029,6 +1030,9 @@ PartialScenario read_partial_root(const YAML::Node& root, Reader& r, const std::
       if (t["trip_rate_factor"]) {
         if (auto v = r.number(t["trip_rate_factor"], "traffic.trip_rate_factor", 0.0, 10.0))
           traffic.trip_rate_factor = *v;
+      }
+      if (t["background"]) {
+        if (auto v = r.text(t["background"], "traffic.background")) traffic.background = r.resolve(*v);
       }
       out.traffic = traffic;
     }
@@ -1126,6 +1130,7 @@ std::string emit_resolved(const ScenarioSpec& s) {
     e << YAML::Key << "max_iterations" << YAML::Value << s.traffic.max_iterations;
     e << YAML::Key << "zone_cell_m" << YAML::Value << s.traffic.zone_cell_m;
     e << YAML::Key << "trip_rate_factor" << YAML::Value << s.traffic.trip_rate_factor;
+    if (!s.traffic.background.empty()) e << YAML::Key << "background" << YAML::Value << s.traffic.background;
     e << YAML::EndMap;
   }
   e << YAML::Key << "interventions" << YAML::Value << YAML::BeginSeq;
@@ -1378,6 +1383,7 @@ std::vector<NamedInput> input_files(const ScenarioSpec& spec) {
       {"PV export prices", spec.prices.pv_export},
       {"line types", spec.grid.line_types},
       {"trip rates", spec.traffic.trip_rates},
+      {"background traffic", spec.traffic.background},
       {"emission factors", spec.emission_factors},
       {"hourly grid emission factor", spec.grid_factor_csv},
       {"uncertainty reference scenario", spec.uncertainty ? spec.uncertainty->reference : std::string()},

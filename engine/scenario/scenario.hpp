@@ -73,6 +73,7 @@ struct TrafficSpec {
   int max_iterations = 200;
   double zone_cell_m = 0.0;       // > 0: facility zones aggregated by square cells of this size
   double trip_rate_factor = 1.0;  // multiplies every trip rate (an uncertain input, say)
+  std::string background;         // background traffic YAML; empty: none (through traffic left out)
 };
 
 // A shared logistics hub: a share of the truck trips of the listed complexes that leave or enter

@@ -16,6 +16,7 @@
 #include "gis/crs.hpp"
 #include "site/topology.hpp"
 #include "traffic/assignment.hpp"
+#include "traffic/background.hpp"
 #include "traffic/demand.hpp"
 #include "traffic/shortest_path.hpp"
 
@@ -68,13 +69,27 @@ struct TrafficStage::Impl {
   const RoadGraph& roads;
   TrafficModel model;
   std::vector<DailyDemand> daily;
+  // Background traffic (traffic.background): the file, each external zone's model zone and the links
+  // each count site counts.
+  bool has_background = false;
+  BackgroundTraffic background;
+  std::vector<int> external_zone;
+  std::vector<std::vector<int>> counted_links;
 };
 
 TrafficStage::~TrafficStage() = default;
 
 TrafficStage::TrafficStage(const ScenarioSpec& spec, const SiteModel& site_model)
-    : impl_(std::make_unique<Impl>(
-          Impl{spec, site_model.site, read_trip_rates(spec.traffic.trip_rates), site_model.roads, {}, {}})) {
+    : impl_(std::make_unique<Impl>(Impl{spec,
+                                        site_model.site,
+                                        read_trip_rates(spec.traffic.trip_rates),
+                                        site_model.roads,
+                                        {},
+                                        {},
+                                        false,
+                                        {},
+                                        {},
+                                        {}})) {
   if (spec.traffic.trip_rate_factor != 1.0) {
     for (auto& [prefix, r] : impl_->rates.sectors) {
       for (double* rate : {&r.car_per_employee, &r.light_truck_per_firm, &r.heavy_truck_per_firm,
@@ -95,6 +110,15 @@ TrafficStage::TrafficStage(const ScenarioSpec& spec, const SiteModel& site_model
   const LogisticsHubSpec hub = hub_spec(spec, site);
   impl_->model =
       build_traffic_model(site, roads, site_model.attachments, rates, hub, spec.traffic.zone_cell_m);
+  if (!spec.traffic.background.empty()) {
+    // External zones come after the facility, gate and hub zones (a gate's zone serves as its external
+    // zone); the own demand is built afterwards on the full zone count.
+    impl_->has_background = true;
+    impl_->background = read_background_traffic(spec.traffic.background);
+    check_background_against_site(impl_->background, site, roads);
+    impl_->external_zone = add_external_zones(impl_->model, impl_->background, site, roads);
+    impl_->counted_links = count_links(impl_->model, impl_->background, site, roads);
+  }
   const TrafficModel& model = impl_->model;
   const TrafficNetwork& net = model.network;
 
@@ -118,6 +142,16 @@ TrafficStage::TrafficStage(const ScenarioSpec& spec, const SiteModel& site_model
             any[k].trips.values[i] += h[k].trips.values[i];
         }
       }
+    }
+    if (impl_->has_background) {
+      // Every pair of distinct external zones may get background trips (the gravity seed is positive).
+      DemandClass pairs{"background", 1.0, OdMatrix(net.zone_count)};
+      for (const int a : impl_->external_zone) {
+        for (const int b : impl_->external_zone) {
+          if (a >= 0 && b >= 0 && a != b) pairs.trips.at(a, b) = 1.0;
+        }
+      }
+      any.push_back(std::move(pairs));
     }
     const std::vector<std::string> lines = unreachable_demand(net, any);
     if (!lines.empty()) {
@@ -214,7 +248,96 @@ TrafficResults TrafficStage::run(const std::vector<std::string>& complex_ids, co
     out.link_free_speed_kmh.push_back(link.speed_kmh);
   }
 
+  // Background traffic: the daily OD matrices between the external zones, fitted to the counts minus
+  // the complexes' own traffic on the counted links (its all-or-nothing flows at free-flow times,
+  // averaged over the year's days as the counts are).
+  BackgroundDemand background;
+  const std::size_t bg_classes = impl_->has_background ? kBackgroundClassCount : 0;
+  const BackgroundTraffic& bg = impl_->background;
+  const std::size_t counts = bg.counts.size();
+  std::vector<double> free_cost(net.links.size());
+  for (std::size_t l = 0; l < net.links.size(); ++l) free_cost[l] = link_cost(net, net.links[l], 0.0);
+  if (impl_->has_background) {
+    std::array<std::vector<double>, kBackgroundClassCount> own_aadt;
+    for (auto& v : own_aadt) v.assign(net.links.size(), 0.0);
+    double year_days = 0.0;
+    for (const int n : out.days_in_year) year_days += n;
+    for (int d = 0; d < kTrafficDayCount && year_days > 0.0; ++d) {
+      const double weight = out.days_in_year[static_cast<std::size_t>(d)] / year_days;
+      if (weight <= 0.0) continue;
+      // The day's trips by class in vehicles (PCE 1, so the loading counts vehicles): cars and light
+      // trucks against the counts' light vehicles, heavy trucks against their heavy vehicles.
+      std::array<DemandClass, kBackgroundClassCount> day_trips{
+          DemandClass{"light", 1.0, OdMatrix(net.zone_count)},
+          DemandClass{"heavy", 1.0, OdMatrix(net.zone_count)}};
+      for (int hour = 0; hour < 24; ++hour) {
+        const std::vector<DemandClass> h = hourly_demand(daily[static_cast<std::size_t>(d)], rates, hour);
+        for (std::size_t k = 0; k < h.size(); ++k) {
+          OdMatrix& target = day_trips[k == index_of(VehicleClass::kHeavyTruck) ? 1 : 0].trips;
+          for (std::size_t i = 0; i < target.values.size(); ++i) target.values[i] += h[k].trips.values[i];
+        }
+      }
+      for (std::size_t k = 0; k < kBackgroundClassCount; ++k) {
+        double sptt = 0.0;
+        const std::vector<double> flow = all_or_nothing(net, {day_trips[k]}, free_cost, threads, &sptt);
+        for (std::size_t l = 0; l < flow.size(); ++l) own_aadt[k][l] += weight * flow[l];
+      }
+    }
+    background = synthesize_background(model, bg, impl_->external_zone, impl_->counted_links, own_aadt);
+    out.background = true;
+    out.background_classes.assign(kBackgroundClassNames.begin(), kBackgroundClassNames.end());
+    out.background_pce.assign(bg.pce.begin(), bg.pce.end());
+    out.background_zones.clear();
+    for (const int z : impl_->external_zone)
+      out.background_zones.push_back(model.zone_names[static_cast<std::size_t>(z)]);
+    out.background_flow_veh_h.assign(slots * road_links * bg_classes, 0.0F);
+    out.background_daily_trips.assign(static_cast<std::size_t>(kTrafficDayCount) * bg_classes, 0.0);
+    out.background_count_id.clear();
+    out.background_count_road_id.clear();
+    out.background_count_aadt_veh.clear();
+    for (const CountSite& c : bg.counts) {
+      out.background_count_id.push_back(c.id);
+      out.background_count_road_id.push_back(c.road_id);
+      out.background_count_aadt_veh.push_back(c.aadt_veh);
+    }
+    out.background_count_flow_veh_h.assign(slots * counts, 0.0F);
+    out.background_count_target_veh_h.assign(slots * counts, 0.0F);
+    for (std::size_t slot = 0; slot < slots; ++slot) {
+      const std::size_t d = slot / 24;
+      for (std::size_t a = 0; a < counts; ++a) {
+        out.background_count_target_veh_h[slot * counts + a] =
+            static_cast<float>(bg.counts[a].aadt_veh * bg.day_factor[d] * bg.profile[d][slot % 24]);
+      }
+    }
+  }
+
+  // Which own OD cells' free-flow routes pass each count site ([count][origin × zones + destination]),
+  // found once: the hourly count adjustment takes the own vehicles off the counts by these routes.
+  std::vector<std::vector<char>> own_passes(counts);
+  if (bg_classes > 0 && counts > 0) {
+    const auto zones = static_cast<std::size_t>(net.zone_count);
+    std::vector<int> count_of_link(net.links.size(), -1);
+    for (std::size_t a = 0; a < counts; ++a) {
+      own_passes[a].assign(zones * zones, 0);
+      for (const int l : impl_->counted_links[a])
+        count_of_link[static_cast<std::size_t>(l)] = static_cast<int>(a);
+    }
+    ShortestPathTree tree;
+    for (std::size_t o = 0; o < zones; ++o) {
+      shortest_path_tree(net, free_cost, static_cast<int>(o), tree);
+      for (std::size_t dz = 0; dz < zones; ++dz) {
+        for (int node = static_cast<int>(dz); tree.pred_link[static_cast<std::size_t>(node)] >= 0;) {
+          const auto l = static_cast<std::size_t>(tree.pred_link[static_cast<std::size_t>(node)]);
+          if (count_of_link[l] >= 0)
+            own_passes[static_cast<std::size_t>(count_of_link[l])][o * zones + dz] = 1;
+          node = net.links[l].from;
+        }
+      }
+    }
+  }
+
   std::vector<std::exception_ptr> errors(slots);
+  std::vector<double> background_trips(slots * bg_classes, 0.0);  // each hour's, summed by day below
   // Read by the OpenMP pragma's num_threads clause, which the analyzer does not see.
   // NOLINTNEXTLINE(clang-analyzer-deadcode.DeadStores)
   const int thread_count = threads > 0 ? threads : omp_get_num_procs();
@@ -223,11 +346,34 @@ TrafficResults TrafficStage::run(const std::vector<std::string>& complex_ids, co
     try {
       const std::size_t d = slot / 24;
       const int hour = static_cast<int>(slot % 24);
-      const std::vector<DemandClass> demand = hourly_demand(daily[d], rates, hour);
+      std::vector<DemandClass> demand = hourly_demand(daily[d], rates, hour);
+      if (bg_classes > 0) {
+        // The own vehicles of the hour on the count sites (all-or-nothing at free flow, as the routes
+        // of the count adjustment), light and heavy: each OD cell's trips on the counts its route passes.
+        std::array<std::vector<double>, kBackgroundClassCount> own_on_counts;
+        for (auto& v : own_on_counts) v.assign(counts, 0.0);
+        for (std::size_t c = 0; c < demand.size(); ++c) {
+          const std::size_t k = c == index_of(VehicleClass::kHeavyTruck) ? 1 : 0;
+          const std::vector<double>& trips = demand[c].trips.values;
+          for (std::size_t cell = 0; cell < trips.size(); ++cell) {
+            if (trips[cell] <= 0.0) continue;
+            for (std::size_t a = 0; a < counts; ++a) {
+              if (own_passes[a][cell] != 0) own_on_counts[k][a] += trips[cell];
+            }
+          }
+        }
+        // Background classes after the own three (their flows go to their own dataset).
+        for (DemandClass& c :
+             background_hourly(background, bg, static_cast<TrafficDay>(d), hour, &own_on_counts)) {
+          background_trips[slot * bg_classes + (demand.size() - classes)] = c.trips.total();
+          demand.push_back(std::move(c));
+        }
+      }
       double total = 0.0;
       for (const DemandClass& c : demand) total += c.trips.total();
       std::vector<double> flow(net.links.size(), 0.0);
-      std::vector<std::vector<double>> class_flow(classes, std::vector<double>(net.links.size(), 0.0));
+      std::vector<std::vector<double>> class_flow(classes + bg_classes,
+                                                  std::vector<double>(net.links.size(), 0.0));
       if (total > 0.0) {
         AssignmentResult result = assign_traffic(net, demand, options);
         flow = std::move(result.link_flow);
@@ -244,6 +390,18 @@ TrafficResults TrafficStage::run(const std::vector<std::string>& complex_ids, co
         for (std::size_t k = 0; k < classes; ++k) {
           out.link_flow_veh_h[(slot * road_links + r) * classes + k] = static_cast<float>(class_flow[k][l]);
         }
+        for (std::size_t k = 0; k < bg_classes; ++k) {
+          out.background_flow_veh_h[(slot * road_links + r) * bg_classes + k] =
+              static_cast<float>(class_flow[classes + k][l]);
+        }
+      }
+      // Modelled vehicles of all classes on each count site's links.
+      for (std::size_t a = 0; a < counts; ++a) {
+        double v = 0.0;
+        for (const int l : impl_->counted_links[a]) {
+          for (const std::vector<double>& f : class_flow) v += f[static_cast<std::size_t>(l)];
+        }
+        out.background_count_flow_veh_h[slot * counts + a] = static_cast<float>(v);
       }
     } catch (...) {
       errors[slot] = std::current_exception();
@@ -280,6 +438,30 @@ TrafficResults TrafficStage::run(const std::vector<std::string>& complex_ids, co
       }
     }
   }
+  for (std::size_t slot = 0; slot < slots; ++slot) {
+    for (std::size_t k = 0; k < bg_classes; ++k)
+      out.background_daily_trips[(slot / 24) * bg_classes + k] += background_trips[slot * bg_classes + k];
+  }
+  if (bg_classes > 0) {
+    // The background's year: vehicle-km on all road links, and each count site's average day.
+    out.background_vkt_km.assign(bg_classes, 0.0);
+    out.background_count_model_veh.assign(counts, 0.0);
+    double year_days = 0.0;
+    for (const int n : out.days_in_year) year_days += n;
+    for (std::size_t slot = 0; slot < slots; ++slot) {
+      const double days = out.days_in_year[slot / 24];
+      for (std::size_t r = 0; r < road_links; ++r) {
+        for (std::size_t k = 0; k < bg_classes; ++k) {
+          out.background_vkt_km[k] += days *
+                                      out.background_flow_veh_h[(slot * road_links + r) * bg_classes + k] *
+                                      out.link_length_km[r];
+        }
+      }
+      for (std::size_t a = 0; a < counts && year_days > 0.0; ++a)
+        out.background_count_model_veh[a] +=
+            days / year_days * out.background_count_flow_veh_h[slot * counts + a];
+    }
+  }
   out.electric_share.assign(classes, 0.0);
   out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return out;
@@ -292,7 +474,7 @@ std::string traffic_key(const ScenarioSpec& spec) {
   for (const auto& c : spec.complexes) key << c << ',';
   const TrafficSpec& t = spec.traffic;
   key << '|' << t.enabled << '|' << t.trip_rates << '|' << t.algorithm << '|' << t.target_gap << '|'
-      << t.max_iterations << '|' << t.zone_cell_m << '|' << t.trip_rate_factor;
+      << t.max_iterations << '|' << t.zone_cell_m << '|' << t.trip_rate_factor << "|bg|" << t.background;
   if (spec.logistics_hub) {
     const LogisticsHubIntervention& h = *spec.logistics_hub;
     key << "|hub|" << h.share << '|' << h.trip_reduction << '|' << h.lat_deg.value_or(NAN) << '|'

@@ -636,6 +636,13 @@ std::shared_ptr<const Series> ViewData::Impl::road_values(const RunView& run) {
   const std::vector<float> flow = r.floats(g + "link_flow_veh_h", &dims);  // [day × hour × link × class]
   const std::vector<double> pce = r.numbers(g + "pce");
   const std::vector<double> capacity = r.numbers(g + "link_capacity_pce_h");
+  std::vector<float> background;
+  std::vector<double> background_pce;
+  if (r.exists(g + "background_flow_veh_h")) {
+    background = r.floats(g + "background_flow_veh_h");
+    background_pce = r.numbers(g + "background_pce");
+  }
+  const std::size_t bg_classes = background_pce.size();
   auto out = std::make_shared<Series>();
   const std::size_t days = dims.at(0);
   const std::size_t hours = dims.at(1);
@@ -653,6 +660,12 @@ std::shared_ptr<const Series> ViewData::Impl::road_values(const RunView& run) {
         const double v = flow[(k * links + l) * classes + c];
         vehicles += v;
         pce_h += v * (c < pce.size() ? pce[c] : 1.0);
+      }
+      for (std::size_t c = 0; c < bg_classes; ++c) {
+        // Background traffic (traffic.background) is on the road too.
+        const double v = background[(k * links + l) * bg_classes + c];
+        vehicles += v;
+        pce_h += v * background_pce.at(c);
       }
       out->values[k * links + l] = static_cast<float>(vehicles);
       out->values[out->columns + k * links + l] =

@@ -2,6 +2,7 @@
 
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstdio>
@@ -10,6 +11,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "gis/reader.hpp"
@@ -295,6 +297,39 @@ TEST_CASE("sandan run with a trip rates file that does not exist exits 2 naming 
   const Run run = run_sandan("run " + dir.str("bad.yaml") + " -o " + dir.str("out.h5"), dir);
   CHECK(run.exit_code == 2);
   CHECK(run.err.find("no_such_rates.yaml") != std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(dir.path() / "out.h5"));
+}
+
+TEST_CASE("sandan run with background counts on unknown roads or gates exits 2 naming file, line and fix") {
+  TempDir dir("cli_run_bad_background");
+  std::ifstream in(gis_data("traffic/background.yaml"));
+  std::stringstream text;
+  text << in.rdbuf();
+  std::string bad = text.str();
+  for (const auto& [from, to] :
+       {std::pair<std::string, std::string>{"road_id: ext_r0009", "road_id: ext_r9999"},
+        {"gate: dohwa_ic", "gate: dohwa"}}) {
+    const auto at = bad.find(from);
+    REQUIRE(at != std::string::npos);
+    bad.replace(at, from.size(), to);
+  }
+  write_text(dir.path() / "bg.yaml", bad);
+  auto line_of = [&](const std::string& what) {
+    const auto at = bad.find(what);
+    return std::to_string(1 + std::count(bad.begin(), bad.begin() + static_cast<std::ptrdiff_t>(at), '\n'));
+  };
+  write_text(dir.path() / "bad.yaml", "name: bad\nextends: " + std::string(SANDAN_SOURCE_DIR) +
+                                          "/scenarios/baseline.yaml\ncomplexes: [local]\n"
+                                          "traffic: {trip_rates: " +
+                                          gis_data("traffic/trip_rates.yaml") +
+                                          ", zone_cell_m: 250, background: bg.yaml}\n");
+  const Run run = run_sandan("run " + dir.str("bad.yaml") + " -o " + dir.str("out.h5"), dir);
+  CHECK(run.exit_code == 2);
+  INFO(run.err);
+  CHECK(run.err.find("bg.yaml:" + line_of("gate: dohwa") + ": zones[1].gate: unknown gate 'dohwa'") !=
+        std::string::npos);
+  CHECK(run.err.find("bg.yaml:" + line_of("- id: gilju_ro") +
+                     ": counts[0].road_id: road 'ext_r9999' is not in") != std::string::npos);
   CHECK_FALSE(std::filesystem::exists(dir.path() / "out.h5"));
 }
 

@@ -243,19 +243,28 @@ TEST_CASE(
 }
 
 TEST_CASE(
-    "road flows are the links' vehicles of the hour's day type, and feeder frames the segments' loading and "
+    "road flows are the links' vehicles (own and background) of the hour's day type, and feeder frames the "
+    "segments' loading and "
     "voltage") {
   const sandan::ResultsReader reader(runs().baseline);
   std::vector<std::size_t> dims;
   const auto flow = reader.floats("runs/base/traffic/link_flow_veh_h", &dims);  // [day × hour × link × class]
   const std::size_t links = dims[2];
   const std::size_t classes = dims[3];
+  // The baseline's background traffic is on the roads too (traffic.background).
+  std::vector<std::size_t> bg_dims;
+  const auto background = reader.floats("runs/base/traffic/background_flow_veh_h", &bg_dims);
+  REQUIRE(bg_dims.size() == 4);
+  const std::size_t bg_classes = bg_dims[3];
   // Hour 8 of the year is 1 January 08:00, a public holiday (rest day, index 2); hour 24 × 5 + 8 is
   // Tuesday 6 January 2026 08:00, a workday (index 0).
   for (const auto& [hour, day] : std::vector<std::pair<int, std::size_t>>{{8, 2}, {128, 0}}) {
     double expected = 0;
-    for (std::size_t l = 0; l < links; ++l)
+    for (std::size_t l = 0; l < links; ++l) {
       for (std::size_t c = 0; c < classes; ++c) expected += flow[((day * 24 + 8) * links + l) * classes + c];
+      for (std::size_t c = 0; c < bg_classes; ++c)
+        expected += background[((day * 24 + 8) * links + l) * bg_classes + c];
+    }
     const auto roads =
         frame({{"run", "0:base"}, {"layer", "roads"}, {"quantity", "flow"}, {"hour", std::to_string(hour)}});
     double total = 0;

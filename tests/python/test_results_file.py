@@ -305,3 +305,51 @@ def test_a_merged_batch_keeps_the_deduplicated_series_readable(tmp_path):
 
 if __name__ == "__main__":
     sys.exit(pytest.main([__file__, "-q"]))
+
+
+def test_background_traffic_is_written_slows_the_roads_and_is_not_the_complexes_vehicle_km(tmp_path):
+    """The baseline has background traffic; the same run without it (its traffic map without
+    `background`) has the same own trips. Background flows are stored in their own dataset, load the
+    links (speeds fall) and stay out of the KPIs and vkt_km."""
+    def run(name, extra):
+        scenario = tmp_path / f"{name}.yaml"
+        scenario.write_text(f"name: {name}\nextends: {SOURCE_DIR}/scenarios/baseline.yaml\n"
+                            "complexes: [juan, machinery]\n" + extra)
+        out = tmp_path / f"{name}.h5"
+        done = subprocess.run([SANDAN, "run", str(scenario), "-o", str(out)], capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+        tr = xr.open_dataset(out, group=f"runs/{name}/traffic", engine="h5netcdf")
+        kpi = xr.open_dataset(out, group=f"runs/{name}/kpi", engine="h5netcdf").to_dataframe()
+        return tr, {key: kpi[(kpi.complex == "all") & (kpi.key == key)].value.iloc[0]
+                    for key in ("car_km", "truck_km", "vehicle_hours")}
+
+    bg, bg_kpi = run("with_background", "")
+    own, own_kpi = run("without_background",
+                       f"traffic: {{trip_rates: {SOURCE_DIR}/gis_data/traffic/trip_rates.yaml, zone_cell_m: 250}}\n")
+    assert "background_flow_veh_h" not in own
+    flow = bg.background_flow_veh_h
+    assert flow.dims == ("day_type", "hour", "link", "background_class")
+    assert list(bg.background_class.values) == ["background_car", "background_heavy"]
+    assert float(flow.sum()) > 0
+    # The year's background vehicle-km, recomputed from the stored hourly flows.
+    annual = ((flow * bg.link_length_km).sum(("hour", "link")) * bg.days_in_year).sum("day_type")
+    assert np.allclose(annual.values, bg.background_vkt_km.values, rtol=1e-5)
+    # The own trips are the same; vkt_km and the KPIs hold the own classes only: car_km moves only by
+    # the rerouting of the same trips around the busier links (well under 1 %), not by the background's
+    # vehicle-km, which is larger than all the own traffic's.
+    assert np.array_equal(bg.daily_trips.values, own.daily_trips.values)
+    own_annual = ((bg.link_flow_veh_h * bg.link_length_km).sum(("hour", "link")) * bg.days_in_year).sum("day_type")
+    assert np.allclose(own_annual.values, bg.vkt_km.sum("area").values, rtol=1e-5)
+    assert bg_kpi["car_km"] == pytest.approx(own_kpi["car_km"], rel=1e-2)
+    assert bg_kpi["truck_km"] == pytest.approx(own_kpi["truck_km"], rel=1e-2)
+    assert float(bg.background_vkt_km.sum()) > float(bg.vkt_km.sum())
+    # Speeds: never faster with background, and slower on the loaded links in the workday peak.
+    peak = dict(day_type="workday", hour=8)
+    assert bool((bg.link_speed_kmh <= own.link_speed_kmh * (1 + 1e-6)).all())
+    slower = own.link_speed_kmh.sel(peak) - bg.link_speed_kmh.sel(peak)
+    assert float(slower.max()) > 1.0  # km/h
+    assert bg_kpi["vehicle_hours"] > own_kpi["vehicle_hours"]
+    # The count sites: the modelled average day (own and background) near the counted AADT.
+    assert list(bg.background_count.values) == ["gilju_ro", "bongsu_daero"]
+    ratio = bg.background_count_model_veh / bg.background_count_aadt_veh
+    assert bool((abs(ratio - 1) < 0.1).all()), ratio.values
