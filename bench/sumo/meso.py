@@ -626,12 +626,15 @@ def sumo_link_queue(case, run, links, times):
     return [sum(1 for a, b in intervals if a <= t < b) for t in times]
 
 
-def origin_queue(case, zones_at_node, wait_until, times):
-    """Vehicles of origins at the gate's node that have departed (case depart ≤ t) but not yet got
-    onto their first link (t < entry)."""
+def origin_queue(case, node, wait_until, times):
+    """Vehicles held back at their origin on the way through the gate: those whose route starts at
+    or passes through the gate's node, departed (case depart ≤ t) but not yet on their first link
+    (t < entry). At a shift end the gate road's capacity holds the facilities' vehicles back there."""
     spans = []
     for v, entry in zip(case["vehicles"], wait_until):
-        if v["origin"] in zones_at_node and entry is not None and entry > v["depart_s"]:
+        if entry is None or entry <= v["depart_s"]:
+            continue
+        if any(case["links"][x]["from"] == node for x in v["route"]):
             spans.append((v["depart_s"], entry))
     return [sum(1 for a, b in spans if a <= t < b) for t in times]
 
@@ -802,12 +805,18 @@ def main():
     gate = busiest_gate(case, args.gate)
     gate_node = case["zones"][gate]["node"]
     in_links = [i for i, l in enumerate(case["links"]) if l["to"] == gate_node]
-    zones_at_node = {i for i, z in enumerate(case["zones"]) if z["node"] == gate_node}
     if args.analytic_bottleneck:
         # the queue of interest is at the bottleneck (node 1), not at the destination
         gate_node = 1
         in_links = [0]
-        zones_at_node = {0}
+    # links upstream of the gate: on some route before it reaches the gate's node (not entering it)
+    upstream = set()
+    for v in case["vehicles"]:
+        for pos, x in enumerate(v["route"]):
+            if case["links"][x]["to"] == gate_node:
+                upstream.update(v["route"][:pos])
+                break
+    upstream = sorted(upstream - set(in_links))
     times = []
     t = case["start_s"] + case["report_s"]
     while t <= case["end_s"] + 1e-9:
@@ -818,14 +827,21 @@ def main():
         entries = [runs[label]["trips"][v["id"]]["depart"] if v["id"] in runs[label]["trips"] else None
                    for v in case["vehicles"]]
         lq = sumo_link_queue(case, runs[label], in_links, times)
-        oq = origin_queue(case, zones_at_node, entries, times)
-        queue[label] = {"links": lq, "origin": oq, "total": [a + b for a, b in zip(lq, oq)]}
+        uq = sumo_link_queue(case, runs[label], upstream, times)
+        oq = origin_queue(case, gate_node, entries, times)
+        queue[label] = {"links": lq, "upstream": uq, "origin": oq,
+                        "total": [a + b + c for a, b, c in zip(lq, uq, oq)]}
     if sandan:
-        lq = [sum(sandan["queue"].get((tt_ - case["report_s"], l), 0.0) for l in in_links) for tt_ in times]
-        oq = origin_queue(case, zones_at_node, sandan["entered"], times)
-        queue["sandan"] = {"links": lq, "origin": oq, "total": [a + b for a, b in zip(lq, oq)]}
+        def at(links_):
+            return [sum(sandan["queue"].get((tt_ - case["report_s"], l), 0.0) for l in links_)
+                    for tt_ in times]
+        lq = at(in_links)
+        uq = at(upstream)
+        oq = origin_queue(case, gate_node, sandan["entered"], times)
+        queue["sandan"] = {"links": lq, "upstream": uq, "origin": oq,
+                           "total": [a + b + c for a, b, c in zip(lq, uq, oq)]}
     results["gate"] = {"zone": gate, "name": case["zones"][gate]["name"], "node": gate_node,
-                       "incoming_links": in_links, "times_s": times, "queue": queue}
+                       "incoming_links": in_links, "upstream_links": upstream, "times_s": times, "queue": queue}
 
     table = []
     for label, idx in groups(case):
@@ -923,7 +939,9 @@ def print_table(results, case, args, have_sandan):
     g = results["gate"]
     print()
     print(f"Queue at {'the bottleneck' if args.analytic_bottleneck else 'gate ' + str(g['zone']) + ' (' + g['name'] + ')'}"
-          f", node {g['node']}: vehicles queued on links {g['incoming_links']} + waiting at origins there")
+          f", node {g['node']}: vehicles queued on the links entering it {g['incoming_links']} + queued on "
+          f"the {len(g['upstream_links'])} links upstream on routes through it + bound through it and "
+          "waiting at their origin")
     print()
     cols = ["nominal", "capacity_minus", "capacity_plus"] + (["sandan"] if have_sandan else [])
     head = "| t s | " + " | ".join(f"SUMO {c}" if c != "sandan" else "sandan" for c in cols)
@@ -933,12 +951,13 @@ def print_table(results, case, args, have_sandan):
     print("|" + "---|" * (len(cols) + 1 + ("theory" in results)))
     q = g["queue"]
     for k, t in enumerate(g["times_s"]):
-        vals = [f"{q[c]['links'][k]:.0f}+{q[c]['origin'][k]:.0f}" for c in cols]
+        vals = [f"{q[c]['links'][k]:.0f} + {q[c]['upstream'][k]:.0f} + {q[c]['origin'][k]:.0f}" for c in cols]
         line = f"| {t:g} | " + " | ".join(vals)
         if "theory" in results:
             line += f" | {results['theory']['queue'][k]}"
         print(line + " |")
-        if all(q[c]["total"][k] == 0 for c in cols) and k > 0 and all(q[c]["total"][k - 1] == 0 for c in cols):
+        seen = any(q[c]["total"][j] for c in cols for j in range(k))
+        if seen and all(q[c]["total"][k] == 0 for c in cols) and all(q[c]["total"][k - 1] == 0 for c in cols):
             if "theory" not in results or results["theory"]["queue"][k] == 0:
                 print("| … | (empty from here on) |")
                 break
