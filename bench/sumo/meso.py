@@ -26,6 +26,7 @@ Standard library only. Nothing is written outside the work directory.
 """
 
 import argparse
+import bisect
 import csv
 import json
 import math
@@ -408,10 +409,12 @@ def write_meso_types(case, keys, space_m, capacity_factor, path, free_flow=False
         t = meso_taus(fake, space_m, capacity_factor)
         if free_flow:
             t = {k: (FREE_FLOW_TAU_S if k.startswith("tau") else val) for k, val in t.items()}
-        if t["tauff"] <= 0:
-            raise CaseError(f"links with capacity {key[0]:g} a lane at {key[1]:g} km/h: SUMO meso "
-                            f"cannot reach that capacity with vehicles of {space_m:.2f} m "
-                            f"(τ_ff = {t['tauff']:.3f} s ≤ 0)")
+        if t["tauff"] < FREE_FLOW_TAU_S:
+            # e.g. a zone connector of "unlimited" capacity: SUMO meso's headway is at least
+            # lengthWithGap / v a lane, so its capacity is capped at v / lengthWithGap a lane.
+            t["capped_capacity_veh_h_lane"] = 3600.0 / (FREE_FLOW_TAU_S + space_m / (key[1] * KMH))
+            t["tauff"] = t["taufj"] = t["taujf"] = FREE_FLOW_TAU_S
+            t["taujj"] = max(t["taujj"], FREE_FLOW_TAU_S)
         taus[tid] = t
         typ = ET.SubElement(root, "type", id=tid)
         ET.SubElement(typ, "meso", attrib={k: f"{t[k]:.6g}" for k in ("tauff", "taufj", "taujf", "taujj")})
@@ -472,6 +475,7 @@ def run_sumo(case, net_path, routes_path, types_path, folder, args, log_path, re
            "--time-to-teleport", "-1", "--seed", str(args.seed),
            "--tripinfo-output", "tripinfo.xml", "--tripinfo-output.write-unfinished",
            "--vehroute-output", "vehroutes.xml", "--vehroute-output.exit-times",
+           "--vehroute-output.write-unfinished",
            "--no-step-log", "--duration-log.statistics"]
     walls, durations, ups = [], [], []
     proc = None
@@ -615,28 +619,39 @@ def sumo_link_queue(case, run, links, times):
     """Vehicles queued on `links` at each time t, defined as in the DNL: on the link, past the time
     they would have reached its end at free speed (entry + L/v ≤ t), not yet left (t < exit)."""
     wanted = {edge_id(l): l for l in links}
-    intervals = []
+    starts, ends = [], []
     for depart, edges, exits in run["routes"].values():
         entry = depart
         for e, x in zip(edges, exits):
             if e in wanted:
                 link = case["links"][wanted[e]]
-                intervals.append((entry + link["length_m"] / (link["free_speed_kmh"] * KMH), x))
+                a = entry + link["length_m"] / (link["free_speed_kmh"] * KMH)
+                if a < x:
+                    starts.append(a)
+                    ends.append(x)
             entry = x
-    return [sum(1 for a, b in intervals if a <= t < b) for t in times]
+    return count_open(starts, ends, times)
+
+
+def count_open(starts, ends, times):
+    """How many intervals [a, b) hold each t (every a < b): #(a ≤ t) − #(b ≤ t)."""
+    starts = sorted(starts)
+    ends = sorted(ends)
+    return [bisect.bisect_right(starts, t) - bisect.bisect_right(ends, t) for t in times]
 
 
 def origin_queue(case, node, wait_until, times):
     """Vehicles held back at their origin on the way through the gate: those whose route starts at
     or passes through the gate's node, departed (case depart ≤ t) but not yet on their first link
     (t < entry). At a shift end the gate road's capacity holds the facilities' vehicles back there."""
-    spans = []
+    starts, ends = [], []
     for v, entry in zip(case["vehicles"], wait_until):
         if entry is None or entry <= v["depart_s"]:
             continue
         if any(case["links"][x]["from"] == node for x in v["route"]):
-            spans.append((v["depart_s"], entry))
-    return [sum(1 for a, b in spans if a <= t < b) for t in times]
+            starts.append(v["depart_s"])
+            ends.append(entry)
+    return count_open(starts, ends, times)
 
 
 def diffs(a_list, b_list):
@@ -843,6 +858,13 @@ def main():
     results["gate"] = {"zone": gate, "name": case["zones"][gate]["name"], "node": gate_node,
                        "incoming_links": in_links, "upstream_links": upstream, "times_s": times, "queue": queue}
 
+    peak = {c: (max(q_["total"]) if q_["total"] else 0) for c, q_ in queue.items()}
+    peak["calibration_error"] = max(abs(peak["capacity_minus"] - peak["nominal"]),
+                                    abs(peak["capacity_plus"] - peak["nominal"]))
+    if sandan:
+        peak["within_calibration_error"] = abs(peak["sandan"] - peak["nominal"]) <= peak["calibration_error"]
+    results["gate"]["peak"] = peak
+
     table = []
     for label, idx in groups(case):
         row = {"group": label, "vehicles": len(idx)}
@@ -912,7 +934,10 @@ def print_table(results, case, args, have_sandan):
     print(f"Calibration: {cal['space_per_pce_m']:.2f} m a PCE (jam density {cal['jam_density_per_lane_median']:.1f} "
           f"veh/km a lane), segments {cal['edgelength_m']:g} m; taus by diagram:")
     for tid, t in cal["taus_by_type"].items():
-        print(f"  {tid}: tauff=taufj=taujf {t['tauff']:.3f} s, taujj {t['taujj']:.3f} s (w {t['w_kmh']:.1f} km/h)")
+        cap = (f"; capacity capped at {t['capped_capacity_veh_h_lane']:.0f} veh/h a lane"
+               if "capped_capacity_veh_h_lane" in t else "")
+        print(f"  {tid}: tauff=taufj=taujf {t['tauff']:.3f} s, taujj {t['taujj']:.3f} s "
+              f"(w {t['w_kmh']:.1f} km/h){cap}")
     print()
     print(f"Tolerance (calibration error): the largest change of SUMO's mean delay when every capacity "
           f"is varied by ±{args.band * 100:g} % (taus recalibrated). Times in seconds; delay = travel "
@@ -961,9 +986,12 @@ def print_table(results, case, args, have_sandan):
             if "theory" not in results or results["theory"]["queue"][k] == 0:
                 print("| … | (empty from here on) |")
                 break
-    peaks = {c: max(q[c]["total"]) if q[c]["total"] else 0 for c in cols}
+    pk = g["peak"]
     print()
-    print("Peak queue: " + ", ".join(f"{c} {v:.0f}" for c, v in peaks.items()))
+    print("Peak queue (total): " + ", ".join(f"{c} {pk[c]:.0f}" for c in cols)
+          + f"; calibration error ±{pk['calibration_error']:.0f}"
+          + (f"; sandan − SUMO {pk['sandan'] - pk['nominal']:+.0f}: "
+             f"{'within' if pk['within_calibration_error'] else 'outside'}" if have_sandan else ""))
     if "theory" in results:
         th = results["theory"]
         print()
