@@ -552,38 +552,62 @@ def sumo_vehicle_times(case, run, ff_run):
     included) and delay over SUMO's own free-flow time of the same vehicle (the run without
     interactions; it differs from Σ L/v because meso ends a trip on entering the last segment of the
     last link and inserts at whole steps)."""
-    tt, delay, wait = [], [], []
+    tt, delay, formula, wait = [], [], [], []
     for v in case["vehicles"]:
         t = run["trips"].get(v["id"])
         f = ff_run["trips"].get(v["id"]) if ff_run else None
         if t is None or t["arrival"] is None:
             tt.append(None)
             delay.append(None)
+            formula.append(None)
             wait.append(t["depart_delay"] if t else None)
             continue
         travel = t["arrival"] - v["depart_s"]
         tt.append(travel)
         own_ff = (f["arrival"] - v["depart_s"]) if f and f["arrival"] is not None else free_flow_s(case, v)
         delay.append(travel - own_ff)
+        formula.append(travel - free_flow_s(case, v))
         wait.append(t["depart"] - v["depart_s"])
-    return tt, delay, wait
+    return {"tt": tt, "delay": delay, "delay_formula": formula, "wait": wait}
 
 
-def read_sandan(out_dir, case):
+def read_travel_times(out_dir, case):
+    """sandan's travel time of every vehicle (case order; None if unfinished)."""
+    by_id = {}
+    with open(os.path.join(out_dir, "vehicles.csv"), encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            by_id[row["vehicle"]] = row.get("travel_time_s") or None
+    return [float(by_id[v["id"]]) if by_id.get(v["id"]) else None for v in case["vehicles"]]
+
+
+def free_flow_case(case, factor=1000.0):
+    """The case with every capacity and jam density × factor: no queues anywhere, the backward wave
+    speed w = C / (k_jam − C / v) unchanged. sandan's travel times in it are its own free-flow times
+    (they include its time discretization, as SUMO's free_flow run includes meso's)."""
+    out = dict(case)
+    out["links"] = [dict(l, capacity_veh_h=l["capacity_veh_h"] * factor,
+                         jam_density_veh_km=l["jam_density_veh_km"] * factor) for l in case["links"]]
+    return out
+
+
+def read_sandan(out_dir, case, ff_tt=None):
     by_id = {}
     with open(os.path.join(out_dir, "vehicles.csv"), encoding="utf-8", newline="") as handle:
         for row in csv.DictReader(handle):
             by_id[row["vehicle"]] = row
-    tt, delay, wait, entered = [], [], [], []
-    for v in case["vehicles"]:
+    tt, delay, formula, wait, entered = [], [], [], [], []
+    for k, v in enumerate(case["vehicles"]):
         row = by_id.get(v["id"])
         if row is None or not row.get("arrived_s"):
             tt.append(None)
             delay.append(None)
+            formula.append(None)
         else:
             travel = float(row["travel_time_s"])
             tt.append(travel)
-            delay.append(travel - float(row["free_flow_time_s"]))
+            formula.append(travel - float(row["free_flow_time_s"]))
+            own = ff_tt[k] if ff_tt and ff_tt[k] is not None else float(row["free_flow_time_s"])
+            delay.append(travel - own)
         if row is not None and row.get("entered_s"):
             entered.append(float(row["entered_s"]))
             wait.append(float(row["entered_s"]) - v["depart_s"])
@@ -596,7 +620,8 @@ def read_sandan(out_dir, case):
             queue[(float(row["t_s"]), int(row["link"]))] = float(row["queue_veh"])
     with open(os.path.join(out_dir, "summary.json"), encoding="utf-8") as handle:
         summary = json.load(handle)
-    return {"tt": tt, "delay": delay, "wait": wait, "entered": entered, "queue": queue,
+    return {"tt": tt, "delay": delay, "delay_formula": formula, "wait": wait, "entered": entered,
+            "queue": queue,
             "summary": summary, "rows": len(by_id)}
 
 
@@ -806,7 +831,11 @@ def main():
             for _ in range(args.repeat):
                 wall, _ = run_timed([exe, "dnl", case_dir, "--out", out_dir], workdir, log_path)
                 walls.append(wall)
-            sandan = read_sandan(out_dir, case)
+            ff_dir = os.path.join(workdir, "case_free_flow")
+            write_case(free_flow_case(case), ff_dir)
+            ff_out = os.path.join(workdir, "sandan_free_flow_out")
+            run_timed([exe, "dnl", ff_dir, "--out", ff_out], workdir, log_path)
+            sandan = read_sandan(out_dir, case, read_travel_times(ff_out, case))
             sandan["wall"] = walls
             print(f"sandan dnl wall {statistics.median(walls):.3f} s, summary seconds "
                   f"{fmt(sandan['summary'].get('seconds'), '.4f')}, "
@@ -815,8 +844,7 @@ def main():
     # ---- 4. measures ---------------------------------------------------------------------------
     per_run = {}
     for label in ("nominal", "capacity_minus", "capacity_plus"):
-        tt, delay, wait = sumo_vehicle_times(case, runs[label], runs["free_flow"])
-        per_run[label] = {"tt": tt, "delay": delay, "wait": wait}
+        per_run[label] = sumo_vehicle_times(case, runs[label], runs["free_flow"])
     gate = busiest_gate(case, args.gate)
     gate_node = case["zones"][gate]["node"]
     in_links = [i for i, l in enumerate(case["links"]) if l["to"] == gate_node]
@@ -871,12 +899,14 @@ def main():
         for run_label in ("nominal", "capacity_minus", "capacity_plus"):
             row[f"sumo_{run_label}_tt"] = stats(pick(per_run[run_label]["tt"], idx))
             row[f"sumo_{run_label}_delay"] = stats(pick(per_run[run_label]["delay"], idx))
+        row["sumo_nominal_delay_formula"] = stats(pick(per_run["nominal"]["delay_formula"], idx))
         nominal = row["sumo_nominal_delay"]["mean"]
         band = [row[f"sumo_{r}_delay"]["mean"] for r in ("capacity_minus", "capacity_plus")]
         row["calibration_error_delay_s"] = max(abs(b - nominal) for b in band)
         if sandan:
             row["sandan_tt"] = stats(pick(sandan["tt"], idx))
             row["sandan_delay"] = stats(pick(sandan["delay"], idx))
+            row["sandan_delay_formula"] = stats(pick(sandan["delay_formula"], idx))
             row["tt_diff"] = diffs([sandan["tt"][i] for i in idx], [per_run["nominal"]["tt"][i] for i in idx])
             row["delay_mean_diff_s"] = row["sandan_delay"]["mean"] - nominal
             row["within_calibration_error"] = abs(row["delay_mean_diff_s"]) <= row["calibration_error_delay_s"]
@@ -940,12 +970,15 @@ def print_table(results, case, args, have_sandan):
               f"(w {t['w_kmh']:.1f} km/h){cap}")
     print()
     print(f"Tolerance (calibration error): the largest change of SUMO's mean delay when every capacity "
-          f"is varied by ±{args.band * 100:g} % (taus recalibrated). Times in seconds; delay = travel "
-          "time (from the case's depart, origin wait included) − the tool's own free-flow time.")
+          f"is varied by ±{args.band * 100:g} % (taus recalibrated). Times in seconds; tt = travel "
+          "time from the case's depart (origin wait included); delay = tt − the same vehicle's tt in "
+          "the tool's own run without interactions (free flow, with the tool's time discretization); "
+          "delay over Σ L/v = tt − Σ L/v over the route.")
     print()
     print("| group | vehicles | SUMO tt mean / median / p95 | sandan tt mean / median / p95 | "
-          "SUMO delay mean | sandan delay mean | diff | calibration error | within | mean abs tt diff (rel.) |")
-    print("|---|---|---|---|---|---|---|---|---|---|")
+          "SUMO delay mean | sandan delay mean | diff | calibration error | within | "
+          "delay over Σ L/v: SUMO / sandan | mean abs tt diff (rel.) |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     for row in results["groups"]:
         s = row["sumo_nominal_tt"]
         sd = row["sumo_nominal_delay"]
@@ -957,10 +990,12 @@ def print_table(results, case, args, have_sandan):
                   f"{fmt(d['mean'])} / {fmt(d['median'])} / {fmt(d['p95'])} | {fmt(sd['mean'])} | "
                   f"{fmt(dd['mean'])} | {fmt(row['delay_mean_diff_s'])} | ±{fmt(row['calibration_error_delay_s'])} | "
                   f"{'yes' if row['within_calibration_error'] else 'no'} | "
+                  f"{fmt(row['sumo_nominal_delay_formula']['mean'])} / {fmt(row['sandan_delay_formula']['mean'])} | "
                   f"{fmt(td.get('mean_abs_diff'))} ({fmt(td.get('rel_mean_abs_diff', math.nan) * 100, '.1f')} %) |")
         else:
             print(f"| {row['group']} | {row['vehicles']} | {fmt(s['mean'])} / {fmt(s['median'])} / {fmt(s['p95'])} | – | "
-                  f"{fmt(sd['mean'])} | – | – | ±{fmt(row['calibration_error_delay_s'])} | – | – |")
+                  f"{fmt(sd['mean'])} | – | – | ±{fmt(row['calibration_error_delay_s'])} | – | "
+                  f"{fmt(row['sumo_nominal_delay_formula']['mean'])} / – | – |")
     g = results["gate"]
     print()
     print(f"Queue at {'the bottleneck' if args.analytic_bottleneck else 'gate ' + str(g['zone']) + ' (' + g['name'] + ')'}"
