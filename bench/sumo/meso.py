@@ -737,6 +737,9 @@ def main():
     parser.add_argument("--gate", type=int, default=None, help="zone id of the gate to watch")
     parser.add_argument("--repeat", type=int, default=1, help="timed runs of each tool (median)")
     parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--min-link-steps", type=float, default=0.0,
+                        help="diagnostic: lengthen every link shorter than this many steps at free "
+                             "speed to that length (both tools run the changed case)")
     parser.add_argument("--workdir", default=None)
     args = parser.parse_args()
     if args.analytic_bottleneck:
@@ -762,6 +765,16 @@ def main():
             case = read_case(case_dir)
         except CaseError as error:
             sys.exit(f"meso.py: {error}")
+        if args.min_link_steps > 0:
+            changed = 0
+            for link in case["links"]:
+                shortest = args.min_link_steps * case["step_s"] * link["free_speed_kmh"] * KMH
+                if link["length_m"] < shortest:
+                    link["length_m"] = shortest
+                    changed += 1
+            write_case(case, case_dir)
+            print(f"--min-link-steps {args.min_link_steps:g}: {changed} links lengthened to "
+                  f"{args.min_link_steps:g} steps at free speed (the case in {case_dir} is the changed one)")
     print(f"case {case['name']}: {len(case['nodes'])} nodes, {len(case['links'])} links, "
           f"{len(case['zones'])} zones, {len(case['vehicles'])} vehicles, "
           f"{case['start_s']:g}–{case['end_s']:g} s")
