@@ -496,6 +496,18 @@ def run_sumo(case, net_path, routes_path, types_path, folder, args, log_path, re
             "routes": routes, "warnings": warnings[:10], "warning_count": len(warnings)}
 
 
+def read_edgedata(path):
+    """SUMO's vehicles entering each edge a report interval: {(begin_s, link): entered + departed}."""
+    out = {}
+    for interval in ET.parse(path).getroot().iter("interval"):
+        begin = float(interval.get("begin"))
+        for edge in interval.iter("edge"):
+            # vehicles inserted on an edge count as "departed", not "entered"
+            out[(begin, int(edge.get("id")[1:]))] = (float(edge.get("entered", "0"))
+                                                     + float(edge.get("departed", "0")))
+    return out
+
+
 def read_tripinfo(path):
     out = {}
     for trip in ET.parse(path).getroot().iter("tripinfo"):
@@ -614,14 +626,15 @@ def read_sandan(out_dir, case, ff_tt=None):
         else:
             entered.append(None)
             wait.append(None)
-    queue = {}
+    queue, inflow = {}, {}
     with open(os.path.join(out_dir, "links.csv"), encoding="utf-8", newline="") as handle:
         for row in csv.DictReader(handle):
             queue[(float(row["t_s"]), int(row["link"]))] = float(row["queue_veh"])
+            inflow[(float(row["t_s"]), int(row["link"]))] = float(row["inflow_veh"])
     with open(os.path.join(out_dir, "summary.json"), encoding="utf-8") as handle:
         summary = json.load(handle)
     return {"tt": tt, "delay": delay, "delay_formula": formula, "wait": wait, "entered": entered,
-            "queue": queue,
+            "queue": queue, "inflow": inflow,
             "summary": summary, "rows": len(by_id)}
 
 
@@ -763,8 +776,8 @@ def main():
             shutil.copytree(args.case, case_dir, dirs_exist_ok=True)
         try:
             case = read_case(case_dir)
-        except CaseError as error:
-            sys.exit(f"meso.py: {error}")
+        except (CaseError, ValueError, KeyError, IndexError) as error:
+            sys.exit(f"meso.py: {case_dir}: {error}")
         if args.min_link_steps > 0:
             changed = 0
             for link in case["links"]:
@@ -926,6 +939,21 @@ def main():
         table.append(row)
     results["groups"] = table
 
+    # link inflows a report interval: the same vehicles and routes, so differences are timing
+    sumo_in = read_edgedata(os.path.join(sumo_dir, "nominal", "edgedata.xml"))
+    flows = {"sumo_entered_total": sum(sumo_in.values())}
+    if sandan:
+        keys_ = set(sumo_in) | set(sandan["inflow"])
+        d = [abs(sumo_in.get(k, 0.0) - sandan["inflow"].get(k, 0.0)) for k in keys_]
+        flows.update({"sandan_inflow_total": sum(sandan["inflow"].values()), "pairs": len(keys_),
+                      "mean_abs_diff_veh": statistics.mean(d) if d else math.nan,
+                      "mean_sumo_veh": statistics.mean(sumo_in.get(k, 0.0) for k in keys_) if keys_ else math.nan,
+                      "max_abs_diff_veh": max(d) if d else math.nan})
+        for label in ("sumo", "sandan"):
+            w = [x for x in (per_run["nominal"]["wait"] if label == "sumo" else sandan["wait"]) if x is not None]
+            flows[f"{label}_mean_origin_wait_s"] = statistics.mean(w) if w else math.nan
+    results["link_flows"] = flows
+
     # speed: vehicle-steps a second
     nominal = runs["nominal"]
     sumo_spans = []
@@ -1053,6 +1081,13 @@ def print_table(results, case, args, have_sandan):
             dv = th["sandan_delay_vs_theory"]
             print(f"sandan dnl vs theory, per vehicle delay: mean |diff| {fmt(dv.get('mean_abs_diff'))} s, "
                   f"mean diff {fmt(dv.get('mean_diff'))} s")
+    lf = results["link_flows"]
+    if have_sandan:
+        print()
+        print(f"Link inflows a report interval ({lf['pairs']} link-intervals with traffic): mean |SUMO − sandan| "
+              f"{lf['mean_abs_diff_veh']:.2f} vehicles (mean {lf['mean_sumo_veh']:.2f}), max {lf['max_abs_diff_veh']:.0f}; "
+              f"totals {lf['sumo_entered_total']:,.0f} and {lf['sandan_inflow_total']:,.0f}. Mean wait at the origin: "
+              f"SUMO {lf['sumo_mean_origin_wait_s']:.1f} s, sandan {lf['sandan_mean_origin_wait_s']:.1f} s")
     sp = results["speed"]
     print()
     print("| tool | wall s | simulation s | vehicle-steps | vehicle-steps / s (simulation) | SUMO UPS |")
