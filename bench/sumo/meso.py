@@ -46,6 +46,8 @@ MIN_GAP_M = 2.5
 # Taus of the free-flow reference run: SUMO rejects 0 for some, and 1 ms is below its time resolution
 # of interest (the headway's length term lengthWithGap / speed still applies, see free_flow_types).
 FREE_FLOW_TAU_S = 0.001
+# Space of one PCE (length + minGap, m) in the free-flow reference run.
+FREE_FLOW_SPACE_M = 0.1
 
 
 # --------------------------------------------------------------------------------------------
@@ -385,9 +387,9 @@ def write_routes(case, path, space_m):
         if key not in seen:
             seen[key] = v["pce"] * space_m
     for key, length_with_gap in seen.items():
+        length = max(length_with_gap - MIN_GAP_M, min(0.1, length_with_gap))
         ET.SubElement(root, "vType", attrib={
-            "id": key, "length": f"{max(length_with_gap - MIN_GAP_M, 0.1):.6g}",
-            "minGap": f"{MIN_GAP_M:g}" if length_with_gap - MIN_GAP_M >= 0.1 else f"{length_with_gap - 0.1:.6g}",
+            "id": key, "length": f"{length:.6g}", "minGap": f"{length_with_gap - length:.6g}",
             "speedFactor": "1", "speedDev": "0", "maxSpeed": "100", "vClass": "passenger"})
     order = sorted(range(len(case["vehicles"])),
                    key=lambda i: (case["vehicles"][i]["depart_s"], i))
@@ -833,7 +835,13 @@ def main():
         except CaseError as error:
             sys.exit(f"meso.py: {error}")
         repeat = args.repeat if label == "nominal" else 1
-        run = run_sumo(case, net_path, routes_path, types_path, os.path.join(sumo_dir, label),
+        routes = routes_path
+        if free:
+            # Vehicles of FREE_FLOW_SPACE_M a PCE: headways τ + s/v of about 10 ms, so that no
+            # vehicle waits for another, even when hundreds depart in the same second.
+            routes = os.path.join(sumo_dir, "routes_free_flow.rou.xml")
+            write_routes(case, routes, FREE_FLOW_SPACE_M)
+        run = run_sumo(case, net_path, routes, types_path, os.path.join(sumo_dir, label),
                        args, log_path, repeat)
         run["taus"] = taus
         runs[label] = run
