@@ -834,7 +834,7 @@ def main():
             taus = write_meso_types(case, keys, space_m, factor, types_path, free_flow=free)
         except CaseError as error:
             sys.exit(f"meso.py: {error}")
-        repeat = args.repeat if label == "nominal" else 1
+        repeat = 1
         routes = routes_path
         if free:
             # Vehicles of FREE_FLOW_SPACE_M a PCE: headways τ + s/v of about 10 ms, so that no
@@ -861,10 +861,8 @@ def main():
             print(f"sandan: {exe} has no working 'dnl' subcommand; sandan rows skipped", file=sys.stderr)
         else:
             out_dir = os.path.join(workdir, "sandan_out")
-            walls = []
-            for _ in range(args.repeat):
-                wall, _ = run_timed([exe, "dnl", case_dir, "--out", out_dir], workdir, log_path)
-                walls.append(wall)
+            wall, _ = run_timed([exe, "dnl", case_dir, "--out", out_dir], workdir, log_path)
+            walls = [wall]
             ff_dir = os.path.join(workdir, "case_free_flow")
             write_case(free_flow_case(case), ff_dir)
             ff_out = os.path.join(workdir, "sandan_free_flow_out")
@@ -962,8 +960,31 @@ def main():
             flows[f"{label}_mean_origin_wait_s"] = statistics.mean(w) if w else math.nan
     results["link_flows"] = flows
 
-    # speed: vehicle-steps a second
-    nominal = runs["nominal"]
+    # speed: --repeat runs of each tool, interleaved (SUMO, sandan, SUMO, …) so that both see the same
+    # load on a shared machine; medians and minima (the least disturbed run) are reported.
+    timing = {"sumo_wall": [], "sumo_duration": [], "sumo_ups": [], "sandan_wall": [], "sandan_seconds": []}
+    timing_dir = os.path.join(sumo_dir, "timing")
+    os.makedirs(timing_dir, exist_ok=True)
+    for _ in range(args.repeat):
+        wall, proc = run_timed(runs["nominal"]["cmd"], timing_dir, log_path, sumo_env())
+        timing["sumo_wall"].append(wall)
+        text = proc.stdout + proc.stderr
+        m = re.search(r"Duration:\s*([\d.]+)\s*(ms|s)", text)
+        if m:
+            timing["sumo_duration"].append(float(m.group(1)) / (1000.0 if m.group(2) == "ms" else 1.0))
+        m = re.search(r"UPS:\s*([\d.]+)", text)
+        if m:
+            timing["sumo_ups"].append(float(m.group(1)))
+        if sandan:
+            timing_out = os.path.join(workdir, "sandan_timing_out")
+            wall, _ = run_timed([os.path.abspath(args.sandan), "dnl", case_dir, "--out", timing_out],
+                                workdir, log_path)
+            timing["sandan_wall"].append(wall)
+            with open(os.path.join(timing_out, "summary.json"), encoding="utf-8") as handle:
+                timing["sandan_seconds"].append(json.load(handle).get("seconds"))
+    results["timing_runs"] = timing
+    nominal = {"wall": timing["sumo_wall"], "duration_s": timing["sumo_duration"], "ups": timing["sumo_ups"],
+               "trips": runs["nominal"]["trips"]}
     sumo_spans = []
     for v in case["vehicles"]:
         t_ = nominal["trips"].get(v["id"])
@@ -973,18 +994,25 @@ def main():
     sumo_vs = vehicle_steps(case, sumo_spans)
     sumo_sim_s = statistics.median(nominal["duration_s"]) if nominal["duration_s"] else None
     speed = {"sumo_wall_s": statistics.median(nominal["wall"]), "sumo_duration_s": sumo_sim_s,
+             "sumo_duration_min_s": min(nominal["duration_s"]) if nominal["duration_s"] else None,
+             "timed_runs": args.repeat,
              "sumo_ups": statistics.median(nominal["ups"]) if nominal["ups"] else None,
              "sumo_vehicle_steps": sumo_vs,
              "sumo_vehicle_steps_per_s": sumo_vs / sumo_sim_s if sumo_sim_s else None,
              "sumo_vehicle_steps_per_wall_s": sumo_vs / statistics.median(nominal["wall"])}
     if sandan:
         summ = sandan["summary"]
-        speed.update({"sandan_wall_s": statistics.median(sandan["wall"]),
-                      "sandan_seconds": summ.get("seconds"),
+        sec = [x for x in timing["sandan_seconds"] if x]
+        speed.update({"sandan_wall_s": statistics.median(timing["sandan_wall"]),
+                      "sandan_seconds": statistics.median(sec) if sec else None,
+                      "sandan_seconds_min": min(sec) if sec else None,
                       "sandan_vehicle_steps": summ.get("vehicle_steps"),
-                      "sandan_vehicle_steps_per_s": summ.get("vehicle_steps_per_s")})
-        if summ.get("seconds") and sumo_sim_s:
-            speed["simulation_speed_ratio"] = sumo_sim_s / summ["seconds"]
+                      "sandan_vehicle_steps_per_s": summ.get("vehicle_steps") / statistics.median(sec)
+                      if sec and summ.get("vehicle_steps") else None})
+        if sec and sumo_sim_s:
+            speed["simulation_speed_ratio"] = sumo_sim_s / speed["sandan_seconds"]
+            speed["simulation_speed_ratio_of_minima"] = min(timing["sumo_duration"]) / min(sec)
+            speed["simulation_speed_ratio_per_pair"] = [a / b for a, b in zip(timing["sumo_duration"], sec)]
         speed["wall_ratio"] = speed["sumo_wall_s"] / speed["sandan_wall_s"]
     results["speed"] = speed
 
@@ -1098,16 +1126,19 @@ def print_table(results, case, args, have_sandan):
               f"SUMO {lf['sumo_mean_origin_wait_s']:.1f} s, sandan {lf['sandan_mean_origin_wait_s']:.1f} s")
     sp = results["speed"]
     print()
-    print("| tool | wall s | simulation s | vehicle-steps | vehicle-steps / s (simulation) | SUMO UPS |")
+    print("| tool | wall s | simulation s (min) | vehicle-steps | vehicle-steps / s (simulation) | SUMO UPS |")
     print("|---|---|---|---|---|---|")
-    print(f"| SUMO meso | {sp['sumo_wall_s']:.3f} | {fmt(sp['sumo_duration_s'], '.3f')} | {sp['sumo_vehicle_steps']:,.0f} | "
+    print(f"| SUMO meso | {sp['sumo_wall_s']:.3f} | {fmt(sp['sumo_duration_s'], '.3f')} ({fmt(sp['sumo_duration_min_s'], '.3f')}) | {sp['sumo_vehicle_steps']:,.0f} | "
           f"{fmt(sp['sumo_vehicle_steps_per_s'], ',.0f')} | {fmt(sp['sumo_ups'], ',.0f')} |")
     if have_sandan:
-        print(f"| sandan dnl | {sp['sandan_wall_s']:.3f} | {fmt(sp['sandan_seconds'], '.4f')} | "
+        print(f"| sandan dnl | {sp['sandan_wall_s']:.3f} | {fmt(sp['sandan_seconds'], '.4f')} ({fmt(sp['sandan_seconds_min'], '.4f')}) | "
               f"{fmt(sp['sandan_vehicle_steps'], ',.0f')} | {fmt(sp['sandan_vehicle_steps_per_s'], ',.0f')} | – |")
         print()
-        print(f"Speed ratio (SUMO simulation s / sandan simulation s): {fmt(sp.get('simulation_speed_ratio'), '.1f')}×; "
-              f"wall-time ratio {fmt(sp.get('wall_ratio'), '.1f')}×")
+        pairs = sp.get("simulation_speed_ratio_per_pair") or []
+        print(f"Speed ratio (SUMO simulation s / sandan simulation s), {sp['timed_runs']} interleaved runs each: "
+              f"of the medians {fmt(sp.get('simulation_speed_ratio'), '.1f')}×, of the minima "
+              f"{fmt(sp.get('simulation_speed_ratio_of_minima'), '.1f')}×, run by run "
+              f"{', '.join(f'{x:.1f}' for x in pairs)}; wall-time ratio {fmt(sp.get('wall_ratio'), '.1f')}×")
     print()
     print(f"Files and logs: {results['workdir']} (results.json, commands.log)")
 
