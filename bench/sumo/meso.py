@@ -965,8 +965,26 @@ def main():
     timing = {"sumo_wall": [], "sumo_duration": [], "sumo_ups": [], "sandan_wall": [], "sandan_seconds": []}
     timing_dir = os.path.join(sumo_dir, "timing")
     os.makedirs(timing_dir, exist_ok=True)
+    # The timed SUMO command writes no outputs (no tripinfo, vehroutes or edgedata), as sandan's
+    # `seconds` excludes writing its outputs; it loads only the meso types, not the edgedata.
+    timed_cmd = []
+    skip = 0
+    for k, arg in enumerate(runs["nominal"]["cmd"]):
+        if skip:
+            skip -= 1
+            continue
+        if arg in ("--tripinfo-output", "--vehroute-output"):
+            skip = 1
+            continue
+        if arg.startswith("--tripinfo-output.") or arg.startswith("--vehroute-output."):
+            continue
+        if arg == "-a":
+            timed_cmd += ["-a", runs["nominal"]["cmd"][k + 1].split(",")[0]]
+            skip = 1
+            continue
+        timed_cmd.append(arg)
     for _ in range(args.repeat):
-        wall, proc = run_timed(runs["nominal"]["cmd"], timing_dir, log_path, sumo_env())
+        wall, proc = run_timed(timed_cmd, timing_dir, log_path, sumo_env())
         timing["sumo_wall"].append(wall)
         text = proc.stdout + proc.stderr
         m = re.search(r"Duration:\s*([\d.]+)\s*(ms|s)", text)
