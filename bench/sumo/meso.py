@@ -1111,8 +1111,8 @@ def print_table(results, case, args, have_sandan):
         if "theory" in results:
             line += f" | {results['theory']['queue'][k]}"
         print(line + " |")
-        seen = any(q[c]["total"][j] for c in cols for j in range(k))
-        if seen and all(q[c]["total"][k] == 0 for c in cols) and all(q[c]["total"][k - 1] == 0 for c in cols):
+        rest_empty = all(q[c]["total"][j] == 0 for c in cols for j in range(k, len(g["times_s"])))
+        if rest_empty and ("theory" not in results or not any(results["theory"]["queue"][k:])):
             if "theory" not in results or results["theory"]["queue"][k] == 0:
                 print("| … | (empty from here on) |")
                 break
