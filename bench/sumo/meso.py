@@ -209,7 +209,7 @@ def analytic_bottleneck_case(args):
 
 
 def bottleneck_theory(case, args):
-    """Deterministic queueing (point queue; Newell 1982, "Applications of Queueing Theory", ch. 1):
+    """Deterministic queueing (point queue; Newell 1982, "Applications of Queueing Theory", 2nd ed.):
     vehicle n (0-based) reaches the bottleneck at a_n = t_n + L_entry/v and enters it at
     s_n = max(a_n, s_{n-1} + 1/μ); its delay is s_n − a_n = n (1/μ − 1/λ) while the queue lasts. The
     queue (vehicles that have reached the bottleneck but not entered it) grows at λ − μ and clears at
