@@ -794,7 +794,14 @@ def main():
           f"{len(case['zones'])} zones, {len(case['vehicles'])} vehicles, "
           f"{case['start_s']:g}–{case['end_s']:g} s")
 
+    short = sum(1 for l in case["links"] if l["length_m"] < l["free_speed_kmh"] * KMH * case["step_s"])
+    tiny = sum(1 for l in case["links"] if l["jam_density_veh_km"] * l["length_m"] / 1000.0 < 1.0)
+    if short:
+        # The LTM needs Δt ≤ L / v (Yperman 2007); a DNL with discrete vehicles passes about one
+        # vehicle a step through a link that stores less than one (see the README).
+        print(f"note: {short} links are shorter than one step at free speed, {tiny} store less than one PCE")
     results = {"case": case["name"], "workdir": workdir, "args": vars(args),
+               "links_shorter_than_one_step": short, "links_storing_less_than_one_pce": tiny,
                "sumo_version": "", "sumo": {}, "sandan": None}
     _, proc = run_timed([tool("sumo"), "--version"], workdir, log_path, sumo_env())
     results["sumo_version"] = proc.stdout.splitlines()[0] if proc.stdout else ""
