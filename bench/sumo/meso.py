@@ -105,20 +105,32 @@ def read_case(folder):
             if int(row[key]) != index:
                 raise CaseError(f"{what}:{lineno}: {key} {row[key]}, expected {index} (0-based, in order)")
 
-    nodes_rows = _read_csv(os.path.join(folder, "nodes.csv"), ["node", "x_m", "y_m"])
+    def rows_of(name, columns, parse):
+        """Parsed rows; a bad number becomes "file:line: message"."""
+        rows = _read_csv(os.path.join(folder, name), columns)
+        out = []
+        for lineno, row in rows:
+            try:
+                out.append((lineno, parse(row)))
+            except (ValueError, KeyError) as error:
+                raise CaseError(f"{name}:{lineno}: {error}") from None
+        return rows, out
+
+    nodes_rows, parsed = rows_of("nodes.csv", ["node", "x_m", "y_m"],
+                                 lambda r: (float(r["x_m"]), float(r["y_m"])))
     ids(nodes_rows, "node", "nodes.csv")
-    case["nodes"] = [(float(r["x_m"]), float(r["y_m"])) for _, r in nodes_rows]
+    case["nodes"] = [xy for _, xy in parsed]
 
     link_cols = ["link", "from", "to", "length_m", "lanes", "free_speed_kmh", "capacity_veh_h",
                  "jam_density_veh_km", "road_id"]
-    link_rows = _read_csv(os.path.join(folder, "links.csv"), link_cols)
+    link_rows, parsed = rows_of("links.csv", link_cols, lambda r: {
+        "from": int(r["from"]), "to": int(r["to"]), "length_m": float(r["length_m"]),
+        "lanes": int(r["lanes"]), "free_speed_kmh": float(r["free_speed_kmh"]),
+        "capacity_veh_h": float(r["capacity_veh_h"]),
+        "jam_density_veh_km": float(r["jam_density_veh_km"]), "road_id": r["road_id"]})
     ids(link_rows, "link", "links.csv")
     links = []
-    for lineno, r in link_rows:
-        link = {"from": int(r["from"]), "to": int(r["to"]), "length_m": float(r["length_m"]),
-                "lanes": int(r["lanes"]), "free_speed_kmh": float(r["free_speed_kmh"]),
-                "capacity_veh_h": float(r["capacity_veh_h"]),
-                "jam_density_veh_km": float(r["jam_density_veh_km"]), "road_id": r["road_id"]}
+    for lineno, link in parsed:
         if not (0 <= link["from"] < len(case["nodes"]) and 0 <= link["to"] < len(case["nodes"])):
             raise CaseError(f"links.csv:{lineno}: unknown node")
         if min(link["length_m"], link["lanes"], link["free_speed_kmh"], link["capacity_veh_h"],
@@ -128,27 +140,37 @@ def read_case(folder):
         links.append(link)
     case["links"] = links
 
-    zone_rows = _read_csv(os.path.join(folder, "zones.csv"), ["zone", "name", "kind", "node"])
+    zone_rows, parsed = rows_of("zones.csv", ["zone", "name", "kind", "node"],
+                                lambda r: {"name": r["name"], "kind": r["kind"], "node": int(r["node"])})
     ids(zone_rows, "zone", "zones.csv")
-    case["zones"] = [{"name": r["name"], "kind": r["kind"], "node": int(r["node"])} for _, r in zone_rows]
+    case["zones"] = [z for _, z in parsed]
+    for lineno, z in parsed:
+        if not 0 <= z["node"] < len(case["nodes"]):
+            raise CaseError(f"zones.csv:{lineno}: unknown node {z['node']}")
 
     veh_cols = ["vehicle", "depart_s", "class", "pce", "origin", "destination", "route"]
-    veh_rows = _read_csv(os.path.join(folder, "vehicles.csv"), veh_cols)
+    _, parsed = rows_of("vehicles.csv", veh_cols, lambda r: dict(
+        r, route=[int(x) for x in r["route"].split()], depart=float(r["depart_s"]), pce_=float(r["pce"]),
+        origin_=int(r["origin"]), destination_=int(r["destination"])))
     vehicles = []
-    for lineno, r in veh_rows:
-        route = [int(x) for x in r["route"].split()]
+    for lineno, r in parsed:
+        route = r["route"]
         if not route:
             raise CaseError(f"vehicles.csv:{lineno}: empty route")
+        if any(not 0 <= x < len(links) for x in route):
+            raise CaseError(f"vehicles.csv:{lineno}: unknown link in the route")
+        if not (0 <= r["origin_"] < len(case["zones"]) and 0 <= r["destination_"] < len(case["zones"])):
+            raise CaseError(f"vehicles.csv:{lineno}: unknown zone")
         for a, b in zip(route, route[1:]):
             if links[a]["to"] != links[b]["from"]:
                 raise CaseError(f"vehicles.csv:{lineno}: links {a} and {b} do not share a node")
-        origin, dest = int(r["origin"]), int(r["destination"])
+        origin, dest = r["origin_"], r["destination_"]
         if links[route[0]]["from"] != case["zones"][origin]["node"] or \
                 links[route[-1]]["to"] != case["zones"][dest]["node"]:
             raise CaseError(f"vehicles.csv:{lineno}: route does not leave the origin's node or "
                             "reach the destination's node")
-        vehicles.append({"id": r["vehicle"], "depart_s": float(r["depart_s"]), "class": r["class"],
-                         "pce": float(r["pce"]), "origin": origin, "destination": dest, "route": route})
+        vehicles.append({"id": r["vehicle"], "depart_s": r["depart"], "class": r["class"],
+                         "pce": r["pce_"], "origin": origin, "destination": dest, "route": route})
     case["vehicles"] = vehicles
     return case
 
