@@ -774,6 +774,9 @@ def main():
     parser.add_argument("--gate", type=int, default=None, help="zone id of the gate to watch")
     parser.add_argument("--repeat", type=int, default=1, help="timed runs of each tool (median)")
     parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--demand-factor", type=int, default=1,
+                        help="every vehicle K times on the same route and departure (renumbered; "
+                             "both tools run the changed case), for a congested test")
     parser.add_argument("--min-link-steps", type=float, default=0.0,
                         help="diagnostic: lengthen every link shorter than this many steps at free "
                              "speed to that length (both tools run the changed case)")
@@ -802,6 +805,15 @@ def main():
             case = read_case(case_dir)
         except (CaseError, ValueError, KeyError, IndexError) as error:
             sys.exit(f"meso.py: {case_dir}: {error}")
+        if args.demand_factor > 1:
+            copies = [(v["depart_s"], i, k) for i, v in enumerate(case["vehicles"])
+                      for k in range(args.demand_factor)]
+            copies.sort()
+            case["vehicles"] = [dict(case["vehicles"][i], id=str(n)) for n, (_, i, _) in enumerate(copies)]
+            case["name"] += f" x{args.demand_factor}"
+            write_case(case, case_dir)
+            print(f"--demand-factor {args.demand_factor}: {len(case['vehicles'])} vehicles "
+                  f"(the case in {case_dir} is the changed one)")
         if args.min_link_steps > 0:
             changed = 0
             for link in case["links"]:
