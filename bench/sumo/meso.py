@@ -13,12 +13,14 @@ Steps (bench/sumo/README.md, "DNL vs SUMO meso", says what every number means):
     explicit route, one vType per class and PCE;
  2. calibrate SUMO meso's headway parameters to each link's triangular fundamental diagram (one
     `<type><meso .../></type>` per diagram) and run `sumo --mesosim`: tripinfo, vehroute exit
-    times, edgedata at the case's report interval; time it (wall clock, SUMO's own duration, UPS);
-    run it again with the capacities ±band (the calibration error) and once without interactions
+    times, edgedata at the case's report interval; run it again with the capacities ±band (the calibration error) and once without interactions
     (SUMO's own free-flow time of every vehicle);
- 3. run `sandan dnl CASE --out OUT` and read vehicles.csv, links.csv and summary.json;
- 4. compare travel times, delays, the queue at the busiest gate over time, and speed; print a table
-    and write WORKDIR/results.json and WORKDIR/commands.log.
+ 3. run `sandan dnl CASE --out OUT` and read vehicles.csv, links.csv and summary.json, and once on
+    the case without queues (capacity and jam density × 1000: sandan's own free-flow times);
+ 4. time both tools in --repeat interleaved runs (SUMO without outputs);
+ 5. compare travel times, delays, the queue at the busiest gate over time, link inflows and speed;
+    print tables and write WORKDIR/results.json and WORKDIR/commands.log.
+--demand-factor and --min-link-steps change the case (both tools run the changed one).
 With --analytic-bottleneck the case is a two-link bottleneck written here, and both tools are also
 compared with deterministic queueing theory.
 
