@@ -232,6 +232,57 @@ def analytic_bottleneck_case(args):
             "vehicles": vehicles}
 
 
+def analytic_merge_case(args):
+    """A merge: two origins A and B each send 1,800 veh/h (one every 2 s) for `--ab-minutes` (15)
+    onto their own 1.5 km, 1-lane link of 1,800 veh/h, which merge into one 1-lane link of 1,800
+    veh/h. Every link 50 km/h, 145 veh/km (each input link stores 217 vehicles)."""
+    speed, kj, cap = 50.0, 145.0, 1800.0
+    link = {"lanes": 1, "free_speed_kmh": speed, "capacity_veh_h": cap, "jam_density_veh_km": kj}
+    links = [dict(link, **{"from": 0, "to": 2}, length_m=1500.0, road_id="a"),
+             dict(link, **{"from": 1, "to": 2}, length_m=1500.0, road_id="b"),
+             dict(link, **{"from": 2, "to": 3}, length_m=500.0, road_id="merged")]
+    count = int(round(args.ab_minutes * 60.0 / 2.0))
+    vehicles = []
+    for n in range(count):
+        for origin in (0, 1):
+            vehicles.append({"id": str(len(vehicles)), "depart_s": n * 2.0, "class": "car", "pce": 1.0,
+                             "origin": origin, "destination": 2, "route": [origin, 2]})
+    return {"name": "analytic-merge", "crs": "EPSG:5186", "start_s": 0.0, "end_s": 3600.0,
+            "step_s": 1.0, "report_s": 60.0,
+            "nodes": [(0.0, 0.0), (0.0, 3000.0), (1500.0, 1500.0), (2000.0, 1500.0)],
+            "links": links,
+            "zones": [{"name": "A", "kind": "facility", "node": 0},
+                      {"name": "B", "kind": "facility", "node": 1},
+                      {"name": "out", "kind": "gate", "node": 3}],
+            "vehicles": vehicles}
+
+
+def merge_theory(case):
+    """A capacity-proportional merge (Daganzo 1995, "The cell transmission model, part II: network
+    traffic", Transportation Research B 29(2); Tampère et al. 2011, Transportation Research B
+    45(1)): while both inputs are queued each gets C_i / (C_a + C_b) of the outflow, here half of
+    1,800 veh/h. Vehicle n of each origin (0-based, every 2 s) then enters the merged link every
+    4 s and waits n × (4 − 2) = 2n seconds; both origins have the same mean delay. A priority to one
+    input would give it no delay and the other twice the mean."""
+    delays = []
+    arrive = []
+    enter = []
+    for v in case["vehicles"]:
+        n = int(round(v["depart_s"] / 2.0))
+        a = v["depart_s"] + case["links"][v["route"][0]]["length_m"] / (50.0 * KMH)
+        arrive.append(a)
+        enter.append(a + 2.0 * n)
+        delays.append(2.0 * n)
+
+    def queue_at(t):
+        return sum(1 for a, s_ in zip(arrive, enter) if a <= t < s_)
+
+    return {"delays": delays, "queue_at": queue_at, "mean_delay_s": statistics.mean(delays),
+            "max_delay_s": max(delays), "total_delay_veh_h": sum(delays) / 3600.0,
+            "peak_queue_veh": max(queue_at(a) for a in arrive[-2:]),
+            "peak_time_s": arrive[-1], "clears_s": max(enter)}
+
+
 def bottleneck_theory(case, args):
     """Deterministic queueing (point queue; Newell 1982, "Applications of Queueing Theory", 2nd ed.):
     vehicle n (0-based) reaches the bottleneck at a_n = t_n + L_entry/v and enters it at
@@ -738,6 +789,11 @@ def groups(case):
         by_kind.setdefault(case["zones"][v["origin"]]["kind"], []).append(i)
     out += [(f"class {k}", idx) for k, idx in sorted(by_class.items())]
     out += [(f"from {k}", idx) for k, idx in sorted(by_kind.items())]
+    by_zone = {}
+    for i, v in enumerate(case["vehicles"]):
+        by_zone.setdefault(v["origin"], []).append(i)
+    if 1 < len(by_zone) <= 4:
+        out += [(f"from zone {case['zones'][z]['name']}", idx) for z, idx in sorted(by_zone.items())]
     return out
 
 
@@ -767,6 +823,9 @@ def main():
                         help="sandan executable with `dnl`, or - for the SUMO side only")
     parser.add_argument("--analytic-bottleneck", action="store_true",
                         help="write and run the two-link bottleneck case and compare with theory")
+    parser.add_argument("--analytic-merge", action="store_true",
+                        help="write and run a two-input merge case and compare with a "
+                             "capacity-proportional merge")
     parser.add_argument("--ab-demand", type=float, default=1800.0, help="bottleneck demand, veh/h")
     parser.add_argument("--ab-capacity", type=float, default=1200.0, help="bottleneck capacity, veh/h")
     parser.add_argument("--ab-minutes", type=float, default=15.0, help="bottleneck demand duration")
@@ -784,7 +843,8 @@ def main():
                              "speed to that length (both tools run the changed case)")
     parser.add_argument("--workdir", default=None)
     args = parser.parse_args()
-    if args.analytic_bottleneck:
+    analytic = args.analytic_bottleneck or args.analytic_merge
+    if analytic:
         # one positional: the executable
         if args.case and args.sandan == "-":
             args.sandan, args.case = args.case, None
@@ -797,8 +857,8 @@ def main():
     print(f"work directory: {workdir}")
 
     case_dir = os.path.join(workdir, "case")
-    if args.analytic_bottleneck:
-        case = analytic_bottleneck_case(args)
+    if analytic:
+        case = analytic_bottleneck_case(args) if args.analytic_bottleneck else analytic_merge_case(args)
         write_case(case, case_dir)
     else:
         if os.path.abspath(args.case) != os.path.abspath(case_dir):
@@ -927,6 +987,9 @@ def main():
         # the queue of interest is at the bottleneck (node 1), not at the destination
         gate_node = 1
         in_links = [0]
+    elif args.analytic_merge:
+        gate_node = 2
+        in_links = [0, 1]
     # links upstream of the gate: on some route before it reaches the gate's node (not entering it)
     upstream = set()
     for v in case["vehicles"]:
@@ -1080,8 +1143,8 @@ def main():
         speed["wall_ratio"] = speed["sumo_wall_s"] / speed["sandan_wall_s"]
     results["speed"] = speed
 
-    if args.analytic_bottleneck:
-        theory = bottleneck_theory(case, args)
+    if analytic:
+        theory = bottleneck_theory(case, args) if args.analytic_bottleneck else merge_theory(case)
         th = {"mean_delay_s": theory["mean_delay_s"], "max_delay_s": theory["max_delay_s"],
               "total_delay_veh_h": theory["total_delay_veh_h"], "peak_queue_veh": theory["peak_queue_veh"],
               "peak_time_s": theory["peak_time_s"], "clears_s": theory["clears_s"],
@@ -1089,6 +1152,14 @@ def main():
         th["sumo_nominal_delay_vs_theory"] = diffs(per_run["nominal"]["delay"], theory["delays"])
         if sandan:
             th["sandan_delay_vs_theory"] = diffs(sandan["delay"], theory["delays"])
+        th["by_origin"] = {}
+        for z, zone in enumerate(case["zones"]):
+            idx = [i for i, v in enumerate(case["vehicles"]) if v["origin"] == z]
+            if idx:
+                th["by_origin"][zone["name"]] = {
+                    "theory": statistics.mean(theory["delays"][i] for i in idx),
+                    "sumo": statistics.mean(pick(per_run["nominal"]["delay"], idx)),
+                    "sandan": statistics.mean(pick(sandan["delay"], idx)) if sandan else None}
         results["theory"] = th
 
     with open(os.path.join(workdir, "results.json"), "w", encoding="utf-8") as handle:
@@ -1139,7 +1210,9 @@ def print_table(results, case, args, have_sandan):
                   f"{fmt(row['sumo_nominal_delay_formula']['mean'])} / – | – |")
     g = results["gate"]
     print()
-    print(f"Queue at {'the bottleneck' if args.analytic_bottleneck else 'gate ' + str(g['zone']) + ' (' + g['name'] + ')'}"
+    where = ("the bottleneck" if args.analytic_bottleneck else "the merge" if args.analytic_merge
+             else f"gate {g['zone']} ({g['name']})")
+    print(f"Queue at {where}"
           f", node {g['node']}: vehicles queued on the links entering it {g['incoming_links']} + queued on "
           f"the {len(g['upstream_links'])} links upstream on routes through it + bound through it and "
           "waiting at their origin")
@@ -1181,6 +1254,9 @@ def print_table(results, case, args, have_sandan):
             dv = th["sandan_delay_vs_theory"]
             print(f"sandan dnl vs theory, per vehicle delay: mean |diff| {fmt(dv.get('mean_abs_diff'))} s, "
                   f"mean diff {fmt(dv.get('mean_diff'))} s")
+        print("Mean delay by origin (theory / SUMO / sandan): " + "; ".join(
+            f"{name} {o['theory']:.1f} / {o['sumo']:.1f} / {fmt(o['sandan'])}"
+            for name, o in th["by_origin"].items()))
     lf = results["link_flows"]
     if have_sandan:
         print()
