@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstddef>
 #include <exception>
+#include <functional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -17,6 +18,9 @@
 #include "site/topology.hpp"
 #include "traffic/assignment.hpp"
 #include "traffic/demand.hpp"
+#include "traffic/dnl_case.hpp"
+#include "traffic/dynamic.hpp"
+#include "traffic/dynamic_demand.hpp"
 #include "traffic/shortest_path.hpp"
 
 namespace sandan {
@@ -59,6 +63,106 @@ LogisticsHubSpec hub_spec(const ScenarioSpec& spec, const Site& site) {
   return hub;
 }
 
+// The results of the dynamic loading by report interval, zone and class (docs/results-schema.md).
+void fill_dynamic_results(const DnlCase& dnl, const DnlResult& result, const DynamicCaseStats& stats,
+                          double departures_end_s, TrafficResults& out) {
+  const std::size_t reports = result.report_t_s.size();
+  const std::size_t links = dnl.links.size();
+  const std::size_t zones = dnl.zones.size();
+  out.dynamic_enabled = true;
+  out.dynamic_start_s = dnl.start_s;
+  out.dynamic_end_s = departures_end_s;
+  out.dynamic_sim_end_s = dnl.end_s;
+  out.dynamic_step_s = dnl.step_s;
+  out.dynamic_report_s = dnl.report_s;
+  out.dynamic_time_s = result.report_t_s;
+  out.dynamic_link_queue_veh.assign(reports * links, 0.0F);
+  out.dynamic_link_queue_m.assign(reports * links, 0.0F);
+  out.dynamic_link_inflow_veh_h.assign(reports * links, 0.0F);
+  out.dynamic_link_outflow_veh_h.assign(reports * links, 0.0F);
+  for (std::size_t r = 0; r < reports; ++r) {
+    const double length_s = std::min(dnl.report_s, dnl.end_s - result.report_t_s[r]);
+    const double per_hour = length_s > 0.0 ? 3600.0 / length_s : 0.0;
+    for (std::size_t l = 0; l < links; ++l) {
+      const std::size_t cell = r * links + l;
+      out.dynamic_link_queue_veh[cell] = static_cast<float>(result.link_queue[cell]);
+      // The queue stands at jam density: its length is its PCE over k_jam (of all lanes).
+      out.dynamic_link_queue_m[cell] =
+          static_cast<float>(result.link_queue_pce[cell] / dnl.links[l].jam_density_veh_km * 1000.0);
+      out.dynamic_link_inflow_veh_h[cell] = static_cast<float>(result.link_inflow[cell] * per_hour);
+      out.dynamic_link_outflow_veh_h[cell] = static_cast<float>(result.link_outflow[cell] * per_hour);
+    }
+  }
+  out.dynamic_zone_name.clear();
+  out.dynamic_zone_kind.clear();
+  for (const DnlZone& z : dnl.zones) {
+    out.dynamic_zone_name.push_back(z.name);
+    out.dynamic_zone_kind.push_back(z.kind);
+  }
+  out.dynamic_zone_departures.assign(reports * zones, 0.0F);
+  out.dynamic_zone_queue_veh.assign(reports * zones, 0.0F);
+  for (std::size_t i = 0; i < reports * zones; ++i) {
+    out.dynamic_zone_departures[i] = static_cast<float>(result.zone_departures[i]);
+    out.dynamic_zone_queue_veh[i] = static_cast<float>(result.zone_queue[i]);
+  }
+  std::vector<double> delay_sum(reports * zones, 0.0);
+  std::vector<int> delay_count(reports * zones, 0);
+  const std::size_t classes = dnl.classes.size();
+  out.dynamic_classes = dnl.classes;
+  out.dynamic_class_vehicles.assign(classes, 0);
+  out.dynamic_class_finished.assign(classes, 0);
+  out.dynamic_class_mean_travel_time_s.assign(classes, 0.0);
+  out.dynamic_class_mean_free_flow_time_s.assign(classes, 0.0);
+  for (std::size_t i = 0; i < dnl.vehicles.size(); ++i) {
+    const DnlVehicle& v = dnl.vehicles[i];
+    const auto k = static_cast<std::size_t>(v.vehicle_class);
+    ++out.dynamic_class_vehicles[k];
+    if (std::isnan(result.arrived_s[i])) continue;
+    const double travel = result.arrived_s[i] - v.depart_s;
+    ++out.dynamic_class_finished[k];
+    out.dynamic_class_mean_travel_time_s[k] += travel;
+    out.dynamic_class_mean_free_flow_time_s[k] += result.free_flow_s[i];
+    const auto r = std::min(reports - 1, static_cast<std::size_t>((v.depart_s - dnl.start_s) / dnl.report_s));
+    delay_sum[r * zones + static_cast<std::size_t>(v.origin)] += travel - result.free_flow_s[i];
+    ++delay_count[r * zones + static_cast<std::size_t>(v.origin)];
+  }
+  for (std::size_t k = 0; k < classes; ++k) {
+    if (out.dynamic_class_finished[k] == 0) continue;
+    out.dynamic_class_mean_travel_time_s[k] /= out.dynamic_class_finished[k];
+    out.dynamic_class_mean_free_flow_time_s[k] /= out.dynamic_class_finished[k];
+  }
+  out.dynamic_zone_mean_delay_s.assign(reports * zones, NAN);
+  for (std::size_t i = 0; i < reports * zones; ++i) {
+    if (delay_count[i] > 0)
+      out.dynamic_zone_mean_delay_s[i] = static_cast<float>(delay_sum[i] / delay_count[i]);
+  }
+  // The busiest gate: the gate zone whose origin queue grows longest.
+  int busiest = -1;
+  float longest = -1.0F;
+  for (std::size_t z = 0; z < zones; ++z) {
+    if (dnl.zones[z].kind != "gate") continue;
+    for (std::size_t r = 0; r < reports; ++r) {
+      if (out.dynamic_zone_queue_veh[r * zones + z] > longest) {
+        longest = out.dynamic_zone_queue_veh[r * zones + z];
+        busiest = static_cast<int>(z);
+      }
+    }
+  }
+  out.dynamic_busiest_gate.clear();
+  out.dynamic_busiest_gate_queue_veh.assign(reports, 0.0F);
+  if (busiest >= 0) {
+    out.dynamic_busiest_gate = dnl.zones[static_cast<std::size_t>(busiest)].name;
+    for (std::size_t r = 0; r < reports; ++r)
+      out.dynamic_busiest_gate_queue_veh[r] =
+          out.dynamic_zone_queue_veh[r * zones + static_cast<std::size_t>(busiest)];
+  }
+  out.dynamic_expected_trips = stats.expected_trips;
+  out.dynamic_vehicles = static_cast<int>(dnl.vehicles.size());
+  out.dynamic_finished = result.finished;
+  out.dynamic_vehicle_steps = static_cast<double>(result.vehicle_steps);
+  out.dynamic_seconds = result.seconds;
+}
+
 }  // namespace
 
 struct TrafficStage::Impl {
@@ -68,13 +172,56 @@ struct TrafficStage::Impl {
   const RoadGraph& roads;
   TrafficModel model;
   std::vector<DailyDemand> daily;
+  DynamicProfiles dynamic_profiles;  // read when spec.traffic.dynamic
+
+  // The hour's demand in parts by profile group: the own classes by group, then every further class
+  // of the hour's demand (background traffic) under the "background" profile.
+  [[nodiscard]] std::vector<HourDemandPart> dynamic_parts(int hour) const;
+  // The case of the dynamic window; cost_of_hour gives the network's link costs at an hour's
+  // equilibrium on a workday.
+  [[nodiscard]] DnlCase dynamic_case(const std::function<std::vector<double>(int)>& cost_of_hour,
+                                     DynamicCaseStats* stats) const;
 };
+
+std::vector<HourDemandPart> TrafficStage::Impl::dynamic_parts(int hour) const {
+  const DailyDemand& workday = daily[static_cast<std::size_t>(TrafficDay::kWorkday)];
+  std::vector<HourDemandPart> parts = hourly_demand_parts(workday, rates, hour);
+  const std::vector<DemandClass> all = hourly_demand(workday, rates, hour);
+  for (std::size_t k = kVehicleClassCount; k < all.size(); ++k) {
+    parts.push_back({all[k].name, all[k].pce, static_cast<int>(kDynamicGroups.size()) - 1, all[k].trips});
+  }
+  return parts;
+}
+
+DnlCase TrafficStage::Impl::dynamic_case(const std::function<std::vector<double>(int)>& cost_of_hour,
+                                         DynamicCaseStats* stats) const {
+  const TrafficSpec& t = spec.traffic;
+  std::vector<std::vector<HourDemandPart>> demand(24);
+  std::vector<std::vector<double>> cost(24);
+  const int first_hour = static_cast<int>(t.dynamic_start_s / 3600.0);
+  const int last_hour = std::min(23, static_cast<int>(std::ceil(t.dynamic_end_s / 3600.0)) - 1);
+  for (int hour = first_hour; hour <= last_hour; ++hour) {
+    demand[static_cast<std::size_t>(hour)] = dynamic_parts(hour);
+    cost[static_cast<std::size_t>(hour)] = cost_of_hour(hour);
+  }
+  std::vector<std::string> road_ids;
+  for (const RoadLink& link : roads.links) {
+    road_ids.push_back(link.road >= 0 && static_cast<std::size_t>(link.road) < site.roads.size()
+                           ? site.roads[static_cast<std::size_t>(link.road)].road_id
+                           : std::string());
+  }
+  DnlCase dnl = build_dynamic_case(model, roads, road_ids, dynamic_profiles, t.dynamic_start_s,
+                                   t.dynamic_end_s, demand, cost, stats);
+  dnl.crs = site.crs;
+  dnl.name = spec.name + " " + dnl.name;
+  return dnl;
+}
 
 TrafficStage::~TrafficStage() = default;
 
 TrafficStage::TrafficStage(const ScenarioSpec& spec, const SiteModel& site_model)
-    : impl_(std::make_unique<Impl>(
-          Impl{spec, site_model.site, read_trip_rates(spec.traffic.trip_rates), site_model.roads, {}, {}})) {
+    : impl_(std::make_unique<Impl>(Impl{
+          spec, site_model.site, read_trip_rates(spec.traffic.trip_rates), site_model.roads, {}, {}, {}})) {
   if (spec.traffic.trip_rate_factor != 1.0) {
     for (auto& [prefix, r] : impl_->rates.sectors) {
       for (double* rate : {&r.car_per_employee, &r.light_truck_per_firm, &r.heavy_truck_per_firm,
@@ -89,6 +236,22 @@ TrafficStage::TrafficStage(const ScenarioSpec& spec, const SiteModel& site_model
     throw ConfigError(
         spec.site + ": layer 'roads' has no roads, so the traffic cannot be assigned",
         {"give a layout with roads (docs/gis-schema.md), or leave `traffic:` out of " + spec.path});
+  }
+  if (spec.traffic.dynamic) {
+    impl_->dynamic_profiles = read_dynamic_profiles(spec.traffic.dynamic_profiles);
+    const double interval = impl_->dynamic_profiles.interval_s;
+    std::vector<std::string> problems;
+    for (const double t : {spec.traffic.dynamic_start_s, spec.traffic.dynamic_end_s}) {
+      if (std::fmod(t, interval) != 0.0) {
+        problems.push_back(spec.path + ": traffic.dynamic: " + std::to_string(static_cast<int>(t / 60.0)) +
+                           " min after midnight is not on the " +
+                           std::to_string(static_cast<int>(interval / 60.0)) +
+                           "-minute departure intervals of " + spec.traffic.dynamic_profiles +
+                           "; start and end the window on an interval");
+      }
+    }
+    if (!problems.empty())
+      throw ConfigError(spec.path + ": the dynamic traffic window does not fit", problems);
   }
   const TripRates& rates = impl_->rates;
   const RoadGraph& roads = impl_->roads;
@@ -281,8 +444,55 @@ TrafficResults TrafficStage::run(const std::vector<std::string>& complex_ids, co
     }
   }
   out.electric_share.assign(classes, 0.0);
+  if (spec.traffic.dynamic) {
+    // Each hour's equilibrium link costs on a workday: road links from the assignment's times,
+    // connectors at their (fixed) free-flow times.
+    const auto workday = static_cast<std::size_t>(TrafficDay::kWorkday);
+    auto cost_of_hour = [&](int hour) {
+      std::vector<double> cost(net.links.size());
+      for (std::size_t l = 0; l < net.links.size(); ++l) {
+        const int r = model.link_road_link[l];
+        cost[l] = r >= 0
+                      ? static_cast<double>(
+                            out.link_time_min[(workday * 24 + static_cast<std::size_t>(hour)) * road_links +
+                                              static_cast<std::size_t>(r)])
+                      : link_cost(net, net.links[l], 0.0);
+      }
+      return cost;
+    };
+    DynamicCaseStats stats;
+    const DnlCase dnl = impl_->dynamic_case(cost_of_hour, &stats);
+    const DnlResult result = simulate_dnl(dnl);
+    fill_dynamic_results(dnl, result, stats, spec.traffic.dynamic_end_s, out);
+  }
   out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return out;
+}
+
+DnlCase TrafficStage::dynamic_case() const {
+  const ScenarioSpec& spec = impl_->spec;
+  if (!spec.traffic.dynamic) {
+    throw ConfigError(spec.path + ": the scenario has no dynamic traffic window",
+                      {"add traffic.dynamic: {profiles: ../gis_data/traffic/dynamic.yaml, start: \"16:00\", "
+                       "end: \"20:00\"} (docs/scenarios.md)"});
+  }
+  const TrafficNetwork& net = impl_->model.network;
+  AssignmentOptions options;
+  options.algorithm = parse_assignment_algorithm(spec.traffic.algorithm);
+  options.target_gap = spec.traffic.target_gap;
+  options.max_iterations = spec.traffic.max_iterations;
+  options.check_reachability = false;  // checked when the stage was built
+  auto cost_of_hour = [&](int hour) {
+    const std::vector<DemandClass> demand =
+        hourly_demand(impl_->daily[static_cast<std::size_t>(TrafficDay::kWorkday)], impl_->rates, hour);
+    double total = 0.0;
+    for (const DemandClass& c : demand) total += c.trips.total();
+    if (total > 0.0) return assign_traffic(net, demand, options).link_cost;
+    std::vector<double> cost(net.links.size());
+    for (std::size_t l = 0; l < net.links.size(); ++l) cost[l] = link_cost(net, net.links[l], 0.0);
+    return cost;
+  };
+  return impl_->dynamic_case(cost_of_hour, nullptr);
 }
 
 std::string traffic_key(const ScenarioSpec& spec) {
@@ -293,6 +503,8 @@ std::string traffic_key(const ScenarioSpec& spec) {
   const TrafficSpec& t = spec.traffic;
   key << '|' << t.enabled << '|' << t.trip_rates << '|' << t.algorithm << '|' << t.target_gap << '|'
       << t.max_iterations << '|' << t.zone_cell_m << '|' << t.trip_rate_factor;
+  if (t.dynamic)
+    key << "|dynamic|" << t.dynamic_profiles << '|' << t.dynamic_start_s << '|' << t.dynamic_end_s;
   if (spec.logistics_hub) {
     const LogisticsHubIntervention& h = *spec.logistics_hub;
     key << "|hub|" << h.share << '|' << h.trip_reduction << '|' << h.lat_deg.value_or(NAN) << '|'

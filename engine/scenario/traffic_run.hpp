@@ -11,6 +11,7 @@
 #include "scenario/scenario.hpp"
 #include "scenario/stages.hpp"
 #include "site/site.hpp"
+#include "traffic/dynamic.hpp"
 
 namespace sandan {
 
@@ -31,6 +32,10 @@ class TrafficStage {
   // The results carry no electric share (apply_ev_trucks adds the run's).
   [[nodiscard]] TrafficResults run(const std::vector<std::string>& complex_ids, const Calendar& calendar,
                                    int threads) const;
+
+  // The dynamic loading case of the scenario's `traffic.dynamic` window (what run() simulates), with
+  // the window's workday hours assigned here; ConfigError when the scenario has no such window.
+  [[nodiscard]] DnlCase dynamic_case() const;
 
  private:
   struct Impl;
