@@ -133,12 +133,15 @@ struct TrafficResults {
   std::vector<float> dynamic_zone_departures;     // [report][zone]: vehicles departing in the interval
   std::vector<float> dynamic_zone_queue_veh;      // [report][zone]: waiting to enter the road at its end
   std::vector<float> dynamic_zone_mean_delay_s;   // [report][zone]: of the interval's departures; NaN: none
+  // [report][zone]: a gate's queue: its origin queue plus the queues on the links into its node; 0 for
+  // other zones.
+  std::vector<float> dynamic_gate_queue_veh;
   std::vector<std::string> dynamic_classes;
   std::vector<int> dynamic_class_vehicles;
   std::vector<int> dynamic_class_finished;
   std::vector<double> dynamic_class_mean_travel_time_s;     // of the finished vehicles
   std::vector<double> dynamic_class_mean_free_flow_time_s;  // of the same vehicles
-  std::string dynamic_busiest_gate;                         // the gate zone with the largest origin queue
+  std::string dynamic_busiest_gate;                         // the gate zone whose gate queue grows longest
   std::vector<float> dynamic_busiest_gate_queue_veh;        // [report]
   double dynamic_expected_trips = 0.0;                      // of the sub-hourly matrices, before integerising
   int dynamic_vehicles = 0;

@@ -136,14 +136,23 @@ void fill_dynamic_results(const DnlCase& dnl, const DnlResult& result, const Dyn
     if (delay_count[i] > 0)
       out.dynamic_zone_mean_delay_s[i] = static_cast<float>(delay_sum[i] / delay_count[i]);
   }
-  // The busiest gate: the gate zone whose origin queue grows longest.
+  // The queue at a gate: vehicles waiting to enter the road there (its origin queue) and vehicles
+  // queued on the links into its node (leaving the complex, or passing). The busiest gate is the one
+  // whose queue grows longest.
+  out.dynamic_gate_queue_veh.assign(reports * zones, 0.0F);
   int busiest = -1;
   float longest = -1.0F;
   for (std::size_t z = 0; z < zones; ++z) {
     if (dnl.zones[z].kind != "gate") continue;
     for (std::size_t r = 0; r < reports; ++r) {
-      if (out.dynamic_zone_queue_veh[r * zones + z] > longest) {
-        longest = out.dynamic_zone_queue_veh[r * zones + z];
+      float queue = out.dynamic_zone_queue_veh[r * zones + z];
+      for (std::size_t l = 0; l < links; ++l) {
+        if (dnl.links[l].to == dnl.zones[z].node)
+          queue += static_cast<float>(result.link_queue[r * links + l]);
+      }
+      out.dynamic_gate_queue_veh[r * zones + z] = queue;
+      if (queue > longest) {
+        longest = queue;
         busiest = static_cast<int>(z);
       }
     }
@@ -154,7 +163,7 @@ void fill_dynamic_results(const DnlCase& dnl, const DnlResult& result, const Dyn
     out.dynamic_busiest_gate = dnl.zones[static_cast<std::size_t>(busiest)].name;
     for (std::size_t r = 0; r < reports; ++r)
       out.dynamic_busiest_gate_queue_veh[r] =
-          out.dynamic_zone_queue_veh[r * zones + static_cast<std::size_t>(busiest)];
+          out.dynamic_gate_queue_veh[r * zones + static_cast<std::size_t>(busiest)];
   }
   out.dynamic_expected_trips = stats.expected_trips;
   out.dynamic_vehicles = static_cast<int>(dnl.vehicles.size());
