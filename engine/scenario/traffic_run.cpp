@@ -491,14 +491,21 @@ DnlCase TrafficStage::dynamic_case() const {
   options.target_gap = spec.traffic.target_gap;
   options.max_iterations = spec.traffic.max_iterations;
   options.check_reachability = false;  // checked when the stage was built
+  options.threads = 1;                 // as run() assigns each hour
   auto cost_of_hour = [&](int hour) {
     const std::vector<DemandClass> demand =
         hourly_demand(impl_->daily[static_cast<std::size_t>(TrafficDay::kWorkday)], impl_->rates, hour);
     double total = 0.0;
     for (const DemandClass& c : demand) total += c.trips.total();
-    if (total > 0.0) return assign_traffic(net, demand, options).link_cost;
+    std::vector<double> flow(net.links.size(), 0.0);
+    if (total > 0.0) flow = assign_traffic(net, demand, options).link_flow;
+    // As run() has them: road links at the BPR time of their flow, stored as float, connectors free.
     std::vector<double> cost(net.links.size());
-    for (std::size_t l = 0; l < net.links.size(); ++l) cost[l] = link_cost(net, net.links[l], 0.0);
+    for (std::size_t l = 0; l < net.links.size(); ++l) {
+      cost[l] = impl_->model.link_road_link[l] >= 0
+                    ? static_cast<double>(static_cast<float>(link_time(net.links[l], flow[l])))
+                    : link_cost(net, net.links[l], 0.0);
+    }
     return cost;
   };
   return impl_->dynamic_case(cost_of_hour, nullptr);

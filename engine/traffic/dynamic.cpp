@@ -292,38 +292,51 @@ class Simulation {
   // proportional priorities: Tampère, Corthout, Cattrysse & Immers 2011, TR Part B 45; for a merge
   // Daganzo 1995's and Ni & Leonard 2005's capacity-proportional rule), each moving its head vehicle;
   // an input whose head cannot go is blocked for the step (first in, first out: Daganzo 1995, "The
-  // cell transmission model, part II: network traffic", TR Part B 29).
+  // cell transmission model, part II: network traffic", TR Part B 29). What an input was served is
+  // kept from step to step (served PCE over capacity, less the least of the competing inputs), so the
+  // shares hold over time although a step moves whole vehicles; an input with nothing ready rejoins
+  // at the level of the others (it banks no priority while idle).
   void process_node(std::size_t node, std::int64_t step, std::size_t report) {
     const std::size_t begin = node_begin_[node];
     const std::size_t end = node_begin_[node + 1];
+    double least = std::numeric_limits<double>::infinity();
     for (std::size_t i = begin; i < end; ++i) {
-      served_[i] = 0.0;
-      blocked_[i] = 0;
+      const int vehicle = ready_head(node_inputs_[i], step);
+      blocked_[i] = static_cast<char>(vehicle < 0);
+      if (vehicle >= 0) least = std::min(least, served_[i]);
     }
+    if (least == std::numeric_limits<double>::infinity()) return;
+    for (std::size_t i = begin; i < end; ++i) served_[i] = blocked_[i] != 0 ? 0.0 : served_[i] - least;
     for (;;) {
       std::size_t best = end;
       double best_ratio = std::numeric_limits<double>::infinity();
       for (std::size_t i = begin; i < end; ++i) {
         if (blocked_[i] != 0) continue;
-        const double ratio = served_[i] / node_inputs_[i].weight;
-        if (ratio < best_ratio) {
-          best_ratio = ratio;
+        if (served_[i] < best_ratio) {
+          best_ratio = served_[i];
           best = i;
         }
       }
       if (best == end) return;
       const NodeInput& in = node_inputs_[best];
-      const int vehicle = in.link >= 0 ? head_vehicle(static_cast<std::size_t>(in.link))
-                                       : (queue_head_[static_cast<std::size_t>(in.queue)] !=
-                                                  queue_tail_[static_cast<std::size_t>(in.queue)]
-                                              ? queue_list_[queue_head_[static_cast<std::size_t>(in.queue)]]
-                                              : -1);
+      const int vehicle = ready_head(in, step);
       if (vehicle >= 0 && move_head(in, node, step, report)) {
-        served_[best] += c_.vehicles[static_cast<std::size_t>(vehicle)].pce;
+        served_[best] += c_.vehicles[static_cast<std::size_t>(vehicle)].pce / in.weight;
       } else {
         blocked_[best] = 1;
       }
     }
+  }
+
+  // The vehicle at the head of an input if it may leave in this step (at the link's end, or waiting at
+  // the origin), else -1.
+  [[nodiscard]] int ready_head(const NodeInput& in, std::int64_t step) const {
+    if (in.link >= 0) {
+      const int vehicle = head_vehicle(static_cast<std::size_t>(in.link));
+      return vehicle >= 0 && ready_step_[static_cast<std::size_t>(vehicle)] <= step + 1 ? vehicle : -1;
+    }
+    const auto q = static_cast<std::size_t>(in.queue);
+    return queue_head_[q] != queue_tail_[q] ? queue_list_[queue_head_[q]] : -1;
   }
 
   [[nodiscard]] int head_vehicle(std::size_t l) const {
