@@ -86,7 +86,7 @@ class Simulation {
       const double v_ms = link.free_speed_kmh / 3.6;
       const double w_ms = backward_wave_kmh(link) / 3.6;
       // Travel times round to the nearest step, at least one, so that a vehicle moves at most one
-      // link a step (the LTM's stability condition Δt ≤ L/v, Yperman 2007 §3, is kept by construction).
+      // link a step (the LTM's condition Δt ≤ L/v, Yperman 2007, holds by construction).
       s.ff_steps = std::max(1, static_cast<int>(std::lround(link.length_m / v_ms / dt_)));
       s.lag_w_steps = std::max(1.0, link.length_m / w_ms / dt_);
       s.storage_pce = link.jam_density_veh_km * link.length_m / kMetresPerKm;
