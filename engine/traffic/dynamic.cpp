@@ -42,6 +42,7 @@ struct LinkState {
   std::int64_t in_stamp = -2;
   double in_remaining = 0.0;  // inflow capacity left in the step (may go negative: a debt)
   double storage_room = 0.0;  // N_down(t + Δt − L/w) + k_jam L − N_up at the step's start, less entries
+  bool spare_one = false;     // empty at the step's start and nothing entered yet: takes one vehicle
   std::int64_t out_stamp = -2;
   double out_remaining = 0.0;
 };
@@ -89,7 +90,10 @@ class Simulation {
       // link a step (the LTM's condition Δt ≤ L/v, Yperman 2007, holds by construction).
       s.ff_steps = std::max(1, static_cast<int>(std::lround(link.length_m / v_ms / dt_)));
       s.lag_w_steps = std::max(1.0, link.length_m / w_ms / dt_);
-      s.storage_pce = link.jam_density_veh_km * link.length_m / kMetresPerKm;
+      // A link holds at least two of the largest vehicles: with N_down looked up at least a step back,
+      // a link that holds one passes one every other step, which for the few-metre links a road
+      // graph leaves between nearby junctions would halve their capacity.
+      s.storage_pce = std::max(link.jam_density_veh_km * link.length_m / kMetresPerKm, 2.0 * max_pce);
       s.capacity_step = link.capacity_veh_h / kSecondsPerHour * dt_;
       // At most storage + one vehicle of PCE can be on it (an empty link always takes one vehicle).
       s.fifo_size = static_cast<std::int32_t>(std::ceil((s.storage_pce + max_pce) / min_pce)) + 2;
@@ -143,7 +147,10 @@ class Simulation {
       node_begin_[n + 1] = node_begin_[n] + inputs[n].size();
       node_inputs_.insert(node_inputs_.end(), inputs[n].begin(), inputs[n].end());
     }
-    node_waiting_.assign(n_nodes, 0);
+    int max_ff = 1;
+    for (const LinkState& link : links_) max_ff = std::max(max_ff, link.ff_steps);
+    wake_.assign(static_cast<std::size_t>(max_ff) + 2, {});
+    last_processed_.assign(n_nodes, -1);
     served_.assign(node_inputs_.size(), 0.0);
     blocked_.assign(node_inputs_.size(), 0);
 
@@ -202,6 +209,11 @@ class Simulation {
       s.in_remaining = carry + s.capacity_step;
       // N_down(t + Δt − L/w): time index step + 1 − L/w ≤ step, so it is in the history.
       s.storage_room = n_down_at(s, static_cast<double>(step + 1) - s.lag_w_steps) + s.storage_pce - s.n_up;
+      // Empty at the step's start: N_up then (nothing has entered yet in this step: only this node
+      // adds to it, and it asks here first) less N_down then (the history's, not the current count,
+      // which the node downstream may already have changed in this step: the order in which nodes
+      // are looked at must not matter).
+      s.spare_one = s.n_up - n_down_at(s, static_cast<double>(step)) <= kTimeEpsilon;
       s.in_stamp = step;
     }
     return s;
@@ -224,7 +236,7 @@ class Simulation {
     LinkState& s = receiving(l, step);
     if (s.in_remaining <= kTimeEpsilon) return false;
     if (s.count >= s.fifo_size) return false;
-    return s.count == 0 || s.storage_room > kTimeEpsilon;
+    return s.spare_one || s.storage_room > kTimeEpsilon;
   }
 
   void enter(std::size_t l, int vehicle, std::int64_t step, std::size_t report) {
@@ -235,8 +247,10 @@ class Simulation {
     s.n_up += pce;
     s.in_remaining -= pce;
     s.storage_room -= pce;
+    s.spare_one = false;
     ready_step_[static_cast<std::size_t>(vehicle)] = step + 1 + s.ff_steps;
-    ++node_waiting_[static_cast<std::size_t>(c_.links[l].to)];
+    // A vehicle alone on the link is its head: its node has work when it reaches the end.
+    if (s.count == 1) wake(static_cast<std::size_t>(c_.links[l].to), step + s.ff_steps);
     ++out_.link_inflow[report * c_.links.size() + l];
   }
 
@@ -263,7 +277,11 @@ class Simulation {
       --s.count;
       s.n_down += v.pce;
       s.out_remaining -= v.pce;
-      --node_waiting_[node];
+      if (s.count > 0) {
+        const std::int64_t ready =
+            ready_step_[static_cast<std::size_t>(fifo_[s.fifo_begin + static_cast<std::size_t>(s.head)])];
+        if (ready - 1 > step) wake(node, ready - 1);  // else it may go in this step: the node goes on
+      }
       ++out_.link_outflow[report * c_.links.size() + l];
       if (arrives) {
         out_.arrived_s[vi] = t_end;
@@ -281,7 +299,6 @@ class Simulation {
     const auto first = static_cast<std::size_t>(queue_link_[q]);
     if (!can_enter(first, step)) return false;
     ++queue_head_[q];
-    --node_waiting_[node];
     out_.entered_s[static_cast<std::size_t>(vehicle)] = t_end;
     ++on_road_;
     enter(first, vehicle, step, report);
@@ -324,8 +341,15 @@ class Simulation {
         served_[best] += c_.vehicles[static_cast<std::size_t>(vehicle)].pce / in.weight;
       } else {
         blocked_[best] = 1;
+        // A vehicle ready but held (no capacity or room ahead) tries again next step.
+        if (vehicle >= 0) wake(node, step + 1);
       }
     }
+  }
+
+  void wake(std::size_t node, std::int64_t step) {
+    wake_[static_cast<std::size_t>(step % static_cast<std::int64_t>(wake_.size()))].push_back(
+        static_cast<int>(node));
   }
 
   // The vehicle at the head of an input if it may leave in this step (at the link's end, or waiting at
@@ -369,7 +393,6 @@ class Simulation {
   }
 
   void loop() {
-    const std::size_t n_nodes = c_.nodes.size();
     const std::size_t n_links = c_.links.size();
     const std::size_t n_vehicles = c_.vehicles.size();
     const std::size_t n_zones = c_.zones.size();
@@ -382,14 +405,21 @@ class Simulation {
       while (next_departure < n_vehicles && c_.vehicles[next_departure].depart_s <= t_end + kTimeEpsilon) {
         const auto q = static_cast<std::size_t>(vehicle_queue_[next_departure]);
         ++queue_tail_[q];
-        ++node_waiting_[static_cast<std::size_t>(c_.links[static_cast<std::size_t>(queue_link_[q])].from)];
+        wake(static_cast<std::size_t>(c_.links[static_cast<std::size_t>(queue_link_[q])].from), step);
         ++out_.zone_departures[report * n_zones +
                                static_cast<std::size_t>(c_.vehicles[next_departure].origin)];
         ++next_departure;
       }
-      for (std::size_t n = 0; n < n_nodes; ++n) {
-        if (node_waiting_[n] != 0) process_node(n, step, report);
+      // The nodes with work in this step (event-driven: a node is looked at when a vehicle reaches one
+      // of its links' ends or waits at it, not every step).
+      std::vector<int>& due = wake_[static_cast<std::size_t>(step % static_cast<std::int64_t>(wake_.size()))];
+      for (std::size_t i = 0; i < due.size(); ++i) {
+        const auto n = static_cast<std::size_t>(due[i]);
+        if (last_processed_[n] == step) continue;
+        last_processed_[n] = step;
+        process_node(n, step, report);
       }
+      due.clear();
       // N_down at the step's end, for the receiving flows of later steps.
       for (std::size_t l = 0; l < n_links; ++l) {
         LinkState& s = links_[l];
@@ -419,7 +449,10 @@ class Simulation {
   std::vector<std::size_t> queue_tail_;
   std::vector<std::size_t> node_begin_;
   std::vector<NodeInput> node_inputs_;
-  std::vector<std::int32_t> node_waiting_;
+  // Nodes to look at by step, in a ring of max free-flow steps + 2 (every wake-up is at most that far
+  // ahead), and the step each node was last looked at (a node woken twice for a step runs once).
+  std::vector<std::vector<int>> wake_;
+  std::vector<std::int64_t> last_processed_;
   std::vector<double> served_;
   std::vector<char> blocked_;
   std::vector<int> position_;
