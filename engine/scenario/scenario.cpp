@@ -1196,8 +1196,8 @@ std::string emit_resolved(const ScenarioSpec& s) {
     if (s.traffic.dynamic) {
       e << YAML::Key << "dynamic" << YAML::Value << YAML::Flow << YAML::BeginMap;
       e << YAML::Key << "profiles" << YAML::Value << s.traffic.dynamic_profiles;
-      e << YAML::Key << "start" << YAML::Value << clock_text(s.traffic.dynamic_start_s);
-      e << YAML::Key << "end" << YAML::Value << clock_text(s.traffic.dynamic_end_s);
+      e << YAML::Key << "start" << YAML::Value << YAML::DoubleQuoted << clock_text(s.traffic.dynamic_start_s);
+      e << YAML::Key << "end" << YAML::Value << YAML::DoubleQuoted << clock_text(s.traffic.dynamic_end_s);
       e << YAML::EndMap;
     }
     e << YAML::EndMap;

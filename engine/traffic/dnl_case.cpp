@@ -311,7 +311,9 @@ DnlCase read_dnl_case(const std::string& dir) {
   if (auto rows = read_rows(dir, "vehicles.csv", kVehiclesHeader, problems)) {
     std::map<std::string, int> class_index;
     double last_depart = -1.0;
-    for (const auto& [line, r] : rows->rows) {
+    for (const auto& row : rows->rows) {
+      const int line = row.first;  // a plain variable: the lambda below captures it
+      const std::vector<std::string>& r = row.second;
       DnlVehicle v;
       const std::string& file = rows->file;
       check_id(*rows, line, r[0], out.vehicles.size(), "vehicle", problems);

@@ -270,7 +270,8 @@ class Simulation {
       const bool arrives = v.route_begin + next_pos >= v.route_end;
       std::size_t next = 0;
       if (!arrives) {
-        next = static_cast<std::size_t>(c_.route_links[static_cast<std::size_t>(v.route_begin + next_pos)]);
+        next = static_cast<std::size_t>(
+            c_.route_links[static_cast<std::size_t>(v.route_begin) + static_cast<std::size_t>(next_pos)]);
         if (!can_enter(next, step)) return false;  // FIFO: the vehicles behind wait too
       }
       s.head = (s.head + 1) % s.fifo_size;
