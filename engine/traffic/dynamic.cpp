@@ -35,10 +35,11 @@ struct LinkState {
   // N_down at past step ends: history[hist_begin + k % hist_size] holds N_down at time index k.
   std::size_t hist_begin = 0;
   std::int32_t hist_size = 0;
-  std::int32_t ff_steps = 1;   // the free-flow time in whole steps (≥ 1)
-  double lag_w_steps = 1.0;    // L / w in steps (≥ 1)
-  double storage_pce = 0.0;    // k_jam L
-  double capacity_step = 0.0;  // C Δt, PCE
+  std::int32_t hist_cursor = 0;  // the slot of the latest time index written (index 0 at the start)
+  std::int32_t ff_steps = 1;     // the free-flow time in whole steps (≥ 1)
+  double lag_w_steps = 1.0;      // L / w in steps (≥ 1)
+  double storage_pce = 0.0;      // k_jam L
+  double capacity_step = 0.0;    // C Δt, PCE
   std::int64_t in_stamp = -2;
   double in_remaining = 0.0;  // inflow capacity left in the step (may go negative: a debt)
   double storage_room = 0.0;  // N_down(t + Δt − L/w) + k_jam L − N_up at the step's start, less entries
@@ -394,7 +395,6 @@ class Simulation {
   }
 
   void loop() {
-    const std::size_t n_links = c_.links.size();
     const std::size_t n_vehicles = c_.vehicles.size();
     const std::size_t n_zones = c_.zones.size();
     std::size_t next_departure = 0;
@@ -422,9 +422,10 @@ class Simulation {
       }
       due.clear();
       // N_down at the step's end, for the receiving flows of later steps.
-      for (std::size_t l = 0; l < n_links; ++l) {
-        LinkState& s = links_[l];
-        history_[s.hist_begin + static_cast<std::size_t>((step + 1) % s.hist_size)] = s.n_down;
+      for (LinkState& s : links_) {
+        // (step + 1) % hist_size, without a division for every link and step.
+        s.hist_cursor = s.hist_cursor + 1 == s.hist_size ? 0 : s.hist_cursor + 1;
+        history_[s.hist_begin + static_cast<std::size_t>(s.hist_cursor)] = s.n_down;
       }
       out_.vehicle_steps += on_road_;
       if ((step + 1) % report_steps_ == 0 || step + 1 == steps_) record(report, step + 1);
