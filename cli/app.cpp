@@ -297,7 +297,8 @@ App::App() {
   dnl_cmd->add_option("--write-case", dnl.write_case, "Folder to write the scenario's case into");
   dnl_cmd->callback([this] {
     if (dnl.scenario.empty() == dnl.case_dir.empty()) {
-      throw CLI::ValidationError("give either a case folder or --scenario (with --write-case), not both");
+      throw CLI::ValidationError(
+          "give a case folder, or --scenario S.yaml with --write-case DIR (one of the two)");
     }
     if (!dnl.scenario.empty() && dnl.write_case.empty()) {
       throw CLI::ValidationError("--scenario needs --write-case DIR");
