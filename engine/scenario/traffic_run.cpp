@@ -138,12 +138,19 @@ void fill_dynamic_results(const DnlCase& dnl, const DnlResult& result, const Dyn
   }
   // The queue at a gate: vehicles waiting to enter the road there (its origin queue) and vehicles
   // queued on the links into its node (leaving the complex, or passing). The busiest gate is the one
-  // whose queue grows longest.
+  // whose queue grows longest; among equal queues (none, on uncongested roads), the one the most
+  // vehicles leave from or arrive at.
+  std::vector<int> gate_vehicles(zones, 0);
+  for (const DnlVehicle& v : dnl.vehicles) {
+    ++gate_vehicles[static_cast<std::size_t>(v.origin)];
+    ++gate_vehicles[static_cast<std::size_t>(v.destination)];
+  }
   out.dynamic_gate_queue_veh.assign(reports * zones, 0.0F);
   int busiest = -1;
   float longest = -1.0F;
   for (std::size_t z = 0; z < zones; ++z) {
     if (dnl.zones[z].kind != "gate") continue;
+    float gate_longest = 0.0F;
     for (std::size_t r = 0; r < reports; ++r) {
       float queue = out.dynamic_zone_queue_veh[r * zones + z];
       for (std::size_t l = 0; l < links; ++l) {
@@ -151,10 +158,12 @@ void fill_dynamic_results(const DnlCase& dnl, const DnlResult& result, const Dyn
           queue += static_cast<float>(result.link_queue[r * links + l]);
       }
       out.dynamic_gate_queue_veh[r * zones + z] = queue;
-      if (queue > longest) {
-        longest = queue;
-        busiest = static_cast<int>(z);
-      }
+      gate_longest = std::max(gate_longest, queue);
+    }
+    if (gate_longest > longest ||
+        (gate_longest == longest && gate_vehicles[z] > gate_vehicles[static_cast<std::size_t>(busiest)])) {
+      longest = gate_longest;
+      busiest = static_cast<int>(z);
     }
   }
   out.dynamic_busiest_gate.clear();
