@@ -223,3 +223,27 @@ TEST_CASE("vehicles are conserved: every link's inflow is its outflow plus what 
   CHECK(waiting > 0);
   CHECK(r.finished < 600);
 }
+
+TEST_CASE("a diverge is first in, first out: a blocked branch holds back the vehicles for the other") {
+  // Link 0 (1000 m, 3600 veh/h) splits at node 1 into link 1 (200 m, storage 150 veh/km × 0.2 km =
+  // 30 vehicles) towards the bottleneck link 3 (720 veh/h: μ = 0.2 veh/s), and link 2 (200 m, free).
+  // 1 veh/s alternate between the two routes. Once the queue behind the bottleneck fills link 1, a
+  // vehicle for link 1 at the head of link 0 waits, and those behind it wait too (Daganzo 1995's FIFO
+  // diverge): link 0 discharges at μ / ½ = 0.4 veh/s, half of it, 0.2 veh/s, into link 2, though
+  // link 2 could take 0.5 veh/s. Over a 50-s report: 10 vehicles into each branch.
+  DnlCase c = make_case(5,
+                        {link(0, 1, 1000, 36, 3600, 300), link(1, 2, 200, 36, 3600, 150),
+                         link(1, 4, 200, 36, 3600, 150), link(2, 3, 500, 36, 720, 150)},
+                        {0, 3, 4}, 3000, 50);
+  for (int i = 0; i < 600; ++i) {
+    add_vehicles(c, 1, 0.5 + i, 0.0, 0, i % 2 == 0 ? 1 : 2,
+                 i % 2 == 0 ? std::vector<int>{0, 1, 3} : std::vector<int>{0, 2});
+  }
+  const DnlResult r = simulate_dnl(c);
+  REQUIRE(r.finished == 600);
+  // Reports 6..11: 300-600 s, link 1 full, arrivals at node 1 still coming.
+  for (std::size_t k = 6; k < 12; ++k) {
+    CHECK(std::abs(r.link_inflow[k * 4 + 1] - 10) <= 2);
+    CHECK(std::abs(r.link_inflow[k * 4 + 2] - 10) <= 2);
+  }
+}
