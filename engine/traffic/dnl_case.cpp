@@ -411,8 +411,13 @@ DnlCase read_dnl_case(const std::string& dir) {
 }
 
 void write_dnl_case(const DnlCase& dnl, const std::string& dir) {
+  // The name goes in double quotes: a quote or backslash in it would end or escape them.
+  std::string name = dnl.name;
+  for (char& ch : name) {
+    if (ch == '"' || ch == '\\') ch = '\'';
+  }
   std::ostringstream yaml;
-  yaml << "schema: " << kDnlCaseSchema << "\nversion: " << kDnlCaseVersion << "\nname: \"" << dnl.name
+  yaml << "schema: " << kDnlCaseSchema << "\nversion: " << kDnlCaseVersion << "\nname: \"" << name
        << "\"\ncrs: " << dnl.crs << "\nstart_s: " << number_text(dnl.start_s)
        << "\nend_s: " << number_text(dnl.end_s) << "\nstep_s: " << number_text(dnl.step_s)
        << "\nreport_s: " << number_text(dnl.report_s) << "\n";
