@@ -285,6 +285,28 @@ App::App() {
   assign_cmd->add_option("--out", assign.out_dir, "Write flows.csv and summary.json here");
   assign_cmd->add_option("-j,--threads", assign.threads, "Threads (default: every core)")
       ->check(count_from(0));
+
+  dnl_cmd = app.add_subcommand("dnl",
+                               "Dynamic network loading (link transmission model) of a case folder "
+                               "(schema sandan-dnl-case), or write the case a scenario's run would simulate");
+  dnl_cmd->add_option("case", dnl.case_dir,
+                      "Case folder (case.yaml, nodes.csv, links.csv, zones.csv, vehicles.csv)");
+  dnl_cmd->add_option("--out", dnl.out_dir, "Write vehicles.csv, links.csv and summary.json here");
+  dnl_cmd->add_option("--scenario", dnl.scenario,
+                      "Scenario whose `traffic.dynamic` window to write as a case (with --write-case)");
+  dnl_cmd->add_option("--write-case", dnl.write_case, "Folder to write the scenario's case into");
+  dnl_cmd->callback([this] {
+    if (dnl.scenario.empty() == dnl.case_dir.empty()) {
+      throw CLI::ValidationError(
+          "give a case folder, or --scenario S.yaml with --write-case DIR (one of the two)");
+    }
+    if (!dnl.scenario.empty() && dnl.write_case.empty()) {
+      throw CLI::ValidationError("--scenario needs --write-case DIR");
+    }
+    if (dnl.scenario.empty() && !dnl.write_case.empty()) {
+      throw CLI::ValidationError("--write-case needs --scenario SCENARIO.yaml");
+    }
+  });
 }
 
 std::optional<int> App::parse(int argc, char** argv, bool quiet) {

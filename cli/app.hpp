@@ -1,5 +1,5 @@
 // cli/app: the command line's subcommands and options, shared by the two programs of the CLI: `sandan`
-// (parses every subcommand, solves `powerflow` and `assign` itself and hands the others on) and
+// (parses every subcommand, solves `powerflow`, `assign` and `dnl CASE` itself and hands the others on) and
 // `sandan-full` (every subcommand). One definition keeps --help, usage errors and exit codes alike.
 #pragma once
 
@@ -100,6 +100,13 @@ struct AssignArgs {
   int threads = 0;
 };
 
+struct DnlArgs {
+  std::string case_dir;
+  std::string out_dir;
+  std::string scenario;
+  std::string write_case;
+};
+
 struct IngestArgs {
   std::vector<std::string> data;
   std::string map;
@@ -153,6 +160,7 @@ struct App {
   ForecastArgs forecast;
   PowerflowArgs powerflow;
   AssignArgs assign;
+  DnlArgs dnl;
   IngestArgs ingest;
   CalibrateArgs calibrate;
   ServeArgs serve;
@@ -165,6 +173,7 @@ struct App {
   CLI::App* forecast_cmd = nullptr;
   CLI::App* powerflow_cmd = nullptr;
   CLI::App* assign_cmd = nullptr;
+  CLI::App* dnl_cmd = nullptr;
   CLI::App* ingest_cmd = nullptr;
   CLI::App* calibrate_cmd = nullptr;
   CLI::App* serve_cmd = nullptr;

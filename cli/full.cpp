@@ -431,6 +431,17 @@ int run_serve(const ServeArgs& args) {
   return 0;
 }
 
+// `sandan dnl --scenario S --write-case DIR`: the case a run of S would simulate at shift change.
+int run_dnl_write_case(const DnlArgs& args) {
+  const sandan::DnlCase dnl = sandan::write_scenario_dnl_case(args.scenario, args.write_case);
+  std::printf("Case %s: %zu nodes, %zu links, %zu zones, %zu vehicles, %.0f-%.0f s\n", dnl.name.c_str(),
+              dnl.nodes.size(), dnl.links.size(), dnl.zones.size(), dnl.vehicles.size(), dnl.start_s,
+              dnl.end_s);
+  std::printf("  written         %s (case.yaml, nodes.csv, links.csv, zones.csv, vehicles.csv)\n",
+              args.write_case.c_str());
+  return 0;
+}
+
 }  // namespace
 }  // namespace sandan::cli
 
@@ -470,6 +481,7 @@ int main(int argc, char** argv) {
     if (*cli.serve_cmd) return run_serve(cli.serve);
     if (*cli.powerflow_cmd) return run_powerflow(cli.powerflow);
     if (*cli.assign_cmd) return run_assign(cli.assign);
+    if (*cli.dnl_cmd) return cli.dnl.scenario.empty() ? run_dnl(cli.dnl) : run_dnl_write_case(cli.dnl);
     return 0;
   });
 }

@@ -1,5 +1,5 @@
 // sandan: the command a user runs. It parses every subcommand's options (so --help, --version and
-// usage errors are answered here), solves `powerflow` and `assign` itself, and hands every other
+// usage errors are answered here), solves `powerflow`, `assign` and `dnl CASE` itself, and hands every other
 // subcommand to `sandan-full` beside it by exec: the same process, arguments, standard streams,
 // environment (an MPI launcher's too) and exit code. This program links only sandan::solvers: no GDAL,
 // PROJ or HDF5, whose few hundred milliseconds of loading a case solver does not need
@@ -39,9 +39,11 @@ int main(int argc, char** argv) {
     // Every rank of a launcher would print the same usage error: rank 0 does, and exits with its
     // code. The others exit 0, so that the launcher does not end the job before rank 0 has spoken.
     if (const auto code = cli.parse(argc, argv, launch.rank != 0)) return launch.rank == 0 ? *code : 0;
-    if (!*cli.powerflow_cmd && !*cli.assign_cmd) return exec_full(argv);
+    const bool dnl_case = *cli.dnl_cmd && cli.dnl.scenario.empty();
+    if (!*cli.powerflow_cmd && !*cli.assign_cmd && !dnl_case) return exec_full(argv);
     // A case is solved once, by rank 0, under a launcher.
     if (launch.rank != 0) return 0;
+    if (dnl_case) return run_dnl(cli.dnl);
     return *cli.powerflow_cmd ? run_powerflow(cli.powerflow) : run_assign(cli.assign);
   });
 }

@@ -114,4 +114,24 @@ int run_assign(const AssignArgs& args) {
   return 0;
 }
 
+int run_dnl(const DnlArgs& args) {
+  const sandan::DnlCaseRun run = sandan::simulate_dnl_case(args.case_dir, args.out_dir);
+  const sandan::DnlSummary& s = run.summary;
+  std::printf("Case %s: %zu nodes, %zu links, %zu zones, %d vehicles\n", run.dnl.name.c_str(),
+              run.dnl.nodes.size(), run.dnl.links.size(), run.dnl.zones.size(), s.vehicles);
+  std::printf("  window          %.0f-%.0f s, step %.3g s\n", run.dnl.start_s, run.dnl.end_s, run.dnl.step_s);
+  std::printf("  finished        %d of %d\n", s.finished, s.vehicles);
+  std::printf("  travel time     %.1f s mean (free flow %.1f s)\n", s.mean_travel_time_s,
+              s.mean_free_flow_time_s);
+  std::printf("  total delay     %.2f vehicle-hours\n", s.total_delay_veh_h);
+  std::printf("  vehicle-steps   %.0f in %.3f s (%.3g a second)\n", s.vehicle_steps, s.seconds,
+              s.vehicle_steps_per_s);
+  if (s.finished < s.vehicles) {
+    std::fprintf(stderr, "sandan: note: %d vehicles had not arrived by end_s\n", s.vehicles - s.finished);
+  }
+  if (!args.out_dir.empty())
+    std::printf("  outputs         %s/vehicles.csv, links.csv, summary.json\n", args.out_dir.c_str());
+  return 0;
+}
+
 }  // namespace sandan::cli

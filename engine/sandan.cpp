@@ -22,6 +22,9 @@
 #include "io/results_reader.hpp"
 #include "io/run_layers.hpp"
 #include "scenario/batch_analysis.hpp"
+#include "scenario/stages.hpp"
+#include "scenario/traffic_run.hpp"
+#include "traffic/dnl_case.hpp"
 
 namespace sandan {
 
@@ -798,6 +801,23 @@ Forecast forecast_files(const ForecastRequest& request, const std::string& comma
   }
   if (!request.output.empty()) write_forecast(request.output, result, command);
   return result;
+}
+
+DnlCase write_scenario_dnl_case(const std::string& scenario_path, const std::string& dir) {
+  const ScenarioSpec spec = read_scenario(scenario_path);
+  check_output_folder(dir, input_files(spec), "DNL case");
+  if (!spec.traffic.enabled || !spec.traffic.dynamic) {
+    throw ConfigError(
+        scenario_path + ": the scenario has no dynamic traffic window",
+        {"add traffic.dynamic: {profiles: ../gis_data/traffic/dynamic.yaml, start: \"16:00\", end: "
+         "\"20:00\"} under traffic: (docs/scenarios.md)"});
+  }
+  const std::shared_ptr<const SiteModel> model = load_site_model(spec);
+  const TrafficStage stage(spec, *model);
+  const Calendar calendar = load_calendar(spec.year, spec.holidays);
+  DnlCase dnl = stage.dynamic_case(model->complex_ids, calendar, 0);
+  write_dnl_case(dnl, dir);
+  return dnl;
 }
 
 }  // namespace sandan

@@ -47,6 +47,12 @@ RunResult run_scenario_file(const std::string& scenario_path, const std::string&
 RunResult run_scenario_spec(const ScenarioSpec& spec, const std::string& output_path,
                             const std::string& command, const RunOptions& options);
 
+// Writes the dynamic loading case (schema sandan-dnl-case v1) of a scenario's `traffic.dynamic`
+// window into `dir`: the network, zones and the vehicles with their routes that a run would simulate
+// (for comparisons with other tools, e.g. bench/sumo). Throws ConfigError for bad input or a scenario
+// without the window, Error(kIo) when dir cannot be written.
+DnlCase write_scenario_dnl_case(const std::string& scenario_path, const std::string& dir);
+
 // What a batch (a scenario with `sweep` or `monte_carlo`) ran: every run's id, swept values and KPIs.
 struct BatchSummary {
   std::string scenario;

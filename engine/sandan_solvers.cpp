@@ -34,4 +34,14 @@ CaseAssignment assign_case(const std::string& tntp_dir, int first_thru_node, con
   return out;
 }
 
+DnlCaseRun simulate_dnl_case(const std::string& case_dir, const std::string& out_dir) {
+  check_output_folder(out_dir, {{"case folder", case_dir}}, "dynamic loading's outputs");
+  DnlCaseRun out;
+  out.dnl = read_dnl_case(case_dir);
+  out.result = simulate_dnl(out.dnl);
+  out.summary = summarize_dnl(out.dnl, out.result);
+  if (!out_dir.empty()) write_dnl_outputs(out.dnl, out.result, out_dir);
+  return out;
+}
+
 }  // namespace sandan

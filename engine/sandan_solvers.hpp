@@ -1,5 +1,6 @@
 // sandan_solvers: the light door of the facade, for programs that solve cases without a layout or a
-// results file: the AC power flow of a MATPOWER case and the traffic assignment of a TNTP case. Its
+// results file: the AC power flow of a MATPOWER case, the traffic assignment of a TNTP case and the
+// dynamic network loading of a DNL case. Its
 // target (sandan::solvers) links neither GDAL, PROJ nor HDF5, so the `sandan` command starts in a few
 // milliseconds for `powerflow` and `assign` (docs/architecture.md). sandan.hpp includes it.
 #pragma once
@@ -12,6 +13,8 @@
 #include "grid/network.hpp"
 #include "grid/powerflow.hpp"
 #include "traffic/assignment.hpp"
+#include "traffic/dnl_case.hpp"
+#include "traffic/dynamic.hpp"
 #include "traffic/tntp.hpp"
 
 namespace sandan {
@@ -46,5 +49,15 @@ struct CaseAssignment {
                                          const std::function<void(const TntpCase&)>& on_read = {},
                                          const std::function<void(const IterationRecord&)>& on_iteration = {},
                                          const std::string& out_dir = "");
+
+// A dynamic network loading case folder (schema sandan-dnl-case v1) and its simulation by the link
+// transmission model. Writes vehicles.csv, links.csv and summary.json to out_dir when not empty.
+// Throws ConfigError for a bad case, Error(kIo) for an unwritable out_dir.
+struct DnlCaseRun {
+  DnlCase dnl;
+  DnlResult result;
+  DnlSummary summary;
+};
+[[nodiscard]] DnlCaseRun simulate_dnl_case(const std::string& case_dir, const std::string& out_dir = "");
 
 }  // namespace sandan

@@ -599,6 +599,96 @@ void write_grid(Writer& w, const Handle& run_group, const GridResults& g, const 
   w.attr(grid.get(), "nonconverged_hours", static_cast<long long>(g.nonconverged_hours));
 }
 
+// /runs/<id>/traffic/dynamic: the dynamic loading at shift change (docs/results-schema.md).
+void write_traffic_dynamic(Writer& w, const Handle& traffic, const Handle& link, const TrafficResults& t) {
+  Handle group = w.group(traffic.get(), "dynamic");
+  const hsize_t reports = t.dynamic_time_s.size();
+  const hsize_t links = t.link_road_id.size();
+  const hsize_t zones = t.dynamic_zone_name.size();
+  Handle time = w.numbers(group.get(), "time_s", t.dynamic_time_s, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE);
+  w.make_scale(time, "time_s");
+  w.attr(time.get(), "units", std::string("s"));
+  w.attr(time.get(), "long_name",
+         std::string("start of the report interval, seconds since midnight (local time, KST) of a workday"));
+  Handle zone = w.strings(group.get(), "zone", t.dynamic_zone_name);
+  w.make_scale(zone, "zone");
+  Handle kind = w.strings(group.get(), "zone_kind", t.dynamic_zone_kind);
+  w.attr(kind.get(), "long_name", std::string("facility, gate, hub or external"));
+  w.attach(kind, zone, 0);
+  Handle vehicle_class = w.strings(group.get(), "class", t.dynamic_classes);
+  w.make_scale(vehicle_class, "class");
+  for (auto& [name, values, units, long_name] :
+       std::vector<std::tuple<const char*, const std::vector<float>*, const char*, const char*>>{
+           {"link_queue_veh", &t.dynamic_link_queue_veh, "vehicles",
+            "vehicles at the link's end waiting to leave, at the interval's end"},
+           {"link_queue_m", &t.dynamic_link_queue_m, "m", "length of that queue at jam density"},
+           {"link_inflow_veh_h", &t.dynamic_link_inflow_veh_h, "vehicles/h",
+            "vehicles entering the link during the interval, as an hourly rate"},
+           {"link_outflow_veh_h", &t.dynamic_link_outflow_veh_h, "vehicles/h",
+            "vehicles leaving the link during the interval, as an hourly rate"}}) {
+    Handle ds = w.array(group.get(), name, *values, {reports, links}, H5T_IEEE_F32LE, H5T_NATIVE_FLOAT);
+    w.attr(ds.get(), "units", std::string(units));
+    w.attr(ds.get(), "long_name", std::string(long_name));
+    w.attach(ds, time, 0);
+    w.attach(ds, link, 1);
+  }
+  for (auto& [name, values, units, long_name] :
+       std::vector<std::tuple<const char*, const std::vector<float>*, const char*, const char*>>{
+           {"zone_departures", &t.dynamic_zone_departures, "vehicles",
+            "vehicles departing during the interval"},
+           {"zone_queue_veh", &t.dynamic_zone_queue_veh, "vehicles",
+            "vehicles waiting at the origin to enter the road, at the interval's end"},
+           {"gate_queue_veh", &t.dynamic_gate_queue_veh, "vehicles",
+            "a gate's queue at the interval's end: its origin queue and the queues on the links into its "
+            "node (0 for other zones)"},
+           {"zone_mean_delay_s", &t.dynamic_zone_mean_delay_s, "s",
+            "mean delay (travel time less free-flow time) of the vehicles departing in the interval; NaN: "
+            "none finished"}}) {
+    Handle ds = w.array(group.get(), name, *values, {reports, zones}, H5T_IEEE_F32LE, H5T_NATIVE_FLOAT);
+    w.attr(ds.get(), "units", std::string(units));
+    w.attr(ds.get(), "long_name", std::string(long_name));
+    w.attach(ds, time, 0);
+    w.attach(ds, zone, 1);
+  }
+  std::vector<long long> vehicles(t.dynamic_class_vehicles.begin(), t.dynamic_class_vehicles.end());
+  std::vector<long long> finished(t.dynamic_class_finished.begin(), t.dynamic_class_finished.end());
+  Handle v = w.numbers(group.get(), "class_vehicles", vehicles, H5T_STD_I64LE, H5T_NATIVE_LLONG);
+  w.attr(v.get(), "units", std::string("1"));
+  w.attach(v, vehicle_class, 0);
+  Handle f = w.numbers(group.get(), "class_finished", finished, H5T_STD_I64LE, H5T_NATIVE_LLONG);
+  w.attr(f.get(), "units", std::string("1"));
+  w.attr(f.get(), "long_name", std::string("vehicles that arrived before the simulation's end"));
+  w.attach(f, vehicle_class, 0);
+  for (auto& [name, values, long_name] :
+       std::vector<std::tuple<const char*, const std::vector<double>*, const char*>>{
+           {"class_mean_travel_time_s", &t.dynamic_class_mean_travel_time_s,
+            "mean travel time from departure (origin queue included) to arrival, of the finished vehicles"},
+           {"class_mean_free_flow_time_s", &t.dynamic_class_mean_free_flow_time_s,
+            "mean free-flow time over the same vehicles' routes"}}) {
+    Handle ds = w.numbers(group.get(), name, *values, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE);
+    w.attr(ds.get(), "units", std::string("s"));
+    w.attr(ds.get(), "long_name", std::string(long_name));
+    w.attach(ds, vehicle_class, 0);
+  }
+  Handle gate_queue = w.numbers(group.get(), "busiest_gate_queue_veh", t.dynamic_busiest_gate_queue_veh,
+                                H5T_IEEE_F32LE, H5T_NATIVE_FLOAT);
+  w.attr(gate_queue.get(), "units", std::string("vehicles"));
+  w.attr(gate_queue.get(), "long_name", std::string("gate queue (gate_queue_veh) of the busiest gate"));
+  w.attach(gate_queue, time, 0);
+  w.attr(group.get(), "busiest_gate", t.dynamic_busiest_gate);
+  w.attr(group.get(), "model", std::string("link transmission model (Yperman 2007), discrete vehicles"));
+  w.attr(group.get(), "start_s", t.dynamic_start_s);
+  w.attr(group.get(), "end_s", t.dynamic_end_s);
+  w.attr(group.get(), "simulation_end_s", t.dynamic_sim_end_s);
+  w.attr(group.get(), "step_s", t.dynamic_step_s);
+  w.attr(group.get(), "report_s", t.dynamic_report_s);
+  w.attr(group.get(), "expected_trips", t.dynamic_expected_trips);
+  w.attr(group.get(), "vehicles", static_cast<long long>(t.dynamic_vehicles));
+  w.attr(group.get(), "finished", static_cast<long long>(t.dynamic_finished));
+  w.attr(group.get(), "vehicle_steps", t.dynamic_vehicle_steps);
+  w.attr(group.get(), "seconds", t.dynamic_seconds);
+}
+
 void write_traffic(Writer& w, const Handle& run_group, const TrafficResults& t) {
   Handle traffic = w.group(run_group.get(), "traffic");
   const hsize_t days = t.day_types.size();
@@ -743,6 +833,7 @@ void write_traffic(Writer& w, const Handle& run_group, const TrafficResults& t) 
       }
     }
   }
+  if (t.dynamic_enabled) write_traffic_dynamic(w, traffic, link, t);
 }
 
 void write_emissions(Writer& w, const Handle& run_group, const EmissionsResults& em) {

@@ -133,6 +133,39 @@ struct TrafficResults {
   std::vector<double> background_count_model_veh;    // modelled, a year's average day, vehicles
   std::vector<float> background_count_flow_veh_h;    // modelled [day_type][hour][count]
   std::vector<float> background_count_target_veh_h;  // counted AADT × day factor × profile, same shape
+  // Dynamic loading at shift change (traffic.dynamic; docs/traffic-model.md): a link transmission
+  // model over the workday window. Written to /runs/<id>/traffic/dynamic when dynamic_enabled.
+  bool dynamic_enabled = false;
+  double dynamic_start_s = 0.0;  // seconds since midnight: first departure interval
+  double dynamic_end_s = 0.0;    // departures end here; the simulation runs on to dynamic_sim_end_s
+  double dynamic_sim_end_s = 0.0;
+  double dynamic_step_s = 1.0;
+  double dynamic_report_s = 300.0;
+  std::vector<double> dynamic_time_s;             // start of each report interval
+  std::vector<float> dynamic_link_queue_veh;      // [report][link] at the interval's end
+  std::vector<float> dynamic_link_queue_m;        // [report][link]: queue_pce / jam density
+  std::vector<float> dynamic_link_inflow_veh_h;   // [report][link]: vehicles entering, as an hourly rate
+  std::vector<float> dynamic_link_outflow_veh_h;  // [report][link]
+  std::vector<std::string> dynamic_zone_name;     // the assignment zones
+  std::vector<std::string> dynamic_zone_kind;     // facility, gate, hub, external
+  std::vector<float> dynamic_zone_departures;     // [report][zone]: vehicles departing in the interval
+  std::vector<float> dynamic_zone_queue_veh;      // [report][zone]: waiting to enter the road at its end
+  std::vector<float> dynamic_zone_mean_delay_s;   // [report][zone]: of the interval's departures; NaN: none
+  // [report][zone]: a gate's queue: its origin queue plus the queues on the links into its node; 0 for
+  // other zones.
+  std::vector<float> dynamic_gate_queue_veh;
+  std::vector<std::string> dynamic_classes;
+  std::vector<int> dynamic_class_vehicles;
+  std::vector<int> dynamic_class_finished;
+  std::vector<double> dynamic_class_mean_travel_time_s;     // of the finished vehicles
+  std::vector<double> dynamic_class_mean_free_flow_time_s;  // of the same vehicles
+  std::string dynamic_busiest_gate;                         // the gate zone whose gate queue grows longest
+  std::vector<float> dynamic_busiest_gate_queue_veh;        // [report]
+  double dynamic_expected_trips = 0.0;                      // of the sub-hourly matrices, before integerising
+  int dynamic_vehicles = 0;
+  int dynamic_finished = 0;
+  double dynamic_vehicle_steps = 0.0;
+  double dynamic_seconds = 0.0;  // wall time of the simulation loop
 };
 
 // Annual greenhouse-gas emissions in tCO2eq by area and source. Sources and their scopes:

@@ -169,6 +169,71 @@ class Reader {
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
+// "HH:MM" (00:00 to 24:00) as seconds since midnight.
+std::optional<double> parse_clock(const std::string& text) {
+  constexpr int kMinutesPerHour = 60;
+  constexpr int kHoursPerDay = 24;
+  if (text.size() != 5 || text[2] != ':') return std::nullopt;
+  for (const std::size_t i : {0U, 1U, 3U, 4U}) {
+    if (text[i] < '0' || text[i] > '9') return std::nullopt;
+  }
+  const int hours = (text[0] - '0') * 10 + (text[1] - '0');
+  const int minutes = (text[3] - '0') * 10 + (text[4] - '0');
+  if (minutes >= kMinutesPerHour || hours > kHoursPerDay || (hours == kHoursPerDay && minutes > 0))
+    return std::nullopt;
+  return (hours * kMinutesPerHour + minutes) * 60.0;
+}
+
+std::string clock_text(double seconds) {
+  const auto minutes = static_cast<int>(std::lround(seconds / 60.0));
+  std::string text = std::to_string(minutes / 60) + ":" + std::to_string(minutes % 60);
+  if (minutes / 60 < 10) text.insert(0, "0");
+  if (minutes % 60 < 10) text.insert(text.size() - 1, "0");
+  return text;
+}
+
+// traffic.dynamic: {profiles: PATH, start: "HH:MM", end: "HH:MM"}.
+void read_traffic_dynamic(Reader& r, const YAML::Node& node, TrafficSpec& traffic) {
+  const std::string path = "traffic.dynamic";
+  if (!node.IsMap()) {
+    r.problem(node, path,
+              "expected a map, e.g. {profiles: ../gis_data/traffic/dynamic.yaml, start: \"16:00\", end: "
+              "\"20:00\"}");
+    return;
+  }
+  r.check_keys(node, path, {"profiles", "start", "end"});
+  traffic.dynamic = true;
+  if (!node["profiles"]) {
+    r.problem(node, path + ".profiles", "missing; e.g. profiles: ../gis_data/traffic/dynamic.yaml");
+  } else if (auto v = r.text(node["profiles"], path + ".profiles")) {
+    traffic.dynamic_profiles = r.resolve(*v);
+  }
+  bool times_ok = true;
+  for (const char* key : {"start", "end"}) {
+    const std::string key_path = path + "." + key;
+    if (!node[key]) {
+      r.problem(node, key_path,
+                std::string("missing; e.g. ") + key + ": \"" + (key[0] == 's' ? "16:00" : "20:00") + "\"");
+      times_ok = false;
+      continue;
+    }
+    const auto text = r.text(node[key], key_path);
+    const auto seconds = text ? parse_clock(*text) : std::nullopt;
+    if (!seconds) {
+      if (text)
+        r.problem(node[key], key_path,
+                  "'" + *text + "' is not a time of day HH:MM (00:00-24:00), e.g. \"16:00\"");
+      times_ok = false;
+      continue;
+    }
+    (key[0] == 's' ? traffic.dynamic_start_s : traffic.dynamic_end_s) = *seconds;
+  }
+  if (times_ok && traffic.dynamic_end_s <= traffic.dynamic_start_s) {
+    r.problem(node["end"], path + ".end",
+              "must be after start (the window is one workday's, within 00:00-24:00)");
+  }
+}
+
 std::optional<BatteryStrategy> parse_strategy(const std::string& text) {
   if (text == "self_consumption") return BatteryStrategy::kSelfConsumption;
   if (text == "peak_shaving") return BatteryStrategy::kPeakShaving;
@@ -998,7 +1063,7 @@ PartialScenario read_partial_root(const YAML::Node& root, Reader& r, const std::
     } else {
       r.check_keys(t, "traffic",
                    {"trip_rates", "algorithm", "gap", "max_iterations", "zone_cell_m", "trip_rate_factor",
-                    "background"});
+                    "background", "dynamic"});
       TrafficSpec traffic;
       traffic.enabled = true;
       if (!t["trip_rates"]) {
@@ -1034,6 +1099,7 @@ PartialScenario read_partial_root(const YAML::Node& root, Reader& r, const std::
       if (t["background"]) {
         if (auto v = r.text(t["background"], "traffic.background")) traffic.background = r.resolve(*v);
       }
+      if (t["dynamic"]) read_traffic_dynamic(r, t["dynamic"], traffic);
       out.traffic = traffic;
     }
   }
@@ -1131,6 +1197,13 @@ std::string emit_resolved(const ScenarioSpec& s) {
     e << YAML::Key << "zone_cell_m" << YAML::Value << s.traffic.zone_cell_m;
     e << YAML::Key << "trip_rate_factor" << YAML::Value << s.traffic.trip_rate_factor;
     if (!s.traffic.background.empty()) e << YAML::Key << "background" << YAML::Value << s.traffic.background;
+    if (s.traffic.dynamic) {
+      e << YAML::Key << "dynamic" << YAML::Value << YAML::Flow << YAML::BeginMap;
+      e << YAML::Key << "profiles" << YAML::Value << s.traffic.dynamic_profiles;
+      e << YAML::Key << "start" << YAML::Value << YAML::DoubleQuoted << clock_text(s.traffic.dynamic_start_s);
+      e << YAML::Key << "end" << YAML::Value << YAML::DoubleQuoted << clock_text(s.traffic.dynamic_end_s);
+      e << YAML::EndMap;
+    }
     e << YAML::EndMap;
   }
   e << YAML::Key << "interventions" << YAML::Value << YAML::BeginSeq;
@@ -1384,6 +1457,7 @@ std::vector<NamedInput> input_files(const ScenarioSpec& spec) {
       {"line types", spec.grid.line_types},
       {"trip rates", spec.traffic.trip_rates},
       {"background traffic", spec.traffic.background},
+      {"dynamic traffic profiles", spec.traffic.dynamic_profiles},
       {"emission factors", spec.emission_factors},
       {"hourly grid emission factor", spec.grid_factor_csv},
       {"uncertainty reference scenario", spec.uncertainty ? spec.uncertainty->reference : std::string()},

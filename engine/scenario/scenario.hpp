@@ -74,6 +74,12 @@ struct TrafficSpec {
   double zone_cell_m = 0.0;       // > 0: facility zones aggregated by square cells of this size
   double trip_rate_factor = 1.0;  // multiplies every trip rate (an uncertain input, say)
   std::string background;         // background traffic YAML; empty: none (through traffic left out)
+  // Dynamic loading at shift change (`dynamic:`; docs/traffic-model.md, "Dynamic loading at shift
+  // change"): a link transmission model over the workday window [start, end) of local time.
+  bool dynamic = false;
+  std::string dynamic_profiles;      // sandan-dynamic-traffic YAML (sub-hourly departure shares, ...)
+  double dynamic_start_s = 57600.0;  // seconds since midnight, "16:00"
+  double dynamic_end_s = 72000.0;    // "20:00"
 };
 
 // A shared logistics hub: a share of the truck trips of the listed complexes that leave or enter

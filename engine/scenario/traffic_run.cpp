@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstddef>
 #include <exception>
+#include <functional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -18,6 +19,9 @@
 #include "traffic/assignment.hpp"
 #include "traffic/background.hpp"
 #include "traffic/demand.hpp"
+#include "traffic/dnl_case.hpp"
+#include "traffic/dynamic.hpp"
+#include "traffic/dynamic_demand.hpp"
 #include "traffic/shortest_path.hpp"
 
 namespace sandan {
@@ -60,6 +64,124 @@ LogisticsHubSpec hub_spec(const ScenarioSpec& spec, const Site& site) {
   return hub;
 }
 
+// The results of the dynamic loading by report interval, zone and class (docs/results-schema.md).
+void fill_dynamic_results(const DnlCase& dnl, const DnlResult& result, const DynamicCaseStats& stats,
+                          double departures_end_s, TrafficResults& out) {
+  const std::size_t reports = result.report_t_s.size();
+  const std::size_t links = dnl.links.size();
+  const std::size_t zones = dnl.zones.size();
+  out.dynamic_enabled = true;
+  out.dynamic_start_s = dnl.start_s;
+  out.dynamic_end_s = departures_end_s;
+  out.dynamic_sim_end_s = dnl.end_s;
+  out.dynamic_step_s = dnl.step_s;
+  out.dynamic_report_s = dnl.report_s;
+  out.dynamic_time_s = result.report_t_s;
+  out.dynamic_link_queue_veh.assign(reports * links, 0.0F);
+  out.dynamic_link_queue_m.assign(reports * links, 0.0F);
+  out.dynamic_link_inflow_veh_h.assign(reports * links, 0.0F);
+  out.dynamic_link_outflow_veh_h.assign(reports * links, 0.0F);
+  for (std::size_t r = 0; r < reports; ++r) {
+    const double length_s = std::min(dnl.report_s, dnl.end_s - result.report_t_s[r]);
+    const double per_hour = length_s > 0.0 ? 3600.0 / length_s : 0.0;
+    for (std::size_t l = 0; l < links; ++l) {
+      const std::size_t cell = r * links + l;
+      out.dynamic_link_queue_veh[cell] = static_cast<float>(result.link_queue[cell]);
+      // The queue stands at jam density: its length is its PCE over k_jam (of all lanes).
+      out.dynamic_link_queue_m[cell] =
+          static_cast<float>(result.link_queue_pce[cell] / dnl.links[l].jam_density_veh_km * 1000.0);
+      out.dynamic_link_inflow_veh_h[cell] = static_cast<float>(result.link_inflow[cell] * per_hour);
+      out.dynamic_link_outflow_veh_h[cell] = static_cast<float>(result.link_outflow[cell] * per_hour);
+    }
+  }
+  out.dynamic_zone_name.clear();
+  out.dynamic_zone_kind.clear();
+  for (const DnlZone& z : dnl.zones) {
+    out.dynamic_zone_name.push_back(z.name);
+    out.dynamic_zone_kind.push_back(z.kind);
+  }
+  out.dynamic_zone_departures.assign(reports * zones, 0.0F);
+  out.dynamic_zone_queue_veh.assign(reports * zones, 0.0F);
+  for (std::size_t i = 0; i < reports * zones; ++i) {
+    out.dynamic_zone_departures[i] = static_cast<float>(result.zone_departures[i]);
+    out.dynamic_zone_queue_veh[i] = static_cast<float>(result.zone_queue[i]);
+  }
+  std::vector<double> delay_sum(reports * zones, 0.0);
+  std::vector<int> delay_count(reports * zones, 0);
+  const std::size_t classes = dnl.classes.size();
+  out.dynamic_classes = dnl.classes;
+  out.dynamic_class_vehicles.assign(classes, 0);
+  out.dynamic_class_finished.assign(classes, 0);
+  out.dynamic_class_mean_travel_time_s.assign(classes, 0.0);
+  out.dynamic_class_mean_free_flow_time_s.assign(classes, 0.0);
+  for (std::size_t i = 0; i < dnl.vehicles.size(); ++i) {
+    const DnlVehicle& v = dnl.vehicles[i];
+    const auto k = static_cast<std::size_t>(v.vehicle_class);
+    ++out.dynamic_class_vehicles[k];
+    if (std::isnan(result.arrived_s[i])) continue;
+    const double travel = result.arrived_s[i] - v.depart_s;
+    ++out.dynamic_class_finished[k];
+    out.dynamic_class_mean_travel_time_s[k] += travel;
+    out.dynamic_class_mean_free_flow_time_s[k] += result.free_flow_s[i];
+    const auto r = std::min(reports - 1, static_cast<std::size_t>((v.depart_s - dnl.start_s) / dnl.report_s));
+    delay_sum[r * zones + static_cast<std::size_t>(v.origin)] += travel - result.free_flow_s[i];
+    ++delay_count[r * zones + static_cast<std::size_t>(v.origin)];
+  }
+  for (std::size_t k = 0; k < classes; ++k) {
+    if (out.dynamic_class_finished[k] == 0) continue;
+    out.dynamic_class_mean_travel_time_s[k] /= out.dynamic_class_finished[k];
+    out.dynamic_class_mean_free_flow_time_s[k] /= out.dynamic_class_finished[k];
+  }
+  out.dynamic_zone_mean_delay_s.assign(reports * zones, NAN);
+  for (std::size_t i = 0; i < reports * zones; ++i) {
+    if (delay_count[i] > 0)
+      out.dynamic_zone_mean_delay_s[i] = static_cast<float>(delay_sum[i] / delay_count[i]);
+  }
+  // The queue at a gate: vehicles waiting to enter the road there (its origin queue) and vehicles
+  // queued on the links into its node (leaving the complex, or passing). The busiest gate is the one
+  // whose queue grows longest; among equal queues (none, on uncongested roads), the one the most
+  // vehicles leave from or arrive at.
+  std::vector<int> gate_vehicles(zones, 0);
+  for (const DnlVehicle& v : dnl.vehicles) {
+    ++gate_vehicles[static_cast<std::size_t>(v.origin)];
+    ++gate_vehicles[static_cast<std::size_t>(v.destination)];
+  }
+  out.dynamic_gate_queue_veh.assign(reports * zones, 0.0F);
+  int busiest = -1;
+  float longest = -1.0F;
+  for (std::size_t z = 0; z < zones; ++z) {
+    if (dnl.zones[z].kind != "gate") continue;
+    float gate_longest = 0.0F;
+    for (std::size_t r = 0; r < reports; ++r) {
+      float queue = out.dynamic_zone_queue_veh[r * zones + z];
+      for (std::size_t l = 0; l < links; ++l) {
+        if (dnl.links[l].to == dnl.zones[z].node)
+          queue += static_cast<float>(result.link_queue[r * links + l]);
+      }
+      out.dynamic_gate_queue_veh[r * zones + z] = queue;
+      gate_longest = std::max(gate_longest, queue);
+    }
+    if (gate_longest > longest ||
+        (gate_longest == longest && gate_vehicles[z] > gate_vehicles[static_cast<std::size_t>(busiest)])) {
+      longest = gate_longest;
+      busiest = static_cast<int>(z);
+    }
+  }
+  out.dynamic_busiest_gate.clear();
+  out.dynamic_busiest_gate_queue_veh.assign(reports, 0.0F);
+  if (busiest >= 0) {
+    out.dynamic_busiest_gate = dnl.zones[static_cast<std::size_t>(busiest)].name;
+    for (std::size_t r = 0; r < reports; ++r)
+      out.dynamic_busiest_gate_queue_veh[r] =
+          out.dynamic_gate_queue_veh[r * zones + static_cast<std::size_t>(busiest)];
+  }
+  out.dynamic_expected_trips = stats.expected_trips;
+  out.dynamic_vehicles = static_cast<int>(dnl.vehicles.size());
+  out.dynamic_finished = result.finished;
+  out.dynamic_vehicle_steps = static_cast<double>(result.vehicle_steps);
+  out.dynamic_seconds = result.seconds;
+}
+
 }  // namespace
 
 struct TrafficStage::Impl {
@@ -75,7 +197,59 @@ struct TrafficStage::Impl {
   BackgroundTraffic background;
   std::vector<int> external_zone;
   std::vector<std::vector<int>> counted_links;
+  DynamicProfiles dynamic_profiles;  // read when spec.traffic.dynamic
+
+  // The hour's demand in parts by profile group: the own classes by group, then every further class
+  // of the hour's demand (background traffic) under the "background" profile.
+  // `extra`: the hour's further classes (the background's), appended under the "background" profile.
+  [[nodiscard]] std::vector<HourDemandPart> dynamic_parts(int hour,
+                                                          const std::vector<DemandClass>& extra) const;
+  // The case of the dynamic window; cost_of_hour gives the network's link costs at an hour's
+  // equilibrium on a workday.
+  // `extra_of_hour`: the further classes of each workday hour (the background's; empty without).
+  [[nodiscard]] DnlCase dynamic_case(const std::function<std::vector<double>(int)>& cost_of_hour,
+                                     const std::vector<std::vector<DemandClass>>& extra_of_hour,
+                                     DynamicCaseStats* stats) const;
+  // run() and dynamic_case(): with `case_out`, the dynamic window's case is kept there and not simulated.
+  [[nodiscard]] TrafficResults run(const std::vector<std::string>& complex_ids, const Calendar& calendar,
+                                   int threads, DnlCase* case_out) const;
 };
+
+std::vector<HourDemandPart> TrafficStage::Impl::dynamic_parts(int hour,
+                                                              const std::vector<DemandClass>& extra) const {
+  const DailyDemand& workday = daily[static_cast<std::size_t>(TrafficDay::kWorkday)];
+  std::vector<HourDemandPart> parts = hourly_demand_parts(workday, rates, hour);
+  for (const DemandClass& c : extra) {
+    parts.push_back({c.name, c.pce, static_cast<int>(kDynamicGroups.size()) - 1, c.trips});
+  }
+  return parts;
+}
+
+DnlCase TrafficStage::Impl::dynamic_case(const std::function<std::vector<double>(int)>& cost_of_hour,
+                                         const std::vector<std::vector<DemandClass>>& extra_of_hour,
+                                         DynamicCaseStats* stats) const {
+  const TrafficSpec& t = spec.traffic;
+  std::vector<std::vector<HourDemandPart>> demand(24);
+  std::vector<std::vector<double>> cost(24);
+  const int first_hour = static_cast<int>(t.dynamic_start_s / 3600.0);
+  const int last_hour = std::min(23, static_cast<int>(std::ceil(t.dynamic_end_s / 3600.0)) - 1);
+  for (int hour = first_hour; hour <= last_hour; ++hour) {
+    demand[static_cast<std::size_t>(hour)] =
+        dynamic_parts(hour, extra_of_hour[static_cast<std::size_t>(hour)]);
+    cost[static_cast<std::size_t>(hour)] = cost_of_hour(hour);
+  }
+  std::vector<std::string> road_ids;
+  for (const RoadLink& link : roads.links) {
+    road_ids.push_back(link.road >= 0 && static_cast<std::size_t>(link.road) < site.roads.size()
+                           ? site.roads[static_cast<std::size_t>(link.road)].road_id
+                           : std::string());
+  }
+  DnlCase dnl = build_dynamic_case(model, roads, road_ids, dynamic_profiles, t.dynamic_start_s,
+                                   t.dynamic_end_s, demand, cost, stats);
+  dnl.crs = site.crs;
+  dnl.name = spec.name + " " + dnl.name;
+  return dnl;
+}
 
 TrafficStage::~TrafficStage() = default;
 
@@ -87,6 +261,7 @@ TrafficStage::TrafficStage(const ScenarioSpec& spec, const SiteModel& site_model
                                         {},
                                         {},
                                         false,
+                                        {},
                                         {},
                                         {},
                                         {}})) {
@@ -104,6 +279,22 @@ TrafficStage::TrafficStage(const ScenarioSpec& spec, const SiteModel& site_model
     throw ConfigError(
         spec.site + ": layer 'roads' has no roads, so the traffic cannot be assigned",
         {"give a layout with roads (docs/gis-schema.md), or leave `traffic:` out of " + spec.path});
+  }
+  if (spec.traffic.dynamic) {
+    impl_->dynamic_profiles = read_dynamic_profiles(spec.traffic.dynamic_profiles);
+    const double interval = impl_->dynamic_profiles.interval_s;
+    std::vector<std::string> problems;
+    for (const double t : {spec.traffic.dynamic_start_s, spec.traffic.dynamic_end_s}) {
+      if (std::fmod(t, interval) != 0.0) {
+        problems.push_back(spec.path + ": traffic.dynamic: " + std::to_string(static_cast<int>(t / 60.0)) +
+                           " min after midnight is not on the " +
+                           std::to_string(static_cast<int>(interval / 60.0)) +
+                           "-minute departure intervals of " + spec.traffic.dynamic_profiles +
+                           "; start and end the window on an interval");
+      }
+    }
+    if (!problems.empty())
+      throw ConfigError(spec.path + ": the dynamic traffic window does not fit", problems);
   }
   const TripRates& rates = impl_->rates;
   const RoadGraph& roads = impl_->roads;
@@ -169,15 +360,14 @@ TrafficStage::TrafficStage(const ScenarioSpec& spec, const SiteModel& site_model
 
 TrafficResults TrafficStage::run(const std::vector<std::string>& complex_ids, const Calendar& calendar,
                                  int threads) const {
+  return impl_->run(complex_ids, calendar, threads, nullptr);
+}
+
+TrafficResults TrafficStage::Impl::run(const std::vector<std::string>& complex_ids, const Calendar& calendar,
+                                       int threads, DnlCase* case_out) const {
   TrafficResults out;
   const auto start = std::chrono::steady_clock::now();
-  const ScenarioSpec& spec = impl_->spec;
-  const Site& site = impl_->site;
-  const TripRates& rates = impl_->rates;
-  const RoadGraph& roads = impl_->roads;
-  const TrafficModel& model = impl_->model;
   const TrafficNetwork& net = model.network;
-  const std::vector<DailyDemand>& daily = impl_->daily;
   AssignmentOptions options;
   options.algorithm = parse_assignment_algorithm(spec.traffic.algorithm);
   options.target_gap = spec.traffic.target_gap;
@@ -252,12 +442,12 @@ TrafficResults TrafficStage::run(const std::vector<std::string>& complex_ids, co
   // the complexes' own traffic on the counted links (its all-or-nothing flows at free-flow times,
   // averaged over the year's days as the counts are).
   BackgroundDemand background;
-  const std::size_t bg_classes = impl_->has_background ? kBackgroundClassCount : 0;
-  const BackgroundTraffic& bg = impl_->background;
+  const std::size_t bg_classes = has_background ? kBackgroundClassCount : 0;
+  const BackgroundTraffic& bg = this->background;
   const std::size_t counts = bg.counts.size();
   std::vector<double> free_cost(net.links.size());
   for (std::size_t l = 0; l < net.links.size(); ++l) free_cost[l] = link_cost(net, net.links[l], 0.0);
-  if (impl_->has_background) {
+  if (has_background) {
     std::array<std::vector<double>, kBackgroundClassCount> own_aadt;
     for (auto& v : own_aadt) v.assign(net.links.size(), 0.0);
     double year_days = 0.0;
@@ -283,12 +473,12 @@ TrafficResults TrafficStage::run(const std::vector<std::string>& complex_ids, co
         for (std::size_t l = 0; l < flow.size(); ++l) own_aadt[k][l] += weight * flow[l];
       }
     }
-    background = synthesize_background(model, bg, impl_->external_zone, impl_->counted_links, own_aadt);
+    background = synthesize_background(model, bg, external_zone, counted_links, own_aadt);
     out.background = true;
     out.background_classes.assign(kBackgroundClassNames.begin(), kBackgroundClassNames.end());
     out.background_pce.assign(bg.pce.begin(), bg.pce.end());
     out.background_zones.clear();
-    for (const int z : impl_->external_zone)
+    for (const int z : external_zone)
       out.background_zones.push_back(model.zone_names[static_cast<std::size_t>(z)]);
     out.background_flow_veh_h.assign(slots * road_links * bg_classes, 0.0F);
     out.background_daily_trips.assign(static_cast<std::size_t>(kTrafficDayCount) * bg_classes, 0.0);
@@ -319,8 +509,7 @@ TrafficResults TrafficStage::run(const std::vector<std::string>& complex_ids, co
     std::vector<int> count_of_link(net.links.size(), -1);
     for (std::size_t a = 0; a < counts; ++a) {
       own_passes[a].assign(zones * zones, 0);
-      for (const int l : impl_->counted_links[a])
-        count_of_link[static_cast<std::size_t>(l)] = static_cast<int>(a);
+      for (const int l : counted_links[a]) count_of_link[static_cast<std::size_t>(l)] = static_cast<int>(a);
     }
     ShortestPathTree tree;
     for (std::size_t o = 0; o < zones; ++o) {
@@ -338,6 +527,8 @@ TrafficResults TrafficStage::run(const std::vector<std::string>& complex_ids, co
 
   std::vector<std::exception_ptr> errors(slots);
   std::vector<double> background_trips(slots * bg_classes, 0.0);  // each hour's, summed by day below
+  // The background classes of each workday hour, for the dynamic window (each slot writes its own).
+  std::vector<std::vector<DemandClass>> workday_background(24);
   // Read by the OpenMP pragma's num_threads clause, which the analyzer does not see.
   // NOLINTNEXTLINE(clang-analyzer-deadcode.DeadStores)
   const int thread_count = threads > 0 ? threads : omp_get_num_procs();
@@ -368,6 +559,9 @@ TrafficResults TrafficStage::run(const std::vector<std::string>& complex_ids, co
           background_trips[slot * bg_classes + (demand.size() - classes)] = c.trips.total();
           demand.push_back(std::move(c));
         }
+        if (d == static_cast<std::size_t>(TrafficDay::kWorkday) && spec.traffic.dynamic)
+          workday_background[static_cast<std::size_t>(hour)].assign(
+              demand.begin() + static_cast<long>(classes), demand.end());
       }
       double total = 0.0;
       for (const DemandClass& c : demand) total += c.trips.total();
@@ -398,7 +592,7 @@ TrafficResults TrafficStage::run(const std::vector<std::string>& complex_ids, co
       // Modelled vehicles of all classes on each count site's links.
       for (std::size_t a = 0; a < counts; ++a) {
         double v = 0.0;
-        for (const int l : impl_->counted_links[a]) {
+        for (const int l : counted_links[a]) {
           for (const std::vector<double>& f : class_flow) v += f[static_cast<std::size_t>(l)];
         }
         out.background_count_flow_veh_h[slot * counts + a] = static_cast<float>(v);
@@ -463,8 +657,48 @@ TrafficResults TrafficStage::run(const std::vector<std::string>& complex_ids, co
     }
   }
   out.electric_share.assign(classes, 0.0);
+  if (spec.traffic.dynamic) {
+    // Each hour's equilibrium link costs on a workday: road links from the assignment's times,
+    // connectors at their (fixed) free-flow times.
+    const auto workday = static_cast<std::size_t>(TrafficDay::kWorkday);
+    auto cost_of_hour = [&](int hour) {
+      std::vector<double> cost(net.links.size());
+      for (std::size_t l = 0; l < net.links.size(); ++l) {
+        const int r = model.link_road_link[l];
+        cost[l] = r >= 0
+                      ? static_cast<double>(
+                            out.link_time_min[(workday * 24 + static_cast<std::size_t>(hour)) * road_links +
+                                              static_cast<std::size_t>(r)])
+                      : link_cost(net, net.links[l], 0.0);
+      }
+      return cost;
+    };
+    DynamicCaseStats stats;
+    DnlCase dnl = dynamic_case(cost_of_hour, workday_background, &stats);
+    if (case_out != nullptr) {
+      *case_out = std::move(dnl);
+    } else {
+      const DnlResult result = simulate_dnl(dnl);
+      fill_dynamic_results(dnl, result, stats, spec.traffic.dynamic_end_s, out);
+    }
+  }
   out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return out;
+}
+
+DnlCase TrafficStage::dynamic_case(const std::vector<std::string>& complex_ids, const Calendar& calendar,
+                                   int threads) const {
+  const ScenarioSpec& spec = impl_->spec;
+  if (!spec.traffic.dynamic) {
+    throw ConfigError(spec.path + ": the scenario has no dynamic traffic window",
+                      {"add traffic.dynamic: {profiles: ../gis_data/traffic/dynamic.yaml, start: \"16:00\", "
+                       "end: \"20:00\"} (docs/scenarios.md)"});
+  }
+  // The whole stage as run() does it (the window's routes follow the workday's equilibrium with the
+  // background traffic, which is fitted over the year), keeping the case instead of simulating it.
+  DnlCase dnl;
+  (void)impl_->run(complex_ids, calendar, threads, &dnl);
+  return dnl;
 }
 
 std::string traffic_key(const ScenarioSpec& spec) {
@@ -475,6 +709,8 @@ std::string traffic_key(const ScenarioSpec& spec) {
   const TrafficSpec& t = spec.traffic;
   key << '|' << t.enabled << '|' << t.trip_rates << '|' << t.algorithm << '|' << t.target_gap << '|'
       << t.max_iterations << '|' << t.zone_cell_m << '|' << t.trip_rate_factor << "|bg|" << t.background;
+  if (t.dynamic)
+    key << "|dynamic|" << t.dynamic_profiles << '|' << t.dynamic_start_s << '|' << t.dynamic_end_s;
   if (spec.logistics_hub) {
     const LogisticsHubIntervention& h = *spec.logistics_hub;
     key << "|hub|" << h.share << '|' << h.trip_reduction << '|' << h.lat_deg.value_or(NAN) << '|'

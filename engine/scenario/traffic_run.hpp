@@ -11,6 +11,7 @@
 #include "scenario/scenario.hpp"
 #include "scenario/stages.hpp"
 #include "site/site.hpp"
+#include "traffic/dynamic.hpp"
 
 namespace sandan {
 
@@ -31,6 +32,12 @@ class TrafficStage {
   // The results carry no electric share (apply_ev_trucks adds the run's).
   [[nodiscard]] TrafficResults run(const std::vector<std::string>& complex_ids, const Calendar& calendar,
                                    int threads) const;
+
+  // The dynamic loading case of the scenario's `traffic.dynamic` window: what run() with the same
+  // arguments simulates (it runs the stage's assignments, background traffic included, and keeps the
+  // case); ConfigError when the scenario has no such window.
+  [[nodiscard]] DnlCase dynamic_case(const std::vector<std::string>& complex_ids, const Calendar& calendar,
+                                     int threads) const;
 
  private:
   struct Impl;

@@ -780,3 +780,59 @@ TEST_CASE(
 
   CHECK(run_sandan("compare " + runs.a + " " + runs.b + " --format xml", dir).exit_code == 2);
 }
+
+TEST_CASE("sandan dnl simulates a case folder and writes vehicles.csv, links.csv and summary.json") {
+  TempDir dir("cli_dnl");
+  const auto c = dir.path() / "case";
+  std::filesystem::create_directories(c);
+  // One 1000 m link at 36 km/h (100 s) and one vehicle departing at 10 s, a step end: it enters then
+  // and arrives 100 s later.
+  write_text(c / "case.yaml",
+             "schema: sandan-dnl-case\nversion: 1\nname: one\ncrs: EPSG:5186\nstart_s: 0\nend_s: 600\n");
+  write_text(c / "nodes.csv", "node,x_m,y_m\n0,0,0\n1,1000,0\n");
+  write_text(c / "links.csv",
+             "link,from,to,length_m,lanes,free_speed_kmh,capacity_veh_h,jam_density_veh_km,road_id\n"
+             "0,0,1,1000,1,36,1800,145,r\n");
+  write_text(c / "zones.csv", "zone,name,kind,node\n0,a,gate,0\n1,b,facility,1\n");
+  write_text(c / "vehicles.csv", "vehicle,depart_s,class,pce,origin,destination,route\n0,10,car,1,0,1,0\n");
+  const Run run = run_sandan("dnl " + c.string() + " --out " + dir.str("out"), dir);
+  INFO(run.err);
+  REQUIRE(run.exit_code == 0);
+  CHECK(run.out.find("finished        1 of 1") != std::string::npos);
+  CHECK(read_file(dir.path() / "out" / "vehicles.csv") ==
+        "vehicle,depart_s,entered_s,arrived_s,travel_time_s,free_flow_time_s\n0,10,10,110,100,100\n");
+  const auto summary = nlohmann::json::parse(read_file(dir.path() / "out" / "summary.json"));
+  CHECK(summary["vehicles"] == 1);
+  CHECK(summary["finished"] == 1);
+  CHECK(summary["mean_travel_time_s"].get<double>() == 100.0);
+}
+
+TEST_CASE("sandan dnl exits 2 for a bad case (naming file and line) and for a wrong command line") {
+  TempDir dir("cli_dnl_bad");
+  const auto c = dir.path() / "case";
+  std::filesystem::create_directories(c);
+  write_text(c / "case.yaml",
+             "schema: sandan-dnl-case\nversion: 1\nname: one\ncrs: EPSG:5186\nstart_s: 0\nend_s: 600\n");
+  write_text(c / "nodes.csv", "node,x_m,y_m\n0,0,0\n1,1000,0\n");
+  write_text(c / "links.csv",
+             "link,from,to,length_m,lanes,free_speed_kmh,capacity_veh_h,jam_density_veh_km,road_id\n"
+             "0,0,1,1000,1,36,1800,145,r\n");
+  write_text(c / "zones.csv", "zone,name,kind,node\n0,a,gate,0\n1,b,facility,1\n");
+  write_text(c / "vehicles.csv", "vehicle,depart_s,class,pce,origin,destination,route\n0,10,car,1,0,1,3\n");
+  const Run bad = run_sandan("dnl " + c.string() + " --out " + dir.str("out"), dir);
+  CHECK(bad.exit_code == 2);
+  CHECK(bad.err.find((c / "vehicles.csv").string() + ":2: route: link 3 is not a link of links.csv") !=
+        std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(dir.path() / "out" / "summary.json"));
+  CHECK(run_sandan("dnl", dir).exit_code == 2);
+  CHECK(run_sandan("dnl " + c.string() + " --scenario x.yaml --write-case y", dir).exit_code == 2);
+  CHECK(run_sandan("dnl --scenario x.yaml", dir).exit_code == 2);
+  // A scenario without traffic.dynamic has no case to write.
+  const auto scenario = dir.path() / "s.yaml";
+  write_text(scenario, "name: s\nextends: " + std::string(SANDAN_SOURCE_DIR) +
+                           "/scenarios/baseline.yaml\ntraffic: {trip_rates: " +
+                           std::string(SANDAN_SOURCE_DIR) + "/gis_data/traffic/trip_rates.yaml}\n");
+  const Run none = run_sandan("dnl --scenario " + scenario.string() + " --write-case " + dir.str("w"), dir);
+  CHECK(none.exit_code == 2);
+  CHECK(none.err.find("has no dynamic traffic window") != std::string::npos);
+}

@@ -357,3 +357,32 @@ TEST_CASE(
   CHECK(runs[3].spec.batteries.size() == 1);
   CHECK(runs[3].spec.efficiency.size() == 1);
 }
+
+TEST_CASE("traffic.dynamic reads its profiles and window, and refuses bad times and keys") {
+  TempDir dir("scenario_dynamic");
+  write_text(dir.path() / "good.yaml",
+             std::string(kBase) +
+                 "traffic:\n  trip_rates: rates.yaml\n"
+                 "  dynamic: {profiles: dyn.yaml, start: \"16:00\", end: \"20:00\"}\n");
+  const ScenarioSpec spec = read_scenario(dir.str("good.yaml"));
+  CHECK(spec.traffic.dynamic);
+  CHECK(spec.traffic.dynamic_profiles == dir.str("dyn.yaml"));
+  CHECK(spec.traffic.dynamic_start_s == 16 * 3600.0);
+  CHECK(spec.traffic.dynamic_end_s == 20 * 3600.0);
+  // The resolved scenario (stored in results) says the same.
+  CHECK(spec.resolved_yaml.find("dynamic: {profiles:") != std::string::npos);
+  CHECK(spec.resolved_yaml.find("start: \"16:00\"") != std::string::npos);
+
+  write_text(dir.path() / "bad.yaml", std::string(kBase) +
+                                          "traffic:\n  trip_rates: rates.yaml\n"  // 10-11
+                                          "  dynamic: {profiles: dyn.yaml, start: \"25:00\", end: \"16:00\", "
+                                          "colour: red}\n");  // 12
+  const auto problems = problems_of(dir.str("bad.yaml"));
+  CHECK(any_contains(problems, "bad.yaml:12: traffic.dynamic.start: '25:00' is not a time of day HH:MM"));
+  CHECK(any_contains(problems, "bad.yaml:12: traffic.dynamic.colour: unknown key"));
+  write_text(dir.path() / "late.yaml",
+             std::string(kBase) +
+                 "traffic:\n  trip_rates: rates.yaml\n"
+                 "  dynamic: {profiles: dyn.yaml, start: \"18:00\", end: \"17:00\"}\n");
+  CHECK(any_contains(problems_of(dir.str("late.yaml")), "traffic.dynamic.end: must be after start"));
+}
