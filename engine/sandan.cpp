@@ -541,6 +541,66 @@ InspectReport inspect_layout(const std::vector<std::string>& sources, const std:
   return inspect_sources(sources, options);
 }
 
+// The freight tours of a workday and the logistics hub: where it stands, why there, and its effect
+// on a workday's truck-km and truck-hours (free flow) and on the busiest links.
+std::string tours_summary(const TrafficResults& t) {
+  if (!t.tours || t.tour_count.size() < 2 || t.tour_stops.size() < 2) return {};
+  std::string out;
+  char line[512];
+  std::snprintf(line, sizeof line,
+                "Tours a workday: light trucks %.0f (%.0f stops), heavy trucks %.0f (%.0f stops)\n",
+                t.tour_count[0], t.tour_stops[0], t.tour_count[1], t.tour_stops[1]);
+  out += line;
+  if (!t.hub.enabled) return out;
+  const TrafficResults::Hub& h = t.hub;
+  std::string members;
+  for (const auto& c : h.complexes) members += (members.empty() ? "" : ", ") + c;
+  std::snprintf(
+      line, sizeof line, "Logistics hub for %s at lat %.5f, lon %.5f (road node %d, near %s%s%s; %s)\n",
+      members.c_str(), h.lat_deg, h.lon_deg, h.road_node, h.zone.c_str(),
+      h.complex.empty() ? ", outside every complex" : ", in ", h.complex.c_str(),
+      h.chosen_by == "user" ? "given by the scenario" : "chosen among the road nodes for the least truck-km");
+  out += line;
+  const auto change = [](double with, double without) {
+    return without > 0.0 ? 100.0 * (with - without) / without : 0.0;
+  };
+  std::snprintf(line, sizeof line,
+                "  a workday's trucks at free flow: %.0f truck-km without the hub, %.0f with it (%+.1f %%); "
+                "%.1f truck-hours without, %.1f with (%+.1f %%); %.0f hub tours\n",
+                h.workday_truck_km_without, h.workday_truck_km_with,
+                change(h.workday_truck_km_with, h.workday_truck_km_without), h.workday_truck_hours_without,
+                h.workday_truck_hours_with, change(h.workday_truck_hours_with, h.workday_truck_hours_without),
+                h.workday_hub_tours);
+  out += line;
+  // The busiest links of a workday (peak hour's PCE over capacity): where the hub's traffic adds up.
+  const std::size_t links = t.link_road_id.size();
+  const std::size_t classes = t.classes.size();
+  std::vector<std::pair<double, std::size_t>> peak;
+  for (std::size_t l = 0; l < links; ++l) {
+    double best = 0.0;
+    for (std::size_t hour = 0; hour < 24; ++hour) {
+      double pce = 0.0;
+      for (std::size_t k = 0; k < classes; ++k)
+        pce += t.link_flow_veh_h[(hour * links + l) * classes + k] * t.pce[k];
+      best = std::max(best, pce);
+    }
+    if (t.link_capacity_pce_h[l] > 0.0) peak.emplace_back(best / t.link_capacity_pce_h[l], l);
+  }
+  const std::size_t shown = std::min<std::size_t>(3, peak.size());
+  std::partial_sort(peak.begin(), peak.begin() + static_cast<std::ptrdiff_t>(shown), peak.end(),
+                    [](const auto& a, const auto& b) {
+                      return a.first > b.first || (a.first == b.first && a.second < b.second);
+                    });
+  out += "  busiest links a workday (peak v/c):";
+  for (std::size_t i = 0; i < shown; ++i) {
+    std::snprintf(line, sizeof line, "%s %s %.2f", i == 0 ? "" : ",", t.link_road_id[peak[i].second].c_str(),
+                  peak[i].first);
+    out += line;
+  }
+  out += "\n";
+  return out;
+}
+
 std::string kpi_table(const RunResult& run) {
   std::vector<std::string> order;
   for (const auto& k : run.kpis) {
@@ -646,6 +706,7 @@ std::string kpi_table(const RunResult& run) {
                     truck / 1e3, heavy / 1e3, truck > 0.0 ? 100.0 * electric / truck : 0.0, hours / 1e3);
       out += line;
     }
+    out += tours_summary(t);
   }
   return out;
 }

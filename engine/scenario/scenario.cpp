@@ -81,6 +81,12 @@ class Reader {
 
   [[nodiscard]] std::size_t count() const { return problems_.size(); }
 
+  // "file:line" of a node, for problems found later (against the layout).
+  [[nodiscard]] std::string where(const YAML::Node& node) const {
+    const int line = node.IsDefined() ? node.Mark().line + 1 : 0;
+    return file_ + (line > 0 ? ":" + std::to_string(line) : "");
+  }
+
   // Reports keys of a map that are not in `known`.
   void check_keys(const YAML::Node& map, const std::string& path, const std::set<std::string>& known) {
     for (const auto& item : map) {
@@ -329,9 +335,10 @@ void read_logistics_hub(Reader& r, const YAML::Node& node, const std::string& pa
     return;
   }
   r.check_keys(node, path,
-               {"complexes", "share", "trip_reduction", "lat", "lon", "cost_krw", "lifetime_years",
-                "om_share_per_year"});
+               {"complexes", "share", "trip_reduction", "electric_share", "lat", "lon", "cost_krw",
+                "lifetime_years", "om_share_per_year"});
   LogisticsHubIntervention hub;
+  hub.where = r.where(node);
   read_cost(r, node, path, nullptr, hub.cost);
   if (!node["complexes"]) {
     r.problem(node, path + ".complexes", "missing; the complexes whose firms join the hub, e.g. [juan]");
@@ -346,10 +353,12 @@ void read_logistics_hub(Reader& r, const YAML::Node& node, const std::string& pa
     if (auto v = r.number(node["trip_reduction"], path + ".trip_reduction", 0.0, 0.95))
       hub.trip_reduction = *v;
   }
+  if (node["electric_share"]) {
+    if (auto v = r.number(node["electric_share"], path + ".electric_share", 0.0, 1.0))
+      hub.electric_share = *v;
+  }
   if (node["lat"].IsDefined() != node["lon"].IsDefined()) {
-    r.problem(node, path,
-              "give both lat and lon of the hub, or neither (the floor-area-weighted centre of the "
-              "complexes' facilities)");
+    r.problem(node, path, "give both lat and lon of the hub, or neither (the road node of least truck-km)");
   } else if (node["lat"]) {
     hub.lat_deg = r.number(node["lat"], path + ".lat", 33.0, 39.0);
     hub.lon_deg = r.number(node["lon"], path + ".lon", 124.0, 132.0);
@@ -996,8 +1005,9 @@ PartialScenario read_partial_root(const YAML::Node& root, Reader& r, const std::
     if (!t.IsMap()) {
       r.problem(t, "traffic", "expected a map, e.g. {trip_rates: ../gis_data/traffic/trip_rates.yaml}");
     } else {
-      r.check_keys(t, "traffic",
-                   {"trip_rates", "algorithm", "gap", "max_iterations", "zone_cell_m", "trip_rate_factor"});
+      r.check_keys(
+          t, "traffic",
+          {"trip_rates", "algorithm", "gap", "max_iterations", "zone_cell_m", "trip_rate_factor", "freight"});
       TrafficSpec traffic;
       traffic.enabled = true;
       if (!t["trip_rates"]) {
@@ -1029,6 +1039,9 @@ PartialScenario read_partial_root(const YAML::Node& root, Reader& r, const std::
       if (t["trip_rate_factor"]) {
         if (auto v = r.number(t["trip_rate_factor"], "traffic.trip_rate_factor", 0.0, 10.0))
           traffic.trip_rate_factor = *v;
+      }
+      if (t["freight"]) {
+        if (auto v = r.text(t["freight"], "traffic.freight")) traffic.freight = r.resolve(*v);
       }
       out.traffic = traffic;
     }
@@ -1126,6 +1139,7 @@ std::string emit_resolved(const ScenarioSpec& s) {
     e << YAML::Key << "max_iterations" << YAML::Value << s.traffic.max_iterations;
     e << YAML::Key << "zone_cell_m" << YAML::Value << s.traffic.zone_cell_m;
     e << YAML::Key << "trip_rate_factor" << YAML::Value << s.traffic.trip_rate_factor;
+    if (!s.traffic.freight.empty()) e << YAML::Key << "freight" << YAML::Value << s.traffic.freight;
     e << YAML::EndMap;
   }
   e << YAML::Key << "interventions" << YAML::Value << YAML::BeginSeq;
@@ -1171,7 +1185,8 @@ std::string emit_resolved(const ScenarioSpec& s) {
     e << YAML::BeginMap << YAML::Key << "logistics_hub" << YAML::Value << YAML::Flow << YAML::BeginMap;
     e << YAML::Key << "complexes" << YAML::Value << YAML::Flow << h.complexes;
     e << YAML::Key << "share" << YAML::Value << h.share;
-    e << YAML::Key << "trip_reduction" << YAML::Value << h.trip_reduction;
+    if (h.trip_reduction) e << YAML::Key << "trip_reduction" << YAML::Value << *h.trip_reduction;
+    e << YAML::Key << "electric_share" << YAML::Value << h.electric_share;
     if (h.lat_deg && h.lon_deg) {
       e << YAML::Key << "lat" << YAML::Value << *h.lat_deg;
       e << YAML::Key << "lon" << YAML::Value << *h.lon_deg;
@@ -1378,6 +1393,7 @@ std::vector<NamedInput> input_files(const ScenarioSpec& spec) {
       {"PV export prices", spec.prices.pv_export},
       {"line types", spec.grid.line_types},
       {"trip rates", spec.traffic.trip_rates},
+      {"freight tours", spec.traffic.freight},
       {"emission factors", spec.emission_factors},
       {"hourly grid emission factor", spec.grid_factor_csv},
       {"uncertainty reference scenario", spec.uncertainty ? spec.uncertainty->reference : std::string()},

@@ -73,16 +73,24 @@ struct TrafficSpec {
   int max_iterations = 200;
   double zone_cell_m = 0.0;       // > 0: facility zones aggregated by square cells of this size
   double trip_rate_factor = 1.0;  // multiplies every trip rate (an uncertain input, say)
+  // Freight tours file (gis_data/traffic/freight_tours.yaml): trucks run tours; empty: single trips.
+  std::string freight;
 };
 
-// A shared logistics hub: a share of the truck trips of the listed complexes that leave or enter
-// them is consolidated through the hub (fewer trips on the long leg, a local leg to the hub).
+// A shared logistics hub (needs traffic.freight): `share` of the stops that gate tours make at the
+// listed complexes' facilities are consolidated: their goods reach the hub in fewer, fuller vehicles
+// and hub tours with more stops deliver them (docs/traffic-model.md, "Freight tours and the
+// logistics hub").
 struct LogisticsHubIntervention {
   std::vector<std::string> complexes;
   double share = 0.5;
-  double trip_reduction = 0.3;
-  std::optional<double> lat_deg;  // where the hub stands; default: the floor-area-weighted centre of
-  std::optional<double> lon_deg;  // the complexes' facilities
+  // Fewer vehicles gate ↔ hub than the gate tours replaced; default: from the freight file's
+  // load-factor gain, 1 − 1 / (1 + gain).
+  std::optional<double> trip_reduction;
+  double electric_share = 0.0;    // of the hub tours' vehicle-km
+  std::optional<double> lat_deg;  // where the hub stands; default: the road node of least truck-km
+  std::optional<double> lon_deg;
+  std::string where;  // "file:line" of the entry, for problems found against the layout
   InterventionCost cost;
 };
 
