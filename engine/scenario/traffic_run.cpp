@@ -225,6 +225,25 @@ TrafficStage::TrafficStage(const ScenarioSpec& spec, const SiteModel& site_model
   const RoadGraph& roads = impl_->roads;
   if (!spec.traffic.freight.empty()) impl_->freight = read_freight_tours(spec.traffic.freight);
   const FreightTours* freight = impl_->freight ? &*impl_->freight : nullptr;
+  if (freight != nullptr) {
+    // Tours from a gate need a gate to start from (the depots of the other tours are facilities).
+    const bool any_gate =
+        std::any_of(site.gates.begin(), site.gates.end(), [](const Gate& g) { return g.share > 0.0; });
+    std::vector<std::string> problems;
+    for (std::size_t k = 0; k < kTruckClassCount && !any_gate; ++k) {
+      if (freight->trucks[k].gate_share <= 0.0) continue;
+      problems.push_back(freight->path + ":" + std::to_string(freight->gate_share_line[k]) + ": " +
+                         (k == 0 ? "light_truck" : "heavy_truck") +
+                         ".gate_share: tours start at the layout's gates, but " + spec.site +
+                         " has no gate with a share > 0");
+    }
+    if (!problems.empty()) {
+      problems.emplace_back(
+          "set gate_share to 0 (every tour then starts at a facility), or give the layout "
+          "gates with shares (docs/gis-schema.md)");
+      throw ConfigError(spec.traffic.freight + ": tours from unknown depots", problems);
+    }
+  }
   LogisticsHubSpec hub = hub_spec(spec, site, impl_->freight);
   if (hub.enabled) choose_hub_position(spec, site_model, rates, *freight, hub, impl_->hub);
   impl_->model =

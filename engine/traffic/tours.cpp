@@ -109,6 +109,7 @@ FreightTours read_freight_tours(const std::string& path) {
       TruckTourRates& r = tours.trucks[k];
       assign(r.stops_per_tour, read_figure(map, "stops_per_tour", 1.0, kMaxStops, problems));
       assign(r.gate_share, read_figure(map, "gate_share", 0.0, 1.0, problems));
+      if (map.get("gate_share")) tours.gate_share_line[k] = map.key_line("gate_share");
       assign(r.tour_length_km, read_figure(map, "tour_length_km", 0.0, kMaxTourKm, problems));
       assign(r.hub_stops_per_tour, read_figure(map, "hub_stops_per_tour", 1.0, kMaxStops, problems));
     }

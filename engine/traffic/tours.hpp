@@ -30,6 +30,8 @@ struct FreightTours {
   // Load-factor gain of the vehicles that bring consolidated goods to the hub: they carry
   // (1 + gain) times the load of the tours they replace, so (1 − 1 / (1 + gain)) fewer of them run.
   double hub_load_factor_gain = 0.0;
+  // Line of each class's gate_share in the file: tours from gates need gates (checked by the run).
+  std::array<int, kTruckClassCount> gate_share_line{};
 };
 
 // What the tours of one kind of day are, by truck class (vehicles a day).
