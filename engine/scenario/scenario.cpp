@@ -1186,7 +1186,7 @@ std::string emit_resolved(const ScenarioSpec& s) {
     e << YAML::Key << "complexes" << YAML::Value << YAML::Flow << h.complexes;
     e << YAML::Key << "share" << YAML::Value << h.share;
     if (h.trip_reduction) e << YAML::Key << "trip_reduction" << YAML::Value << *h.trip_reduction;
-    e << YAML::Key << "electric_share" << YAML::Value << h.electric_share;
+    if (h.electric_share > 0.0) e << YAML::Key << "electric_share" << YAML::Value << h.electric_share;
     if (h.lat_deg && h.lon_deg) {
       e << YAML::Key << "lat" << YAML::Value << *h.lat_deg;
       e << YAML::Key << "lon" << YAML::Value << *h.lon_deg;

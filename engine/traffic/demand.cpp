@@ -385,7 +385,9 @@ void add_freight_tours(const TrafficModel& model, const std::vector<ZoneGenerati
     };
     for (const int z : order) sum.stops[t] += stops[static_cast<std::size_t>(z)];
     // Gate tours: each gate serves its weight of every zone's gate stops.
-    for (const auto& [gate_zone, weight] : gates) {
+    for (const auto& gate : gates) {
+      const int gate_zone = gate.first;
+      const double weight = gate.second;  // a plain copy: lambdas cannot capture structured bindings
       const StopStream stream = stream_of(
           [&](std::size_t z) { return weight * r.gate_share * (stops[z] - hub_share * member[z]); });
       sum.gate_tours[t] += add_tours(stream, r.stops_per_tour, gate_zone, trips);

@@ -137,16 +137,16 @@ std::vector<int> space_filling_order(const std::vector<XY>& positions) {
     y0 = std::min(y0, p.y_m);
     y1 = std::max(y1, p.y_m);
   }
-  constexpr std::uint32_t n = 1U << kHilbertOrder;
+  constexpr std::uint32_t kCells = 1U << kHilbertOrder;
   // One scale for both axes, so the curve's cells are square.
   const double span = std::max({x1 - x0, y1 - y0, 1e-9});
   const auto cell = [&](double v, double v0) {
-    const double c = std::floor((v - v0) / span * (n - 1));
-    return static_cast<std::uint32_t>(std::clamp(c, 0.0, static_cast<double>(n - 1)));
+    const double c = std::floor((v - v0) / span * (kCells - 1));
+    return static_cast<std::uint32_t>(std::clamp(c, 0.0, static_cast<double>(kCells - 1)));
   };
   std::vector<std::uint64_t> key(positions.size());
   for (std::size_t i = 0; i < positions.size(); ++i)
-    key[i] = hilbert_index(n, cell(positions[i].x_m, x0), cell(positions[i].y_m, y0));
+    key[i] = hilbert_index(kCells, cell(positions[i].x_m, x0), cell(positions[i].y_m, y0));
   std::stable_sort(order.begin(), order.end(), [&](int a, int b) {
     return key[static_cast<std::size_t>(a)] < key[static_cast<std::size_t>(b)];
   });
