@@ -347,10 +347,12 @@ void add_freight_tours(const TrafficModel& model, const std::vector<ZoneGenerati
     positions.push_back(model.zone_position[z]);
   }
   std::vector<int> order;
+  order.reserve(facility_zones.size());
   for (const int i : space_filling_order(positions))
     order.push_back(facility_zones[static_cast<std::size_t>(i)]);
   // The complexes of own-account streams: each zone's complex (-1: outside every complex).
   std::vector<int> complexes;
+  complexes.reserve(order.size());
   for (const int z : order) complexes.push_back(model.zone_complex[static_cast<std::size_t>(z)]);
   std::sort(complexes.begin(), complexes.end());
   complexes.erase(std::unique(complexes.begin(), complexes.end()), complexes.end());
