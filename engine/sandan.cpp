@@ -572,32 +572,30 @@ std::string tours_summary(const TrafficResults& t) {
                 h.workday_truck_hours_with, change(h.workday_truck_hours_with, h.workday_truck_hours_without),
                 h.workday_hub_tours);
   out += line;
-  // The busiest links of a workday (peak hour's PCE over capacity): where the hub's traffic adds up.
-  const std::size_t links = t.link_road_id.size();
-  const std::size_t classes = t.classes.size();
-  std::vector<std::pair<double, std::size_t>> peak;
-  for (std::size_t l = 0; l < links; ++l) {
-    double best = 0.0;
-    for (std::size_t hour = 0; hour < 24; ++hour) {
-      double pce = 0.0;
-      for (std::size_t k = 0; k < classes; ++k)
-        pce += t.link_flow_veh_h[(hour * links + l) * classes + k] * t.pce[k];
-      best = std::max(best, pce);
+  // The links the hub matters for: the workday's busiest, and those whose trucks it changes most.
+  for (const char* kind : {"busiest", "changed"}) {
+    out +=
+        std::string("  ") + (std::string(kind) == "busiest"
+                                 ? "busiest links a workday (peak v/c; trucks a day without → with the hub):"
+                                 : "links whose trucks change most (trucks a day without → with the hub):");
+    bool first = true;
+    for (std::size_t i = 0; i < h.link.size(); ++i) {
+      if (h.link_kind[i] != kind) continue;
+      const auto l = static_cast<std::size_t>(h.link[i]);
+      if (std::string(kind) == "busiest") {
+        std::snprintf(line, sizeof line, "%s %s %.2f (%.0f → %.0f)", first ? "" : ",",
+                      l < t.link_road_id.size() ? t.link_road_id[l].c_str() : "?", h.link_peak_vc[i],
+                      h.link_trucks_without[i], h.link_trucks_with[i]);
+      } else {
+        std::snprintf(line, sizeof line, "%s %s %.0f → %.0f", first ? "" : ",",
+                      l < t.link_road_id.size() ? t.link_road_id[l].c_str() : "?", h.link_trucks_without[i],
+                      h.link_trucks_with[i]);
+      }
+      out += line;
+      first = false;
     }
-    if (t.link_capacity_pce_h[l] > 0.0) peak.emplace_back(best / t.link_capacity_pce_h[l], l);
+    out += "\n";
   }
-  const std::size_t shown = std::min<std::size_t>(3, peak.size());
-  std::partial_sort(peak.begin(), peak.begin() + static_cast<std::ptrdiff_t>(shown), peak.end(),
-                    [](const auto& a, const auto& b) {
-                      return a.first > b.first || (a.first == b.first && a.second < b.second);
-                    });
-  out += "  busiest links a workday (peak v/c):";
-  for (std::size_t i = 0; i < shown; ++i) {
-    std::snprintf(line, sizeof line, "%s %s %.2f", i == 0 ? "" : ",", t.link_road_id[peak[i].second].c_str(),
-                  peak[i].first);
-    out += line;
-  }
-  out += "\n";
   return out;
 }
 

@@ -648,6 +648,25 @@ void write_tours(Writer& w, const Handle& traffic, const Handle& day_type, const
            std::string("share of each class's truck-km (free flow, the year) on the hub's legs"));
     w.attach(share, vehicle_class, 0);
   }
+  if (!h.link.empty()) {
+    std::vector<long long> link(h.link.begin(), h.link.end());
+    Handle ids = w.numbers(hub.get(), "link", link, H5T_STD_I64LE, H5T_NATIVE_LLONG);
+    w.attr(ids.get(), "long_name", std::string("road link (index into traffic/link)"));
+    Handle kind = w.strings(hub.get(), "link_kind", h.link_kind);
+    w.attr(kind.get(), "long_name",
+           std::string("busiest (the workday's peak v/c) or changed (trucks a workday)"));
+    for (auto& [name, values, units, long_name] :
+         std::vector<std::tuple<const char*, const std::vector<double>*, const char*, const char*>>{
+             {"link_peak_vc", &h.link_peak_vc, "1", "the run's workday peak-hour PCE over capacity"},
+             {"link_trucks_with_hub", &h.link_trucks_with, "vehicles/day",
+              "trucks a workday with the hub, all-or-nothing at free flow"},
+             {"link_trucks_without_hub", &h.link_trucks_without, "vehicles/day",
+              "trucks a workday without the hub, all-or-nothing at free flow"}}) {
+      Handle ds = w.numbers(hub.get(), name, *values, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE);
+      w.attr(ds.get(), "units", std::string(units));
+      w.attr(ds.get(), "long_name", std::string(long_name));
+    }
+  }
 }
 
 void write_traffic(Writer& w, const Handle& run_group, const TrafficResults& t) {

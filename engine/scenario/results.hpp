@@ -142,6 +142,13 @@ struct TrafficResults {
     double workday_hub_tours = 0.0;
     // Share of each class's truck-km (free flow, the year) on the hub's tours and gate ↔ hub legs.
     std::vector<double> km_share;  // by class (car 0)
+    // The links the hub matters for: the workday's three busiest (peak-hour v/c of the run), then the
+    // three whose trucks a workday change most; trucks a workday with and without the hub loaded
+    // all-or-nothing on free-flow shortest paths.
+    std::vector<int> link;                                      // index into the road links
+    std::vector<std::string> link_kind;                         // "busiest" or "changed"
+    std::vector<double> link_peak_vc;                           // the run's workday peak-hour PCE / capacity
+    std::vector<double> link_trucks_with, link_trucks_without;  // trucks a workday, free flow
   } hub;
 };
 

@@ -130,9 +130,74 @@ struct TrafficStage::Impl {
   // Free-flow truck-km by day type and truck class: all trucks, and the hub's legs.
   std::vector<std::array<double, kTruckClassCount>> free_flow_truck_km;
   std::vector<std::array<double, kTruckClassCount>> free_flow_hub_km;
+  // Trucks a workday on each road link, all-or-nothing at free flow, with and without the hub.
+  std::vector<double> hub_trucks_with, hub_trucks_without;
 };
 
 namespace {
+
+// Trucks (both classes) of a day's demand on each road link, loaded all-or-nothing on free-flow
+// shortest paths: the streets are far from capacity, so this is close to the assignment, and it needs
+// no second equilibrium for the demand without the hub.
+std::vector<double> truck_volumes(const TrafficModel& model, const DailyDemand& day, std::size_t road_links) {
+  DemandClass trucks;
+  trucks.name = "trucks";
+  trucks.pce = 1.0;
+  trucks.trips = day.by_group[index_of(VehicleClass::kLightTruck)][0];
+  const OdMatrix& heavy = day.by_group[index_of(VehicleClass::kHeavyTruck)][0];
+  for (std::size_t i = 0; i < trucks.trips.values.size(); ++i) trucks.trips.values[i] += heavy.values[i];
+  std::vector<double> cost;
+  cost.reserve(model.network.links.size());
+  for (const TrafficLink& link : model.network.links) cost.push_back(link.free_flow_time);
+  double sptt = 0.0;
+  const std::vector<double> flow = all_or_nothing(model.network, {trucks}, cost, 1, &sptt);
+  std::vector<double> by_road(road_links, 0.0);
+  for (std::size_t l = 0; l < flow.size(); ++l) {
+    const int r = model.link_road_link[l];
+    if (r >= 0) by_road[static_cast<std::size_t>(r)] = flow[l];
+  }
+  return by_road;
+}
+
+// The workday's three busiest links of the run and the three whose trucks the hub changes most.
+void hub_links(const TrafficStage::Impl& impl, TrafficResults& out) {
+  constexpr std::size_t kShown = 3;
+  const std::size_t links = out.link_road_id.size();
+  const std::size_t classes = out.classes.size();
+  if (impl.hub_trucks_with.size() != links || impl.hub_trucks_without.size() != links) return;
+  std::vector<double> peak_vc(links, 0.0);
+  for (std::size_t l = 0; l < links; ++l) {
+    for (std::size_t hour = 0; hour < 24; ++hour) {  // the workday: day type 0
+      double pce = 0.0;
+      for (std::size_t k = 0; k < classes; ++k)
+        pce += out.link_flow_veh_h[(hour * links + l) * classes + k] * out.pce[k];
+      if (out.link_capacity_pce_h[l] > 0.0)
+        peak_vc[l] = std::max(peak_vc[l], pce / out.link_capacity_pce_h[l]);
+    }
+  }
+  const auto top = [&](const auto& score) {
+    std::vector<std::size_t> order(links);
+    for (std::size_t l = 0; l < links; ++l) order[l] = l;
+    const std::size_t n = std::min(kShown, links);
+    std::partial_sort(
+        order.begin(), order.begin() + static_cast<std::ptrdiff_t>(n), order.end(),
+        [&](std::size_t a, std::size_t b) { return score(a) > score(b) || (score(a) == score(b) && a < b); });
+    order.resize(n);
+    return order;
+  };
+  TrafficResults::Hub& h = out.hub;
+  const auto add = [&](std::size_t l, const char* kind) {
+    h.link.push_back(static_cast<int>(l));
+    h.link_kind.emplace_back(kind);
+    h.link_peak_vc.push_back(peak_vc[l]);
+    h.link_trucks_with.push_back(impl.hub_trucks_with[l]);
+    h.link_trucks_without.push_back(impl.hub_trucks_without[l]);
+  };
+  for (const std::size_t l : top([&](std::size_t l) { return peak_vc[l]; })) add(l, "busiest");
+  for (const std::size_t l :
+       top([&](std::size_t l) { return std::abs(impl.hub_trucks_with[l] - impl.hub_trucks_without[l]); }))
+    add(l, "changed");
+}
 
 // The hub's report and the free-flow truck-km the electric hub tours need.
 void describe_freight(const ScenarioSpec& spec, const SiteModel& site_model, const TripRates& rates,
@@ -197,6 +262,8 @@ void describe_freight(const ScenarioSpec& spec, const SiteModel& site_model, con
     r.workday_truck_km_without += x.km;
     r.workday_truck_hours_without += x.hours;
   }
+  impl.hub_trucks_with = truck_volumes(impl.model, with, site_model.roads.links.size());
+  impl.hub_trucks_without = truck_volumes(plain, without, site_model.roads.links.size());
 }
 
 }  // namespace
@@ -458,6 +525,7 @@ TrafficResults TrafficStage::run(const std::vector<std::string>& complex_ids, co
         }
         out.hub.km_share[k + 1] = all > 0.0 ? hub_km / all : 0.0;
       }
+      hub_links(*impl_, out);
     }
   }
   out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -227,6 +227,17 @@ def test_the_logistics_hub_group_reports_where_the_hub_stands_and_its_effect(tmp
         assert hub["workday_hub_tours"] > 0
         km_share = traffic["hub/km_share"][()]
         assert km_share[0] == 0 and all(0 < x < 1 for x in km_share[1:])
+        # The busiest links are the run's: their peak v/c recomputed from the stored flows.
+        kinds = [k.decode() for k in traffic["hub/link_kind"][()]]
+        assert kinds == ["busiest"] * 3 + ["changed"] * 3
+        flow = traffic["link_flow_veh_h"][0]  # workday [hour × link × class]
+        peak_vc = (flow * traffic["pce"][()]).sum(axis=2).max(axis=0) / traffic["link_capacity_pce_h"][()]
+        links = traffic["hub/link"][()]
+        assert traffic["hub/link_peak_vc"][:3] == pytest.approx(peak_vc[links[:3]], rel=1e-5)
+        assert traffic["hub/link_peak_vc"][0] == pytest.approx(peak_vc.max(), rel=1e-5)
+        # The changed links, in decreasing order of the change of their trucks.
+        change = np.abs(traffic["hub/link_trucks_with_hub"][()] - traffic["hub/link_trucks_without_hub"][()])
+        assert change[3] >= change[4] >= change[5] > 0
         # Tours: stops are half the trucks' trip ends (two a stop); trunk vehicles only with the hub.
         assert traffic["tour_count"].shape == (3, 2)
         assert (traffic["tour_trunk_trips"][0] > 0).all()
