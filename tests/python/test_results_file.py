@@ -260,6 +260,13 @@ def test_the_logistics_hub_group_reports_where_the_hub_stands_and_its_effect(tmp
     bad = subprocess.run([SANDAN, "run", str(far)], capture_output=True, text=True)
     assert bad.returncode == 2
     assert f"{far}:5: interventions: logistics_hub" in bad.stderr and "drop lat and lon" in bad.stderr
+    # A hub with single truck trips (a traffic map without freight): exit 2 saying what to add.
+    single = tmp_path / "single.yaml"
+    single.write_text(f"name: single\nextends: {SOURCE_DIR}/scenarios/logistics_hub.yaml\n"
+                      f"traffic: {{trip_rates: {SOURCE_DIR}/gis_data/traffic/trip_rates.yaml}}\n")
+    bad = subprocess.run([SANDAN, "run", str(single)], capture_output=True, text=True)
+    assert bad.returncode == 2
+    assert "logistics_hub consolidates freight tours; add traffic.freight" in bad.stderr
 
 
 ENERGY_SERIES = ["load_kw", "pv_kw", "curtailed_kw", "battery_kw", "battery_soc", "import_kw", "export_kw",
