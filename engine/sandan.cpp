@@ -544,6 +544,64 @@ InspectReport inspect_layout(const std::vector<std::string>& sources, const std:
   return inspect_sources(sources, options);
 }
 
+// The freight tours of a workday and the logistics hub: where it stands, why there, and its effect
+// on a workday's truck-km and truck-hours (free flow) and on the busiest links.
+std::string tours_summary(const TrafficResults& t) {
+  if (!t.tours || t.tour_count.size() < 2 || t.tour_stops.size() < 2) return {};
+  std::string out;
+  char line[512];
+  std::snprintf(line, sizeof line,
+                "Tours a workday: light trucks %.0f (%.0f stops), heavy trucks %.0f (%.0f stops)\n",
+                t.tour_count[0], t.tour_stops[0], t.tour_count[1], t.tour_stops[1]);
+  out += line;
+  if (!t.hub.enabled) return out;
+  const TrafficResults::Hub& h = t.hub;
+  std::string members;
+  for (const auto& c : h.complexes) members += (members.empty() ? "" : ", ") + c;
+  std::snprintf(
+      line, sizeof line, "Logistics hub for %s at lat %.5f, lon %.5f (road node %d, near %s%s%s; %s)\n",
+      members.c_str(), h.lat_deg, h.lon_deg, h.road_node, h.zone.c_str(),
+      h.complex.empty() ? ", outside every complex" : ", in ", h.complex.c_str(),
+      h.chosen_by == "user" ? "given by the scenario" : "chosen among the road nodes for the least truck-km");
+  out += line;
+  const auto change = [](double with, double without) {
+    return without > 0.0 ? 100.0 * (with - without) / without : 0.0;
+  };
+  std::snprintf(line, sizeof line,
+                "  a workday's trucks at free flow: %.0f truck-km without the hub, %.0f with it (%+.1f %%); "
+                "%.1f truck-hours without, %.1f with (%+.1f %%); %.0f hub tours\n",
+                h.workday_truck_km_without, h.workday_truck_km_with,
+                change(h.workday_truck_km_with, h.workday_truck_km_without), h.workday_truck_hours_without,
+                h.workday_truck_hours_with, change(h.workday_truck_hours_with, h.workday_truck_hours_without),
+                h.workday_hub_tours);
+  out += line;
+  // The links the hub matters for: the workday's busiest, and those whose trucks it changes most.
+  for (const char* kind : {"busiest", "changed"}) {
+    out +=
+        std::string("  ") + (std::string(kind) == "busiest"
+                                 ? "busiest links a workday (peak v/c; trucks a day without → with the hub):"
+                                 : "links whose trucks change most (trucks a day without → with the hub):");
+    bool first = true;
+    for (std::size_t i = 0; i < h.link.size(); ++i) {
+      if (h.link_kind[i] != kind) continue;
+      const auto l = static_cast<std::size_t>(h.link[i]);
+      if (std::string(kind) == "busiest") {
+        std::snprintf(line, sizeof line, "%s %s %.2f (%.0f → %.0f)", first ? "" : ",",
+                      l < t.link_road_id.size() ? t.link_road_id[l].c_str() : "?", h.link_peak_vc[i],
+                      h.link_trucks_without[i], h.link_trucks_with[i]);
+      } else {
+        std::snprintf(line, sizeof line, "%s %s %.0f → %.0f", first ? "" : ",",
+                      l < t.link_road_id.size() ? t.link_road_id[l].c_str() : "?", h.link_trucks_without[i],
+                      h.link_trucks_with[i]);
+      }
+      out += line;
+      first = false;
+    }
+    out += "\n";
+  }
+  return out;
+}
+
 std::string kpi_table(const RunResult& run) {
   std::vector<std::string> order;
   for (const auto& k : run.kpis) {
@@ -662,6 +720,7 @@ std::string kpi_table(const RunResult& run) {
                     bg_trips, bg_km / 1e3);
       out += line;
     }
+    out += tours_summary(t);
   }
   return out;
 }

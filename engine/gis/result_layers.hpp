@@ -35,11 +35,19 @@ struct ResultLinks {
   std::vector<XY> from;
 };
 
+// Points the run itself placed (the logistics hub): `ids` names each, `at` its position (working CRS,
+// m); no layout feature to match.
+struct ResultPoints {
+  ResultTable table;
+  std::vector<XY> at;
+};
+
 struct ResultLayers {
   ResultTable facilities;              // ids: facility ids
   ResultTable complexes;               // ids: complex ids
   std::optional<ResultLinks> links;    // when the run has traffic
   std::optional<ResultTable> feeders;  // ids: feeder ids; when the run has the grid
+  std::optional<ResultPoints> hub;     // when the run has a logistics hub (traffic/hub)
 };
 
 // A layer written, for the summary.

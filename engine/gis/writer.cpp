@@ -554,6 +554,11 @@ std::vector<WrittenLayer> write_result_layers(const ResultLayers& layers, const 
     roads = match(
         links.table, site.roads, [](const Road& r) { return r.road_id; }, "road", layout_name);
   }
+  if (layers.hub) {
+    check_table(layers.hub->table, "hub", {});
+    if (layers.hub->at.size() != layers.hub->table.ids.size())
+      throw Error(ErrorCode::kInternal, "result layer hub: positions do not match the rows");
+  }
   std::vector<std::vector<const LineString*>> feeder_lines;
   if (layers.feeders) {
     check_table(*layers.feeders, "feeders", feeder_fields);
@@ -577,6 +582,7 @@ std::vector<WrittenLayer> write_result_layers(const ResultLayers& layers, const 
   std::vector<std::string> names{"facilities", "complexes"};
   if (layers.links) names.emplace_back("links");
   if (layers.feeders) names.emplace_back("feeders");
+  if (layers.hub) names.emplace_back("hub");
   write_atomically(path, VectorFormat::kGeoPackage, names, [&](const DatasetFor& dataset_for) {
     const auto target = [&](const std::string& name) {
       return LayerTarget{dataset_for(name), srs, transform, path};
@@ -615,6 +621,12 @@ std::vector<WrittenLayer> write_result_layers(const ResultLayers& layers, const 
           target("feeders"), "feeders", wkbMultiLineString, feeder_fields, table,
           [&](LayerWriter& w, std::size_t i) { w.set("feeder_id", table.ids[i]); },
           [&](std::size_t i) { return make_multiline(feeder_lines[i]); }));
+    }
+    if (layers.hub) {
+      const ResultPoints& hub = *layers.hub;
+      written.push_back(write_table_layer(
+          target("hub"), "hub", wkbPoint, {}, hub.table, [](LayerWriter&, std::size_t) {},
+          [&](std::size_t i) { return make_point(hub.at[i]); }));
     }
   });
   return written;

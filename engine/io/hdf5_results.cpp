@@ -689,6 +689,76 @@ void write_traffic_dynamic(Writer& w, const Handle& traffic, const Handle& link,
   w.attr(group.get(), "seconds", t.dynamic_seconds);
 }
 
+// Freight tours (tour_* by day type and truck class) and the logistics hub's group `hub`.
+void write_tours(Writer& w, const Handle& traffic, const Handle& day_type, const Handle& vehicle_class,
+                 const TrafficResults& t) {
+  const hsize_t days = t.day_types.size();
+  const std::vector<std::string> trucks{"light_truck", "heavy_truck"};
+  Handle truck_class = w.strings(traffic.get(), "truck_class", trucks);
+  w.make_scale(truck_class, "truck_class");
+  for (auto& [name, values, long_name] :
+       std::vector<std::tuple<const char*, const std::vector<double>*, const char*>>{
+           {"tour_count", &t.tour_count, "tours a day (from a gate, own-account and from the hub)"},
+           {"tour_stops", &t.tour_stops, "facility stops a day (each one arrival and one departure)"},
+           {"tour_trunk_trips", &t.tour_trunk_trips, "vehicles a day between the gates and the hub"}}) {
+    Handle ds =
+        w.array(traffic.get(), name, *values, {days, trucks.size()}, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE);
+    w.attr(ds.get(), "units", std::string("vehicles/day"));
+    w.attr(ds.get(), "long_name", std::string(long_name));
+    w.attach(ds, day_type, 0);
+    w.attach(ds, truck_class, 1);
+  }
+  if (!t.hub.enabled) return;
+  const TrafficResults::Hub& h = t.hub;
+  Handle hub = w.group(traffic.get(), "hub");
+  w.attr(hub.get(), "chosen_by", h.chosen_by);
+  w.attr(hub.get(), "x_m", h.x_m);
+  w.attr(hub.get(), "y_m", h.y_m);
+  w.attr(hub.get(), "lon", h.lon_deg);
+  w.attr(hub.get(), "lat", h.lat_deg);
+  w.attr(hub.get(), "road_node", static_cast<long long>(h.road_node));
+  w.attr(hub.get(), "node_distance_m", h.node_distance_m);
+  w.attr(hub.get(), "zone", h.zone);
+  w.attr(hub.get(), "complex", h.complex);
+  w.attr(hub.get(), "candidates", static_cast<long long>(h.candidates));
+  w.attr(hub.get(), "share", h.share);
+  w.attr(hub.get(), "trip_reduction", h.trip_reduction);
+  w.attr(hub.get(), "electric_share", h.electric_share);
+  w.attr(hub.get(), "workday_truck_km_with_hub", h.workday_truck_km_with);
+  w.attr(hub.get(), "workday_truck_km_without_hub", h.workday_truck_km_without);
+  w.attr(hub.get(), "workday_truck_hours_with_hub", h.workday_truck_hours_with);
+  w.attr(hub.get(), "workday_truck_hours_without_hub", h.workday_truck_hours_without);
+  w.attr(hub.get(), "workday_hub_tours", h.workday_hub_tours);
+  Handle members = w.strings(hub.get(), "complexes", h.complexes);
+  (void)members;
+  if (!h.km_share.empty()) {
+    Handle share = w.numbers(hub.get(), "km_share", h.km_share, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE);
+    w.attr(share.get(), "units", std::string("1"));
+    w.attr(share.get(), "long_name",
+           std::string("share of each class's truck-km (free flow, the year) on the hub's legs"));
+    w.attach(share, vehicle_class, 0);
+  }
+  if (!h.link.empty()) {
+    std::vector<long long> link(h.link.begin(), h.link.end());
+    Handle ids = w.numbers(hub.get(), "link", link, H5T_STD_I64LE, H5T_NATIVE_LLONG);
+    w.attr(ids.get(), "long_name", std::string("road link (index into traffic/link)"));
+    Handle kind = w.strings(hub.get(), "link_kind", h.link_kind);
+    w.attr(kind.get(), "long_name",
+           std::string("busiest (the workday's peak v/c) or changed (trucks a workday)"));
+    for (auto& [name, values, units, long_name] :
+         std::vector<std::tuple<const char*, const std::vector<double>*, const char*, const char*>>{
+             {"link_peak_vc", &h.link_peak_vc, "1", "the run's workday peak-hour PCE over capacity"},
+             {"link_trucks_with_hub", &h.link_trucks_with, "vehicles/day",
+              "trucks a workday with the hub, all-or-nothing at free flow"},
+             {"link_trucks_without_hub", &h.link_trucks_without, "vehicles/day",
+              "trucks a workday without the hub, all-or-nothing at free flow"}}) {
+      Handle ds = w.numbers(hub.get(), name, *values, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE);
+      w.attr(ds.get(), "units", std::string(units));
+      w.attr(ds.get(), "long_name", std::string(long_name));
+    }
+  }
+}
+
 void write_traffic(Writer& w, const Handle& run_group, const TrafficResults& t) {
   Handle traffic = w.group(run_group.get(), "traffic");
   const hsize_t days = t.day_types.size();
@@ -834,6 +904,7 @@ void write_traffic(Writer& w, const Handle& run_group, const TrafficResults& t) 
     }
   }
   if (t.dynamic_enabled) write_traffic_dynamic(w, traffic, link, t);
+  if (t.tours) write_tours(w, traffic, day_type, vehicle_class, t);
 }
 
 void write_emissions(Writer& w, const Handle& run_group, const EmissionsResults& em) {

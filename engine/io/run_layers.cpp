@@ -285,6 +285,36 @@ ResultLinks link_layer(const RunReader& run) {
   return out;
 }
 
+// The logistics hub of traffic/hub: one point with its attributes (docs/export.md).
+ResultPoints hub_layer(const ResultsReader& reader, const std::string& run_id) {
+  const std::string group = "runs/" + run_id + "/traffic/hub";
+  const auto num = [&](const char* name) { return reader.number_attribute(group, name).value_or(kNan); };
+  const auto str = [&](const char* name) { return reader.string_attribute(group, name).value_or(""); };
+  ResultPoints out;
+  out.table.ids = {"hub"};
+  out.at = {XY{num("x_m"), num("y_m")}};
+  std::string members;
+  for (const std::string& c : reader.strings(group + "/complexes"))
+    members += (members.empty() ? "" : ",") + c;
+  std::vector<ResultField>& fields = out.table.fields;
+  fields.push_back(text("complexes", {members}));
+  fields.push_back(text("chosen_by", {str("chosen_by")}));
+  fields.push_back(real("lon", {num("lon")}));
+  fields.push_back(real("lat", {num("lat")}));
+  fields.push_back(integer("road_node", {num("road_node")}));
+  fields.push_back(text("zone", {str("zone")}));
+  fields.push_back(text("complex_id", {str("complex")}));
+  fields.push_back(real("share", {num("share")}));
+  fields.push_back(real("trip_reduction", {num("trip_reduction")}));
+  fields.push_back(real("electric_share", {num("electric_share")}));
+  fields.push_back(real("workday_truck_km_with_hub", {num("workday_truck_km_with_hub")}));
+  fields.push_back(real("workday_truck_km_without_hub", {num("workday_truck_km_without_hub")}));
+  fields.push_back(real("workday_truck_hours_with_hub", {num("workday_truck_hours_with_hub")}));
+  fields.push_back(real("workday_truck_hours_without_hub", {num("workday_truck_hours_without_hub")}));
+  fields.push_back(real("workday_hub_tours", {num("workday_hub_tours")}));
+  return out;
+}
+
 ResultTable feeder_table(const RunReader& run) {
   ResultTable table;
   table.ids = run.strings("grid/feeder");
@@ -318,6 +348,7 @@ RunLayers read_run_layers(const std::string& path, const std::string& run) {
   out.layers.complexes = complex_table(run_reader, kpis);
   if (run_reader.has("traffic")) out.layers.links = link_layer(run_reader);
   if (run_reader.has("grid")) out.layers.feeders = feeder_table(run_reader);
+  if (run_reader.has("traffic/hub")) out.layers.hub = hub_layer(reader, out.run_id);
   return out;
 }
 

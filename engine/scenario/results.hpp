@@ -112,7 +112,7 @@ struct TrafficResults {
   std::vector<std::string> area_ids;
   std::vector<int> link_area;  // index into area_ids of each link
   std::vector<double> vkt_km, vht_h;
-  std::vector<double> electric_share;  // of each class's vehicle-km (ev_trucks)
+  std::vector<double> electric_share;  // of each class's vehicle-km (ev_trucks, the hub's electric tours)
   double seconds = 0.0;                // wall time of the 72 assignments
 
   // Background traffic (traffic.background, docs/traffic-model.md "Background traffic"): the traffic
@@ -166,6 +166,41 @@ struct TrafficResults {
   int dynamic_finished = 0;
   double dynamic_vehicle_steps = 0.0;
   double dynamic_seconds = 0.0;  // wall time of the simulation loop
+  // Freight tours and the logistics hub (traffic.freight; docs/results-schema.md, tour_* and
+  // /runs/<id>/traffic/hub). Truck classes: light_truck, heavy_truck.
+  bool tours = false;
+  std::vector<double> tour_count;        // tours a day (gate, own-account and hub), [day_type][truck class]
+  std::vector<double> tour_stops;        // facility stops a day, [day_type][truck class]
+  std::vector<double> tour_trunk_trips;  // vehicles gate ↔ hub a day, [day_type][truck class]
+  struct Hub {
+    bool enabled = false;
+    std::string chosen_by;        // "user" or "min_truck_km"
+    double x_m = 0.0, y_m = 0.0;  // working CRS
+    double lon_deg = 0.0, lat_deg = 0.0;
+    int road_node = -1;
+    double node_distance_m = 0.0;  // from the given position to the road node (0 when chosen)
+    std::string zone;              // the facility zone nearest the hub's road node
+    std::string complex;           // the complex covering the hub, "" outside
+    int candidates = 0;            // road nodes evaluated (min_truck_km)
+    std::vector<std::string> complexes;
+    double share = 0.0;
+    double trip_reduction = 0.0;
+    double electric_share = 0.0;
+    // A workday's truck-km and truck-hours of every truck trip on free-flow shortest paths, with the
+    // hub as modelled and without it (the same tours, no consolidation).
+    double workday_truck_km_with = 0.0, workday_truck_km_without = 0.0;
+    double workday_truck_hours_with = 0.0, workday_truck_hours_without = 0.0;
+    double workday_hub_tours = 0.0;
+    // Share of each class's truck-km (free flow, the year) on the hub's tours and gate ↔ hub legs.
+    std::vector<double> km_share;  // by class (car 0)
+    // The links the hub matters for: the workday's three busiest (peak-hour v/c of the run), then the
+    // three whose trucks a workday change most; trucks a workday with and without the hub loaded
+    // all-or-nothing on free-flow shortest paths.
+    std::vector<int> link;                                      // index into the road links
+    std::vector<std::string> link_kind;                         // "busiest" or "changed"
+    std::vector<double> link_peak_vc;                           // the run's workday peak-hour PCE / capacity
+    std::vector<double> link_trucks_with, link_trucks_without;  // trucks a workday, free flow
+  } hub;
 };
 
 // Annual greenhouse-gas emissions in tCO2eq by area and source. Sources and their scopes:

@@ -81,6 +81,12 @@ class Reader {
 
   [[nodiscard]] std::size_t count() const { return problems_.size(); }
 
+  // "file:line" of a node, for problems found later (against the layout).
+  [[nodiscard]] std::string where(const YAML::Node& node) const {
+    const int line = node.IsDefined() ? node.Mark().line + 1 : 0;
+    return file_ + (line > 0 ? ":" + std::to_string(line) : "");
+  }
+
   // Reports keys of a map that are not in `known`.
   void check_keys(const YAML::Node& map, const std::string& path, const std::set<std::string>& known) {
     for (const auto& item : map) {
@@ -394,9 +400,10 @@ void read_logistics_hub(Reader& r, const YAML::Node& node, const std::string& pa
     return;
   }
   r.check_keys(node, path,
-               {"complexes", "share", "trip_reduction", "lat", "lon", "cost_krw", "lifetime_years",
-                "om_share_per_year"});
+               {"complexes", "share", "trip_reduction", "electric_share", "lat", "lon", "cost_krw",
+                "lifetime_years", "om_share_per_year"});
   LogisticsHubIntervention hub;
+  hub.where = r.where(node);
   read_cost(r, node, path, nullptr, hub.cost);
   if (!node["complexes"]) {
     r.problem(node, path + ".complexes", "missing; the complexes whose firms join the hub, e.g. [juan]");
@@ -411,10 +418,12 @@ void read_logistics_hub(Reader& r, const YAML::Node& node, const std::string& pa
     if (auto v = r.number(node["trip_reduction"], path + ".trip_reduction", 0.0, 0.95))
       hub.trip_reduction = *v;
   }
+  if (node["electric_share"]) {
+    if (auto v = r.number(node["electric_share"], path + ".electric_share", 0.0, 1.0))
+      hub.electric_share = *v;
+  }
   if (node["lat"].IsDefined() != node["lon"].IsDefined()) {
-    r.problem(node, path,
-              "give both lat and lon of the hub, or neither (the floor-area-weighted centre of the "
-              "complexes' facilities)");
+    r.problem(node, path, "give both lat and lon of the hub, or neither (the road node of least truck-km)");
   } else if (node["lat"]) {
     hub.lat_deg = r.number(node["lat"], path + ".lat", 33.0, 39.0);
     hub.lon_deg = r.number(node["lon"], path + ".lon", 124.0, 132.0);
@@ -1063,7 +1072,7 @@ PartialScenario read_partial_root(const YAML::Node& root, Reader& r, const std::
     } else {
       r.check_keys(t, "traffic",
                    {"trip_rates", "algorithm", "gap", "max_iterations", "zone_cell_m", "trip_rate_factor",
-                    "background", "dynamic"});
+                    "background", "dynamic", "freight"});
       TrafficSpec traffic;
       traffic.enabled = true;
       if (!t["trip_rates"]) {
@@ -1100,6 +1109,9 @@ PartialScenario read_partial_root(const YAML::Node& root, Reader& r, const std::
         if (auto v = r.text(t["background"], "traffic.background")) traffic.background = r.resolve(*v);
       }
       if (t["dynamic"]) read_traffic_dynamic(r, t["dynamic"], traffic);
+      if (t["freight"]) {
+        if (auto v = r.text(t["freight"], "traffic.freight")) traffic.freight = r.resolve(*v);
+      }
       out.traffic = traffic;
     }
   }
@@ -1204,6 +1216,7 @@ std::string emit_resolved(const ScenarioSpec& s) {
       e << YAML::Key << "end" << YAML::Value << YAML::DoubleQuoted << clock_text(s.traffic.dynamic_end_s);
       e << YAML::EndMap;
     }
+    if (!s.traffic.freight.empty()) e << YAML::Key << "freight" << YAML::Value << s.traffic.freight;
     e << YAML::EndMap;
   }
   e << YAML::Key << "interventions" << YAML::Value << YAML::BeginSeq;
@@ -1249,7 +1262,8 @@ std::string emit_resolved(const ScenarioSpec& s) {
     e << YAML::BeginMap << YAML::Key << "logistics_hub" << YAML::Value << YAML::Flow << YAML::BeginMap;
     e << YAML::Key << "complexes" << YAML::Value << YAML::Flow << h.complexes;
     e << YAML::Key << "share" << YAML::Value << h.share;
-    e << YAML::Key << "trip_reduction" << YAML::Value << h.trip_reduction;
+    if (h.trip_reduction) e << YAML::Key << "trip_reduction" << YAML::Value << *h.trip_reduction;
+    if (h.electric_share > 0.0) e << YAML::Key << "electric_share" << YAML::Value << h.electric_share;
     if (h.lat_deg && h.lon_deg) {
       e << YAML::Key << "lat" << YAML::Value << *h.lat_deg;
       e << YAML::Key << "lon" << YAML::Value << *h.lon_deg;
@@ -1458,6 +1472,7 @@ std::vector<NamedInput> input_files(const ScenarioSpec& spec) {
       {"trip rates", spec.traffic.trip_rates},
       {"background traffic", spec.traffic.background},
       {"dynamic traffic profiles", spec.traffic.dynamic_profiles},
+      {"freight tours", spec.traffic.freight},
       {"emission factors", spec.emission_factors},
       {"hourly grid emission factor", spec.grid_factor_csv},
       {"uncertainty reference scenario", spec.uncertainty ? spec.uncertainty->reference : std::string()},

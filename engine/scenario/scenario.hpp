@@ -80,16 +80,24 @@ struct TrafficSpec {
   std::string dynamic_profiles;      // sandan-dynamic-traffic YAML (sub-hourly departure shares, ...)
   double dynamic_start_s = 57600.0;  // seconds since midnight, "16:00"
   double dynamic_end_s = 72000.0;    // "20:00"
+  // Freight tours file (gis_data/traffic/freight_tours.yaml): trucks run tours; empty: single trips.
+  std::string freight;
 };
 
-// A shared logistics hub: a share of the truck trips of the listed complexes that leave or enter
-// them is consolidated through the hub (fewer trips on the long leg, a local leg to the hub).
+// A shared logistics hub (needs traffic.freight): `share` of the stops that gate tours make at the
+// listed complexes' facilities are consolidated: their goods reach the hub in fewer, fuller vehicles
+// and hub tours with more stops deliver them (docs/traffic-model.md, "Freight tours and the
+// logistics hub").
 struct LogisticsHubIntervention {
   std::vector<std::string> complexes;
   double share = 0.5;
-  double trip_reduction = 0.3;
-  std::optional<double> lat_deg;  // where the hub stands; default: the floor-area-weighted centre of
-  std::optional<double> lon_deg;  // the complexes' facilities
+  // Fewer vehicles gate ↔ hub than the gate tours replaced; default: from the freight file's
+  // load-factor gain, 1 − 1 / (1 + gain).
+  std::optional<double> trip_reduction;
+  double electric_share = 0.0;    // of the hub tours' vehicle-km
+  std::optional<double> lat_deg;  // where the hub stands; default: the road node of least truck-km
+  std::optional<double> lon_deg;
+  std::string where;  // "file:line" of the entry, for problems found against the layout
   InterventionCost cost;
 };
 

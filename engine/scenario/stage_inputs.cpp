@@ -160,6 +160,10 @@ void check_fit(const ScenarioSpec& spec, const SiteModel& model) {
     check_complexes(spec.logistics_hub->complexes, interventions + "logistics_hub: complexes: ");
     if (!spec.traffic.enabled)
       problems.push_back(interventions + "logistics_hub needs the traffic model" + add_traffic);
+    else if (spec.traffic.freight.empty())
+      problems.push_back(interventions +
+                         "logistics_hub consolidates freight tours; add traffic.freight: "
+                         "../gis_data/traffic/freight_tours.yaml");
   }
   if (spec.ev_trucks && !spec.traffic.enabled) {
     problems.push_back(interventions + "ev_trucks needs the traffic model" + add_traffic);

@@ -8,10 +8,13 @@
 #include <cstddef>
 #include <exception>
 #include <functional>
+#include <limits>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
 
+#include "config/yaml_check.hpp"
 #include "core/error.hpp"
 #include "core/geometry.hpp"
 #include "gis/crs.hpp"
@@ -22,7 +25,9 @@
 #include "traffic/dnl_case.hpp"
 #include "traffic/dynamic.hpp"
 #include "traffic/dynamic_demand.hpp"
+#include "traffic/hub.hpp"
 #include "traffic/shortest_path.hpp"
+#include "traffic/tours.hpp"
 
 namespace sandan {
 
@@ -35,33 +40,85 @@ int complex_index(const Site& site, const std::string& id) {
   return -1;
 }
 
-LogisticsHubSpec hub_spec(const ScenarioSpec& spec, const Site& site) {
+// A hub given by the user must stand within this distance of a road node of the layout: farther,
+// its connector would cross land the layout does not describe (the layouts' road nodes lie at most
+// a few hundred metres apart inside the complexes).
+constexpr double kMaxHubDistanceM = 500.0;
+
+// The hub's settings without its position (choose_hub_position sets that).
+LogisticsHubSpec hub_spec(const ScenarioSpec& spec, const Site& site,
+                          const std::optional<FreightTours>& freight) {
   LogisticsHubSpec hub;
-  if (!spec.logistics_hub) return hub;
+  if (!spec.logistics_hub || !freight) return hub;
   const LogisticsHubIntervention& h = *spec.logistics_hub;
   hub.enabled = true;
   hub.share = h.share;
-  hub.trip_reduction = h.trip_reduction;
+  // Vehicles that carry (1 + gain) times the load: 1 / (1 + gain) as many.
+  hub.trip_reduction = h.trip_reduction.value_or(1.0 - 1.0 / (1.0 + freight->hub_load_factor_gain));
   for (const std::string& id : h.complexes) hub.complexes.push_back(complex_index(site, id));
+  return hub;
+}
+
+int nearest_road_node(const RoadGraph& roads, const XY& p, double& distance_m) {
+  int best = -1;
+  distance_m = std::numeric_limits<double>::infinity();
+  for (std::size_t n = 0; n < roads.nodes.size(); ++n) {
+    const double d = std::hypot(roads.nodes[n].x_m - p.x_m, roads.nodes[n].y_m - p.y_m);
+    if (d < distance_m) {
+      distance_m = d;
+      best = static_cast<int>(n);
+    }
+  }
+  return best;
+}
+
+// Where the hub stands: the user's lat/lon (checked against the layout), or the road node that
+// minimises the truck-km of the hub's legs on a workday (a 1-median, Hakimi 1964; traffic/hub.hpp).
+void choose_hub_position(const ScenarioSpec& spec, const SiteModel& site_model, const TripRates& rates,
+                         const FreightTours& freight, LogisticsHubSpec& hub, TrafficResults::Hub& report) {
+  const Site& site = site_model.site;
+  const RoadGraph& roads = site_model.roads;
+  const LogisticsHubIntervention& h = *spec.logistics_hub;
   if (h.lat_deg && h.lon_deg) {
     const CrsTransform to_site("EPSG:4326", site.crs);
-    hub.position = to_site.apply(*h.lon_deg, *h.lat_deg);
-  } else {
-    // The floor-area-weighted centre of the member complexes' facilities.
-    double x = 0.0;
-    double y = 0.0;
-    double weight = 0.0;
-    for (const Facility& f : site.facilities) {
-      if (std::find(hub.complexes.begin(), hub.complexes.end(), f.complex) == hub.complexes.end()) continue;
-      const XY c = centroid(f.footprint);
-      const double w = std::max(f.floor_area_m2, 1.0);
-      x += w * c.x_m;
-      y += w * c.y_m;
-      weight += w;
+    const XY p = to_site.apply(*h.lon_deg, *h.lat_deg);
+    double d = 0.0;
+    const int node = nearest_road_node(roads, p, d);
+    if (node < 0 || d > kMaxHubDistanceM) {
+      throw ConfigError(
+          h.where + ": interventions: logistics_hub: lat " + config::format_number(*h.lat_deg) + ", lon " +
+              config::format_number(*h.lon_deg) + " lies " +
+              (node < 0 ? std::string("far") : config::format_number(std::round(d))) +
+              " m from the nearest road node of the layout " + spec.site + " (at most " +
+              config::format_number(kMaxHubDistanceM) + " m)",
+          {"give a lat/lon inside the layout's road network (`sandan inspect` shows its extent), or drop "
+           "lat and lon to let sandan choose the road node of least truck-km"});
     }
-    if (weight > 0.0) hub.position = {x / weight, y / weight};
+    hub.position = p;
+    report.chosen_by = "user";
+    report.road_node = node;
+    report.node_distance_m = d;
+    return;
   }
-  return hub;
+  // The hub's legs do not depend on where it stands: weigh them once with the hub anywhere.
+  hub.position = roads.nodes.front();
+  const TrafficModel probe =
+      build_traffic_model(site, roads, site_model.attachments, rates, hub, spec.traffic.zone_cell_m);
+  const DailyDemand workday = daily_demand(probe, site, rates, TrafficDay::kWorkday, hub, {}, &freight);
+  const std::vector<double> node_km = hub_node_km(probe, workday.hub_trips);
+  const int best = best_hub_node(node_km);
+  if (best < 0) {
+    throw ConfigError(spec.site + ": no road node reaches every facility and gate the logistics hub serves",
+                      {"check one-way roads (`sandan inspect` lists the road graph's components), or give "
+                       "the hub's lat and lon in " +
+                       h.where});
+  }
+  hub.position = roads.nodes[static_cast<std::size_t>(best)];
+  report.chosen_by = "min_truck_km";
+  report.road_node = best;
+  report.node_distance_m = 0.0;
+  report.candidates = static_cast<int>(
+      std::count_if(node_km.begin(), node_km.end(), [](double x) { return std::isfinite(x); }));
 }
 
 // The results of the dynamic loading by report interval, zone and class (docs/results-schema.md).
@@ -213,6 +270,13 @@ struct TrafficStage::Impl {
   // run() and dynamic_case(): with `case_out`, the dynamic window's case is kept there and not simulated.
   [[nodiscard]] TrafficResults run(const std::vector<std::string>& complex_ids, const Calendar& calendar,
                                    int threads, DnlCase* case_out) const;
+  std::optional<FreightTours> freight;
+  TrafficResults::Hub hub;
+  // Free-flow truck-km by day type and truck class: all trucks, and the hub's legs.
+  std::vector<std::array<double, kTruckClassCount>> free_flow_truck_km;
+  std::vector<std::array<double, kTruckClassCount>> free_flow_hub_km;
+  // Trucks a workday on each road link, all-or-nothing at free flow, with and without the hub.
+  std::vector<double> hub_trucks_with, hub_trucks_without;
 };
 
 std::vector<HourDemandPart> TrafficStage::Impl::dynamic_parts(int hour,
@@ -250,6 +314,140 @@ DnlCase TrafficStage::Impl::dynamic_case(const std::function<std::vector<double>
   dnl.name = spec.name + " " + dnl.name;
   return dnl;
 }
+
+namespace {
+
+// Trucks (both classes) of a day's demand on each road link, loaded all-or-nothing on free-flow
+// shortest paths: the streets are far from capacity, so this is close to the assignment, and it needs
+// no second equilibrium for the demand without the hub.
+std::vector<double> truck_volumes(const TrafficModel& model, const DailyDemand& day, std::size_t road_links) {
+  DemandClass trucks;
+  trucks.name = "trucks";
+  trucks.pce = 1.0;
+  trucks.trips = day.by_group[index_of(VehicleClass::kLightTruck)][0];
+  const OdMatrix& heavy = day.by_group[index_of(VehicleClass::kHeavyTruck)][0];
+  for (std::size_t i = 0; i < trucks.trips.values.size(); ++i) trucks.trips.values[i] += heavy.values[i];
+  std::vector<double> cost;
+  cost.reserve(model.network.links.size());
+  for (const TrafficLink& link : model.network.links) cost.push_back(link.free_flow_time);
+  double sptt = 0.0;
+  const std::vector<double> flow = all_or_nothing(model.network, {trucks}, cost, 1, &sptt);
+  std::vector<double> by_road(road_links, 0.0);
+  for (std::size_t l = 0; l < flow.size(); ++l) {
+    const int r = model.link_road_link[l];
+    if (r >= 0) by_road[static_cast<std::size_t>(r)] = flow[l];
+  }
+  return by_road;
+}
+
+// The workday's three busiest links of the run and the three whose trucks the hub changes most.
+void hub_links(const TrafficStage::Impl& impl, TrafficResults& out) {
+  constexpr std::size_t kShown = 3;
+  const std::size_t links = out.link_road_id.size();
+  const std::size_t classes = out.classes.size();
+  if (impl.hub_trucks_with.size() != links || impl.hub_trucks_without.size() != links) return;
+  std::vector<double> peak_vc(links, 0.0);
+  for (std::size_t l = 0; l < links; ++l) {
+    for (std::size_t hour = 0; hour < 24; ++hour) {  // the workday: day type 0
+      double pce = 0.0;
+      for (std::size_t k = 0; k < classes; ++k)
+        pce += out.link_flow_veh_h[(hour * links + l) * classes + k] * out.pce[k];
+      if (out.link_capacity_pce_h[l] > 0.0)
+        peak_vc[l] = std::max(peak_vc[l], pce / out.link_capacity_pce_h[l]);
+    }
+  }
+  const auto top = [&](const auto& score) {
+    std::vector<std::size_t> order(links);
+    for (std::size_t l = 0; l < links; ++l) order[l] = l;
+    const std::size_t n = std::min(kShown, links);
+    std::partial_sort(
+        order.begin(), order.begin() + static_cast<std::ptrdiff_t>(n), order.end(),
+        [&](std::size_t a, std::size_t b) { return score(a) > score(b) || (score(a) == score(b) && a < b); });
+    order.resize(n);
+    return order;
+  };
+  TrafficResults::Hub& h = out.hub;
+  const auto add = [&](std::size_t l, const char* kind) {
+    h.link.push_back(static_cast<int>(l));
+    h.link_kind.emplace_back(kind);
+    h.link_peak_vc.push_back(peak_vc[l]);
+    h.link_trucks_with.push_back(impl.hub_trucks_with[l]);
+    h.link_trucks_without.push_back(impl.hub_trucks_without[l]);
+  };
+  for (const std::size_t l : top([&](std::size_t l) { return peak_vc[l]; })) add(l, "busiest");
+  for (const std::size_t l :
+       top([&](std::size_t l) { return std::abs(impl.hub_trucks_with[l] - impl.hub_trucks_without[l]); }))
+    add(l, "changed");
+}
+
+// The hub's report and the free-flow truck-km the electric hub tours need.
+void describe_freight(const ScenarioSpec& spec, const SiteModel& site_model, const TripRates& rates,
+                      const FreightTours& freight, const LogisticsHubSpec& hub, TrafficStage::Impl& impl) {
+  const Site& site = site_model.site;
+  const FreeFlowSkim skim = free_flow_skim(impl.model);
+  impl.free_flow_truck_km.assign(kTrafficDayCount, {});
+  impl.free_flow_hub_km.assign(kTrafficDayCount, {});
+  for (std::size_t d = 0; d < impl.daily.size(); ++d) {
+    for (std::size_t t = 0; t < kTruckClassCount; ++t) {
+      impl.free_flow_truck_km[d][t] = free_flow_totals(skim, impl.daily[d].by_group[t + 1][0]).km;
+      impl.free_flow_hub_km[d][t] = free_flow_totals(skim, impl.daily[d].hub_trips[t]).km;
+    }
+  }
+  if (!hub.enabled) return;
+  TrafficResults::Hub& r = impl.hub;
+  const LogisticsHubIntervention& h = *spec.logistics_hub;
+  r.enabled = true;
+  r.complexes = h.complexes;
+  r.share = hub.share;
+  r.trip_reduction = hub.trip_reduction;
+  r.electric_share = h.electric_share;
+  r.x_m = hub.position.x_m;
+  r.y_m = hub.position.y_m;
+  const CrsTransform to_wgs84(site.crs, "EPSG:4326");
+  const XY ll = to_wgs84.apply(hub.position.x_m, hub.position.y_m);
+  r.lon_deg = ll.x_m;
+  r.lat_deg = ll.y_m;
+  const TrafficModel& model = impl.model;
+  // The facility zone nearest the hub's road node, and the complex covering the hub.
+  const XY at = site_model.roads.nodes[static_cast<std::size_t>(r.road_node)];
+  double best = std::numeric_limits<double>::infinity();
+  for (std::size_t z = 0; z < model.zone_names.size(); ++z) {
+    if (model.zone_gate[z] >= 0 || static_cast<int>(z) == model.hub_zone) continue;
+    const double d = std::hypot(model.zone_position[z].x_m - at.x_m, model.zone_position[z].y_m - at.y_m);
+    if (d < best) {
+      best = d;
+      r.zone = model.zone_names[z];
+    }
+  }
+  for (const Complex& c : site.complexes) {
+    if (covers(c.boundary, hub.position, 1.0)) {
+      r.complex = c.complex_id;
+      break;
+    }
+  }
+  // With and without the hub on a workday, every truck on free-flow shortest paths.
+  const DailyDemand& with = impl.daily[static_cast<std::size_t>(TrafficDay::kWorkday)];
+  for (std::size_t t = 0; t < kTruckClassCount; ++t) {
+    const FreeFlowTotals x = free_flow_totals(skim, with.by_group[t + 1][0]);
+    r.workday_truck_km_with += x.km;
+    r.workday_truck_hours_with += x.hours;
+    r.workday_hub_tours += with.tours.hub_tours[t];
+  }
+  LogisticsHubSpec none;
+  const TrafficModel plain = build_traffic_model(site, site_model.roads, site_model.attachments, rates, none,
+                                                 spec.traffic.zone_cell_m);
+  const FreeFlowSkim plain_skim = free_flow_skim(plain);
+  const DailyDemand without = daily_demand(plain, site, rates, TrafficDay::kWorkday, none, {}, &freight);
+  for (std::size_t t = 0; t < kTruckClassCount; ++t) {
+    const FreeFlowTotals x = free_flow_totals(plain_skim, without.by_group[t + 1][0]);
+    r.workday_truck_km_without += x.km;
+    r.workday_truck_hours_without += x.hours;
+  }
+  impl.hub_trucks_with = truck_volumes(impl.model, with, site_model.roads.links.size());
+  impl.hub_trucks_without = truck_volumes(plain, without, site_model.roads.links.size());
+}
+
+}  // namespace
 
 TrafficStage::~TrafficStage() = default;
 
@@ -298,7 +496,29 @@ TrafficStage::TrafficStage(const ScenarioSpec& spec, const SiteModel& site_model
   }
   const TripRates& rates = impl_->rates;
   const RoadGraph& roads = impl_->roads;
-  const LogisticsHubSpec hub = hub_spec(spec, site);
+  if (!spec.traffic.freight.empty()) impl_->freight = read_freight_tours(spec.traffic.freight);
+  const FreightTours* freight = impl_->freight ? &*impl_->freight : nullptr;
+  if (freight != nullptr) {
+    // Tours from a gate need a gate to start from (the depots of the other tours are facilities).
+    const bool any_gate =
+        std::any_of(site.gates.begin(), site.gates.end(), [](const Gate& g) { return g.share > 0.0; });
+    std::vector<std::string> problems;
+    for (std::size_t k = 0; k < kTruckClassCount && !any_gate; ++k) {
+      if (freight->trucks[k].gate_share <= 0.0) continue;
+      problems.push_back(freight->path + ":" + std::to_string(freight->gate_share_line[k]) + ": " +
+                         (k == 0 ? "light_truck" : "heavy_truck") +
+                         ".gate_share: tours start at the layout's gates, but " + spec.site +
+                         " has no gate with a share > 0");
+    }
+    if (!problems.empty()) {
+      problems.emplace_back(
+          "set gate_share to 0 (every tour then starts at a facility), or give the layout "
+          "gates with shares (docs/gis-schema.md)");
+      throw ConfigError(spec.traffic.freight + ": tours from unknown depots", problems);
+    }
+  }
+  LogisticsHubSpec hub = hub_spec(spec, site, impl_->freight);
+  if (hub.enabled) choose_hub_position(spec, site_model, rates, *freight, hub, impl_->hub);
   impl_->model =
       build_traffic_model(site, roads, site_model.attachments, rates, hub, spec.traffic.zone_cell_m);
   if (!spec.traffic.background.empty()) {
@@ -316,8 +536,9 @@ TrafficStage::TrafficStage(const ScenarioSpec& spec, const SiteModel& site_model
   std::vector<DailyDemand>& daily = impl_->daily;
   daily.reserve(kTrafficDayCount);
   for (int d = 0; d < kTrafficDayCount; ++d) {
-    daily.push_back(daily_demand(model, site, rates, static_cast<TrafficDay>(d), hub));
+    daily.push_back(daily_demand(model, site, rates, static_cast<TrafficDay>(d), hub, {}, freight));
   }
+  if (freight != nullptr) describe_freight(spec, site_model, rates, *freight, hub, *impl_);
   // Every pair with demand on any day must be connected; checked once, before the parallel loop.
   {
     std::vector<DemandClass> any;
@@ -657,6 +878,32 @@ TrafficResults TrafficStage::Impl::run(const std::vector<std::string>& complex_i
     }
   }
   out.electric_share.assign(classes, 0.0);
+  if (freight) {
+    out.tours = true;
+    for (std::size_t d = 0; d < daily.size(); ++d) {
+      const TourSummary& t = daily[d].tours;
+      for (std::size_t k = 0; k < kTruckClassCount; ++k) {
+        out.tour_count.push_back(t.gate_tours[k] + t.own_tours[k] + t.hub_tours[k]);
+        out.tour_stops.push_back(t.stops[k]);
+        out.tour_trunk_trips.push_back(t.trunk_trips[k]);
+      }
+    }
+    out.hub = hub;
+    if (out.hub.enabled) {
+      // The hub's share of each truck class's km over the year (free flow).
+      out.hub.km_share.assign(classes, 0.0);
+      for (std::size_t k = 0; k < kTruckClassCount; ++k) {
+        double all = 0.0;
+        double hub_km = 0.0;
+        for (std::size_t d = 0; d < daily.size(); ++d) {
+          all += out.days_in_year[d] * free_flow_truck_km[d][k];
+          hub_km += out.days_in_year[d] * free_flow_hub_km[d][k];
+        }
+        out.hub.km_share[k + 1] = all > 0.0 ? hub_km / all : 0.0;
+      }
+      hub_links(*this, out);
+    }
+  }
   if (spec.traffic.dynamic) {
     // Each hour's equilibrium link costs on a workday: road links from the assignment's times,
     // connectors at their (fixed) free-flow times.
@@ -708,13 +955,14 @@ std::string traffic_key(const ScenarioSpec& spec) {
   for (const auto& c : spec.complexes) key << c << ',';
   const TrafficSpec& t = spec.traffic;
   key << '|' << t.enabled << '|' << t.trip_rates << '|' << t.algorithm << '|' << t.target_gap << '|'
-      << t.max_iterations << '|' << t.zone_cell_m << '|' << t.trip_rate_factor << "|bg|" << t.background;
+      << t.max_iterations << '|' << t.zone_cell_m << '|' << t.trip_rate_factor << "|bg|" << t.background
+      << '|' << t.freight;
   if (t.dynamic)
     key << "|dynamic|" << t.dynamic_profiles << '|' << t.dynamic_start_s << '|' << t.dynamic_end_s;
   if (spec.logistics_hub) {
     const LogisticsHubIntervention& h = *spec.logistics_hub;
-    key << "|hub|" << h.share << '|' << h.trip_reduction << '|' << h.lat_deg.value_or(NAN) << '|'
-        << h.lon_deg.value_or(NAN) << '|';
+    key << "|hub|" << h.share << '|' << h.trip_reduction.value_or(NAN) << '|' << h.lat_deg.value_or(NAN)
+        << '|' << h.lon_deg.value_or(NAN) << '|';
     for (const auto& c : h.complexes) key << c << ',';
   }
   return key.str();
@@ -722,9 +970,19 @@ std::string traffic_key(const ScenarioSpec& spec) {
 
 void apply_ev_trucks(const ScenarioSpec& spec, TrafficResults& traffic) {
   traffic.electric_share.assign(kVehicleClassCount, 0.0);
-  if (!spec.ev_trucks) return;
-  traffic.electric_share[index_of(VehicleClass::kLightTruck)] = spec.ev_trucks->light_truck_share;
-  traffic.electric_share[index_of(VehicleClass::kHeavyTruck)] = spec.ev_trucks->heavy_truck_share;
+  if (spec.ev_trucks) {
+    traffic.electric_share[index_of(VehicleClass::kLightTruck)] = spec.ev_trucks->light_truck_share;
+    traffic.electric_share[index_of(VehicleClass::kHeavyTruck)] = spec.ev_trucks->heavy_truck_share;
+  }
+  // The hub's electric tours: its share of the km that are not already electric (the two are
+  // independent: ev_trucks electrifies a share of every class's fleet, the hub its own vehicles).
+  if (spec.logistics_hub && traffic.hub.enabled && traffic.hub.km_share.size() == kVehicleClassCount) {
+    traffic.hub.electric_share = spec.logistics_hub->electric_share;
+    for (std::size_t k = 0; k < kVehicleClassCount; ++k) {
+      double& e = traffic.electric_share[k];
+      e += (1.0 - e) * spec.logistics_hub->electric_share * traffic.hub.km_share[k];
+    }
+  }
 }
 
 }  // namespace sandan

@@ -38,9 +38,9 @@ class TrafficStage {
   // case); ConfigError when the scenario has no such window.
   [[nodiscard]] DnlCase dynamic_case(const std::vector<std::string>& complex_ids, const Calendar& calendar,
                                      int threads) const;
+  struct Impl;  // public so that the file's helpers can fill it
 
  private:
-  struct Impl;
   std::unique_ptr<Impl> impl_;
 };
 
@@ -48,7 +48,8 @@ class TrafficStage {
 // Electric trucks are not among them: they change emissions, not flows (apply_ev_trucks).
 [[nodiscard]] std::string traffic_key(const ScenarioSpec& spec);
 
-// The electric share of each vehicle class that the scenario's ev_trucks sets (0 without).
+// The electric share of each vehicle class's vehicle-km: the scenario's ev_trucks, and the logistics
+// hub's electric_share of the hub's share of truck-km (0 without either).
 void apply_ev_trucks(const ScenarioSpec& spec, TrafficResults& traffic);
 
 }  // namespace sandan

@@ -328,6 +328,105 @@ void add_both(OdMatrix& out, OdMatrix& in, int z, int d, double x) {
   in.at(d, z) += x;
 }
 
+// Trucks as tours (traffic/tours.hpp): each facility zone's truck trip ends become stops (two ends
+// each), served by gate tours (share gate_share, over the gates by their weights), by own-account
+// tours closed among the zones of the zone's complex (the rest), and, for the stops at the hub's
+// member complexes, share `hub.share` of the gate tours' by hub tours plus the vehicles gate ↔ hub
+// that bring their goods. Every stream visits its zones along one space-filling order. Legs within a
+// zone are counted (TourSummary::intrazonal_legs) but leave the matrices: they load no road link.
+void add_freight_tours(const TrafficModel& model, const std::vector<ZoneGeneration>& generation,
+                       const std::vector<std::pair<int, double>>& gates, const LogisticsHubSpec& hub,
+                       const FreightTours& freight, DailyDemand& demand) {
+  const int zones = model.network.zone_count;
+  const auto zone_count = static_cast<std::size_t>(zones);
+  std::vector<int> facility_zones;
+  std::vector<XY> positions;
+  for (std::size_t z = 0; z < zone_count; ++z) {
+    if (!generation[z].any) continue;
+    facility_zones.push_back(static_cast<int>(z));
+    positions.push_back(model.zone_position[z]);
+  }
+  std::vector<int> order;
+  order.reserve(facility_zones.size());
+  for (const int i : space_filling_order(positions))
+    order.push_back(facility_zones[static_cast<std::size_t>(i)]);
+  // The complexes of own-account streams: each zone's complex (-1: outside every complex).
+  std::vector<int> complexes;
+  complexes.reserve(order.size());
+  for (const int z : order) complexes.push_back(model.zone_complex[static_cast<std::size_t>(z)]);
+  std::sort(complexes.begin(), complexes.end());
+  complexes.erase(std::unique(complexes.begin(), complexes.end()), complexes.end());
+
+  const double hub_share = hub.enabled ? hub.share : 0.0;
+  for (std::size_t t = 0; t < kTruckClassCount; ++t) {
+    const std::size_t ki = t + 1;  // light_truck, heavy_truck
+    const TruckTourRates& r = freight.trucks[t];
+    OdMatrix trips(zones);
+    OdMatrix hub_trips(zones);
+    // Stops of each zone: all, and those of the hub's member complexes.
+    std::vector<double> stops(zone_count, 0.0);
+    std::vector<double> member(zone_count, 0.0);
+    for (const int z : order) {
+      for (const auto& [hub_complex, ends] : generation[static_cast<std::size_t>(z)].trucks) {
+        const double s = 0.5 * ends[t];
+        stops[static_cast<std::size_t>(z)] += s;
+        if (hub_complex >= 0) member[static_cast<std::size_t>(z)] += s;
+      }
+    }
+    TourSummary& sum = demand.tours;
+    const auto stream_of = [&](const auto& stops_of) {
+      StopStream stream;
+      for (const int z : order) {
+        const double s = stops_of(static_cast<std::size_t>(z));
+        if (s > 0.0) {
+          stream.zones.push_back(z);
+          stream.stops.push_back(s);
+        }
+      }
+      return stream;
+    };
+    for (const int z : order) sum.stops[t] += stops[static_cast<std::size_t>(z)];
+    // Gate tours: each gate serves its weight of every zone's gate stops.
+    for (const auto& gate : gates) {
+      const int gate_zone = gate.first;
+      const double weight = gate.second;  // a plain copy: lambdas cannot capture structured bindings
+      const StopStream stream = stream_of(
+          [&](std::size_t z) { return weight * r.gate_share * (stops[z] - hub_share * member[z]); });
+      sum.gate_tours[t] += add_tours(stream, r.stops_per_tour, gate_zone, trips);
+    }
+    // Own-account tours within each complex.
+    for (const int c : complexes) {
+      const StopStream stream = stream_of(
+          [&](std::size_t z) { return model.zone_complex[z] == c ? (1.0 - r.gate_share) * stops[z] : 0.0; });
+      sum.own_tours[t] += add_tours(stream, r.stops_per_tour, -1, trips);
+    }
+    // The hub: its tours deliver the consolidated stops; fewer, fuller vehicles bring their goods
+    // from the gates than the gate tours they replace.
+    if (hub.enabled && !gates.empty()) {
+      const StopStream stream =
+          stream_of([&](std::size_t z) { return r.gate_share * hub_share * member[z]; });
+      sum.hub_tours[t] += add_tours(stream, r.hub_stops_per_tour, model.hub_zone, hub_trips);
+      double consolidated = 0.0;
+      for (const double s : stream.stops) consolidated += s;
+      const double replaced = consolidated / std::max(1.0, std::min(r.stops_per_tour, consolidated));
+      const double vehicles = consolidated > 0.0 ? (1.0 - hub.trip_reduction) * replaced : 0.0;
+      for (const auto& [gate_zone, weight] : gates) {
+        hub_trips.at(gate_zone, model.hub_zone) += weight * vehicles;
+        hub_trips.at(model.hub_zone, gate_zone) += weight * vehicles;
+      }
+      sum.trunk_trips[t] += 2.0 * vehicles;
+      for (std::size_t i = 0; i < trips.values.size(); ++i) trips.values[i] += hub_trips.values[i];
+    }
+    for (int z = 0; z < zones; ++z) {
+      sum.intrazonal_legs[t] += trips.at(z, z);
+      trips.at(z, z) = 0.0;
+      hub_trips.at(z, z) = 0.0;
+    }
+    demand.by_group[ki][0] = std::move(trips);
+    if (hub.enabled) demand.hub_trips[t] = std::move(hub_trips);
+  }
+}
+
 }  // namespace
 
 const char* to_string(TrafficDay day) {
@@ -611,8 +710,14 @@ TrafficModel build_traffic_model(const Site& site, const RoadGraph& roads, const
 }
 
 DailyDemand daily_demand(const TrafficModel& model, const Site& site, const TripRates& rates, TrafficDay day,
-                         const LogisticsHubSpec& hub, const std::vector<int>& simulated) {
+                         const LogisticsHubSpec& hub, const std::vector<int>& simulated,
+                         const FreightTours* freight) {
   check_hub(site, hub);
+  if (hub.enabled && freight == nullptr) {
+    throw Error(ErrorCode::kBadInput,
+                "logistics hub: the hub consolidates freight tours; give the scenario traffic.freight "
+                "(e.g. ../gis_data/traffic/freight_tours.yaml)");
+  }
   if (model.facility_zone.size() != site.facilities.size()) {
     throw Error(ErrorCode::kInternal, "daily_demand: the traffic model was built for another site");
   }
@@ -662,8 +767,6 @@ DailyDemand daily_demand(const TrafficModel& model, const Site& site, const Trip
   }
 
   const auto gates = gate_weights(model, site);
-  const double hub_keep = hub.enabled ? 1.0 - hub.share : 1.0;
-  const double hub_leg = hub.enabled ? hub.share * (1.0 - hub.trip_reduction) : 0.0;
   std::vector<double> row(zone_count, 0.0);
   std::vector<double> deterrence(zone_count, 0.0);
   for (std::size_t z = 0; z < zone_count; ++z) {
@@ -679,6 +782,7 @@ DailyDemand daily_demand(const TrafficModel& model, const Site& site, const Trip
     }
     for (const VehicleClass k : kClasses) {
       const std::size_t ki = index_of(k);
+      if (k != VehicleClass::kCar && freight != nullptr) continue;  // trucks: tours, below
       // The gravity row of this class: attraction × exp(−β d), own zone excluded, normalised.
       double sum = 0.0;
       for (std::size_t d = 0; d < zone_count; ++d) {
@@ -689,23 +793,10 @@ DailyDemand daily_demand(const TrafficModel& model, const Site& site, const Trip
         for (double& w : row) w /= sum;
       }
       const double external = rates.external_share[ki];
-      // Distributes `ends` trip ends (half out, half in) into out (z → d) and in (d → z); hub_complex ≥ 0
-      // sends part of the trips that leave it through the hub.
-      const auto distribute = [&](double ends, OdMatrix& out, OdMatrix& in, int hub_complex) {
+      // Distributes `ends` trip ends (half out, half in) into out (z → d) and in (d → z).
+      const auto distribute = [&](double ends, OdMatrix& out, OdMatrix& in) {
         const double half = 0.5 * ends;
-        const auto add = [&](int other, double x) {
-          const bool leaves =
-              hub_complex >= 0 && (model.zone_gate[static_cast<std::size_t>(other)] >= 0 ||
-                                   model.zone_complex[static_cast<std::size_t>(other)] != hub_complex);
-          if (!leaves) {
-            add_both(out, in, origin, other, x);
-            return;
-          }
-          add_both(out, in, origin, other, hub_keep * x);
-          add_both(out, in, origin, model.hub_zone, hub_leg * x);  // local leg facility ↔ hub
-          out.at(model.hub_zone, other) += hub_leg * x;            // long leg hub ↔ other end
-          in.at(other, model.hub_zone) += hub_leg * x;
-        };
+        const auto add = [&](int other, double x) { add_both(out, in, origin, other, x); };
         if (external > 0.0) {
           for (const auto& [gate_zone, weight] : gates) add(gate_zone, half * external * weight);
         }
@@ -720,17 +811,18 @@ DailyDemand daily_demand(const TrafficModel& model, const Site& site, const Trip
           const std::size_t s = index_of(shift);
           if (gen.car[s] <= 0.0) continue;
           auto& groups = demand.by_group[ki];
-          distribute(gen.car[s], groups[kShiftCount + s], groups[s], -1);
+          distribute(gen.car[s], groups[kShiftCount + s], groups[s]);
         }
-      } else {
+      } else if (freight == nullptr) {
         OdMatrix& trips = demand.by_group[ki][0];
         for (const auto& [hub_complex, ends] : gen.trucks) {
           const double value = ends[k == VehicleClass::kLightTruck ? 0 : 1];
-          if (value > 0.0) distribute(value, trips, trips, hub_complex);
+          if (value > 0.0) distribute(value, trips, trips);
         }
       }
     }
   }
+  if (freight != nullptr) add_freight_tours(model, generation, gates, hub, *freight, demand);
   for (const VehicleClass k : kClasses) {
     double total = 0.0;
     for (const OdMatrix& m : demand.by_group[index_of(k)]) total += m.total();

@@ -14,6 +14,7 @@
 #include "site/site.hpp"
 #include "site/topology.hpp"
 #include "traffic/network.hpp"
+#include "traffic/tours.hpp"
 
 namespace sandan {
 
@@ -59,14 +60,15 @@ struct TripRates {
 // file, line and key path, all at once).
 [[nodiscard]] TripRates read_trip_rates(const std::string& path);
 
-// A shared logistics hub: `share` of the truck trips of the facilities of `complexes` that leave or
-// enter their complex are consolidated through the hub: the long leg (hub ↔ gate or other complex)
-// carries (1 − trip_reduction) of them, and a local leg (facility ↔ hub) as many again.
+// A shared logistics hub (needs freight tours): `share` of the stops that gate tours make at the
+// facilities of `complexes` are consolidated: the goods reach the hub in (1 − trip_reduction) as many
+// vehicles (gate ↔ hub) as the gate tours they replace, and hub tours of the freight file's
+// hub_stops_per_tour stops deliver them (docs/traffic-model.md, "Freight tours and the logistics hub").
 struct LogisticsHubSpec {
   bool enabled = false;
   std::vector<int> complexes;  // indices into Site::complexes
   double share = 0.5;
-  double trip_reduction = 0.3;  // FACTS §9: consolidation cuts trips by ≈20–35 %
+  double trip_reduction = 0.3;  // fewer vehicles gate ↔ hub than the gate tours replaced
   XY position;                  // snapped to the nearest road node
 };
 
@@ -96,7 +98,9 @@ struct TrafficModel {
                                                const LogisticsHubSpec& hub = {}, double zone_cell_m = 0.0);
 
 // Daily OD matrices (vehicles a day) for each class on one kind of day; the hour's demand is
-// hourly_demand(). Facilities of complexes not in `simulated` (empty: all) generate nothing.
+// hourly_demand(). Facilities of complexes not in `simulated` (empty: all) generate nothing. Without
+// `freight` trucks make single trips like cars (and a hub is refused); with it their trip ends become
+// tours (traffic/tours.hpp).
 struct DailyDemand {
   TrafficDay day = TrafficDay::kWorkday;
   // [class][shift-or-truck profile group][...]: kept per profile group so hours can be formed exactly.
@@ -104,11 +108,16 @@ struct DailyDemand {
   // Car groups 0-2 are inbound (to the facility) by Shift, 3-5 outbound by Shift.
   std::array<std::vector<OdMatrix>, kVehicleClassCount> by_group;
   std::array<double, kVehicleClassCount> total_trips{};  // vehicles a day
+  // With freight tours: the legs of the hub's tours and of the vehicles gate ↔ hub (part of by_group;
+  // for the hub's truck-km and its electric share), by truck class; empty without a hub.
+  std::array<OdMatrix, kTruckClassCount> hub_trips;
+  TourSummary tours;  // zeros with single trips
 };
 
 [[nodiscard]] DailyDemand daily_demand(const TrafficModel& model, const Site& site, const TripRates& rates,
                                        TrafficDay day, const LogisticsHubSpec& hub = {},
-                                       const std::vector<int>& simulated = {});
+                                       const std::vector<int>& simulated = {},
+                                       const FreightTours* freight = nullptr);
 
 // The demand of hour 0..23 as assignment classes (car, light truck, heavy truck, with their PCE); an
 // hour outside 0..23 gives the classes with no trips.

@@ -327,3 +327,26 @@ TEST_CASE("sandan export into a folder that cannot be written exits 3") {
   CHECK(run.err.find("no/such/folder/out.gpkg") != std::string::npos);
   CHECK(run.out.empty());
 }
+
+TEST_CASE("sandan export writes the logistics hub as a point on its road node with its truck-km") {
+  const TempDir dir("export_hub");
+  write_text(dir.path() / "hub.yaml", "name: export_hub\nextends: " + std::string(SANDAN_SOURCE_DIR) +
+                                          "/scenarios/logistics_hub.yaml\ncomplexes: [local]\n"
+                                          "models: [energy, traffic]\ninterventions:\n"
+                                          "  - logistics_hub: {complexes: [local], share: 0.5}\n");
+  const Command run = run_sandan("run " + dir.str("hub.yaml") + " -o " + dir.str("hub.h5"), dir);
+  INFO(run.err);
+  REQUIRE(run.exit_code == 0);
+  const std::string gpkg = dir.str("hub.gpkg");
+  const Command exported = run_sandan("export " + dir.str("hub.h5") + " --gpkg " + gpkg, dir);
+  INFO(exported.err);
+  REQUIRE(exported.exit_code == 0);
+  CHECK(sql_number(gpkg, "SELECT COUNT(*) FROM hub", dir) == 1);
+  CHECK(sql_number(gpkg, "SELECT COUNT(*) FROM hub WHERE chosen_by = 'min_truck_km'", dir) == 1);
+  // The hub stands on a road node: the start of some link, within a millimetre.
+  CHECK(sql_number(gpkg, "SELECT MIN(ST_Distance(h.geom, ST_StartPoint(l.geom))) FROM hub h, links l", dir) <
+        1e-3);
+  // Chosen for the least truck-km: fewer than without it.
+  CHECK(sql_number(gpkg, "SELECT workday_truck_km_without_hub - workday_truck_km_with_hub FROM hub", dir) >
+        0.0);
+}

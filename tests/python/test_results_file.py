@@ -203,6 +203,72 @@ def test_logistics_hub_cuts_truck_km_and_ev_trucks_report_their_electric_share(t
     assert ev["tco2e_scope2"] == pytest.approx(base["tco2e_scope2"], rel=1e-9)
 
 
+def test_the_logistics_hub_group_reports_where_the_hub_stands_and_its_effect(tmp_path):
+    scenario = tmp_path / "hubgroup.yaml"
+    scenario.write_text(f"name: hubgroup\nextends: {SOURCE_DIR}/scenarios/logistics_hub.yaml\n"
+                        "complexes: [juan, machinery]\nmodels: [energy, traffic]\n")
+    out = tmp_path / "hubgroup.h5"
+    run = subprocess.run([SANDAN, "run", str(scenario), "-o", str(out)], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert "Logistics hub for juan, machinery" in run.stdout
+    with h5py.File(out, "r") as f:
+        traffic = f["runs/hubgroup/traffic"]
+        hub = traffic["hub"].attrs
+        assert hub["chosen_by"] == "min_truck_km"
+        # The hub stands on a road node: one of the links' end points.
+        ends = set(zip(traffic["link_from_x"][()], traffic["link_from_y"][()]))
+        assert (hub["x_m"], hub["y_m"]) in ends
+        assert 37.0 < hub["lat"] < 38.0 and 126.0 < hub["lon"] < 127.0
+        assert hub["node_distance_m"] == 0 and hub["candidates"] > 0
+        assert [c.decode() for c in traffic["hub/complexes"][()]] == ["juan", "machinery"]
+        # Chosen for the least truck-km, it saves truck-km and truck-hours on a workday.
+        assert hub["workday_truck_km_with_hub"] < hub["workday_truck_km_without_hub"]
+        assert hub["workday_truck_hours_with_hub"] < hub["workday_truck_hours_without_hub"]
+        assert hub["workday_hub_tours"] > 0
+        km_share = traffic["hub/km_share"][()]
+        assert km_share[0] == 0 and all(0 < x < 1 for x in km_share[1:])
+        # The busiest links are the run's: their peak v/c recomputed from the stored flows.
+        kinds = [k.decode() for k in traffic["hub/link_kind"][()]]
+        assert kinds == ["busiest"] * 3 + ["changed"] * 3
+        flow = traffic["link_flow_veh_h"][0]  # workday [hour × link × class]
+        peak_vc = (flow * traffic["pce"][()]).sum(axis=2).max(axis=0) / traffic["link_capacity_pce_h"][()]
+        links = traffic["hub/link"][()]
+        assert traffic["hub/link_peak_vc"][:3] == pytest.approx(peak_vc[links[:3]], rel=1e-5)
+        assert traffic["hub/link_peak_vc"][0] == pytest.approx(peak_vc.max(), rel=1e-5)
+        # The changed links, in decreasing order of the change of their trucks.
+        change = np.abs(traffic["hub/link_trucks_with_hub"][()] - traffic["hub/link_trucks_without_hub"][()])
+        assert change[3] >= change[4] >= change[5] > 0
+        # Tours: stops are half the trucks' trip ends (two a stop); trunk vehicles only with the hub.
+        assert traffic["tour_count"].shape == (3, 2)
+        assert (traffic["tour_trunk_trips"][0] > 0).all()
+    # Electric hub tours: their share of the truck-km counts as electric.
+    electric = tmp_path / "hubev.yaml"
+    electric.write_text(scenario.read_text().replace("name: hubgroup", "name: hubev") +
+                        "interventions:\n  - logistics_hub: {complexes: [juan, machinery], share: 0.5, "
+                        "electric_share: 1}\n")
+    out_ev = tmp_path / "hubev.h5"
+    run = subprocess.run([SANDAN, "run", str(electric), "-o", str(out_ev)], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    with h5py.File(out_ev, "r") as f:
+        share = f["runs/hubev/traffic/electric_share"][()]
+        km_share = f["runs/hubev/traffic/hub/km_share"][()]
+        assert share[1] == pytest.approx(km_share[1]) and share[2] == pytest.approx(km_share[2])
+    # A hub far from the layout's roads: exit 2 naming the scenario file and line, and the fix.
+    far = tmp_path / "far.yaml"
+    far.write_text(f"name: far\nextends: {SOURCE_DIR}/scenarios/baseline.yaml\nmodels: [energy, traffic]\n"
+                   "interventions:\n  - logistics_hub: {complexes: [juan], lat: 37.7, lon: 126.68}\n")
+    bad = subprocess.run([SANDAN, "run", str(far)], capture_output=True, text=True)
+    assert bad.returncode == 2
+    assert f"{far}:5: interventions: logistics_hub" in bad.stderr and "drop lat and lon" in bad.stderr
+    # A hub with single truck trips (a traffic map without freight): exit 2 saying what to add.
+    single = tmp_path / "single.yaml"
+    single.write_text(f"name: single\nextends: {SOURCE_DIR}/scenarios/logistics_hub.yaml\n"
+                      f"traffic: {{trip_rates: {SOURCE_DIR}/gis_data/traffic/trip_rates.yaml}}\n")
+    bad = subprocess.run([SANDAN, "run", str(single)], capture_output=True, text=True)
+    assert bad.returncode == 2
+    assert "logistics_hub consolidates freight tours; add traffic.freight" in bad.stderr
+
+
 ENERGY_SERIES = ["load_kw", "pv_kw", "curtailed_kw", "battery_kw", "battery_soc", "import_kw", "export_kw",
                  "fuel_kw", "complex_load_kw", "complex_pv_kw", "complex_curtailed_kw", "complex_battery_kw",
                  "complex_import_kw", "complex_export_kw"]
@@ -309,7 +375,7 @@ if __name__ == "__main__":
 
 def test_background_traffic_is_written_slows_the_roads_and_is_not_the_complexes_vehicle_km(tmp_path):
     """The baseline has background traffic; the same run without it (its traffic map without
-    `background`) has the same own trips. Background flows are stored in their own dataset, load the
+    `background`, with the baseline's freight tours) has the same own trips. Background flows are stored in their own dataset, load the
     links (speeds fall) and stay out of the KPIs and vkt_km."""
     def run(name, extra):
         scenario = tmp_path / f"{name}.yaml"
@@ -325,7 +391,8 @@ def test_background_traffic_is_written_slows_the_roads_and_is_not_the_complexes_
 
     bg, bg_kpi = run("with_background", "")
     own, own_kpi = run("without_background",
-                       f"traffic: {{trip_rates: {SOURCE_DIR}/gis_data/traffic/trip_rates.yaml, zone_cell_m: 250}}\n")
+                       f"traffic: {{trip_rates: {SOURCE_DIR}/gis_data/traffic/trip_rates.yaml, zone_cell_m: 250, "
+                       f"freight: {SOURCE_DIR}/gis_data/traffic/freight_tours.yaml}}\n")
     assert "background_flow_veh_h" not in own
     flow = bg.background_flow_veh_h
     assert flow.dims == ("day_type", "hour", "link", "background_class")

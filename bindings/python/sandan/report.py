@@ -171,8 +171,9 @@ STRINGS = {
                        "tou_arbitrage": "time-of-use arbitrage"},
         "eff": "Efficiency{where}{sectors}: {e} less electricity, {f} less fuel",
         "fs": "Heat pumps replace {share} of the process-heat fuel{where}{sectors} (COP {cop})",
-        "hub": "A shared logistics hub for {where}: {share} of their truck trips in and out go through it, and "
-               "consolidation saves {reduction} of those",
+        "hub": "A shared logistics hub for {where}: {share} of the stops that tours from the gates make at their "
+               "firms are consolidated, reaching the hub in {reduction} fewer vehicles and delivered in hub tours",
+        "hub_gain": "the freight file's",
         "ev": "Electric trucks: {light} of light-truck and {heavy} of heavy-truck vehicle-km",
         "cost": " (cost: {parts})", "cost_lump": "{value} KRW", "cost_per_kwp": "{value} KRW/kWp",
         "cost_per_kwh": "{value} KRW/kWh", "cost_per_kw": "{value} KRW/kW", "lifetime": "{value} years",
@@ -355,8 +356,9 @@ STRINGS = {
                        "tou_arbitrage": "시간대별 요금 차익 운전"},
         "eff": "에너지 효율 개선{where}{sectors}: 전력 {e}, 연료 {f} 절감",
         "fs": "공정열 연료의 {share}를 히트펌프로 전환{where}{sectors} (COP {cop})",
-        "hub": "{where} 공동 물류센터: 단지를 드나드는 화물차 통행의 {share}가 물류센터를 거치고, 공동 집하로 그중 "
-               "{reduction}를 줄임",
+        "hub": "{where} 공동 물류센터: 외부에서 오는 화물차 순회 배송 방문의 {share}를 물류센터로 집약하여, "
+               "물류센터까지 차량 {reduction} 감소 후 공동 순회 배송",
+        "hub_gain": "화물 순회 파일 기준",
         "ev": "전기 화물차: 소형 화물차 주행거리의 {light}, 대형 화물차 주행거리의 {heavy}",
         "cost": " (비용: {parts})", "cost_lump": "{value} 원", "cost_per_kwp": "kWp당 {value}원",
         "cost_per_kwh": "kWh당 {value}원", "cost_per_kw": "kW당 {value}원", "lifetime": "내용연수 {value}년",
@@ -903,7 +905,8 @@ def _intervention(kind, settings):
                   cop=plain(g("cop", 3)))
     elif kind == "logistics_hub":
         text = _t("hub", where=_t("list_sep").join(_complex_name(c) for c in g("complexes") or []),
-                  share=share(g("share", 0.5)), reduction=share(g("trip_reduction", 0.3)))
+                  share=share(g("share", 0.5)),
+                  reduction=share(g("trip_reduction")) if g("trip_reduction") is not None else _t("hub_gain"))
     elif kind == "ev_trucks":
         text = _t("ev", light=share(g("light_truck_share", 0)), heavy=share(g("heavy_truck_share", 0)))
     else:

@@ -765,7 +765,10 @@ def abatement_steps(reference, alternative, by="scope"):
         before = {s: v for s, v in before.items() if v != 0.0 or after[s] != 0.0}
         after = {s: after[s] for s in before}
         labels = {s: s.replace("_", " ") for s in before}
-        total_before, total_after = sum(a.values), sum(b.values)
+        # The totals are the runs' KPIs (as by scope), not the sources re-summed here in another order,
+        # which can differ in the last bit.
+        total_before = reference.kpi_value(KPI.tco2e_total)
+        total_after = alternative.kpi_value(KPI.tco2e_total)
     else:
         raise ValueError(f"by must be 'scope' or 'source', not {by!r}")
     rows = [{"label": f"{reference.id} (reference)", "kind": "total", "start": 0.0, "end": total_before,

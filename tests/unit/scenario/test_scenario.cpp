@@ -386,3 +386,37 @@ TEST_CASE("traffic.dynamic reads its profiles and window, and refuses bad times 
                  "  dynamic: {profiles: dyn.yaml, start: \"18:00\", end: \"17:00\"}\n");
   CHECK(any_contains(problems_of(dir.str("late.yaml")), "traffic.dynamic.end: must be after start"));
 }
+
+TEST_CASE("traffic.freight resolves against the scenario's folder; the hub's keys are checked") {
+  TempDir dir("scenario_freight");
+  write_text(dir.path() / "base.yaml", kBase);
+  write_text(dir.path() / "ok.yaml", R"(name: ok
+extends: base.yaml
+traffic: {trip_rates: data/rates.yaml, freight: data/tours.yaml}
+interventions:
+  - logistics_hub: {complexes: [juan], share: 0.4, electric_share: 0.5}
+)");
+  const ScenarioSpec spec = read_scenario(dir.str("ok.yaml"));
+  CHECK(spec.traffic.freight == (dir.path() / "data/tours.yaml").lexically_normal().string());
+  REQUIRE(spec.logistics_hub);
+  CHECK(spec.logistics_hub->electric_share == 0.5);
+  CHECK_FALSE(spec.logistics_hub->trip_reduction);  // from the freight file's load-factor gain
+  CHECK(spec.logistics_hub->where == dir.str("ok.yaml") + ":5");
+  // The resolved scenario keeps the freight file and the hub's electric share.
+  CHECK(spec.resolved_yaml.find("freight:") != std::string::npos);
+  CHECK(spec.resolved_yaml.find("electric_share: 0.5") != std::string::npos);
+
+  write_text(dir.path() / "bad.yaml", R"(name: bad
+extends: base.yaml
+traffic: {trip_rates: data/rates.yaml, freight: [a, b], frieght: x}
+interventions:
+  - logistics_hub: {complexes: [juan], electric_share: 1.5, depot: gate_1}
+)");
+  const auto problems = problems_of(dir.str("bad.yaml"));
+  CHECK(any_contains(problems, "bad.yaml:3: traffic.freight: expected a text value"));
+  CHECK(any_contains(problems, "bad.yaml:3: traffic.frieght: unknown key"));
+  CHECK(any_contains(
+      problems,
+      "bad.yaml:5: interventions[0].logistics_hub.electric_share: value 1.5 is out of range [0, 1]"));
+  CHECK(any_contains(problems, "bad.yaml:5: interventions[0].logistics_hub.depot: unknown key"));
+}

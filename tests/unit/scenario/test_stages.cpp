@@ -633,3 +633,34 @@ TEST_CASE(
     CHECK(e.headline().find("layer 'roads' has no roads") != std::string::npos);
   }
 }
+
+TEST_CASE("freight tours from gates on a layout without gates are refused naming the freight file's line") {
+  // The shipped layout with every gate's share set to 0 (ogrinfo, from gdal-bin): tours from a gate
+  // would have no gate to start from (an unknown depot).
+  TempDir dir("stages_no_gates");
+  ScenarioSpec spec = tiny_spec(dir);
+  const std::filesystem::path gpkg = dir.path() / "no_gates.gpkg";
+  std::filesystem::copy_file(std::string(SANDAN_GIS_DATA_DIR) + "/incheon.gpkg", gpkg);
+  REQUIRE(std::system(("ogrinfo -q " + gpkg.string() +
+                       " -dialect SQLite -sql 'UPDATE gates SET share = 0' > /dev/null 2>&1")
+                          .c_str()) == 0);
+  spec.site = gpkg.string();
+  spec.complexes = {"local"};
+  spec.rooftop_pv.clear();
+  spec.batteries.clear();
+  spec.traffic.enabled = true;
+  spec.traffic.trip_rates = std::string(SANDAN_GIS_DATA_DIR) + "/traffic/trip_rates.yaml";
+  spec.traffic.freight = std::string(SANDAN_GIS_DATA_DIR) + "/traffic/freight_tours.yaml";
+  try {
+    const auto model = load_site_model(spec);
+    const TrafficStage stage(spec, *model);
+    FAIL("no error for tours from gates without gates");
+  } catch (const ConfigError& e) {
+    CHECK(e.headline().find("tours from unknown depots") != std::string::npos);
+    REQUIRE(e.problems().size() == 3);  // light and heavy trucks' gate_share, then the fix
+    CHECK(e.problems()[0].find("freight_tours.yaml:") != std::string::npos);
+    CHECK(e.problems()[0].find("light_truck.gate_share") != std::string::npos);
+    CHECK(e.problems()[1].find("heavy_truck.gate_share") != std::string::npos);
+    CHECK(e.problems()[2].find("set gate_share to 0") != std::string::npos);
+  }
+}

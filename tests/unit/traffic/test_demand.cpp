@@ -12,6 +12,8 @@
 #include "site/topology.hpp"
 #include "support/fixtures.hpp"
 #include "traffic/demand.hpp"
+#include "traffic/hub.hpp"
+#include "traffic/tours.hpp"
 
 using namespace sandan;
 
@@ -420,12 +422,10 @@ TEST_CASE("the gravity model prefers near zones") {
   CHECK(out.at(0, 1) > out.at(0, 2));
 }
 
-TEST_CASE("the logistics hub cuts long-leg truck trips by share × reduction and adds local legs") {
+TEST_CASE("the hub is a zone at its road node, and needs freight tours") {
   LogisticsHubSpec hub;
   hub.enabled = true;
   hub.complexes = {0};
-  hub.share = 0.5;
-  hub.trip_reduction = 0.3;
   hub.position = {2010.0, 480.0};  // snaps to the road node at (2000, 500)
   const Built b = build(small_site(), test_rates(), hub);
   const TrafficModel& m = b.model;
@@ -433,44 +433,8 @@ TEST_CASE("the logistics hub cuts long-leg truck trips by share × reduction and
   CHECK(m.zone_names[5] == "hub");
   CHECK(b.roads.nodes[static_cast<std::size_t>(m.zone_road_node[5])].x_m == 2000.0);
   CHECK(m.network.links[10].free_flow_time == doctest::Approx(std::hypot(10.0, 20.0) / 1000.0 / 20.0 * 60.0));
-
-  // Only west (the hub's complex) generates, so every trip has a west facility at one end.
-  LogisticsHubSpec off = hub;
-  off.enabled = false;
-  const std::vector<int> west{0};
-  const DailyDemand before = daily_demand(m, b.site, test_rates(), TrafficDay::kWorkday, off, west);
-  const DailyDemand after = daily_demand(m, b.site, test_rates(), TrafficDay::kWorkday, hub, west);
-  const auto is_west = [&](int z) { return z == 0 || z == 1; };
-  for (const std::size_t k : {kLight, kHeavy}) {
-    const OdMatrix& x0 = before.by_group[k][0];
-    const OdMatrix& x1 = after.by_group[k][0];
-    double leaving = 0.0;    // west ↔ gates or east, without the hub
-    double direct = 0.0;     // the same, with the hub
-    double long_leg = 0.0;   // hub ↔ gates or east
-    double local_leg = 0.0;  // hub ↔ west
-    double inside = 0.0;
-    double inside_before = 0.0;
-    for (int o = 0; o < x0.zones; ++o) {
-      for (int dz = 0; dz < x0.zones; ++dz) {
-        const bool leaves = is_west(o) != is_west(dz) && o != 5 && dz != 5;
-        if (leaves) leaving += x0.at(o, dz);
-        if (leaves) direct += x1.at(o, dz);
-        if (is_west(o) && is_west(dz)) inside += x1.at(o, dz);
-        if (is_west(o) && is_west(dz)) inside_before += x0.at(o, dz);
-        if ((o == 5 && !is_west(dz)) || (dz == 5 && !is_west(o))) long_leg += x1.at(o, dz);
-        if ((o == 5 && is_west(dz)) || (dz == 5 && is_west(o))) local_leg += x1.at(o, dz);
-      }
-    }
-    REQUIRE(leaving > 0.0);
-    CHECK(direct == doctest::Approx(0.5 * leaving));
-    CHECK(long_leg == doctest::Approx(0.5 * 0.7 * leaving));
-    CHECK(direct + long_leg == doctest::Approx((1.0 - 0.5 * 0.3) * leaving));  // cut by share × reduction
-    CHECK(local_leg == doctest::Approx(0.5 * 0.7 * leaving));
-    CHECK(inside == doctest::Approx(inside_before));  // trips within the complex do not use the hub
-    CHECK(after.total_trips[k] == doctest::Approx(before.total_trips[k] + (0.7 - 0.5) * leaving));
-  }
-  CHECK(after.total_trips[kCar] == doctest::Approx(before.total_trips[kCar]));  // cars never use the hub
-
+  // The hub consolidates tours: with single truck trips it is refused.
+  CHECK_THROWS_AS((void)daily_demand(m, b.site, test_rates(), TrafficDay::kWorkday, hub), Error);
   // A hub naming a complex the site does not have is bad input.
   LogisticsHubSpec bad = hub;
   bad.complexes = {7};
@@ -679,4 +643,217 @@ TEST_CASE("zone cells aggregate facility zones and keep the trips through the ga
   CHECK_THROWS_AS(
       (void)build_traffic_model(b.site, b.roads, b.attachments, shipped_rates(), LogisticsHubSpec{}, -1.0),
       Error);
+}
+
+// ---- Freight tours and the logistics hub ----
+
+namespace {
+
+// Freight tours of the small layout: light trucks 2 stops a tour, half of them from the gates, hub
+// tours of 4; heavy trucks single-stop, 0.8 from the gates, hub tours of 2; load-factor gain 0.25.
+std::string test_tours_text() {
+  const auto truck = [](const std::string& stops, const std::string& gate, const std::string& hub) {
+    return "  stops_per_tour: " + fig(stops) + "\n  gate_share: " + fig(gate) +
+           "\n  tour_length_km: " + fig("50") + "\n  hub_stops_per_tour: " + fig(hub) + "\n";
+  };
+  return std::string("schema: sandan-freight-tours\nversion: 1\nlight_truck:\n") + truck("2", "0.5", "4") +
+         "heavy_truck:\n" + truck("1", "0.8", "2") + "hub:\n  load_factor_gain: " + fig("0.25") + "\n";
+}
+
+const FreightTours& test_tours() {
+  static const FreightTours tours = [] {
+    const sandan::test::TempDir dir("freight_tours");
+    sandan::test::write_text(dir.path() / "tours.yaml", test_tours_text());
+    return read_freight_tours(dir.str("tours.yaml"));
+  }();
+  return tours;
+}
+
+// Σ over facility zones of arrivals and departures (both trip ends at facilities).
+double facility_ends(const OdMatrix& m, const TrafficModel& model) {
+  double sum = 0.0;
+  for (int z = 0; z < m.zones; ++z) {
+    const auto zi = static_cast<std::size_t>(z);
+    if (model.zone_gate[zi] >= 0 || z == model.hub_zone) continue;
+    for (int o = 0; o < m.zones; ++o) sum += m.at(z, o) + m.at(o, z);
+  }
+  return sum;
+}
+
+double truck_km(const TrafficModel& model, const DailyDemand& d) {
+  const FreeFlowSkim skim = free_flow_skim(model);
+  return free_flow_totals(skim, d.by_group[kLight][0]).km + free_flow_totals(skim, d.by_group[kHeavy][0]).km;
+}
+
+// The test rates with ten times the truck rates, so that the hub's streams hold several tours.
+const TripRates& busy_rates() {
+  static const TripRates rates = [] {
+    TripRates r = test_rates();
+    for (auto& [prefix, sector] : r.sectors) {
+      for (double* x : {&sector.light_truck_per_firm, &sector.heavy_truck_per_firm,
+                        &sector.light_truck_per_1000m2, &sector.heavy_truck_per_1000m2})
+        *x *= 10.0;
+    }
+    return r;
+  }();
+  return rates;
+}
+
+LogisticsHubSpec west_hub(double x) {
+  LogisticsHubSpec hub;
+  hub.enabled = true;
+  hub.complexes = {0};  // west: facilities a and b
+  hub.share = 1.0;
+  hub.trip_reduction = 0.2;  // 1 − 1 / 1.25
+  hub.position = {x, 500.0};
+  return hub;
+}
+
+}  // namespace
+
+TEST_CASE("the shipped freight tours file loads") {
+  const FreightTours t = read_freight_tours(SANDAN_GIS_DATA_DIR "/traffic/freight_tours.yaml");
+  CHECK(t.trucks[0].stops_per_tour >= 1.0);
+  CHECK(t.trucks[0].hub_stops_per_tour > t.trucks[0].stops_per_tour);  // consolidated tours have more stops
+  CHECK(t.trucks[1].hub_stops_per_tour > t.trucks[1].stops_per_tour);
+  // KOTI census load factors 65.0 % (2001) and 72.9 % (2005): 72.9 / 65.0 − 1.
+  CHECK(t.hub_load_factor_gain == doctest::Approx(72.9 / 65.0 - 1.0).epsilon(0.01));
+}
+
+TEST_CASE("tours cut from a stream: the hand-worked two-zone case, and every stop's ends conserved") {
+  // Zones 0 and 1 with 2 stops each, tours of 2 stops from origin 2. The two positions of the cut:
+  // {0,0},{1,1} gives 2→0, 0→0, 0→2, 2→1, 1→1, 1→2; {0,1},{1,0} gives 2→0, 0→1, 1→2, 2→1, 1→0, 0→2.
+  // Their average is what add_tours loads.
+  OdMatrix m(3);
+  const double tours = add_tours({{0, 1}, {2.0, 2.0}}, 2.0, 2, m);
+  CHECK(tours == doctest::Approx(2.0));
+  CHECK(m.at(2, 0) == doctest::Approx(1.0));
+  CHECK(m.at(2, 1) == doctest::Approx(1.0));
+  CHECK(m.at(0, 2) == doctest::Approx(1.0));
+  CHECK(m.at(1, 2) == doctest::Approx(1.0));
+  CHECK(m.at(0, 0) == doctest::Approx(0.5));
+  CHECK(m.at(0, 1) == doctest::Approx(0.5));
+  CHECK(m.at(1, 0) == doctest::Approx(0.5));
+  CHECK(m.at(1, 1) == doctest::Approx(0.5));
+
+  // Fractional stops, open and closed tours: each zone departs and arrives exactly its stops.
+  const StopStream stream{{0, 3, 1, 4}, {0.3, 2.7, 1.25, 5.0}};
+  for (const int origin : {2, -1}) {
+    for (const double s : {1.0, 1.7, 4.0, 30.0}) {
+      OdMatrix x(5);
+      const double n = add_tours(stream, s, origin, x);
+      for (std::size_t i = 0; i < stream.zones.size(); ++i) {
+        const int z = stream.zones[i];
+        double out = 0.0;
+        double in = 0.0;
+        for (int o = 0; o < 5; ++o) {
+          out += x.at(z, o);
+          in += x.at(o, z);
+        }
+        CHECK(out == doctest::Approx(stream.stops[i]));
+        CHECK(in == doctest::Approx(stream.stops[i]));
+      }
+      const double stops = 0.3 + 2.7 + 1.25 + 5.0;
+      CHECK(n == doctest::Approx(stops / std::min(s, stops)));
+      if (origin >= 0) {
+        double from_origin = 0.0;
+        for (int z = 0; z < 5; ++z) from_origin += x.at(origin, z);
+        CHECK(from_origin == doctest::Approx(n));  // one departure from the origin a tour
+      }
+    }
+  }
+}
+
+TEST_CASE("tours conserve the facilities' truck trip ends") {
+  const Built b = build(small_site(), busy_rates());
+  const DailyDemand trips = daily_demand(b.model, b.site, busy_rates(), TrafficDay::kWorkday);
+  const DailyDemand tours =
+      daily_demand(b.model, b.site, busy_rates(), TrafficDay::kWorkday, {}, {}, &test_tours());
+  // Trip ends by hand (the test rates × 10): light a 10 (2·0.6 + 5·0.2) = 22, b 10, c 10 (3·0.5) = 15;
+  // heavy a 10 (2·0.4 + 5·0.1) = 13, b 10, c 15.
+  const double light_ends = 22.0 + 10.0 + 15.0;
+  const double heavy_ends = 13.0 + 10.0 + 15.0;
+  CHECK(trips.total_trips[kLight] == doctest::Approx(light_ends));  // single trips: one a trip end
+  CHECK(tours.tours.stops[0] == doctest::Approx(light_ends / 2.0));
+  CHECK(tours.tours.stops[1] == doctest::Approx(heavy_ends / 2.0));
+  for (const std::size_t k : {kLight, kHeavy}) {
+    const std::size_t t = k - 1;
+    const double ends = k == kLight ? light_ends : heavy_ends;
+    // Legs within a zone left the matrix but keep their two ends.
+    CHECK(facility_ends(tours.by_group[k][0], b.model) + 2.0 * tours.tours.intrazonal_legs[t] ==
+          doctest::Approx(ends));
+    // Gate tours leave and return once each; every stop is one leg in.
+    double gate_trips = 0.0;
+    for (const int g : {3, 4}) {
+      for (int z = 0; z < 5; ++z) gate_trips += tours.by_group[k][0].at(g, z) + tours.by_group[k][0].at(z, g);
+    }
+    CHECK(gate_trips == doctest::Approx(2.0 * tours.tours.gate_tours[t]));
+    const double s = test_tours().trucks[t].stops_per_tour;
+    const double g = test_tours().trucks[t].gate_share;
+    // Each gate serves its share (0.25, 0.75) of the gate stops, ends / 2 × gate_share, in tours of s
+    // (each gate's stream holds more than s stops).
+    CHECK(tours.tours.gate_tours[t] == doctest::Approx(ends / 2.0 * g / s));
+  }
+  // Heavy trucks make single-stop tours: gate ↔ facility, like single trips but both ways a stop.
+  CHECK(tours.by_group[kHeavy][0].at(4, 2) == doctest::Approx(0.75 * 0.8 * 15.0 / 2.0));
+}
+
+TEST_CASE(
+    "a well-placed hub lowers truck-km, a badly placed one raises it, and the choice is the best node") {
+  const std::vector<int> west{0};
+  const Built plain = build(small_site(), busy_rates());
+  const double without = truck_km(plain.model, daily_demand(plain.model, plain.site, busy_rates(),
+                                                            TrafficDay::kWorkday, {}, west, &test_tours()));
+  // Every road node (x = −500 … 4500, 500 m apart) as the hub: the brute-force truck-km.
+  std::vector<double> brute;
+  for (int i = 0; i <= 10; ++i) {
+    const LogisticsHubSpec hub = west_hub(-500.0 + 500.0 * i);
+    const Built b = build(small_site(), busy_rates(), hub);
+    brute.push_back(truck_km(b.model, daily_demand(b.model, b.site, busy_rates(), TrafficDay::kWorkday, hub,
+                                                   west, &test_tours())));
+  }
+  // Beside west's facilities (x = 1000, node 3) the hub saves km: the consolidated goods come from g2
+  // (x = 4500, weight 0.75) in 0.8 as many vehicles and the hub tours are short.
+  const Built near = build(small_site(), busy_rates(), west_hub(1000.0));
+  REQUIRE(near.roads.nodes[3].x_m == 1000.0);
+  CHECK(brute[3] < without);
+  // At the west end (x = −500, node 0, gate g1) the goods from g2 cross west to the hub and come back
+  // on the hub tours: more km.
+  CHECK(brute[0] > without);
+
+  // The 1-median over the nodes equals the brute force: the same node, and the same differences
+  // (the legs that do not touch the hub cancel).
+  const DailyDemand probe = daily_demand(near.model, near.site, busy_rates(), TrafficDay::kWorkday,
+                                         west_hub(1000.0), west, &test_tours());
+  const std::vector<double> node_km = hub_node_km(near.model, probe.hub_trips);
+  REQUIRE(node_km.size() == 11);
+  const int best = best_hub_node(node_km);
+  const auto brute_best = static_cast<int>(std::min_element(brute.begin(), brute.end()) - brute.begin());
+  CHECK(best == brute_best);
+  for (std::size_t n = 0; n < node_km.size(); ++n) {
+    CHECK(node_km[n] - node_km[static_cast<std::size_t>(best)] ==
+          doctest::Approx(brute[n] - brute[static_cast<std::size_t>(best)]).epsilon(1e-9));
+  }
+  // Vehicles gate ↔ hub: the light gate stops of west, (22 + 10) / 2 × 0.5 = 8, needed 8 / 2 tours;
+  // 0.8 as many bring them, each in and out.
+  CHECK(probe.tours.trunk_trips[0] == doctest::Approx(2.0 * 0.8 * (8.0 / 2.0)));
+}
+
+TEST_CASE("a bad freight tours file is reported with file, line and key") {
+  std::string text = test_tours_text();
+  replace_once(text, "  gate_share: ", "  gate_shares: ");
+  replace_once(text, "stops_per_tour: {value: 1,", "stops_per_tour: {value: 0.5,");
+  const sandan::test::TempDir dir("bad_tours");
+  sandan::test::write_text(dir.path() / "tours.yaml", text);
+  try {
+    (void)read_freight_tours(dir.str("tours.yaml"));
+    FAIL("expected a ConfigError");
+  } catch (const ConfigError& e) {
+    std::string all;
+    for (const auto& p : e.problems()) all += p + "\n";
+    CHECK(all.find("tours.yaml:" + std::to_string(line_of(text, "gate_shares")) +
+                   ": light_truck.gate_shares") != std::string::npos);
+    CHECK(all.find("heavy_truck.stops_per_tour") != std::string::npos);
+    CHECK(all.find("light_truck.gate_share") != std::string::npos);  // now missing
+  }
 }
