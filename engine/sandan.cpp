@@ -546,6 +546,54 @@ InspectReport inspect_layout(const std::vector<std::string>& sources, const std:
 
 // The freight tours of a workday and the logistics hub: where it stands, why there, and its effect
 // on a workday's truck-km and truck-hours (free flow) and on the busiest links.
+// The dynamic loading at shift change: what the window's queues did to the commute and the gates.
+std::string dynamic_summary(const TrafficResults& t) {
+  if (!t.dynamic_enabled || t.dynamic_time_s.empty()) return {};
+  const auto clock = [](double s) {
+    char text[16];
+    const int minutes = static_cast<int>(std::lround(s / 60.0));
+    std::snprintf(text, sizeof text, "%02d:%02d", minutes / 60 % 24, minutes % 60);
+    return std::string(text);
+  };
+  std::string out;
+  char line[512];
+  std::snprintf(line, sizeof line,
+                "Shift change %s-%s on a workday (dynamic loading): %d vehicles, %d arrived by %s\n",
+                clock(t.dynamic_start_s).c_str(), clock(t.dynamic_end_s).c_str(), t.dynamic_vehicles,
+                t.dynamic_finished, clock(t.dynamic_sim_end_s).c_str());
+  out += line;
+  for (std::size_t k = 0; k < t.dynamic_classes.size(); ++k) {
+    if (t.dynamic_classes[k] != "car" || t.dynamic_class_mean_free_flow_time_s[k] <= 0.0) continue;
+    const double travel = t.dynamic_class_mean_travel_time_s[k];
+    const double free = t.dynamic_class_mean_free_flow_time_s[k];
+    std::snprintf(line, sizeof line,
+                  "  commute by car: %.1f min on the layout's roads against %.1f at free flow (%+.1f %%)\n",
+                  travel / 60.0, free / 60.0, 100.0 * (travel - free) / free);
+    out += line;
+  }
+  const std::size_t reports = t.dynamic_time_s.size();
+  const std::size_t links = t.link_road_id.size();
+  if (!t.dynamic_busiest_gate_queue_veh.empty()) {
+    const auto peak =
+        std::max_element(t.dynamic_busiest_gate_queue_veh.begin(), t.dynamic_busiest_gate_queue_veh.end());
+    const auto at = static_cast<std::size_t>(peak - t.dynamic_busiest_gate_queue_veh.begin());
+    std::snprintf(line, sizeof line, "  busiest gate %s: queue at most %.0f vehicles (at %s)\n",
+                  t.dynamic_busiest_gate.rfind("gate:", 0) == 0 ? t.dynamic_busiest_gate.substr(5).c_str()
+                                                                : t.dynamic_busiest_gate.c_str(),
+                  *peak, clock(t.dynamic_time_s[at] + t.dynamic_report_s).c_str());
+    out += line;
+  }
+  if (links > 0 && t.dynamic_link_queue_m.size() == reports * links) {
+    const auto peak = std::max_element(t.dynamic_link_queue_m.begin(), t.dynamic_link_queue_m.end());
+    const auto i = static_cast<std::size_t>(peak - t.dynamic_link_queue_m.begin());
+    std::snprintf(line, sizeof line, "  longest queue: %.0f m on road %s (at %s)\n", *peak,
+                  t.link_road_id[i % links].c_str(),
+                  clock(t.dynamic_time_s[i / links] + t.dynamic_report_s).c_str());
+    out += line;
+  }
+  return out;
+}
+
 std::string tours_summary(const TrafficResults& t) {
   if (!t.tours || t.tour_count.size() < 2 || t.tour_stops.size() < 2) return {};
   std::string out;
@@ -721,6 +769,7 @@ std::string kpi_table(const RunResult& run) {
       out += line;
     }
     out += tours_summary(t);
+    out += dynamic_summary(t);
   }
   return out;
 }

@@ -241,6 +241,7 @@ struct RunView {
   bool has_traffic = false;
   bool has_battery = false;
   bool has_emissions = false;
+  bool has_dynamic = false;  // traffic/dynamic: the dynamic loading at shift change
   Layout* layout = nullptr;
   std::vector<int> facility_row;             // per layout facility: its row in energy/facility, or −1
   std::vector<int> complex_row;              // per layout complex: its row in energy/complex, or −1
@@ -338,6 +339,8 @@ struct ViewData::Impl {
   json alarms(const RunView& run, double vc, std::size_t limit);
   json scale(const RunView& run, const RunView* base, const std::string& layer, const std::string& quantity);
   json series_json(const RunView& run, const RunView* base, const ViewQuery& query);
+  json dynamic_json(const RunView& run);
+  std::vector<float> dynamic_frame(const RunView& run, int step);
 };
 
 void ViewData::Impl::open() {
@@ -461,6 +464,7 @@ void ViewData::Impl::open_run(std::size_t file, const std::string& run_id) {
       const int road = row_of(road_rows, road_ids[l]);
       if (road >= 0) run.road_links[static_cast<std::size_t>(road)].push_back(static_cast<int>(l));
     }
+    run.has_dynamic = r.exists(g + "/traffic/dynamic/link_queue_m");
     const auto days = r.numbers(g + "/traffic/days_in_year");
     for (std::size_t d = 0; d < std::min<std::size_t>(3, days.size()); ++d) run.days_in_year[d] = days[d];
   }
@@ -825,6 +829,7 @@ json ViewData::Impl::meta() {
                     {"site", run.layout->path},
                     {"has_grid", run.has_grid},
                     {"has_traffic", run.has_traffic},
+                    {"has_dynamic", run.has_dynamic},
                     {"has_battery", run.has_battery},
                     {"holidays_known", run.holidays_known},
                     {"peak_hour", run.peak_hour}});
@@ -1279,6 +1284,82 @@ json ViewData::Impl::series_json(const RunView& run, const RunView* base, const 
   return out;
 }
 
+// The dynamic loading at shift change (docs/view.md, "Shift change"): its time axis, the busiest
+// gate's queue, the queues of every gate that has one, the vehicles queued on all links, and each
+// class's mean travel and free-flow times.
+json ViewData::Impl::dynamic_json(const RunView& run) {
+  const ResultsReader& r = *readers[run.file];
+  const std::string g = "runs/" + run.run + "/traffic/dynamic";
+  const std::vector<double> time = r.numbers(g + "/time_s");
+  const auto link_queue = series(run, "traffic/dynamic/link_queue_veh");
+  const auto link_queue_m = series(run, "traffic/dynamic/link_queue_m");
+  const auto gate_queue = series(run, "traffic/dynamic/gate_queue_veh");
+  const std::vector<std::string> zones = r.strings(g + "/zone");
+  const std::vector<std::string> kinds = r.strings(g + "/zone_kind");
+  json queued = json::array();
+  json longest = json::array();
+  double max_m = 0.0;
+  for (std::size_t t = 0; t < link_queue->rows; ++t) {
+    double sum = 0.0;
+    for (std::size_t l = 0; l < link_queue->columns; ++l) sum += link_queue->at(t, l);
+    queued.push_back(sum);
+    double m = 0.0;
+    for (std::size_t l = 0; l < link_queue_m->columns; ++l) m = std::max(m, double{link_queue_m->at(t, l)});
+    longest.push_back(m);
+    max_m = std::max(max_m, m);
+  }
+  json gates = json::array();
+  for (std::size_t z = 0; z < zones.size() && z < kinds.size() && z < gate_queue->columns; ++z) {
+    if (kinds[z] != "gate") continue;
+    json q = json::array();
+    double peak = 0.0;
+    for (std::size_t t = 0; t < gate_queue->rows; ++t) {
+      q.push_back(gate_queue->at(t, z));
+      peak = std::max(peak, double{gate_queue->at(t, z)});
+    }
+    gates.push_back({{"zone", zones[z]}, {"peak_veh", peak}, {"queue_veh", q}});
+  }
+  const std::vector<std::string> classes = r.strings(g + "/class");
+  const std::vector<double> vehicles = r.numbers(g + "/class_vehicles");
+  const std::vector<double> travel = r.numbers(g + "/class_mean_travel_time_s");
+  const std::vector<double> free_flow = r.numbers(g + "/class_mean_free_flow_time_s");
+  json class_list = json::array();
+  for (std::size_t k = 0;
+       k < classes.size() && k < vehicles.size() && k < travel.size() && k < free_flow.size(); ++k) {
+    class_list.push_back({{"class", classes[k]},
+                          {"vehicles", vehicles[k]},
+                          {"mean_travel_time_s", number_json(travel[k])},
+                          {"mean_free_flow_time_s", number_json(free_flow[k])}});
+  }
+  return json{{"time_s", time},
+              {"report_s", r.number_attribute(g, "report_s").value_or(300.0)},
+              {"start_s", r.number_attribute(g, "start_s").value_or(time.empty() ? 0.0 : time.front())},
+              {"end_s", r.number_attribute(g, "end_s").value_or(0.0)},
+              {"vehicles", r.number_attribute(g, "vehicles").value_or(0.0)},
+              {"busiest_gate", r.string_attribute(g, "busiest_gate").value_or("")},
+              {"gates", gates},
+              {"queued_veh", queued},
+              {"longest_queue_m", longest},
+              {"max_queue_m", max_m},
+              {"classes", class_list}};
+}
+
+// Each layout road's queue at a report step: the longest of its directed links' (m).
+std::vector<float> ViewData::Impl::dynamic_frame(const RunView& run, int step) {
+  const auto queue = series(run, "traffic/dynamic/link_queue_m");
+  std::vector<float> out(run.road_links.size(), kNaN);
+  for (std::size_t i = 0; i < run.road_links.size(); ++i) {
+    if (run.road_links[i].empty()) continue;
+    float m = 0.0F;
+    for (const int l : run.road_links[i]) {
+      if (static_cast<std::size_t>(l) < queue->columns)
+        m = std::max(m, queue->at(static_cast<std::size_t>(step), static_cast<std::size_t>(l)));
+    }
+    out[i] = m;
+  }
+  return out;
+}
+
 ViewData::ViewData(const ViewOptions& options) : impl_(std::make_unique<Impl>(options)) { impl_->open(); }
 ViewData::~ViewData() = default;
 
@@ -1359,6 +1440,23 @@ ViewReply ViewData::get(const std::string& path, const ViewQuery& query) {
     } else if (path == "/api/series") {
       const RunView& run = d.run_of(query);
       reply.body = d.series_json(run, d.base_of(query, run), query).dump();
+    } else if (path == "/api/dynamic" || path == "/api/dynamic_frame") {
+      const RunView& run = d.run_of(query);
+      if (!run.has_dynamic)
+        bad_request("run '" + run.id + "' has no dynamic loading (traffic.dynamic in its scenario)");
+      if (path == "/api/dynamic") {
+        reply.body = d.dynamic_json(run).dump();
+      } else {
+        const int steps = static_cast<int>(d.series(run, "traffic/dynamic/link_queue_m")->rows);
+        if (query.find("step") == query.end())
+          bad_request("missing parameter 'step': give 0 to " + std::to_string(steps - 1));
+        const int step = int_parameter(query, "step", 0, 0, steps - 1);
+        const std::vector<float> values = d.dynamic_frame(run, step);
+        reply.content_type = "application/octet-stream";
+        reply.headers.emplace_back("X-Sandan-Unit", "m");
+        reply.body.resize(values.size() * sizeof(float));
+        if (!values.empty()) std::memcpy(reply.body.data(), values.data(), reply.body.size());
+      }
     } else if (path == "/api/kpis") {
       const RunView& run = d.run_of(query);
       reply.body = d.kpis(run, d.base_of(query, run)).dump();
@@ -1370,7 +1468,7 @@ ViewReply ViewData::get(const std::string& path, const ViewQuery& query) {
     } else {
       not_found("no endpoint " + path.substr(0, 80) +
                 "; the API is /api/meta, /api/layout, /api/frame, /api/scale, "
-                "/api/series, /api/kpis, /api/alarms (docs/view.md)");
+                "/api/series, /api/kpis, /api/alarms, /api/dynamic, /api/dynamic_frame (docs/view.md)");
     }
   } catch (const RequestError& e) {
     reply = ViewReply{e.status,

@@ -300,6 +300,61 @@ TEST_CASE(
   CHECK(checked > 0);
 }
 
+TEST_CASE(
+    "the shift change's queues: each road the longest of its links' queues, totals and gates as stored") {
+  const sandan::ResultsReader reader(runs().baseline);
+  const std::string g = "runs/base/traffic/dynamic";
+  std::vector<std::size_t> dims;
+  const auto queue_m = reader.floats(g + "/link_queue_m", &dims);  // [time × link]
+  REQUIRE(dims.size() == 2);
+  const std::size_t steps = dims[0];
+  const std::size_t links = dims[1];
+  const auto queue_veh = reader.floats(g + "/link_queue_veh");
+  const json d = get_json("/api/dynamic", {{"run", "0:base"}});
+  REQUIRE(d["time_s"].size() == steps);
+  CHECK(d["busiest_gate"].get<std::string>() == reader.string_attribute(g, "busiest_gate").value_or("?"));
+  // Vehicles queued on all roads: the sum over the links, recomputed here.
+  double max_m = 0;
+  for (std::size_t t = 0; t < steps; ++t) {
+    double sum = 0;
+    for (std::size_t l = 0; l < links; ++l) {
+      sum += queue_veh[t * links + l];
+      max_m = std::max(max_m, double{queue_m[t * links + l]});
+    }
+    CHECK(d["queued_veh"][t].get<double>() == doctest::Approx(sum).epsilon(1e-6));
+  }
+  CHECK(d["max_queue_m"].get<double>() == doctest::Approx(max_m));
+  // Each layout road at a step: the longest queue of the links that carry its id.
+  const auto road_ids = reader.strings("runs/base/traffic/link_road_id");
+  const json layout = json::parse(view().get("/api/layout", {{"run", "0:base"}}).body);
+  const json& roads = layout["roads"]["features"];
+  const std::size_t step = steps / 2;
+  const sandan::ViewReply reply =
+      view().get("/api/dynamic_frame", {{"run", "0:base"}, {"step", std::to_string(step)}});
+  REQUIRE(reply.status == 200);
+  std::vector<float> values(reply.body.size() / sizeof(float));
+  std::memcpy(values.data(), reply.body.data(), reply.body.size());
+  REQUIRE(values.size() == roads.size());
+  std::size_t checked = 0;
+  for (std::size_t i = 0; i < roads.size(); ++i) {
+    const std::string id = roads[i]["properties"]["id"].get<std::string>();
+    float expected = -1;
+    for (std::size_t l = 0; l < links; ++l)
+      if (road_ids[l] == id) expected = std::max(expected, queue_m[step * links + l]);
+    if (expected < 0) continue;
+    CHECK(values[i] == expected);
+    ++checked;
+  }
+  CHECK(checked > 0);
+  // Class travel times as stored.
+  const auto travel = reader.numbers(g + "/class_mean_travel_time_s");
+  REQUIRE(d["classes"].size() == travel.size());
+  CHECK(d["classes"][0]["mean_travel_time_s"].get<double>() == travel[0]);
+  // Bad requests.
+  get_json("/api/dynamic_frame", {{"run", "0:base"}}, 400);
+  get_json("/api/dynamic_frame", {{"run", "0:base"}, {"step", std::to_string(steps)}}, 400);
+}
+
 TEST_CASE("every alarm is beyond its limit at its worst hour, and a series is the hours of the file") {
   const json alarms = get_json("/api/alarms", {{"run", "0:base"}, {"vc", "0.05"}});
   REQUIRE(alarms["alarms"].is_array());

@@ -63,6 +63,9 @@ window.sandanView = {
   stops: (layer) => (colourStops[layer] ? colourStops[layer].map((s) => [...s]) : null),
 };
 const colourStops = {};
+// The shift change's dynamic loading (docs/view.md, "Shift change"): when shown, the roads are coloured
+// by their queue at a report step of the workday window instead of by the hour's value.
+const dyn = { on: false, step: 0, data: null, run: null, playing: false, frames: new Map() };
 
 // ---- helpers -----------------------------------------------------------------------------------
 const $ = (sel) => document.querySelector(sel);
@@ -362,6 +365,13 @@ let colourToken = 0;
 async function applyColours() {
   const token = ++colourToken;
   const jobs = LAYERS.map(async (layer) => {
+    if (layer === 'roads' && dyn.on && dyn.data) {
+      const hi = Math.max(50, Math.ceil(dyn.data.max_queue_m / 10) * 10);
+      colourStops.roads = ramp(LOADING_RAMP, 0, hi);
+      currentUnit.roads = 'm';
+      map.setPaintProperty('roads-line', 'line-color', colourExpr(colourStops.roads, '#334155'));
+      return;
+    }
     if (!hasLayer(layer)) { colourStops[layer] = null; return; }
     const q = quantityOf(layer);
     const sc = await getScale(layer, q);
@@ -419,8 +429,8 @@ function waitIdle() {
 async function updateFrames() {
   const token = ++frameToken;
   const hour = state.hour;
-  const layers = LAYERS.filter((l) => state.visible[l] && hasLayer(l));
-  const vals = await Promise.all(layers.map((l) => getFrame(l, quantityOf(l), hour)));
+  const layers = LAYERS.filter((l) => state.visible[l] && (hasLayer(l) || (l === 'roads' && dyn.on)));
+  const vals = await Promise.all(layers.map((l) => (l === 'roads' && dyn.on ? dynamicFrame(dyn.step) : getFrame(l, quantityOf(l), hour))));
   if (token !== frameToken) return false;
   layers.forEach((l, i) => applyFrame(l, vals[i]));
   await waitIdle();
@@ -471,10 +481,141 @@ function setPlaying(on) {
   if (on) playLoop();
 }
 
+// ---- shift change (dynamic loading) ----------------------------------------------------------------
+// Clock time at the end of report step i (the queues are the step's last).
+function dynClock(i) {
+  if (!dyn.data) return '';
+  const s = dyn.data.time_s[i] + dyn.data.report_s;
+  const m = Math.round(s / 60);
+  return `${String(Math.floor(m / 60) % 24).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
+}
+
+async function dynamicFrame(step) {
+  const key = `${state.run}|${step}`;
+  if (!dyn.frames.has(key)) {
+    const p = (async () => {
+      const r = await fetch(`/api/dynamic_frame?${qs({ run: state.run, step })}`);
+      if (!r.ok) throw new Error(`dynamic frame ${step}: ${r.status}`);
+      return new Float32Array(await r.arrayBuffer());
+    })();
+    dyn.frames.set(key, p);
+    p.catch(() => dyn.frames.delete(key));
+  }
+  return dyn.frames.get(key);
+}
+
+async function loadDynamic() {
+  const r = runInfo(state.run);
+  const panel = $('#dynamic-panel');
+  panel.hidden = !(r && r.has_dynamic);
+  if (panel.hidden) {
+    dyn.on = false; dyn.data = null; dyn.run = null; setDynPlaying(false);
+    $('#dyn-toggle').checked = false;
+    return;
+  }
+  if (dyn.run !== state.run) {
+    dyn.data = await getJSON(`/api/dynamic?${qs({ run: state.run })}`);
+    dyn.run = state.run;
+    // Start at the step with the most vehicles queued on the roads.
+    const q = dyn.data.queued_veh;
+    dyn.step = q.reduce((best, v, i) => (v > q[best] ? i : best), 0);
+  }
+  const s = $('#dyn-slider');
+  s.max = String(Math.max(0, dyn.data.time_s.length - 1));
+  s.value = String(dyn.step);
+  renderDynamic();
+}
+
+function gateLabel(zone) {
+  const id = String(zone).replace(/^gate:/, '');
+  const f = layout && fcOrEmpty(layout.gates).features.find((g) => g.properties.id === id);
+  return f ? gateName(f.properties, state.lang) : id;
+}
+
+function renderDynamic() {
+  const d = dyn.data;
+  if (!d) return;
+  $('#dyn-time').textContent = dynClock(dyn.step);
+  const clock = (s) => { const m = Math.round(s / 60); return `${String(Math.floor(m / 60) % 24).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`; };
+  const lines = [t(state.lang, 'dynVehicles', { start: clock(d.start_s), end: clock(d.end_s), n: Math.round(d.vehicles).toLocaleString() })];
+  const car = d.classes.find((c) => c.class === 'car');
+  if (car && car.mean_free_flow_time_s > 0) {
+    const p = (100 * (car.mean_travel_time_s - car.mean_free_flow_time_s)) / car.mean_free_flow_time_s;
+    lines.push(t(state.lang, 'dynCommute', { t: (car.mean_travel_time_s / 60).toFixed(1), f: (car.mean_free_flow_time_s / 60).toFixed(1), p: `${p >= 0 ? '+' : ''}${p.toFixed(1)} %` }));
+  }
+  const busiest = d.gates.find((g) => g.zone === d.busiest_gate);
+  if (busiest) {
+    const at = busiest.queue_veh.reduce((best, v, i) => (v > busiest.queue_veh[best] ? i : best), 0);
+    lines.push(t(state.lang, 'dynGate', { gate: gateLabel(busiest.zone), n: Math.round(busiest.peak_veh), time: dynClock(at) }));
+  }
+  const li = d.longest_queue_m.reduce((best, v, i) => (v > d.longest_queue_m[best] ? i : best), 0);
+  lines.push(t(state.lang, 'dynLongest', { m: Math.round(d.max_queue_m), time: dynClock(li) }));
+  $('#dyn-summary').innerHTML = lines.map((x) => `<div>${esc(x)}</div>`).join('');
+  drawDynChart(busiest);
+}
+
+// Vehicles queued on all roads and at the busiest gate over the window, the shown step marked.
+function drawDynChart(busiest) {
+  const d = dyn.data;
+  const w = 220; const h = 90; const pad = 4;
+  const n = d.queued_veh.length;
+  const top = Math.max(1, ...d.queued_veh);
+  const x = (i) => pad + ((w - 2 * pad) * i) / Math.max(1, n - 1);
+  const y = (v) => h - pad - ((h - 2 * pad) * v) / top;
+  const path = (vals) => vals.map((v, i) => `${i ? 'L' : 'M'}${x(i).toFixed(1)},${y(v || 0).toFixed(1)}`).join('');
+  const gate = busiest ? `<path d="${path(busiest.queue_veh)}" fill="none" stroke="#f472b6" stroke-width="1.5"/>` : '';
+  $('#dyn-chart').innerHTML = `<svg viewBox="0 0 ${w} ${h}" width="100%" height="${h}" role="img" aria-label="${esc(t(state.lang, 'dynQueued'))}">
+    <path d="${path(d.queued_veh)}" fill="none" stroke="#7dd3fc" stroke-width="1.5"/>${gate}
+    <line x1="${x(dyn.step)}" x2="${x(dyn.step)}" y1="0" y2="${h}" stroke="#facc15" stroke-width="1"/>
+    <text x="${w - pad}" y="12" text-anchor="end" fill="#94a3b8" font-size="10">${Math.round(top)}</text></svg>
+    <div class="legend-note"><span class="legend-swatch" style="background:#7dd3fc"></span>${esc(t(state.lang, 'dynQueued'))}</div>
+    <div class="legend-note"><span class="legend-swatch" style="background:#f472b6"></span>${esc(t(state.lang, 'dynGateSeries'))}</div>`;
+}
+
+async function setDynStep(i) {
+  if (!dyn.data) return;
+  const n = dyn.data.time_s.length;
+  dyn.step = ((Math.round(i) % n) + n) % n;
+  $('#dyn-slider').value = String(dyn.step);
+  renderDynamic();
+  if (dyn.on) { renderLegends(); await updateFrames(); }
+  document.body.dataset.dynStep = String(dyn.step);
+}
+
+async function dynPlayLoop() {
+  while (dyn.playing) {
+    await setDynStep(dyn.step + 1);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+function setDynPlaying(on) {
+  dyn.playing = on;
+  const b = $('#dyn-play');
+  b.textContent = on ? '⏸' : '▶';
+  if (on) dynPlayLoop();
+}
+
+async function setDynOn(on) {
+  dyn.on = on && !!dyn.data;
+  if (!dyn.on) setDynPlaying(false);
+  await applyColours();
+  await updateFrames();
+  document.body.dataset.dynamic = dyn.on ? '1' : '0';
+}
+
 // ---- legends -----------------------------------------------------------------------------------
 function legendHTML(layer) {
   const stops = colourStops[layer];
   if (!stops || !state.visible[layer]) return '';
+  if (layer === 'roads' && dyn.on && dyn.data) {
+    const lo = stops[0][0]; const hi = stops[stops.length - 1][0];
+    const grad = stops.map(([v, c]) => `${c} ${(((v - lo) / (hi - lo)) * 100).toFixed(1)}%`).join(', ');
+    return `<div class="legend" data-layer="roads" data-quantity="queue_m" data-unit="m">
+    <div class="legend-title">${esc(`${t(state.lang, 'roads')} · ${t(state.lang, 'dynQueue')} (m) · ${dynClock(dyn.step)}`)}</div>
+    <div class="legend-bar" style="background: linear-gradient(to right, ${grad})"></div>
+    <div class="legend-ticks"><span>0</span><span>${Math.round(hi / 2)}</span><span>${hi}+</span></div></div>`;
+  }
   const q = quantityOf(layer);
   const qi = quantityInfo(layer, q) || { label: { en: q, ko: q } };
   const unit = currentUnit[layer] || qi.unit;
@@ -844,6 +985,7 @@ function applyLanguage() {
   syncControls();
   renderScenario();
   renderHour();
+  if (dyn.data) renderDynamic();
   if (layout) {
     for (const mk of markers) {
       const el = mk.getElement();
@@ -883,6 +1025,7 @@ async function onRunsChanged() {
   syncControls();
   renderScenario();
   renderHour();
+  await loadDynamic();
   await applyColours();
   await Promise.all([updateFrames(), loadAlarms(), loadKpis()]);
   if (!$('#chart-panel').hidden) loadChart();
@@ -939,6 +1082,12 @@ function bindControls() {
       try { await updateFrames(); } catch (err) { showError(err); }
     });
   }
+  $('#dyn-toggle').addEventListener('change', (e) => setDynOn(e.target.checked).catch(showError));
+  $('#dyn-slider').addEventListener('input', (e) => { setDynPlaying(false); setDynStep(Number(e.target.value)).catch(showError); });
+  $('#dyn-play').addEventListener('click', () => {
+    if (!dyn.on) { $('#dyn-toggle').checked = true; setDynOn(true).catch(showError); }
+    setDynPlaying(!dyn.playing);
+  });
   $('#alarm-list').addEventListener('click', (e) => {
     const li = e.target.closest('.alarm-item');
     if (li) onAlarm(Number(li.dataset.index)).catch(showError);

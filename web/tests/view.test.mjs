@@ -305,6 +305,48 @@ test('clicking a facility opens its chart with axes, unit and legend, B and A ov
   assert.deepEqual(problems, []);
 });
 
+test('the shift change colours each road by its queue at the chosen time, with its summary and the busiest gate', async () => {
+  const A = meta.runs[0].id;
+  assert.ok(meta.runs[0].has_dynamic, 'the baseline has traffic.dynamic');
+  await page.click('#chart-close').catch(() => {});
+  await page.uncheck('#diff-toggle');
+  await page.selectOption('#run-select', A);
+  await page.waitForFunction((a) => window.sandanView.state.run === a && !document.querySelector('#dynamic-panel').hidden, A);
+  const d = await api(`/api/dynamic?run=${A}`);
+  await page.check('#dyn-toggle');
+  await page.waitForFunction(() => document.body.dataset.dynamic === '1');
+  // The step with the most vehicles queued, then one step on: the map follows the slider.
+  const peak = d.queued_veh.reduce((b, v, i) => (v > d.queued_veh[b] ? i : b), 0);
+  const step = (peak + 1) % d.time_s.length;
+  await page.fill('#dyn-slider', String(step));
+  await page.waitForFunction((s) => document.body.dataset.dynStep === String(s), step);
+  const expected = await page.evaluate(async ([run, s]) => {
+    const r = await fetch(`/api/dynamic_frame?run=${run}&step=${s}`);
+    return Array.from(new Float32Array(await r.arrayBuffer()));
+  }, [A, step]);
+  await page.waitForFunction((n) => (window.sandanView.values('roads') || []).length === n, expected.length);
+  const shown = await page.evaluate(() => window.sandanView.values('roads'));
+  assert.deepEqual(shown.map((v) => (Number.isNaN(v) ? null : v)), expected.map((v) => (Number.isNaN(v) ? null : v)));
+  assert.ok(await page.$('#map-legend .legend[data-quantity="queue_m"]'), 'queue legend');
+  const summary = await page.textContent('#dyn-summary');
+  assert.ok(summary.includes('통근') && summary.includes('진출입'), summary);   // the page is in Korean here
+  assert.ok(summary.includes(d.busiest_gate.replace(/^gate:/, '')) || summary.includes('IC') || summary.includes('역'), summary);
+  assert.ok(await page.$('#dyn-chart svg path'), 'queue chart');
+  // Around the road with the longest queue shown.
+  const longest = shown.reduce((b, v, i) => ((v || 0) > (shown[b] || 0) ? i : b), 0);
+  await page.evaluate((i) => {
+    const v = window.sandanView;
+    const g = v.layout.roads.features[i].geometry;
+    const line = g.type === 'LineString' ? g.coordinates : g.coordinates[0];
+    v.map.jumpTo({ center: line[Math.floor(line.length / 2)], zoom: 14 });
+  }, longest);
+  await waitMapStill();
+  await page.screenshot({ path: path.join(shots, 'view-shift-change.png') });
+  await page.uncheck('#dyn-toggle');
+  await page.waitForFunction(() => document.body.dataset.dynamic === '0');
+  assert.deepEqual(problems, []);
+});
+
 test('paths outside web/src get 404', async () => {
   for (const p of ['/../CMakeLists.txt', '/%2e%2e/%2e%2e/etc/passwd', '/vendor/../../CMakeLists.txt',
     '/..%2fCMakeLists.txt', '/vendor/maplibre-gl.js.map', '/.gitignore', '/tests/view.test.mjs']) {
