@@ -352,6 +352,10 @@ void hub_links(const TrafficStage::Impl& impl, TrafficResults& out) {
       double pce = 0.0;
       for (std::size_t k = 0; k < classes; ++k)
         pce += out.link_flow_veh_h[(hour * links + l) * classes + k] * out.pce[k];
+      // The background traffic loads the same roads (traffic.background).
+      const std::size_t bg_classes = out.background_classes.size();
+      for (std::size_t k = 0; k < bg_classes && out.background; ++k)
+        pce += out.background_flow_veh_h[(hour * links + l) * bg_classes + k] * out.background_pce[k];
       if (out.link_capacity_pce_h[l] > 0.0)
         peak_vc[l] = std::max(peak_vc[l], pce / out.link_capacity_pce_h[l]);
     }
