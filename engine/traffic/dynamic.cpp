@@ -313,8 +313,11 @@ class Simulation {
   // an input whose head cannot go is blocked for the step (first in, first out: Daganzo 1995, "The
   // cell transmission model, part II: network traffic", TR Part B 29). What an input was served is
   // kept from step to step (served PCE over capacity, less the least of the competing inputs), so the
-  // shares hold over time although a step moves whole vehicles; an input with nothing ready rejoins
-  // at the level of the others (it banks no priority while idle).
+  // shares hold over time although a step moves whole vehicles. An input with nothing ready keeps
+  // what it was served (less the same least, floored at the others' level): it banks no priority
+  // while idle, and it does not shed its lead either. Shedding it (resetting an idle input to the
+  // others' level) gave a merge whose inputs each deliver one vehicle every other step to the input
+  // served first at every tie the whole outflow (bench/sumo/README.md, "Analytic check: a merge").
   void process_node(std::size_t node, std::int64_t step, std::size_t report) {
     const std::size_t begin = node_begin_[node];
     const std::size_t end = node_begin_[node + 1];
@@ -325,7 +328,8 @@ class Simulation {
       if (vehicle >= 0) least = std::min(least, served_[i]);
     }
     if (least == std::numeric_limits<double>::infinity()) return;
-    for (std::size_t i = begin; i < end; ++i) served_[i] = blocked_[i] != 0 ? 0.0 : served_[i] - least;
+    for (std::size_t i = begin; i < end; ++i)
+      served_[i] = blocked_[i] != 0 ? std::max(0.0, served_[i] - least) : served_[i] - least;
     for (;;) {
       std::size_t best = end;
       double best_ratio = std::numeric_limits<double>::infinity();
