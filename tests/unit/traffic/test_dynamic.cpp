@@ -9,9 +9,11 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 #include "traffic/dynamic.hpp"
+#include "traffic/dynamic_demand.hpp"
 
 using namespace sandan;
 
@@ -283,4 +285,32 @@ TEST_CASE("a diverge is first in, first out: a blocked branch holds back the veh
     CHECK(std::abs(r.link_inflow[k * 4 + 1] - 10) <= 2);
     CHECK(std::abs(r.link_inflow[k * 4 + 2] - 10) <= 2);
   }
+}
+
+TEST_CASE("departures: each origin's vehicles of an interval are spread evenly over it") {
+  // The interval 3600-4500 s. Origin 0 has five vehicles: three one-vehicle OD cells (place 0.5 each),
+  // one cell of two (places 0.25 and 0.75) listed third and fourth. Origin 1 has one. A vehicle before
+  // `begin` is not touched.
+  const std::vector<std::pair<int, double>> listed = {{0, 0.5},  {0, 0.5}, {0, 0.25},
+                                                      {0, 0.75}, {1, 0.5}, {0, 0.5}};
+  std::vector<DnlVehicle> v(1 + listed.size());
+  v[0].origin = 0;
+  v[0].depart_s = 123.0;
+  for (std::size_t i = 0; i < listed.size(); ++i) {
+    v[i + 1].origin = listed[i].first;
+    v[i + 1].depart_s = listed[i].second;
+  }
+  spread_departures(v, 1, v.size(), 3600.0, 900.0);
+  CHECK(v[0].depart_s == 123.0);
+  // Origin 1, one vehicle: the middle of the interval, 3600 + 0.5 × 900.
+  CHECK(v[5].depart_s == doctest::Approx(4050.0));
+  // Origin 0, m = 5: departures at 3600 + (i + 0.5) × 180 = 3690, 3870, 4050, 4230, 4410. By place:
+  // the 0.25 vehicle first, the 0.75 one last. The three at 0.5 are the origin's 1st, 2nd and 5th
+  // listed (k = 0, 1, 4): Weyl keys frac((k + 1) × 0.618…) = 0.618, 0.236, 0.090, so the 5th goes
+  // first, then the 2nd, then the 1st.
+  CHECK(v[3].depart_s == doctest::Approx(3690.0));
+  CHECK(v[6].depart_s == doctest::Approx(3870.0));
+  CHECK(v[2].depart_s == doctest::Approx(4050.0));
+  CHECK(v[1].depart_s == doctest::Approx(4230.0));
+  CHECK(v[4].depart_s == doctest::Approx(4410.0));
 }
