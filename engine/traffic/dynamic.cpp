@@ -32,14 +32,17 @@ struct LinkState {
   std::int32_t count = 0;
   double n_up = 0.0;    // cumulative PCE that entered
   double n_down = 0.0;  // cumulative PCE that left
-  // N_down at past step ends: history[hist_begin + k % hist_size] holds N_down at time index k.
+  // N_down at past step ends: history[hist_begin + k % hist_size] holds N_down at time index k. It is
+  // written lazily (sync_history), just before N_down changes: N_down is the same at every index since
+  // the last written one, so the slots in between get its current value, and the indices after it
+  // are read as the current N_down. A link nobody uses costs nothing a step.
   std::size_t hist_begin = 0;
   std::int32_t hist_size = 0;
-  std::int32_t hist_cursor = 0;  // the slot of the latest time index written (index 0 at the start)
-  std::int32_t ff_steps = 1;     // the free-flow time in whole steps (≥ 1)
-  double lag_w_steps = 1.0;      // L / w in steps (≥ 1)
-  double storage_pce = 0.0;      // k_jam L
-  double capacity_step = 0.0;    // C Δt, PCE
+  std::int64_t hist_written = 0;  // the latest time index written (index 0, N_down = 0, at the start)
+  std::int32_t ff_steps = 1;      // the free-flow time in whole steps (≥ 1)
+  double lag_w_steps = 1.0;       // L / w in steps (≥ 1)
+  double storage_pce = 0.0;       // k_jam L
+  double capacity_step = 0.0;     // C Δt, PCE
   std::int64_t in_stamp = -2;
   double in_remaining = 0.0;  // inflow capacity left in the step (may go negative: a debt)
   double storage_room = 0.0;  // N_down(t + Δt − L/w) + k_jam L − N_up at the step's start, less entries
@@ -187,15 +190,35 @@ class Simulation {
     out_.zone_queue.assign(zone_cells, 0);
   }
 
-  // N_down of link l at (fractional) time index k, from its history (0 before the start).
+  // Writes N_down into the history slots of the time indices after the latest written up to k (N_down
+  // has not changed since that one: it is synced before every change). Only the last hist_size
+  // indices have slots.
+  void sync_history(LinkState& s, std::int64_t k) {
+    if (k <= s.hist_written) return;
+    double* h = history_.data() + s.hist_begin;
+    const std::int64_t from = std::max(s.hist_written + 1, k - s.hist_size + 1);
+    auto slot = static_cast<std::int32_t>(from % s.hist_size);
+    for (std::int64_t j = from; j <= k; ++j) {
+      h[slot] = s.n_down;
+      slot = slot + 1 == s.hist_size ? 0 : slot + 1;  // no division a slot
+    }
+    s.hist_written = k;
+  }
+
+  // N_down of a link at time index k: its history up to the latest written index, its current N_down
+  // after it (unchanged since then).
+  [[nodiscard]] double n_down_index(const LinkState& s, std::int64_t k) const {
+    return k > s.hist_written ? s.n_down : history_[s.hist_begin + static_cast<std::size_t>(k % s.hist_size)];
+  }
+
+  // N_down of link l at (fractional) time index k (0 before the start), linear between step ends.
   [[nodiscard]] double n_down_at(const LinkState& s, double k) const {
     if (k <= 0.0) return 0.0;
     const auto k0 = static_cast<std::int64_t>(std::floor(k));
     const double frac = k - static_cast<double>(k0);
-    const double* h = history_.data() + s.hist_begin;
-    const double a = h[k0 % s.hist_size];
+    const double a = n_down_index(s, k0);
     if (frac <= kTimeEpsilon) return a;
-    const double b = h[(k0 + 1) % s.hist_size];
+    const double b = n_down_index(s, k0 + 1);
     return a + frac * (b - a);
   }
 
@@ -277,6 +300,7 @@ class Simulation {
       }
       s.head = (s.head + 1) % s.fifo_size;
       --s.count;
+      sync_history(s, step);  // the step's start keeps N_down before this change
       s.n_down += v.pce;
       s.out_remaining -= v.pce;
       if (s.count > 0) {
@@ -313,8 +337,11 @@ class Simulation {
   // an input whose head cannot go is blocked for the step (first in, first out: Daganzo 1995, "The
   // cell transmission model, part II: network traffic", TR Part B 29). What an input was served is
   // kept from step to step (served PCE over capacity, less the least of the competing inputs), so the
-  // shares hold over time although a step moves whole vehicles; an input with nothing ready rejoins
-  // at the level of the others (it banks no priority while idle).
+  // shares hold over time although a step moves whole vehicles. An input with nothing ready keeps
+  // what it was served (less the same least, floored at the others' level): it banks no priority
+  // while idle, and it does not shed its lead either. Shedding it (resetting an idle input to the
+  // others' level) gave a merge whose inputs each deliver one vehicle every other step to the input
+  // served first at every tie the whole outflow (bench/sumo/README.md, "Analytic check: a merge").
   void process_node(std::size_t node, std::int64_t step, std::size_t report) {
     const std::size_t begin = node_begin_[node];
     const std::size_t end = node_begin_[node + 1];
@@ -325,7 +352,8 @@ class Simulation {
       if (vehicle >= 0) least = std::min(least, served_[i]);
     }
     if (least == std::numeric_limits<double>::infinity()) return;
-    for (std::size_t i = begin; i < end; ++i) served_[i] = blocked_[i] != 0 ? 0.0 : served_[i] - least;
+    for (std::size_t i = begin; i < end; ++i)
+      served_[i] = blocked_[i] != 0 ? std::max(0.0, served_[i] - least) : served_[i] - least;
     for (;;) {
       std::size_t best = end;
       double best_ratio = std::numeric_limits<double>::infinity();
@@ -421,12 +449,6 @@ class Simulation {
         process_node(n, step, report);
       }
       due.clear();
-      // N_down at the step's end, for the receiving flows of later steps.
-      for (LinkState& s : links_) {
-        // (step + 1) % hist_size, without a division for every link and step.
-        s.hist_cursor = s.hist_cursor + 1 == s.hist_size ? 0 : s.hist_cursor + 1;
-        history_[s.hist_begin + static_cast<std::size_t>(s.hist_cursor)] = s.n_down;
-      }
       out_.vehicle_steps += on_road_;
       if ((step + 1) % report_steps_ == 0 || step + 1 == steps_) record(report, step + 1);
     }

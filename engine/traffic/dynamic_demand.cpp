@@ -95,6 +95,32 @@ void read_group(const MapView& top, const std::string& key, std::size_t group, i
 
 }  // namespace
 
+void spread_departures(std::vector<DnlVehicle>& vehicles, std::size_t begin, std::size_t end, double start_s,
+                       double interval_s) {
+  // (√5 − 1) / 2: the Weyl sequence frac(k × this) is the most even of its kind (three-gap theorem;
+  // Knuth, "The Art of Computer Programming" vol. 3, 6.4, Fibonacci hashing).
+  constexpr double kGoldenFraction = 0.6180339887498949;
+  std::vector<std::vector<std::size_t>> by_origin;
+  for (std::size_t i = begin; i < end; ++i) {
+    const auto o = static_cast<std::size_t>(std::max(0, vehicles[i].origin));
+    if (o >= by_origin.size()) by_origin.resize(o + 1);
+    by_origin[o].push_back(i);
+  }
+  std::vector<std::pair<std::pair<double, double>, std::size_t>> keyed;
+  for (const std::vector<std::size_t>& list : by_origin) {
+    if (list.empty()) continue;
+    keyed.clear();
+    for (std::size_t k = 0; k < list.size(); ++k) {
+      const double weyl = std::fmod(static_cast<double>(k + 1) * kGoldenFraction, 1.0);
+      keyed.push_back({{vehicles[list[k]].depart_s, weyl}, list[k]});
+    }
+    std::sort(keyed.begin(), keyed.end());
+    const auto m = static_cast<double>(keyed.size());
+    for (std::size_t i = 0; i < keyed.size(); ++i)
+      vehicles[keyed[i].second].depart_s = start_s + (static_cast<double>(i) + 0.5) * interval_s / m;
+  }
+}
+
 DynamicProfiles read_dynamic_profiles(const std::string& path) {
   DynamicProfiles out;
   out.path = path;
@@ -241,6 +267,7 @@ DnlCase build_dynamic_case(const TrafficModel& model, const RoadGraph& roads,
   std::vector<double> expected(static_cast<std::size_t>(zones) * zones);
   std::vector<int> route;
   for (long q = first; q < last; ++q) {
+    const std::size_t interval_first = vehicles.size();
     const int hour = static_cast<int>(q / per_hour);
     const auto slot = static_cast<std::size_t>(q % per_hour);
     const double t0 = static_cast<double>(q) * interval;
@@ -318,20 +345,23 @@ DnlCase build_dynamic_case(const TrafficModel& model, const RoadGraph& roads,
           routes.insert(routes.end(), route.begin(), route.end());
           for (int j = 0; j < n; ++j) {
             DnlVehicle v;
-            // Evenly inside the interval, each at the middle of its share of it.
-            v.depart_s = t0 + (j + 0.5) * interval / n;
+            // Its place in the OD stream, a fraction of the interval: spread_departures turns it
+            // into a time, evenly over the interval by origin zone.
+            v.depart_s = (j + 0.5) / n;
             v.vehicle_class = class_index;
             v.pce = pce;
             v.origin = o;
             v.destination = d;
             v.route_begin = begin;
             v.route_end = static_cast<int>(routes.size());
-            order.emplace_back(v.depart_s, static_cast<int>(vehicles.size()));
             vehicles.push_back(v);
           }
         }
       }
     }
+    spread_departures(vehicles, interval_first, vehicles.size(), t0, interval);
+    for (std::size_t i = interval_first; i < vehicles.size(); ++i)
+      order.emplace_back(vehicles[i].depart_s, static_cast<int>(i));
   }
   std::stable_sort(order.begin(), order.end(),
                    [](const auto& a, const auto& b) { return a.first < b.first; });

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <array>
+#include <cstddef>
 #include <map>
 #include <string>
 #include <vector>
@@ -49,6 +50,18 @@ struct HourDemandPart {
 // The complexes' own classes of an hour by profile group (their sum over groups is hourly_demand's).
 [[nodiscard]] std::vector<HourDemandPart> hourly_demand_parts(const DailyDemand& daily,
                                                               const TripRates& rates, int hour);
+
+// Spreads the vehicles of one departure interval [start_s, start_s + interval_s) evenly over it, by
+// origin zone: vehicle i of the m that leave an origin in the interval departs at
+// start_s + (i + 0.5) × interval_s / m. On input each vehicle's depart_s holds its place in its OD
+// stream as a fraction of the interval ((j + 0.5) / n for vehicle j of the n of its OD cell and
+// class); the origin's vehicles are ordered by it, ties (most cells have one vehicle an interval) by a
+// golden-ratio (Weyl) sequence over the order they are listed in, so destinations and classes
+// interleave instead of following in index order. Deterministic. Spreading the cells' vehicles each
+// at the middle of its own share of the interval instead put every one-vehicle cell at the same
+// second (bench/sumo/README.md, "Departures are clumped").
+void spread_departures(std::vector<DnlVehicle>& vehicles, std::size_t begin, std::size_t end, double start_s,
+                       double interval_s);
 
 struct DynamicCaseStats {
   double expected_trips = 0.0;     // Σ of the window's sub-hourly OD entries

@@ -9,9 +9,11 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 #include "traffic/dynamic.hpp"
+#include "traffic/dynamic_demand.hpp"
 
 using namespace sandan;
 
@@ -176,6 +178,43 @@ TEST_CASE("a merge shares the downstream capacity in proportion to the incoming 
   CHECK(std::abs(from_0 + from_1 - 200) <= 1);  // the merge's capacity is used in full
 }
 
+TEST_CASE("a merge of two equal oversaturated inputs gives each half: both wait as in D/D/1") {
+  // The analytic merge of bench/sumo/meso.py --analytic-merge: origins A and B each send 1800 veh/h
+  // (one every 2 s, 450 each in 900 s) onto their own 1500 m, 1800 veh/h link, which merge into one
+  // 500 m link of 1800 veh/h; 50 km/h and 145 veh/km everywhere. With equal capacities each queued
+  // input gets half the merged link's 0.5 veh/s (Tampère et al. 2011; Daganzo 1995), 0.25 veh/s:
+  // deterministic queueing (Newell 1982) puts vehicle n of each origin (reaching the merge 2n s after
+  // its first) into the merged link 4n s after the first, a wait of 4n − 2n = 2n s. Over n = 0..449
+  // the mean wait is 2 × 449 / 2 = 449 s and the largest 898 s, the same for A and B. Each input's
+  // queue grows at 0.5 − 0.25 = 0.25 veh/s for 900 s, 225 vehicles, a little more than its link
+  // stores (145 × 1.5 = 217.5): the rest wait at the origin, which counts in the delay as well.
+  DnlCase c = make_case(
+      4, {link(0, 2, 1500, 50, 1800, 145), link(1, 2, 1500, 50, 1800, 145), link(2, 3, 500, 50, 1800, 145)},
+      {0, 1, 3}, 3600, 60);
+  add_vehicles(c, 450, 0.0, 2.0, 0, 2, {0, 2});
+  add_vehicles(c, 450, 0.0, 2.0, 1, 2, {1, 2});
+  sort_by_departure(c);
+  const DnlResult r = simulate_dnl(c);
+  REQUIRE(r.finished == 900);
+  double sum[2] = {0.0, 0.0};
+  double most[2] = {0.0, 0.0};
+  for (std::size_t i = 0; i < c.vehicles.size(); ++i) {
+    const double delay = r.arrived_s[i] - c.vehicles[i].depart_s - r.free_flow_s[i];
+    const auto o = static_cast<std::size_t>(c.vehicles[i].origin);
+    sum[o] += delay;
+    most[o] = std::max(most[o], delay);
+  }
+  // Whole steps (a vehicle enters at a step's end; travel times round to whole steps) add up to a
+  // couple of seconds; an input given priority would instead wait ≈ 0 s and the other ≈ 900 s.
+  for (std::size_t o = 0; o < 2; ++o) {
+    CHECK(std::abs(sum[o] / 450.0 - 449.0) <= 3.0);
+    CHECK(std::abs(most[o] - 898.0) <= 4.0);
+  }
+  // The merged link runs at capacity throughout: the last of the 900 leaves the merge 900 × 2 s after
+  // the first reaches it, and arrives 36 s later.
+  CHECK(std::abs(*std::max_element(r.arrived_s.begin(), r.arrived_s.end()) - (108.0 + 1800.0 + 36.0)) <= 4.0);
+}
+
 TEST_CASE("a merge gives an input that sends less than its share all it sends, the other the rest") {
   // As above, but link 1 sends 0.05 veh/s (180 veh/h), less than its share of 300 veh/h; link 0 gets
   // the rest, 1200 − 180 = 1020 veh/h: over 600 s, 30 and 170.
@@ -246,4 +285,32 @@ TEST_CASE("a diverge is first in, first out: a blocked branch holds back the veh
     CHECK(std::abs(r.link_inflow[k * 4 + 1] - 10) <= 2);
     CHECK(std::abs(r.link_inflow[k * 4 + 2] - 10) <= 2);
   }
+}
+
+TEST_CASE("departures: each origin's vehicles of an interval are spread evenly over it") {
+  // The interval 3600-4500 s. Origin 0 has five vehicles: three one-vehicle OD cells (place 0.5 each),
+  // one cell of two (places 0.25 and 0.75) listed third and fourth. Origin 1 has one. A vehicle before
+  // `begin` is not touched.
+  const std::vector<std::pair<int, double>> listed = {{0, 0.5},  {0, 0.5}, {0, 0.25},
+                                                      {0, 0.75}, {1, 0.5}, {0, 0.5}};
+  std::vector<DnlVehicle> v(1 + listed.size());
+  v[0].origin = 0;
+  v[0].depart_s = 123.0;
+  for (std::size_t i = 0; i < listed.size(); ++i) {
+    v[i + 1].origin = listed[i].first;
+    v[i + 1].depart_s = listed[i].second;
+  }
+  spread_departures(v, 1, v.size(), 3600.0, 900.0);
+  CHECK(v[0].depart_s == 123.0);
+  // Origin 1, one vehicle: the middle of the interval, 3600 + 0.5 × 900.
+  CHECK(v[5].depart_s == doctest::Approx(4050.0));
+  // Origin 0, m = 5: departures at 3600 + (i + 0.5) × 180 = 3690, 3870, 4050, 4230, 4410. By place:
+  // the 0.25 vehicle first, the 0.75 one last. The three at 0.5 are the origin's 1st, 2nd and 5th
+  // listed (k = 0, 1, 4): Weyl keys frac((k + 1) × 0.618…) = 0.618, 0.236, 0.090, so the 5th goes
+  // first, then the 2nd, then the 1st.
+  CHECK(v[3].depart_s == doctest::Approx(3690.0));
+  CHECK(v[6].depart_s == doctest::Approx(3870.0));
+  CHECK(v[2].depart_s == doctest::Approx(4050.0));
+  CHECK(v[1].depart_s == doctest::Approx(4230.0));
+  CHECK(v[4].depart_s == doctest::Approx(4410.0));
 }
