@@ -841,6 +841,10 @@ def main():
     parser.add_argument("--min-link-steps", type=float, default=0.0,
                         help="diagnostic: lengthen every link shorter than this many steps at free "
                              "speed to that length (both tools run the changed case)")
+    parser.add_argument("--pce-one", action="store_true",
+                        help="every vehicle counted as one passenger car (PCE 1) in both tools: SUMO "
+                             "1.15 meso has no headway by vehicle type, so this is the comparison of "
+                             "the same vehicle model (the changed case is run by both tools)")
     parser.add_argument("--workdir", default=None)
     args = parser.parse_args()
     analytic = args.analytic_bottleneck or args.analytic_merge
@@ -876,6 +880,14 @@ def main():
             write_case(case, case_dir)
             print(f"--demand-factor {args.demand_factor}: {len(case['vehicles'])} vehicles "
                   f"(the case in {case_dir} is the changed one)")
+        if args.pce_one:
+            trucks = sum(1 for v in case["vehicles"] if v["pce"] != 1.0)
+            for v in case["vehicles"]:
+                v["pce"] = 1.0
+            case["name"] += " pce1"
+            write_case(case, case_dir)
+            print(f"--pce-one: {trucks} vehicles of more than one PCE counted as one (the case in "
+                  f"{case_dir} is the changed one)")
         if args.min_link_steps > 0:
             changed = 0
             for link in case["links"]:
