@@ -36,10 +36,12 @@ constexpr double kDayS = 86400.0;
 constexpr double kMaxSpeedKmh = 200.0;
 constexpr double kMaxPce = 10.0;
 // The same lower bound as the trip rates' PCE (read_trip_rates): a link's FIFO holds its storage
-// divided by the smallest PCE, so a tiny PCE would make it unbounded (found by fuzzing).
+// divided by the smallest PCE, so a tiny PCE would make it unbounded (shown with the dnl_case fuzz
+// harness: UBSan, an int overflow).
 constexpr double kMinPce = 0.1;
-// Bounds that keep a link's state in the simulation finite (found by fuzzing: a link of 10^9 m made
-// simulate_dnl allocate gigabytes for its history and FIFO, one of 10^15 m overflowed their sizes).
+// Bounds that keep a link's state in the simulation finite (shown with the dnl_case fuzz harness: a
+// link of 10^9 m made simulate_dnl allocate gigabytes for its history and FIFO, one of 10^15 m
+// overflowed their sizes).
 // 100 km is beyond any road between two junctions of an industrial complex's network; a stopped car
 // takes at least 4 m of a lane (its length plus a gap), so jam densities above 1000 / 4 = 250 PCE/km
 // a lane are not physical; an hour to cross a link (at free speed, or for the backward wave) bounds
@@ -223,7 +225,7 @@ void read_case_yaml(const std::string& dir, DnlCase& out, Problems& all) {
     if (auto v = in_range("step_s", 0.01, kMaxStepS)) out.step_s = *v;
     if (auto v = in_range("report_s", 0.01, kDayS)) out.report_s = *v;
     // Only when end_s is there: a missing end_s is already listed, and its default (3600) may lie
-    // before a given start_s (found by fuzzing: the check dereferenced the absent key's node).
+    // before a given start_s (shown with the dnl_case fuzz harness: the check used the absent key's node).
     const auto end_node = top.get("end_s");
     if (end_node && out.end_s <= out.start_s) {
       problems.add(*end_node, "end_s",

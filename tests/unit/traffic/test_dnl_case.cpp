@@ -126,7 +126,7 @@ TEST_CASE("bad rows of a DNL case are refused with file, line and a fix, all at 
     CHECK(p.find("zones.csv:2: kind 'port' is not one of facility, gate, hub, external") !=
           std::string::npos);
   }
-  SUBCASE("a missing end_s after a start_s later than its default (found by fuzzing)") {
+  SUBCASE("a missing end_s after a start_s later than its default (fuzz harness dnl_case)") {
     // end_s defaults to 3600 s: with start_s 4000 the order check ran and took the line of the absent
     // end_s node (yaml-cpp's InvalidNode escaped; the CLI crashed). Now only "missing" is listed.
     // Input fuzz/corpus/dnl_case/regress_missing_end_s.
@@ -136,7 +136,7 @@ TEST_CASE("bad rows of a DNL case are refused with file, line and a fix, all at 
     CHECK(p.find("case.yaml:1: end_s: missing") != std::string::npos);
     CHECK(p.find("must be after start_s") == std::string::npos);
   }
-  SUBCASE("links too long to simulate, a jam density too high, a tiny PCE (found by fuzzing)") {
+  SUBCASE("links too long to simulate, a jam density too high, a tiny PCE (fuzz harness dnl_case)") {
     // A link of 10^9 m made simulate_dnl allocate gigabytes (10^15 m overflowed an int). Input
     // fuzz/corpus/dnl_case/regress_long_link.
     write_text(c / "links.csv",
