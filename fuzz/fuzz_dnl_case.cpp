@@ -22,7 +22,7 @@ constexpr double kMaxWork = 5e6;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const auto parts = sandan_fuzz::split_parts(data, size, 5);
-  static const std::filesystem::path dir = [] {
+  static const std::filesystem::path kDir = [] {
     std::filesystem::path d = sandan_fuzz::scratch() / "case";
     std::filesystem::create_directories(d);
     return d;
@@ -33,7 +33,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   sandan_fuzz::write_file("case/zones.csv", parts[3]);
   sandan_fuzz::write_file("case/vehicles.csv", parts[4]);
   try {
-    const sandan::DnlCase dnl = sandan::read_dnl_case(dir.string());
+    const sandan::DnlCase dnl = sandan::read_dnl_case(kDir.string());
     if (dnl.vehicles.size() > kMaxVehicles || dnl.links.size() > kMaxLinks) return 0;
     const double steps = (dnl.end_s - dnl.start_s) / dnl.step_s;
     if (steps * static_cast<double>(dnl.links.size() + dnl.vehicles.size() + 1) > kMaxWork) return 0;
