@@ -3,6 +3,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <cmath>
@@ -34,6 +35,20 @@ constexpr double kMaxStepS = 60.0;
 constexpr double kDayS = 86400.0;
 constexpr double kMaxSpeedKmh = 200.0;
 constexpr double kMaxPce = 10.0;
+// The same lower bound as the trip rates' PCE (read_trip_rates): a link's FIFO holds its storage
+// divided by the smallest PCE, so a tiny PCE would make it unbounded (shown with the dnl_case fuzz
+// harness: UBSan, an int overflow).
+constexpr double kMinPce = 0.1;
+// Bounds that keep a link's state in the simulation finite (shown with the dnl_case fuzz harness: a
+// link of 10^9 m made simulate_dnl allocate gigabytes for its history and FIFO, one of 10^15 m
+// overflowed their sizes).
+// 100 km is beyond any road between two junctions of an industrial complex's network; a stopped car
+// takes at least 4 m of a lane (its length plus a gap), so jam densities above 1000 / 4 = 250 PCE/km
+// a lane are not physical; an hour to cross a link (at free speed, or for the backward wave) bounds
+// the steps of history the LTM keeps for it.
+constexpr double kMaxLengthM = 100000.0;
+constexpr double kMaxJamPerLaneKm = 250.0;
+constexpr double kMaxLinkTimeS = 3600.0;
 constexpr int kMaxLanes = 20;
 
 const char* const kNodesHeader = "node,x_m,y_m";
@@ -209,8 +224,11 @@ void read_case_yaml(const std::string& dir, DnlCase& out, Problems& all) {
     if (auto v = in_range("end_s", 0.0, 8 * kDayS)) out.end_s = *v;
     if (auto v = in_range("step_s", 0.01, kMaxStepS)) out.step_s = *v;
     if (auto v = in_range("report_s", 0.01, kDayS)) out.report_s = *v;
-    if (out.end_s <= out.start_s) {
-      problems.add(*top.get("end_s"), "end_s",
+    // Only when end_s is there: a missing end_s is already listed, and its default (3600) may lie
+    // before a given start_s (shown with the dnl_case fuzz harness: the check used the absent key's node).
+    const auto end_node = top.get("end_s");
+    if (end_node && out.end_s <= out.start_s) {
+      problems.add(*end_node, "end_s",
                    "must be after start_s (" + number_text(out.start_s) + "), got " + number_text(out.end_s));
     }
     if (out.report_s < out.step_s && top.get("report_s")) {
@@ -263,7 +281,9 @@ DnlCase read_dnl_case(const std::string& dir) {
       if (link.from >= 0 && link.from == link.to)
         problems.add(rows->file, line, "from and to are the same node; a link joins two nodes");
       const auto length = number(*rows, line, r[3], "length_m", problems);
-      if (length && *length <= 0.0) problems.add(rows->file, line, "length_m must be > 0, got " + r[3]);
+      if (length && (*length <= 0.0 || *length > kMaxLengthM))
+        problems.add(rows->file, line,
+                     "length_m must be in (0, 100000], got " + r[3] + "; split a longer road");
       link.length_m = length.value_or(1.0);
       const auto lanes = whole(*rows, line, r[4], "lanes", problems);
       if (lanes && (*lanes < 1 || *lanes > kMaxLanes))
@@ -283,10 +303,29 @@ DnlCase read_dnl_case(const std::string& dir) {
                          " PCE/km, the critical density), else the backward wave speed is not positive; "
                          "≈145 PCE/km a lane is typical");
       }
+      if (jam && lanes && *lanes >= 1 && *jam > kMaxJamPerLaneKm * *lanes) {
+        problems.add(rows->file, line,
+                     "jam_density_veh_km " + r[7] + " is above 250 PCE/km a lane (" +
+                         number_text(kMaxJamPerLaneKm * *lanes) + " for " + r[4] +
+                         " lanes); the jam density is of the whole link, ≈145 PCE/km a lane");
+      }
       link.free_speed_kmh = speed.value_or(50.0);
       link.capacity_veh_h = capacity.value_or(1800.0);
       link.jam_density_veh_km = jam.value_or(145.0);
       link.road_id = r[8];
+      // The times to cross the link, once its numbers are valid (else they are already listed).
+      if (length && speed && capacity && jam && link.length_m > 0.0 && link.length_m <= kMaxLengthM &&
+          link.free_speed_kmh > 0.0 && link.free_speed_kmh <= kMaxSpeedKmh && link.capacity_veh_h > 0.0 &&
+          link.jam_density_veh_km > link.capacity_veh_h / link.free_speed_kmh) {
+        const double free_s = link.length_m / (link.free_speed_kmh / 3.6);
+        const double wave_s = link.length_m / (backward_wave_kmh(link) / 3.6);
+        if (!(free_s <= kMaxLinkTimeS) || !(wave_s <= kMaxLinkTimeS)) {
+          problems.add(rows->file, line,
+                       "takes " + number_text(std::round(std::max(free_s, wave_s))) +
+                           " s to cross (at free speed, or for the backward wave: length / speed), more "
+                           "than 3600; split the link, or check its speed, capacity and jam density");
+        }
+      }
       out.links.push_back(link);
     }
   }
@@ -336,8 +375,8 @@ DnlCase read_dnl_case(const std::string& dir) {
       if (added) out.classes.push_back(r[2]);
       v.vehicle_class = it->second;
       const auto pce = number(*rows, line, r[3], "pce", problems);
-      if (pce && (*pce <= 0.0 || *pce > kMaxPce))
-        problems.add(file, line, "pce must be in (0, 10], got " + r[3]);
+      if (pce && (*pce < kMinPce || *pce > kMaxPce))
+        problems.add(file, line, "pce must be in [0.1, 10], got " + r[3]);
       v.pce = pce.value_or(1.0);
       auto zone = [&](const std::string& text, const char* column) -> int {
         const auto id = whole(*rows, line, text, column, problems);

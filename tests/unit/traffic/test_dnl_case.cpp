@@ -86,7 +86,8 @@ TEST_CASE("bad rows of a DNL case are refused with file, line and a fix, all at 
     write_text(c / "vehicles.csv",
                "vehicle,depart_s,class,pce,origin,destination,route\n0,100,car,1,0,1,0 7\n");
     const std::string p = problems_of(c.string());
-    CHECK(p.find((c / "links.csv").string() + ":2: length_m must be > 0, got -500") != std::string::npos);
+    CHECK(p.find((c / "links.csv").string() + ":2: length_m must be in (0, 100000], got -500") !=
+          std::string::npos);
     CHECK(p.find((c / "links.csv").string() + ":3: free_speed_kmh: 'nan' is not a finite number") !=
           std::string::npos);
     CHECK(p.find((c / "vehicles.csv").string() + ":2: route: link 7 is not a link of links.csv (0..2)") !=
@@ -124,6 +125,39 @@ TEST_CASE("bad rows of a DNL case are refused with file, line and a fix, all at 
     CHECK(p.find("links.csv:3: to 9 is not a node of nodes.csv (0..2)") != std::string::npos);
     CHECK(p.find("zones.csv:2: kind 'port' is not one of facility, gate, hub, external") !=
           std::string::npos);
+  }
+  SUBCASE("a missing end_s after a start_s later than its default (fuzz harness dnl_case)") {
+    // end_s defaults to 3600 s: with start_s 4000 the order check ran and took the line of the absent
+    // end_s node (yaml-cpp's InvalidNode escaped; the CLI crashed). Now only "missing" is listed.
+    // Input fuzz/corpus/dnl_case/regress_missing_end_s.
+    write_text(c / "case.yaml",
+               "schema: sandan-dnl-case\nversion: 1\nname: x\ncrs: EPSG:5186\nstart_s: 4000\nstep_s: 1\n");
+    const std::string p = problems_of(c.string());
+    CHECK(p.find("case.yaml:1: end_s: missing") != std::string::npos);
+    CHECK(p.find("must be after start_s") == std::string::npos);
+  }
+  SUBCASE("links too long to simulate, a jam density too high, a tiny PCE (fuzz harness dnl_case)") {
+    // A link of 10^9 m made simulate_dnl allocate gigabytes (10^15 m overflowed an int). Input
+    // fuzz/corpus/dnl_case/regress_long_link.
+    write_text(c / "links.csv",
+               "link,from,to,length_m,lanes,free_speed_kmh,capacity_veh_h,jam_density_veh_km,road_id\n"
+               "0,0,1,1e9,1,50,1800,145,r1\n"    // line 2: beyond 100 km
+               "1,1,2,300,2,50,3600,600,r2\n"    // line 3: 600 > 250 × 2 lanes
+               "2,1,0,60000,1,50,1800,145,r1\n"  // line 4: 60 km
+               "3,2,1,300,1,50,1,145,r2\n");     // line 5: backward wave
+    write_text(c / "vehicles.csv",
+               "vehicle,depart_s,class,pce,origin,destination,route\n0,100,car,0.001,0,1,0 1\n");
+    const std::string p = problems_of(c.string());
+    CHECK(p.find("links.csv:2: length_m must be in (0, 100000], got 1e9") != std::string::npos);
+    CHECK(p.find("links.csv:3: jam_density_veh_km 600 is above 250 PCE/km a lane (500 for 2 lanes)") !=
+          std::string::npos);
+    // 60000 m take 60000 × 3.6 / 50 = 4320 s at free speed and, with w = 1800 / (145 − 1800 / 50)
+    // = 1800 / 109 km/h, 60000 × 3.6 × 109 / 1800 = 13080 s for the backward wave: the larger is listed.
+    CHECK(p.find("links.csv:4: takes 13080 s to cross") != std::string::npos);
+    // w = C / (k_jam − C / v) = 1 / (145 − 1 / 50) = 1 / 144.98 km/h: 300 m take
+    // 300 × 3.6 × 144.98 = 156578.4 s, printed rounded.
+    CHECK(p.find("links.csv:5: takes 156578 s to cross") != std::string::npos);
+    CHECK(p.find("vehicles.csv:2: pce must be in [0.1, 10], got 0.001") != std::string::npos);
   }
   SUBCASE("a wrong header, a wrong schema and a missing file") {
     write_text(c / "nodes.csv", "id,x,y\n0,0,0\n");
