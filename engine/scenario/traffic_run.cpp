@@ -466,6 +466,12 @@ TrafficStage::TrafficStage(const ScenarioSpec& spec, const SiteModel& site_model
                                         {},
                                         {},
                                         {},
+                                        {},
+                                        {},
+                                        {},
+                                        {},
+                                        {},
+                                        {},
                                         {}})) {
   if (spec.traffic.trip_rate_factor != 1.0) {
     for (auto& [prefix, r] : impl_->rates.sectors) {
@@ -666,9 +672,9 @@ TrafficResults TrafficStage::Impl::run(const std::vector<std::string>& complex_i
   // Background traffic: the daily OD matrices between the external zones, fitted to the counts minus
   // the complexes' own traffic on the counted links (its all-or-nothing flows at free-flow times,
   // averaged over the year's days as the counts are).
-  BackgroundDemand background;
+  BackgroundDemand bg_demand;
   const std::size_t bg_classes = has_background ? kBackgroundClassCount : 0;
-  const BackgroundTraffic& bg = this->background;
+  const BackgroundTraffic& bg = background;
   const std::size_t counts = bg.counts.size();
   std::vector<double> free_cost(net.links.size());
   for (std::size_t l = 0; l < net.links.size(); ++l) free_cost[l] = link_cost(net, net.links[l], 0.0);
@@ -698,7 +704,7 @@ TrafficResults TrafficStage::Impl::run(const std::vector<std::string>& complex_i
         for (std::size_t l = 0; l < flow.size(); ++l) own_aadt[k][l] += weight * flow[l];
       }
     }
-    background = synthesize_background(model, bg, external_zone, counted_links, own_aadt);
+    bg_demand = synthesize_background(model, bg, external_zone, counted_links, own_aadt);
     out.background = true;
     out.background_classes.assign(kBackgroundClassNames.begin(), kBackgroundClassNames.end());
     out.background_pce.assign(bg.pce.begin(), bg.pce.end());
@@ -780,7 +786,7 @@ TrafficResults TrafficStage::Impl::run(const std::vector<std::string>& complex_i
         }
         // Background classes after the own three (their flows go to their own dataset).
         for (DemandClass& c :
-             background_hourly(background, bg, static_cast<TrafficDay>(d), hour, &own_on_counts)) {
+             background_hourly(bg_demand, bg, static_cast<TrafficDay>(d), hour, &own_on_counts)) {
           background_trips[slot * bg_classes + (demand.size() - classes)] = c.trips.total();
           demand.push_back(std::move(c));
         }
