@@ -16,6 +16,7 @@
 #include "config/yaml_check.hpp"
 #include "core/error.hpp"
 #include "core/geometry.hpp"
+#include "traffic/profile_yaml.hpp"
 #include "traffic/shortest_path.hpp"
 
 namespace sandan {
@@ -24,15 +25,12 @@ namespace {
 constexpr const char* kSchema = "sandan-background-traffic";
 constexpr int kVersion = 1;
 constexpr int kHoursPerDay = 24;
-constexpr double kProfileSumTolerance = 1e-6;
-constexpr double kInfinity = std::numeric_limits<double>::infinity();
 // No road in Korea carries a million vehicles a day; above that a figure is a typing error.
 constexpr double kMaxDailyVeh = 1e6;
 constexpr double kConnectorCapacity = 1e6;
 constexpr double kConnectorMinutes = 0.01;
 constexpr std::array<const char*, 3> kDayKeys{"workday", "saturday", "rest_day"};
 
-using config::as_number;
 using config::check_range;
 using config::describe;
 using config::format_number;
@@ -45,51 +43,6 @@ using config::read_text;
 
 void assign(double& target, std::optional<double> value) {
   if (value) target = *value;
-}
-
-// {values: [24 numbers >= 0 summing to 1], source, confidence}.
-std::optional<std::array<double, 24>> read_profile(const MapView& parent, const std::string& key,
-                                                   Problems& problems) {
-  const auto node = parent.get(key);
-  if (!node) return std::nullopt;
-  const MapView map(*node, parent.path(key), problems, {"values", "source", "confidence"}, {},
-                    parent.key_line(key));
-  if (!map.ok()) return std::nullopt;
-  (void)read_text(map, "source", problems);
-  (void)read_confidence(map, problems);
-  const auto values = map.get("values");
-  if (!values) return std::nullopt;
-  const std::string path = map.path("values");
-  if (!values->IsSequence() || values->size() != kHoursPerDay) {
-    problems.add(
-        *values, path,
-        "must be a list of 24 numbers (hours 0-23), got " +
-            (values->IsSequence() ? "a list of " + std::to_string(values->size()) : describe(*values)) +
-            "; give one share for each hour");
-    return std::nullopt;
-  }
-  std::array<double, 24> profile{};
-  bool ok = true;
-  double sum = 0.0;
-  for (std::size_t i = 0; i < values->size(); ++i) {
-    const YAML::Node item = (*values)[i];
-    const std::string item_path = indexed(path, i);
-    const auto value = as_number(item, item_path, problems);
-    if (!value || !check_range(item, item_path, *value, 0.0, kInfinity, problems)) {
-      ok = false;
-      continue;
-    }
-    profile[i] = *value;
-    sum += *value;
-  }
-  if (!ok) return std::nullopt;
-  if (std::abs(sum - 1.0) > kProfileSumTolerance) {
-    problems.add(*values, path,
-                 "must sum to 1 (±1e-6), got " + format_number(sum) +
-                     "; divide each share by the sum (the shares of a day's volume by hour)");
-    return std::nullopt;
-  }
-  return profile;
 }
 
 void read_zones(const MapView& top, BackgroundTraffic& out, Problems& problems) {

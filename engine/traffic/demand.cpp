@@ -16,6 +16,7 @@
 #include "core/error.hpp"
 #include "core/geometry.hpp"
 #include "core/memory.hpp"
+#include "traffic/profile_yaml.hpp"
 
 namespace sandan {
 namespace {
@@ -27,8 +28,6 @@ constexpr std::size_t kShiftCount = 3;
 // Car profile groups: inbound by shift, then outbound by shift.
 constexpr std::size_t kCarGroupCount = 2 * kShiftCount;
 constexpr double kInfinity = std::numeric_limits<double>::infinity();
-// Hourly profiles must sum to 1 within this.
-constexpr double kProfileSumTolerance = 1e-6;
 // Connectors: the walk or drive between a facility's gate and its road node at this speed.
 constexpr double kConnectorSpeedKmh = 20.0;
 // Shortest connector time (minutes): a gate sits on its road node.
@@ -43,11 +42,9 @@ constexpr std::array<Shift, kShiftCount> kShifts{Shift::kDay, Shift::kTwo, Shift
 constexpr std::array<VehicleClass, kVehicleClassCount> kClasses{VehicleClass::kCar, VehicleClass::kLightTruck,
                                                                 VehicleClass::kHeavyTruck};
 
-using config::as_number;
 using config::check_range;
 using config::describe;
 using config::format_number;
-using config::indexed;
 using config::MapView;
 using config::Problems;
 using config::read_confidence;
@@ -69,48 +66,6 @@ void read_by_class(const MapView& top, const std::string& key, double lo, double
   if (!map.ok()) return;
   for (const VehicleClass k : kClasses)
     assign(out[index_of(k)], read_figure(map, to_string(k), lo, hi, problems));
-}
-
-// {values: [24 numbers >= 0 summing to 1], source, confidence}.
-std::optional<std::array<double, 24>> read_profile(const MapView& parent, const std::string& key,
-                                                   Problems& problems) {
-  const auto node = parent.get(key);
-  if (!node) return std::nullopt;
-  const MapView map(*node, parent.path(key), problems, {"values", "source", "confidence"}, {},
-                    parent.key_line(key));
-  if (!map.ok()) return std::nullopt;
-  (void)read_text(map, "source", problems);
-  (void)read_confidence(map, problems);
-  const auto values = map.get("values");
-  if (!values) return std::nullopt;
-  const std::string path = map.path("values");
-  if (!values->IsSequence() || values->size() != kHoursPerDay) {
-    problems.add(
-        *values, path,
-        "must be a list of 24 numbers (hours 0-23), got " +
-            (values->IsSequence() ? "a list of " + std::to_string(values->size()) : describe(*values)));
-    return std::nullopt;
-  }
-  std::array<double, 24> profile{};
-  bool ok = true;
-  double sum = 0.0;
-  for (std::size_t i = 0; i < values->size(); ++i) {
-    const YAML::Node item = (*values)[i];
-    const std::string item_path = indexed(path, i);
-    const auto value = as_number(item, item_path, problems);
-    if (!value || !check_range(item, item_path, *value, 0.0, kInfinity, problems)) {
-      ok = false;
-      continue;
-    }
-    profile[i] = *value;
-    sum += *value;
-  }
-  if (!ok) return std::nullopt;
-  if (std::abs(sum - 1.0) > kProfileSumTolerance) {
-    problems.add(*values, path, "must sum to 1 (±1e-6), got " + format_number(sum));
-    return std::nullopt;
-  }
-  return profile;
 }
 
 // day, two, continuous: each a profile.

@@ -488,8 +488,10 @@ TEST_CASE("an unknown key and a profile not summing to 1 are reported with file,
           file + ":" + std::to_string(line_of(text, "colour")) + ": sectors.C29.colour: unknown key");
     CHECK(problems[2] ==
           file + ":" + std::to_string(line_of(text, "sectors:")) + ": sectors.default: missing");
-    CHECK(problems[3] == file + ":" + std::to_string(line_of(text, "0.9,")) +
-                             ": profiles.car_in.day.values: must sum to 1 (±1e-6), got 0.9");
+    CHECK(problems[3] ==
+          file + ":" + std::to_string(line_of(text, "0.9,")) +
+              ": profiles.car_in.day.values: must sum to 1 (±1e-6), got 0.9; divide each share by the sum "
+              "(the shares of a day by hour)");
   }
 }
 
