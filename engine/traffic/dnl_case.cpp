@@ -23,6 +23,7 @@
 #include "config/yaml_check.hpp"
 #include "core/error.hpp"
 #include "core/files.hpp"
+#include "traffic/number_text.hpp"
 
 namespace sandan {
 namespace {
@@ -78,22 +79,6 @@ class Problems {
   std::vector<std::string> list_;
   std::map<std::string, std::size_t> per_file_;
 };
-
-std::string number_text(double value) {
-  std::array<char, 32> buffer{};
-  const auto [end, error] = std::to_chars(buffer.data(), buffer.data() + buffer.size(), value);
-  if (error != std::errc{}) return "nan";
-  return {buffer.data(), end};
-}
-
-std::optional<double> parse_number(std::string_view text) {
-  if (!text.empty() && text.front() == '+') text.remove_prefix(1);
-  if (text.empty()) return std::nullopt;
-  double value = 0.0;
-  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (error != std::errc{} || end != text.data() + text.size()) return std::nullopt;
-  return value;
-}
 
 std::vector<std::string_view> split(std::string_view line, char separator) {
   std::vector<std::string_view> fields;

@@ -21,6 +21,7 @@
 #include "core/error.hpp"
 #include "core/files.hpp"
 #include "core/memory.hpp"
+#include "traffic/number_text.hpp"
 
 namespace sandan {
 
@@ -122,24 +123,6 @@ std::vector<std::string_view> words(std::string_view text) {
     if (i > start) out.push_back(text.substr(start, i - start));
   }
   return out;
-}
-
-std::string number_text(double value) {
-  std::array<char, 32> buffer{};
-  const auto [end, error] = std::to_chars(buffer.data(), buffer.data() + buffer.size(), value);
-  if (error != std::errc{}) return "nan";
-  return {buffer.data(), end};
-}
-
-// A number as written in the files: plain decimal or exponent form, an optional sign. NaN and
-// infinities parse (so they can be named as such) and are rejected by the callers.
-std::optional<double> parse_number(std::string_view text) {
-  if (!text.empty() && text.front() == '+') text.remove_prefix(1);
-  if (text.empty()) return std::nullopt;
-  double value = 0.0;
-  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (error != std::errc{} || end != text.data() + text.size()) return std::nullopt;
-  return value;
 }
 
 // Reads a finite number into *value; otherwise reports what is wrong with `name` and returns false.
