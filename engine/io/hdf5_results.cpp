@@ -35,6 +35,7 @@
 #include "core/interrupt.hpp"
 #include "core/threads.hpp"
 #include "io/hdf5_handle.hpp"
+#include "io/hdf5_heap_check.hpp"
 #include "scenario/kpi_catalogue.hpp"
 
 #ifndef SANDAN_VERSION
@@ -1217,6 +1218,8 @@ void Hdf5ResultFile::copy_run(const std::string& source_path, const std::string&
   }
   Handle source(H5Fopen(source_path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
   if (!source.ok()) throw Error(ErrorCode::kIo, source_path + ": cannot open a finished run of the batch");
+  // A part damaged since it was written (a disk error, an edit) must not hang the copy of its strings.
+  refuse_damaged_global_heap(source_path, source.get(), "finished run of the batch");
   const std::string name = "runs/" + run_id;
   if (H5Ocopy(source.get(), name.c_str(), impl_->file.get(), name.c_str(), H5P_DEFAULT, H5P_DEFAULT) < 0) {
     throw Error(ErrorCode::kIo, impl_->path + ": cannot copy run " + run_id + " from " + source_path);

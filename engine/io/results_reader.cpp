@@ -14,6 +14,7 @@
 
 #include "core/error.hpp"
 #include "io/hdf5_handle.hpp"
+#include "io/hdf5_heap_check.hpp"
 
 namespace sandan {
 namespace {
@@ -98,6 +99,12 @@ hid_t open_file(const std::string& path) {
   if (!std::ifstream(path, std::ios::binary)) bad_input(path + ": cannot be read (permissions?)");
   const hid_t file = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
   if (file < 0) bad_input(path + ": not a sandan results file (not an HDF5 file)");
+  try {
+    refuse_damaged_global_heap(path, file, "results file");
+  } catch (...) {
+    H5Fclose(file);
+    throw;
+  }
   return file;
 }
 

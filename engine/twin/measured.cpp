@@ -20,6 +20,7 @@
 #include "core/error.hpp"
 #include "core/files.hpp"
 #include "io/hdf5_handle.hpp"
+#include "io/hdf5_heap_check.hpp"
 #include "meter/meter_map.hpp"
 
 #ifndef SANDAN_VERSION
@@ -459,6 +460,7 @@ MeasuredData read_measured(const std::string& path) {
     throw Error(ErrorCode::kBadInput, path + ": cannot be read (permissions?)");
   Handle file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
   if (!file.ok()) throw Error(ErrorCode::kBadInput, path + ": not a measured file (not an HDF5 file)");
+  refuse_damaged_global_heap(path, file.get(), "measured file");
   const Reader r(path, file.get());
 
   const auto schema = r.string_attr(file.get(), "schema");
