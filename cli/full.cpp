@@ -456,7 +456,8 @@ int main(int argc, char** argv) {
     const std::string command = command_line(argc, argv);
     if (*cli.run_cmd) {
       // SIGINT and SIGTERM stop a run between its stages, and a batch between its runs, keeping its
-      // finished runs (docs/reliability.md); other commands end at once on a signal.
+      // finished runs (docs/reliability.md); ingest, calibrate and forecast stop between their
+      // phases (below); the other commands end at once on a signal.
       sandan::install_interrupt_handlers();
       // Under MPI every rank takes part (and reports through rank 0); without it only rank 0 speaks.
       try {
@@ -471,6 +472,9 @@ int main(int argc, char** argv) {
     // Everything else is done once, by rank 0.
     if (launch.rank != 0) return 0;
     if (*cli.inspect_cmd) return run_inspect(cli.inspect);
+    // ingest, calibrate and forecast stop the same way, between their files, meters and phases, with
+    // nothing written (their engine calls ask interrupt_signal() at each stopping point).
+    if (*cli.ingest_cmd || *cli.calibrate_cmd || *cli.forecast_cmd) sandan::install_interrupt_handlers();
     if (*cli.ingest_cmd) return run_ingest(cli.ingest);
     if (*cli.calibrate_cmd) return run_calibrate(cli.calibrate);
     if (*cli.synth_cmd) return run_synth(cli.synth);

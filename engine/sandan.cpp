@@ -834,8 +834,14 @@ Forecast forecast_files(const ForecastRequest& request, const std::string& comma
                                           std::to_string(kForecastMaxHours) + " hours (e.g. 48)");
   }
   const auto [from_date, from_hour_of_day] = parse_forecast_start(request.from);
+  // Stopping points between the files read (forecast() has its own between facilities).
+  const auto stop_point = [&](const std::string& after) {
+    stop_if_asked(request.cancelled, "after " + after + "; nothing was written");
+  };
   const Calibration calibration = read_calibration(request.calibration);
-  const MeasuredData measured = read_measured(request.measured);
+  stop_point("reading the calibration " + request.calibration);
+  const MeasuredData measured = read_measured(request.measured, request.cancelled);
+  stop_point("reading the measured file " + request.measured);
 
   std::error_code ec;
   const fs::path calibration_dir = fs::path(request.calibration).parent_path();
@@ -887,8 +893,11 @@ Forecast forecast_files(const ForecastRequest& request, const std::string& comma
                     "forecast file");
   const Weather weather = read_epw(weather_path);
   const Calendar calendar = load_calendar(from_date.year, holidays_path);
+  stop_point("reading the weather " + weather_path + " and the holidays");
   const Site site = load_site({site_path});
+  stop_point("reading the layout " + site_path);
   ForecastOptions options;
+  options.cancelled = request.cancelled;
   for (const Facility& facility : site.facilities) {
     if (facility.complex >= 0 && static_cast<std::size_t>(facility.complex) < site.complexes.size())
       options.facility_complex[facility.facility_id] =
@@ -907,7 +916,11 @@ Forecast forecast_files(const ForecastRequest& request, const std::string& comma
                            std::to_string(calendar.year()) + " " + std::to_string(calendar.hours()) +
                            ": temperatures are taken by month, day and hour");
   }
-  if (!request.output.empty()) write_forecast(request.output, result, command);
+  if (!request.output.empty()) {
+    // The last point: the forecast file is written whole (temporary file, then rename) or not at all.
+    stop_point("forecasting, before writing " + request.output);
+    write_forecast(request.output, result, command);
+  }
   return result;
 }
 

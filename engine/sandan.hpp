@@ -197,6 +197,10 @@ struct ForecastRequest {
   std::string holidays;  // empty: the repository's gis_data/calendar/holidays_kr.csv
   std::string site;      // the layout (facility → complex); empty: the repository's gis_data/incheon.gpkg
   std::string output;    // forecast file (HDF5, /forecast) to write; empty: none
+  // Asked between the files read, between the facilities forecast and before writing: true stops
+  // the forecast with Error(kInterrupted) and nothing written (the Python bindings set it on Ctrl-C;
+  // the command line's SIGINT and SIGTERM stop it at the same points). Cheap and thread-safe.
+  std::function<bool()> cancelled;
 };
 
 // Reads the files, forecasts (twin/forecast.hpp) and writes request.output if given. A default file

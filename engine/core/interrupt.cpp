@@ -1,6 +1,7 @@
 #include "core/interrupt.hpp"
 
 #include <csignal>
+#include <functional>
 #include <string>
 
 #include "core/error.hpp"
@@ -36,6 +37,21 @@ void throw_if_interrupted(const std::string& where) {
                            : signal == SIGTERM ? "SIGTERM"
                                                : std::to_string(signal);
   throw Error(ErrorCode::kInterrupted, "stopped by " + name + " " + where);
+}
+
+bool stop_asked(const std::function<bool()>& cancelled) noexcept {
+  if (interrupt_signal() != 0) return true;
+  try {
+    return cancelled && cancelled();
+  } catch (...) {
+    // A callback that throws cannot say "go on": stopping is the safe reading of it.
+    return true;
+  }
+}
+
+void stop_if_asked(const std::function<bool()>& cancelled, const std::string& where) {
+  throw_if_interrupted(where);
+  if (stop_asked(cancelled)) throw Error(ErrorCode::kInterrupted, "cancelled " + where);
 }
 
 void clear_interrupt() noexcept { received = 0; }

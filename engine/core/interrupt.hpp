@@ -4,6 +4,7 @@
 // are kept. The command line exits 128 + the signal (130 for SIGINT, 143 for SIGTERM).
 #pragma once
 
+#include <functional>
 #include <string>
 
 namespace sandan {
@@ -18,6 +19,18 @@ void install_interrupt_handlers();
 // Throws Error(kInterrupted) naming the signal and `where` ("before writing the results", ...) if a
 // signal was received.
 void throw_if_interrupted(const std::string& where);
+
+// Whether a long call should stop at its next stopping point: a signal was received (the command
+// line's handlers) or `cancelled` (may be empty) returns true (the Python bindings set it on Ctrl-C).
+// Never throws: loops that must not throw (OpenMP, simulations) ask this and skip their remaining
+// work, and the caller throws with stop_if_asked() after the loop.
+[[nodiscard]] bool stop_asked(const std::function<bool()>& cancelled) noexcept;
+
+// A stopping point of a long call (between files, meters, fits, phases): throws Error(kInterrupted)
+// naming the signal, or "cancelled", and `where` ("after reading the layout; nothing was written")
+// when stop_asked(cancelled). The command line exits 128 + the signal; Python raises the
+// KeyboardInterrupt its handler set instead.
+void stop_if_asked(const std::function<bool()>& cancelled, const std::string& where);
 
 // Forgets a received signal (tests).
 void clear_interrupt() noexcept;

@@ -8,6 +8,7 @@
 #include <omp.h>
 
 #include "core/error.hpp"
+#include "core/interrupt.hpp"
 #include "core/threads.hpp"
 #include "meter/readers.hpp"
 #include "meter/units.hpp"
@@ -66,6 +67,7 @@ IngestResult ingest(const std::vector<std::string>& data_files, const MeterMap& 
   std::vector<RawMeter> raws;
   std::vector<std::string> problems;
   for (const std::string& path : data_files) {
+    stop_if_asked(options.cancelled, "before reading " + path + "; nothing was written");
     const MeterMapEntry* tied = map.find_file(path);
     RawFile file = read_meter_file(path, tied != nullptr ? tied->meter_id : std::string());
     result.files.emplace_back(to_string(file.form));
@@ -106,6 +108,9 @@ IngestResult ingest(const std::vector<std::string>& data_files, const MeterMap& 
   const int threads = checked_threads(options.threads) > 0 ? options.threads : omp_get_max_threads();
 #pragma omp parallel for schedule(dynamic) num_threads(threads)
   for (std::ptrdiff_t m = 0; m < n; ++m) {
+    // Once asked to stop, the meters left are skipped (nothing may throw out of the loop); the stop is
+    // thrown after it.
+    if (stop_asked(options.cancelled)) continue;
     try {
       const RawMeter& raw = raws[static_cast<std::size_t>(m)];
       const MeterMapEntry* entry = map.find(raw.meter_id);
@@ -124,6 +129,7 @@ IngestResult ingest(const std::vector<std::string>& data_files, const MeterMap& 
       errors[static_cast<std::size_t>(m)] = std::current_exception();
     }
   }
+  stop_if_asked(options.cancelled, "while checking the meters; nothing was written");
   std::vector<std::string> failures;
   for (const auto& error : errors) {
     if (!error) continue;

@@ -4,6 +4,7 @@
 // mapping's targets and gives each meter's expected annual energy.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -23,6 +24,9 @@ struct IngestOptions {
   bool unit_repair = true;
   std::string unit;  // for data without units whose mapping entry gives none
   int threads = 0;   // 0: OpenMP's default
+  // Asked between files and before each meter's checks (from OpenMP's threads: cheap and thread-safe,
+  // e.g. an atomic flag); true stops the ingest with Error(kInterrupted) (core/interrupt.hpp).
+  std::function<bool()> cancelled;
 };
 
 struct IngestResult {

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "core/error.hpp"
+#include "core/interrupt.hpp"
 #include "core/threads.hpp"
 #include "energy/rooftop_pv.hpp"
 
@@ -611,6 +612,11 @@ CalibrationOutcome calibrate(const CalibrationInputs& inputs, const CalibrationO
   }
   fail("meters that do not fit the layout");
 
+  // Stopping points between the phases and the meters (never inside a fit); nothing is written here.
+  const auto stop_point = [&](const std::string& where) {
+    stop_if_asked(options.cancelled, where + "; nothing was written");
+  };
+  stop_point("before the archetype loads");
   const std::vector<double>& temperature_c = weather.dry_bulb_c;
   // The archetypes' expected loads: noise off, as a random draw of it could not be matched hour by hour.
   LoadLibrary library = *inputs.library;
@@ -627,6 +633,9 @@ CalibrationOutcome calibrate(const CalibrationInputs& inputs, const CalibrationO
   const int threads = checked_threads(options.threads) > 0 ? options.threads : omp_get_max_threads();
 #pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
   for (std::size_t k = 0; k < facility_meters.size(); ++k) {
+    // Once asked to stop, the fits left are skipped (nothing may throw out of the loop); the stop is
+    // thrown after it.
+    if (stop_asked(options.cancelled)) continue;
     const std::size_t m = facility_meters[k];
     const MeterInfo& meter = data.meters[m];
     const std::size_t f = facility_index.at(meter.target_id);
@@ -682,6 +691,7 @@ CalibrationOutcome calibrate(const CalibrationInputs& inputs, const CalibrationO
     r.after = model_statistics(y, after, masks, calendar, fit.parameters);
     facility_fits[k] = std::move(cal);
   }
+  stop_point("while fitting the facility meters");
   for (const auto& problem : facility_problems) {
     if (!problem.empty()) problems.push_back(problem);
   }
@@ -712,6 +722,7 @@ CalibrationOutcome calibrate(const CalibrationInputs& inputs, const CalibrationO
     for (const std::size_t m : aggregate_meters) {
       const MeterInfo& meter = data.meters[m];
       if (meter.target != level) continue;
+      stop_point("before calibrating meter '" + meter.meter_id + "'");
       MeterCalibrationReport r;
       r.meter_id = meter.meter_id;
       r.target = meter.target;
@@ -807,6 +818,7 @@ CalibrationOutcome calibrate(const CalibrationInputs& inputs, const CalibrationO
     const std::vector<float> ac_kw_per_kwp = pv_ac_kw_per_kwp(weather, calendar, RooftopPvSpec{});
     for (const std::size_t m : pv_meters) {
       const MeterInfo& meter = data.meters[m];
+      stop_point("before calibrating meter '" + meter.meter_id + "'");
       MeterCalibrationReport r;
       r.meter_id = meter.meter_id;
       r.target = meter.target;

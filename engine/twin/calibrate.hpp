@@ -11,6 +11,7 @@
 #pragma once
 
 #include <array>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -111,6 +112,12 @@ struct CalibrationOptions {
   std::string holdout_text;        // as the user wrote it, for messages and the report
   int threads = 0;                 // 0: every core
   std::uint64_t seed = 1;          // of the archetype load model (its noise is off here: see calibrate())
+  // Asked between the input files, before the archetype loads, before each facility meter's fit (also
+  // from OpenMP's threads: cheap and thread-safe, an atomic flag), between the aggregate and PV
+  // meters and before writing: true stops the calibration with Error(kInterrupted) and nothing
+  // written (the Python bindings set it on Ctrl-C; the command line's SIGINT and SIGTERM stop it at
+  // the same points).
+  std::function<bool()> cancelled;
 };
 
 struct CalibrationInputs {

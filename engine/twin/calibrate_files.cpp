@@ -7,6 +7,7 @@
 
 #include "core/error.hpp"
 #include "core/files.hpp"
+#include "core/interrupt.hpp"
 #include "core/search_path.hpp"
 #include "scenario/scenario.hpp"
 #include "twin/calibrate.hpp"
@@ -53,14 +54,21 @@ CalibrationOutcome calibrate_files(const CalibrateFiles& given, const Calibratio
                      {"holidays", files.holidays},
                      {"load archetypes", files.loads}},
                     "calibration file");
-  const MeasuredData measured = read_measured(files.measured);
+  // Stopping points between the files read (calibrate() has its own between meters).
+  const auto stop_point = [&](const std::string& after) {
+    stop_if_asked(options.cancelled, "after " + after + "; nothing was written");
+  };
+  const MeasuredData measured = read_measured(files.measured, options.cancelled);
+  stop_point("reading the measured file " + files.measured);
   ScenarioSpec spec;
   spec.site = files.site;
   spec.path = files.site;
   const std::shared_ptr<const SiteModel> site = load_site_model(spec);
+  stop_point("reading the layout " + files.site);
   const std::vector<Holiday> holidays = read_holidays(files.holidays);
   const Weather weather = read_epw(files.weather);
   const LoadLibrary library = read_load_library(files.loads);
+  stop_point("reading the weather, holidays and load archetypes");
   CalibrationInputs inputs;
   inputs.measured = &measured;
   inputs.measured_path = files.measured;
@@ -72,6 +80,8 @@ CalibrationOutcome calibrate_files(const CalibrateFiles& given, const Calibratio
   inputs.library = &library;
   CalibrationOutcome outcome = calibrate(inputs, options);
   if (!files.output.empty()) {
+    // The last point: the calibration file is written whole (temporary file, then rename) or not at all.
+    stop_point("calibrating, before writing " + files.output);
     write_calibration(files.output, outcome.calibration, calibration_metrics_yaml(outcome.report));
   }
   return outcome;

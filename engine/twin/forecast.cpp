@@ -6,6 +6,7 @@
 #include <unordered_map>
 
 #include "core/error.hpp"
+#include "core/interrupt.hpp"
 
 namespace sandan {
 namespace {
@@ -202,6 +203,7 @@ Forecast forecast(const Calibration& calibration, const MeasuredData& measured, 
   out.provenance = options;
   out.provenance.facility_complex.clear();
   out.provenance.weather = nullptr;
+  out.provenance.cancelled = nullptr;
 
   const MeterIndex load_meters = index_meters(measured, MeterTarget::kFacility, MeterQuantity::kLoad);
   const auto window_start = std::max(0, from_hour - kForecastResidualWindowH);
@@ -216,6 +218,8 @@ Forecast forecast(const Calibration& calibration, const MeasuredData& measured, 
   std::size_t scaled = 0;
   std::vector<std::string> uncorrected;
   for (const LoadCalibration& c : calibration.loads) {
+    stop_if_asked(options.cancelled,
+                  "before forecasting facility " + c.facility_id + "; nothing was written");
     if (c.method != CalibrationMethod::kModel) {
       ++scaled;
       continue;
@@ -323,6 +327,7 @@ Forecast forecast(const Calibration& calibration, const MeasuredData& measured, 
   }
 
   // Complexes: the sums of their metered facilities, in order of first appearance.
+  stop_if_asked(options.cancelled, "before forecasting the complexes; nothing was written");
   std::map<std::string, std::size_t> complex_index;
   for (const ForecastSeries& f : out.facilities) {
     auto [it, added] = complex_index.try_emplace(f.complex_id, out.complexes.size());
@@ -365,6 +370,7 @@ Forecast forecast(const Calibration& calibration, const MeasuredData& measured, 
   }
 
   // PV: the rooftop model's output per kWp × the metered system's size × its yield factor.
+  stop_if_asked(options.cancelled, "before the PV forecast; nothing was written");
   if (!calibration.pv.empty()) {
     const Weather* weather = options.weather;
     std::string skipped;

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <array>
+#include <functional>
 #include <limits>
 #include <map>
 #include <span>
@@ -100,6 +101,9 @@ struct ForecastOptions {
   RooftopPvSpec pv_system;
   // Provenance, stored in the file.
   std::string calibration_file, measured_file, weather_file, holidays_file;
+  // Asked before each facility's and complex's forecast and before the PV forecast: true stops the
+  // forecast with Error(kInterrupted) (core/interrupt.hpp). Cheap and thread-safe (an atomic flag).
+  std::function<bool()> cancelled;
 };
 
 struct Forecast {

@@ -11,6 +11,7 @@
 
 #include "core/error.hpp"
 #include "core/files.hpp"
+#include "core/interrupt.hpp"
 #include "core/search_path.hpp"
 #include "energy/loads.hpp"
 #include "gis/reader.hpp"
@@ -274,18 +275,28 @@ IngestReport ingest(const IngestRequest& request) {
   options.unit_repair = request.unit_repair;
   options.unit = request.unit;
   options.threads = request.threads;
+  options.cancelled = request.cancelled;
+  // Stopping points between the phases; the meter data's own are between files and meters.
+  const auto stop_point = [&](const std::string& after) {
+    stop_if_asked(request.cancelled, "after " + after + "; nothing was written");
+  };
 
   const meter::MeterMap map = meter::read_meter_map(request.map_path);
+  stop_point("reading the mapping " + request.map_path);
   report.site = resolve_site(request);
   report.load_library = resolve_load_library(report.site);
   const Site site = load_site({report.site});
+  stop_point("reading the layout " + report.site);
   const LoadLibrary library = read_load_library(report.load_library);
   report.expected = expected_annual_energy(map, site, library, report.site);
+  stop_point("finding the meters' expected energy");
 
   std::map<std::string, double> expected_kwh;
   for (const auto& [id, e] : report.expected) expected_kwh[id] = e.annual_kwh;
   report.result = meter::ingest(request.data_files, map, options, expected_kwh);
   if (!request.output.empty()) {
+    // The last point: the measured file is written whole (temporary file, then rename) or not at all.
+    stop_point("checking the meter data, before writing " + request.output);
     write_measured(request.output, report.result.data);
     report.output = request.output;
   }

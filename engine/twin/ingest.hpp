@@ -4,6 +4,7 @@
 // checks), and the result written as a measured file (twin/measured.hpp) with a report.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -31,6 +32,11 @@ struct IngestRequest {
   bool unit_repair = true;
   std::string unit;  // for data without a unit column whose mapping entry gives none
   int threads = 0;   // 0: every core (OpenMP's default)
+  // Asked between the files, the meters and the phases (mapping, layout, expected energy, checks,
+  // writing), also from OpenMP's threads: cheap and thread-safe (an atomic flag). true stops the
+  // ingest with Error(kInterrupted) and nothing written (the Python bindings set it on Ctrl-C; the
+  // command line's SIGINT and SIGTERM stop it at the same points).
+  std::function<bool()> cancelled;
 };
 
 // How a meter's expected annual energy was found, for the report.

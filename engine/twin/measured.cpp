@@ -19,6 +19,7 @@
 
 #include "core/error.hpp"
 #include "core/files.hpp"
+#include "core/interrupt.hpp"
 #include "io/hdf5_handle.hpp"
 #include "io/hdf5_heap_check.hpp"
 #include "meter/meter_map.hpp"
@@ -452,7 +453,7 @@ void write_measured(const std::string& path, const MeasuredData& data) {
   }
 }
 
-MeasuredData read_measured(const std::string& path) {
+MeasuredData read_measured(const std::string& path, const std::function<bool()>& cancelled) {
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
   std::error_code ec;
   if (!fs::is_regular_file(path, ec)) throw Error(ErrorCode::kBadInput, path + ": no such measured file");
@@ -545,6 +546,7 @@ MeasuredData read_measured(const std::string& path) {
 
   if (H5Lexists(file.get(), "/measured/native", H5P_DEFAULT) > 0) {
     for (const std::string& id : ids) {
+      stop_if_asked(cancelled, "while reading " + path + "; nothing was written");
       const std::string base = "/measured/native/" + id;
       Handle mg = r.open_group(base);
       NativeSeries s;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <limits>
 #include <string>
 #include <vector>
@@ -72,7 +73,9 @@ struct MeasuredData {
 void write_measured(const std::string& path, const MeasuredData& data);
 
 // Reads a measured file and checks its structure (schema, dimensions, ids); throws Error naming the
-// file and dataset.
-[[nodiscard]] MeasuredData read_measured(const std::string& path);
+// file and dataset. `cancelled` (may be empty) is asked between the meters' native series, the bulk
+// of a large file: true stops the reading with Error(kInterrupted) (core/interrupt.hpp).
+[[nodiscard]] MeasuredData read_measured(const std::string& path,
+                                         const std::function<bool()>& cancelled = {});
 
 }  // namespace sandan

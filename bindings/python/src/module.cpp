@@ -511,11 +511,12 @@ PYBIND11_MODULE(_sandan, m) {
         request.unit_repair = unit_repair;
         request.unit = unit;
         request.threads = threads;
-        std::string json;
-        {
-          py::gil_scoped_release release;
-          json = ingest_report_json(sandan::ingest(request));
-        }
+        // Ctrl-C stops it between files, meters and phases (KeyboardInterrupt, nothing written).
+        const std::string json = interruptible([&](const std::function<bool()>& cancelled) {
+          IngestRequest with_stop = request;
+          with_stop.cancelled = cancelled;
+          return ingest_report_json(sandan::ingest(with_stop));
+        });
         return py::module_::import("json").attr("loads")(json);
       },
       py::arg("data_files"), py::kw_only(), py::arg("map"), py::arg("output") = py::none(),
@@ -527,7 +528,8 @@ PYBIND11_MODULE(_sandan, m) {
       "gis_data/incheon.gpkg above the mapping file) and writes the measured file when output is given. "
       "Returns the report as a dict: map, site, timezone, files, meters (rows, first, end, interval, "
       "stamps and why, unit, totals, expected annual energy, findings) and summary. Raises "
-      "BadInputError for bad input (nothing is written).");
+      "BadInputError for bad input (nothing is written). Ctrl-C stops it between files, meters and "
+      "phases and raises KeyboardInterrupt (nothing is written).");
 
   m.def(
       "forecast",
@@ -546,13 +548,16 @@ PYBIND11_MODULE(_sandan, m) {
         request.weather = path_or_empty(weather);
         request.holidays = path_or_empty(holidays);
         request.site = path_or_empty(site);
-        Forecast f;
-        std::string json;
-        {
-          py::gil_scoped_release release;
-          f = forecast_files(request, "sandan.forecast (Python)");
-          json = forecast_json(f, request.output);
-        }
+        // Ctrl-C stops it between files, facilities and phases (KeyboardInterrupt, nothing written).
+        auto made = interruptible([&](const std::function<bool()>& cancelled) {
+          ForecastRequest with_stop = request;
+          with_stop.cancelled = cancelled;
+          Forecast result = forecast_files(with_stop, "sandan.forecast (Python)");
+          std::string text = forecast_json(result, request.output);
+          return std::pair<Forecast, std::string>(std::move(result), std::move(text));
+        });
+        const Forecast& f = made.first;
+        const std::string& json = made.second;
         py::dict out = py::module_::import("json").attr("loads")(json);
         // The series as arrays: [entity, hour], float64 kW, NaN where missing.
         py::module_ np = py::module_::import("numpy");
@@ -596,7 +601,8 @@ PYBIND11_MODULE(_sandan, m) {
       "and complex ids, and [entity, hour] float64 kW: forecast_kw, model_kw, measured_kw (NaN where "
       "none), persistence_day_kw, persistence_week_kw, the same with prefix complex_, and "
       "complex_meter_kw. Writes the /forecast file when output is given. Raises BadInputError for bad "
-      "input, naming the file and the fix.");
+      "input, naming the file and the fix. Ctrl-C stops it between files, facilities and phases and "
+      "raises KeyboardInterrupt (nothing is written).");
 
   m.def(
       "calibrate",
@@ -622,11 +628,12 @@ PYBIND11_MODULE(_sandan, m) {
                                                   "e.g. 2018-08-01/2018-09-30");
           }
         }
-        std::string json;
-        {
-          py::gil_scoped_release release;
-          json = calibration_json(calibrate_files(files, options).report);
-        }
+        // Ctrl-C stops it between files, fits and meters (KeyboardInterrupt, nothing written).
+        const std::string json = interruptible([&](const std::function<bool()>& cancelled) {
+          CalibrationOptions with_stop = options;
+          with_stop.cancelled = cancelled;
+          return calibration_json(calibrate_files(files, with_stop).report);
+        });
         return py::module_::import("json").attr("loads")(json);
       },
       py::arg("measured"), py::kw_only(), py::arg("site"), py::arg("output") = py::none(),
@@ -640,6 +647,7 @@ PYBIND11_MODULE(_sandan, m) {
       "most data. Writes the calibration file when output is given. Returns the report as a dict: measured, "
       "weather, year, holdout, notes, meters (fitted figures and ASHRAE Guideline 14 NMBE and CV(RMSE) "
       "before and after, in sample and on the holdout). Raises BadInputError for bad input (nothing is "
+      "written). Ctrl-C stops it between files, fits and meters and raises KeyboardInterrupt (nothing is "
       "written).");
 
   m.def(

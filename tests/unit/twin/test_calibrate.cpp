@@ -436,3 +436,41 @@ TEST_CASE("feeder and substation meters: the feeder's facilities take its scale,
   CHECK_THROWS_WITH_AS((void)run(wrong, site),
                        doctest::Contains("meter 'fdr': feeder 'F9' is not in the layout"), ConfigError);
 }
+
+TEST_CASE("a cancelled calibration stops at each of its stopping points with kInterrupted") {
+  const SiteModel site = tiny_site();
+  MeasuredData data = year_data(3);
+  data.meters.push_back(meter("m1", MeterTarget::kFacility, "f1"));
+  data.meters.push_back(meter("m2", MeterTarget::kFacility, "f2"));
+  data.meters.push_back(meter("c", MeterTarget::kComplex, "alpha"));
+  const std::vector<double> load = synthetic_load(known_facility(), 0.05, 0.6, 7);
+  put(data, 0, load);
+  put(data, 1, load);
+  // The complex meter: both metered facilities and 50 kW more for f3, whose archetype it scales.
+  std::vector<double> complex_kw(load.size());
+  for (std::size_t h = 0; h < load.size(); ++h) complex_kw[h] = 2.0 * load[h] + 50.0;
+  put(data, 2, complex_kw);
+  CalibrationOptions options;
+  options.threads = 1;
+  // Uncancelled, counting the times it is asked: before the archetype loads, before each of the two
+  // facility fits, after the fits, and before the complex meter: 1 + 2 + 1 + 1 = 5.
+  int asked = 0;
+  options.cancelled = [&asked] {
+    ++asked;
+    return false;
+  };
+  const CalibrationOutcome outcome = run(data, site, options);
+  CHECK(outcome.report.meters.size() == 3);
+  CHECK(asked == 5);
+  for (int stop_at = 1; stop_at <= 5; ++stop_at) {
+    CAPTURE(stop_at);
+    int count = 0;
+    options.cancelled = [&count, stop_at] { return ++count >= stop_at; };
+    try {
+      (void)run(data, site, options);
+      FAIL("the cancelled calibration returned");
+    } catch (const Error& e) {
+      CHECK(e.code() == ErrorCode::kInterrupted);
+    }
+  }
+}

@@ -276,3 +276,36 @@ TEST_CASE("bad forecast requests are refused with the fix") {
       (void)forecast(calibration, measured, calendar, std::vector<double>(10, 0.0), 2000, 48, options),
       Error);
 }
+
+TEST_CASE("a cancelled forecast stops at each of its stopping points with kInterrupted") {
+  const Calendar& calendar = calendar_2026();
+  const std::vector<double> temperature = temperatures_c(calendar);
+  Calibration calibration;
+  calibration.loads = {facility_model("a1"), facility_model("a2"), facility_model("unmetered")};
+  const MeasuredData measured =
+      synthetic_measured({calibration.loads[0], calibration.loads[1]}, calendar, temperature, 0.8, 5.0, 3);
+  ForecastOptions options;
+  options.facility_complex = {{"a1", "juan"}, {"a2", "juan"}};
+  const int from = 24 * 100;
+  // Uncancelled, counting the times it is asked: before each of the 3 calibrations' facilities, before
+  // the complexes and before the PV forecast: 3 + 1 + 1 = 5.
+  int asked = 0;
+  options.cancelled = [&asked] {
+    ++asked;
+    return false;
+  };
+  const Forecast f = forecast(calibration, measured, calendar, temperature, from, 48, options);
+  CHECK(f.facilities.size() == 2);
+  CHECK(asked == 5);
+  for (int stop_at = 1; stop_at <= 5; ++stop_at) {
+    CAPTURE(stop_at);
+    int count = 0;
+    options.cancelled = [&count, stop_at] { return ++count >= stop_at; };
+    try {
+      (void)forecast(calibration, measured, calendar, temperature, from, 48, options);
+      FAIL("the cancelled forecast returned");
+    } catch (const Error& e) {
+      CHECK(e.code() == ErrorCode::kInterrupted);
+    }
+  }
+}

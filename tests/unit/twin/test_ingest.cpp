@@ -117,5 +117,56 @@ TEST_CASE("a whole ingest: a unit off by 1000 repaired against the facility's ex
   CHECK_THROWS_AS((void)ingest(request), Error);
 }
 
+TEST_CASE("a cancelled ingest stops at each of its stopping points with kInterrupted and writes nothing") {
+  TempDir dir("twin_ingest_cancel");
+  const std::string layout = test::write_layers(dir, test::tiny_layers());
+  std::filesystem::create_directories(dir.path() / "loads");
+  write_text(dir.path() / "loads" / "archetypes.yaml", test::read_text_file(kArchetypes));
+  const std::string map_path = write_map(dir,
+                                         "  - {meter: m1, facility: f1, unit: kWh}\n"
+                                         "  - {meter: m2, facility: f2, unit: kWh}\n");
+  // Two files of one meter each, a day of hourly data.
+  for (const char* meter : {"m1", "m2"}) {
+    std::string csv = std::string("timestamp,") + meter + "\n";
+    for (int h = 0; h < 24; ++h)
+      csv += "2026-05-11T" + std::string(h < 10 ? "0" : "") + std::to_string(h) + ":00,5\n";
+    write_text(dir.path() / (std::string(meter) + ".csv"), csv);
+  }
+  const std::filesystem::path out_dir = dir.path() / "out";
+  std::filesystem::create_directories(out_dir);
+  IngestRequest request;
+  request.data_files = {(dir.path() / "m1.csv").string(), (dir.path() / "m2.csv").string()};
+  request.map_path = map_path;
+  request.site = layout;
+  request.output = (out_dir / "measured.h5").string();
+  request.threads = 1;
+  // Uncancelled, counting the times it is asked: once after each phase (mapping, layout, expected
+  // energy, before writing), before each of the 2 files and each of the 2 meters' checks, and after
+  // the checks: 4 + 2 + 2 + 1 = 9.
+  int asked = 0;
+  request.cancelled = [&asked] {
+    ++asked;
+    return false;
+  };
+  (void)ingest(request);
+  CHECK(asked == 9);
+  std::filesystem::remove(request.output);
+  // Asked to stop at the k-th point, for every k: Error(kInterrupted) and nothing in the output's
+  // folder, no measured file and no temporary file.
+  for (int stop_at = 1; stop_at <= 9; ++stop_at) {
+    CAPTURE(stop_at);
+    int count = 0;
+    request.cancelled = [&count, stop_at] { return ++count >= stop_at; };
+    try {
+      (void)ingest(request);
+      FAIL("the cancelled ingest returned");
+    } catch (const Error& e) {
+      CHECK(e.code() == ErrorCode::kInterrupted);
+      CHECK(std::string(e.what()).find("nothing was written") != std::string::npos);
+    }
+    CHECK(std::filesystem::is_empty(out_dir));
+  }
+}
+
 }  // namespace
 }  // namespace sandan
