@@ -1,5 +1,7 @@
 #include "energy/weather.hpp"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <array>
 #include <charconv>
@@ -9,7 +11,6 @@
 #include <limits>
 #include <map>
 #include <optional>
-#include <random>
 #include <string_view>
 #include <system_error>
 #include <utility>
@@ -574,8 +575,8 @@ void write_epw(const Weather& weather, const std::string& path) {
 
   namespace fs = std::filesystem;
   const fs::path target(path);
-  std::random_device random;
-  const fs::path temporary = target.string() + ".tmp" + std::to_string(random());
+  remove_stale_temporaries(path);  // what a killed `sandan weather` left beside the output
+  const fs::path temporary = target.string() + ".tmp-" + std::to_string(::getpid());
   {
     std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
     out << text;

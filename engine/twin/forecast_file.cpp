@@ -347,6 +347,7 @@ void write_file(const Writer& w, const std::string& temp_path, const std::string
 
 void write_forecast(const std::string& path, const Forecast& f, const std::string& command) {
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+  remove_stale_temporaries(path);  // what a killed forecast left beside the output
   const fs::path final_path(path);
   const std::string temp_path =
       (final_path.parent_path() / (final_path.filename().string() + ".tmp-" + std::to_string(::getpid())))

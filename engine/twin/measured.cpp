@@ -431,6 +431,7 @@ void write_measured(const std::string& path, const MeasuredData& data) {
     }
   }
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+  remove_stale_temporaries(path);  // what a killed ingest left beside the output
   const fs::path final_path(path);
   const std::string temp_path =
       (final_path.parent_path() / (final_path.filename().string() + ".tmp-" + std::to_string(::getpid())))

@@ -2,6 +2,8 @@
 // kind of bad input of docs/twin.md ("Mapping") exiting 2 with the file, the place and the fix, and
 // no output file.
 #include <doctest/doctest.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <nlohmann/json.hpp>
@@ -150,4 +152,35 @@ TEST_CASE("sandan ingest: bad input exits 2, names the place and the fix, and wr
     CHECK(run.err.find("also an input") != std::string::npos);
     CHECK(read_text_file(data).find("meter_id") == 0);  // untouched
   }
+}
+
+TEST_CASE(
+    "sandan ingest and sandan weather remove the temporary file a killed writer of the same output left") {
+  TempDir dir("cli_ingest_stale");
+  // A process id that no longer runs: a child that exited and was reaped.
+  const pid_t child = ::fork();
+  if (child == 0) ::_exit(0);
+  int status = 0;
+  ::waitpid(child, &status, 0);
+  const std::string dead = std::to_string(child);
+  const std::string out = (dir.path() / "measured.h5").string();
+  write_text(out + ".tmp-" + dead, "half a measured file");
+  write_map(dir);
+  write_long(dir, "kWh");
+  const Command run =
+      ingest(dir.str("data.csv") + " --map " + dir.str("map.yaml") + kSite + " -o " + out, dir);
+  INFO(run.err);
+  CHECK(run.exit_code == 0);
+  CHECK(fs::is_regular_file(out));
+  CHECK_FALSE(fs::exists(out + ".tmp-" + dead));
+
+  const std::string epw = (dir.path() / "year.epw").string();
+  write_text(epw + ".tmp-" + dead, "half a weather file");
+  const Command weather = run_command(
+      std::string(SANDAN_EXE) + " weather " + source("gis_data/weather/incheon_normals.csv") + " -o " + epw,
+      dir);
+  INFO(weather.err);
+  CHECK(weather.exit_code == 0);
+  CHECK(fs::is_regular_file(epw));
+  CHECK_FALSE(fs::exists(epw + ".tmp-" + dead));
 }
