@@ -113,17 +113,27 @@ void check_rerun(const TempDir& dir, const std::string& args, const std::string&
   fs::remove(out);
 }
 
-// What a kill of a batch left, for the test's log: where the kill landed.
-std::string left_by_kill(const std::string& out) {
-  if (fs::exists(out))
-    return fs::exists(out + ".parts") ? "after the rename, before the parts were removed"
-                                      : "after the batch was complete";
+// What a kill left, for the test's log: where the kill landed.
+std::string left_by_kill(const std::string& out, bool batch) {
+  if (fs::exists(out)) {
+    return batch && fs::exists(out + ".parts") ? "after the rename, before the parts were removed"
+                                               : "after the rename";
+  }
   const std::string name = fs::path(out).filename().string() + ".tmp-";
   for (const auto& entry : fs::directory_iterator(fs::path(out).parent_path())) {
-    if (entry.path().filename().string().starts_with(name)) return "during the merge";
+    if (entry.path().filename().string().starts_with(name))
+      return batch ? "during the merge" : "while the results were written";
   }
-  if (!fs::exists(out + ".parts")) return "before the batch opened its parts folder";
+  if (!batch) return "before the results file was created";
+  if (!fs::exists(out + ".parts")) return "before the batch made its parts folder";
   return "during the runs, " + std::to_string(finished_parts(out + ".parts")) + " parts finished";
+}
+
+// The places the kills landed, one a line.
+std::string lines(const std::vector<std::string>& texts) {
+  std::string joined;
+  for (const std::string& t : texts) joined += "\n  " + t;
+  return joined;
 }
 
 }  // namespace
@@ -135,6 +145,7 @@ TEST_CASE(
   const double span_s = measured_seconds({"run", "single.yaml", "-o", "whole.h5"}, dir, "whole");
   const std::string out = dir.str("one.h5");
   const std::string args = "run " + dir.str("single.yaml") + " -o " + out;
+  std::vector<std::string> landed;
   for (const double delay_s : kill_delays(5, span_s, 20261205)) {
     CAPTURE(delay_s);
     const pid_t pid = start_sandan({"run", "single.yaml", "-o", "one.h5"}, dir, "killed");
@@ -144,9 +155,11 @@ TEST_CASE(
     // Killed, or finished before the kill (then it ended well).
     CHECK(((WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) ||
            (WIFEXITED(status) && WEXITSTATUS(status) == 0)));
+    landed.push_back(left_by_kill(out, false));
     check_nothing_or_complete(out, dir.str("whole.h5"));
     check_rerun(dir, args, out, dir.str("whole.h5"), 1);
   }
+  MESSAGE("single run in " << span_s << " s; the kills landed:" << lines(landed));
 }
 
 TEST_CASE(
@@ -156,6 +169,7 @@ TEST_CASE(
   write_single(dir);
   const double span_s = measured_seconds({"run", "single.yaml", "-o", "whole.h5"}, dir, "whole");
   const std::string out = dir.str("one.h5");
+  std::vector<std::string> endings;
   for (const auto& [signal, name, seed] : std::vector<std::tuple<int, std::string, unsigned>>{
            {SIGINT, "SIGINT", 130U}, {SIGTERM, "SIGTERM", 143U}}) {
     CAPTURE(name);
@@ -172,9 +186,11 @@ TEST_CASE(
         // its default action ended the process before anything was written.
         CHECK(WTERMSIG(status) == signal);
         CHECK_FALSE(fs::exists(out));
+        endings.push_back(name + ": ended by the signal's default action");
       } else {
         REQUIRE(WIFEXITED(status));
         const int code = WEXITSTATUS(status);
+        endings.push_back(name + ": exit " + std::to_string(code));
         if (code == 0) {
           // The signal came after the rename: the run was complete.
           check_same_kpis(out, dir.str("whole.h5"));
@@ -189,12 +205,13 @@ TEST_CASE(
       fs::remove(out);
     }
   }
+  MESSAGE("single run in " << span_s << " s; the signalled runs ended:" << lines(endings));
 }
 
 TEST_CASE("SIGKILL at random points of a batch and of its merge: the rerun resumes to the same KPIs") {
   TempDir dir("crash_batch_kill");
   write_short_sweep(dir, kSource);
-  // 12 of the short sweep's runs (3 roof shares × 4 battery sizes), to keep the eight kills and
+  // 12 of the short sweep's runs (3 roof shares × 4 battery sizes), to keep the nine kills and
   // reruns short.
   write_text(dir.path() / "small.yaml",
              "extends: sweep.yaml\n"
@@ -218,35 +235,34 @@ TEST_CASE("SIGKILL at random points of a batch and of its merge: the rerun resum
     const int status = wait_status(pid);
     CHECK(((WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) ||
            (WIFEXITED(status) && WEXITSTATUS(status) == 0)));
-    landed.push_back(left_by_kill(out));
+    landed.push_back(left_by_kill(out, true));
     check_nothing_or_complete(out, dir.str("whole.h5"));
     check_rerun(dir, args, out, dir.str("whole.h5"), 12);
   }
 
-  // Between the runs and the merge, hit on purpose: killed as soon as the 12th part is in place
-  // (polled every 2 ms). Then the merge itself: killed as soon as the merged file appears under its
-  // temporary name cut.h5.tmp-<pid>.
-  for (const bool in_merge : {false, true}) {
-    CAPTURE(in_merge);
+  // Aimed kills, each as soon as what it waits for appears (polled every 2 ms): the 12th part (between
+  // the runs and the merge), the merged file under its temporary name cut.h5.tmp-<pid> (in the
+  // merge), and the merged file under its final name (after the rename: it must be complete).
+  enum class Aim { kLastPart, kMerge, kRename };
+  for (const Aim aim : {Aim::kLastPart, Aim::kMerge, Aim::kRename}) {
+    CAPTURE(static_cast<int>(aim));
     const pid_t pid = start_sandan(command, dir, "merge");
-    if (in_merge) {
-      const std::string temporary = out + ".tmp-" + std::to_string(pid);
-      REQUIRE(wait_for_path(temporary, pid, std::chrono::milliseconds(2)));
-    } else {
+    if (aim == Aim::kLastPart) {
       REQUIRE(wait_for_parts(out + ".parts", 12, pid, std::chrono::milliseconds(2)));
+    } else {
+      const std::string target = aim == Aim::kMerge ? out + ".tmp-" + std::to_string(pid) : out;
+      REQUIRE(wait_for_path(target, pid, std::chrono::milliseconds(2)));
     }
     REQUIRE(::kill(pid, SIGKILL) == 0);
     const int status = wait_status(pid);
     CHECK(((WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) ||
            (WIFEXITED(status) && WEXITSTATUS(status) == 0)));
-    landed.push_back(left_by_kill(out));
+    landed.push_back(left_by_kill(out, true));
     check_nothing_or_complete(out, dir.str("whole.h5"));
     check_rerun(dir, args, out, dir.str("whole.h5"), 12);
   }
 
-  std::string where;
-  for (const std::string& l : landed) where += "\n  " + l;
-  MESSAGE("batch of 12 runs in " << span_s << " s; the kills landed:" << where);
+  MESSAGE("batch of 12 runs in " << span_s << " s; the kills landed:" << lines(landed));
 }
 
 TEST_CASE(
