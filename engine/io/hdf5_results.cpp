@@ -1291,8 +1291,9 @@ Hdf5BatchFile::Hdf5BatchFile(const std::string& path, const std::string& command
     const std::string kept{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
     if (kept != fingerprint) {
       throw Error(ErrorCode::kBadInput, parts_ +
-                                            " holds runs of another scenario (or of this one before it "
-                                            "changed); remove the folder to start the batch afresh");
+                                            " holds runs of another scenario (or of this one before it or a "
+                                            "file it reads changed); remove the folder to start the batch "
+                                            "afresh");
     }
   } else {
     std::ofstream out(stamp, std::ios::binary);

@@ -21,6 +21,7 @@
 #include <filesystem>
 #include <map>
 #include <random>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <tuple>
@@ -339,6 +340,71 @@ TEST_CASE(
     fs::remove(out);
     fs::remove(dir.path() / "whole.h5");
   }
+}
+
+TEST_CASE("a batch whose weather file changed in content, its name and scenario not, is refused") {
+  // The scenario's text is the same, but a file it reads is not: the kept runs were computed from
+  // the old weather and would be merged with runs of the new one.
+  TempDir dir("crash_changed_input");
+  write_short_sweep(dir, kSource);
+  fs::copy_file(kSource + "/gis_data/weather/incheon_synthetic.epw", dir.path() / "w.epw");
+  const std::string weather = read_text_file(dir.path() / "w.epw");
+  write_text(dir.path() / "batch.yaml",
+             "extends: sweep.yaml\nweather: w.epw\n"
+             "sweep:\n"
+             "  interventions[0].rooftop_pv.roof_share: [0, 0.5, 1.0]\n"
+             "  zip:\n"
+             "    interventions[1].battery.energy_kwh: [0, 1000, 2000, 4000]\n"
+             "    interventions[1].battery.power_kw: [0, 250, 500, 1000]\n");
+  const std::string out = dir.str("out.h5");
+  const std::string args = "run " + dir.str("batch.yaml") + " -j 1 -o " + out;
+  // The scenario named as the reruns name it: its resolved text holds the weather's path as given.
+  const pid_t pid = start_sandan({"run", dir.str("batch.yaml"), "-j", "1", "-o", out}, dir, "first");
+  REQUIRE(wait_for_parts(out + ".parts", 1, pid));
+  REQUIRE(::kill(pid, SIGTERM) == 0);
+  REQUIRE(wait_exit_code(pid) == 143);
+  const std::size_t kept = finished_parts(out + ".parts");
+  REQUIRE(kept >= 1);
+  REQUIRE(kept < 12);
+  const auto parts_before = contents(out + ".parts");
+
+  // Every hour 1 °C warmer: the dry-bulb temperature is an EPW data row's 7th field, after 8 header
+  // lines.
+  std::string warmer;
+  std::istringstream rows(weather);
+  int line_number = 0;
+  for (std::string line; std::getline(rows, line);) {
+    if (++line_number > 8) {
+      std::vector<std::string> fields;
+      std::istringstream cells(line);
+      for (std::string cell; std::getline(cells, cell, ',');) fields.push_back(cell);
+      REQUIRE(fields.size() > 6);
+      fields[6] = std::to_string(std::stod(fields[6]) + 1.0);
+      line.clear();
+      for (std::size_t i = 0; i < fields.size(); ++i) line += (i ? "," : "") + fields[i];
+    }
+    warmer += line + "\n";
+  }
+  write_text(dir.path() / "w.epw", warmer);
+  const Command changed = sandan_cli(args, dir);
+  INFO(changed.err);
+  CHECK(changed.exit_code == 2);
+  CHECK(changed.err.find(out + ".parts holds runs of another scenario") != std::string::npos);
+  CHECK(changed.err.find("run 1 of") == std::string::npos);
+  CHECK(contents(out + ".parts") == parts_before);
+  CHECK_FALSE(fs::exists(out));
+  CHECK_FALSE(fs::exists(out + ".lock"));
+
+  // The weather as it was: the batch resumes, to the file an uninterrupted batch writes.
+  write_text(dir.path() / "w.epw", weather);
+  const Command whole = sandan_cli("run " + dir.str("batch.yaml") + " -j 2 -o " + dir.str("whole.h5"), dir);
+  REQUIRE(whole.exit_code == 0);
+  const Command resumed = sandan_cli(args, dir);
+  INFO(resumed.err);
+  CHECK(resumed.exit_code == 0);
+  CHECK(resumed.err.find("resumed: " + std::to_string(kept) + " of 12 runs") != std::string::npos);
+  CHECK_FALSE(fs::exists(out + ".parts"));
+  check_same_kpis(out, dir.str("whole.h5"));
 }
 
 TEST_CASE("finished parts without the scenario.yaml that names their batch are not resumed") {
