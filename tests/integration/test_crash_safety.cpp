@@ -248,13 +248,17 @@ TEST_CASE("SIGKILL at random points of a batch and of its merge: the rerun resum
   for (const Aim aim : {Aim::kLastPart, Aim::kMerge, Aim::kRename}) {
     CAPTURE(static_cast<int>(aim));
     const pid_t pid = start_sandan(command, dir, "merge");
+    // A target that came and went between two polls (the test's thread not scheduled meanwhile) is a
+    // missed aim, not a failure: the kill then lands later, and the checks hold all the same.
+    bool hit = false;
     if (aim == Aim::kLastPart) {
-      REQUIRE(wait_for_parts(out + ".parts", 12, pid, std::chrono::milliseconds(2)));
+      hit = wait_for_parts(out + ".parts", 12, pid, std::chrono::milliseconds(2));
     } else {
       const std::string target = aim == Aim::kMerge ? out + ".tmp-" + std::to_string(pid) : out;
-      REQUIRE(wait_for_path(target, pid, std::chrono::milliseconds(2)));
+      hit = wait_for_path(target, pid, std::chrono::milliseconds(2));
     }
     REQUIRE(::kill(pid, SIGKILL) == 0);
+    if (!hit) landed.push_back("(the aimed kill missed its target)");
     const int status = wait_status(pid);
     CHECK(((WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) ||
            (WIFEXITED(status) && WEXITSTATUS(status) == 0)));
@@ -273,29 +277,29 @@ TEST_CASE(
   write_single(dir);
   const std::string sweep_values =
       "sweep:\n"
-      "  interventions[0].rooftop_pv.roof_share: [0, 0.5, 1.0]\n"
+      "  interventions[0].rooftop_pv.roof_share: [0, 0.25, 0.5, 0.75, 1.0]\n"
       "  zip:\n"
       "    interventions[1].battery.energy_kwh: [0, 1000, 2000, 4000]\n"
       "    interventions[1].battery.power_kw: [0, 250, 500, 1000]\n";
   const std::string uncertainty =
-      "uncertainty:\n  method: monte_carlo\n  samples: 12\n  seed: 7\n  inputs:\n";
+      "uncertainty:\n  method: monte_carlo\n  samples: 20\n  seed: 7\n  inputs:\n";
   struct Case {
     std::string what, original, changed;
     std::size_t runs;
   };
   for (const Case& c : std::vector<Case>{
-           // Another value of the roof share, as many (3 × 4 = 12 runs either way).
+           // Another value of the roof share, as many (5 × 4 = 20 runs either way).
            {"the sweep's values", "extends: sweep.yaml\n" + sweep_values,
             "extends: sweep.yaml\n" + std::string(sweep_values).replace(sweep_values.find("0.5"), 3, "0.4"),
-            12},
-           {"the Monte Carlo seed", "extends: single.yaml\nmonte_carlo: {runs: 12, seed: 42}\n",
-            "extends: single.yaml\nmonte_carlo: {runs: 12, seed: 43}\n", 12},
+            20},
+           {"the Monte Carlo seed", "extends: single.yaml\nmonte_carlo: {runs: 20, seed: 42}\n",
+            "extends: single.yaml\nmonte_carlo: {runs: 20, seed: 43}\n", 20},
            {"the distribution",
             "extends: single.yaml\n" + uncertainty +
                 "    load_growth: {dist: uniform, min: 0.95, max: 1.05}\n",
             "extends: single.yaml\n" + uncertainty +
                 "    load_growth: {dist: triangular, min: 0.95, mode: 1.0, max: 1.05}\n",
-            12},
+            20},
        }) {
     CAPTURE(c.what);
     write_text(dir.path() / "batch.yaml", c.original);
@@ -352,7 +356,7 @@ TEST_CASE("a batch whose weather file changed in content, its name and scenario 
   write_text(dir.path() / "batch.yaml",
              "extends: sweep.yaml\nweather: w.epw\n"
              "sweep:\n"
-             "  interventions[0].rooftop_pv.roof_share: [0, 0.5, 1.0]\n"
+             "  interventions[0].rooftop_pv.roof_share: [0, 0.25, 0.5, 0.75, 1.0]\n"
              "  zip:\n"
              "    interventions[1].battery.energy_kwh: [0, 1000, 2000, 4000]\n"
              "    interventions[1].battery.power_kw: [0, 250, 500, 1000]\n");
@@ -365,7 +369,7 @@ TEST_CASE("a batch whose weather file changed in content, its name and scenario 
   REQUIRE(wait_exit_code(pid) == 143);
   const std::size_t kept = finished_parts(out + ".parts");
   REQUIRE(kept >= 1);
-  REQUIRE(kept < 12);
+  REQUIRE(kept < 20);
   const auto parts_before = contents(out + ".parts");
 
   // Every hour 1 °C warmer: the dry-bulb temperature is an EPW data row's 7th field, after 8 header
@@ -402,7 +406,7 @@ TEST_CASE("a batch whose weather file changed in content, its name and scenario 
   const Command resumed = sandan_cli(args, dir);
   INFO(resumed.err);
   CHECK(resumed.exit_code == 0);
-  CHECK(resumed.err.find("resumed: " + std::to_string(kept) + " of 12 runs") != std::string::npos);
+  CHECK(resumed.err.find("resumed: " + std::to_string(kept) + " of 20 runs") != std::string::npos);
   CHECK_FALSE(fs::exists(out + ".parts"));
   check_same_kpis(out, dir.str("whole.h5"));
 }
@@ -415,7 +419,7 @@ TEST_CASE("finished parts without the scenario.yaml that names their batch are n
   write_short_sweep(dir, kSource);
   const std::string sweep_values =
       "sweep:\n"
-      "  interventions[0].rooftop_pv.roof_share: [0, 0.5, 1.0]\n"
+      "  interventions[0].rooftop_pv.roof_share: [0, 0.25, 0.5, 0.75, 1.0]\n"
       "  zip:\n"
       "    interventions[1].battery.energy_kwh: [0, 1000, 2000, 4000]\n"
       "    interventions[1].battery.power_kw: [0, 250, 500, 1000]\n";
