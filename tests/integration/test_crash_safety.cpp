@@ -2,9 +2,10 @@
 // (SIGKILL) at seeded random points of a single run, of a batch and of its merge, and stopped by
 // SIGINT/SIGTERM at random points of a single run; after each, nothing is under the output's name
 // unless complete, and the same command run again resumes to the KPIs of an uninterrupted run with
-// nothing left behind. A batch whose sweep, Monte Carlo seed or distribution changed is refused
-// rather than resumed; a second, different batch writing the same output is refused by the lock; a
-// batch into a folder that cannot be written is refused before any run.
+// nothing left behind. A batch whose sweep, Monte Carlo seed, distribution or weather file changed,
+// or whose parts lost the scenario.yaml naming their batch, is refused rather than resumed; a
+// second, different batch writing the same output is refused by the lock; a batch into a folder that
+// cannot be written is refused before any run.
 //
 // The kill points are drawn from a fixed-seed std::mt19937 over the measured duration of an
 // uninterrupted run of the same command, so they fall at the start, in the runs, in the merge and
@@ -65,7 +66,7 @@ double measured_seconds(const std::vector<std::string>& args, const TempDir& dir
 }
 
 // `count` delays in [0, span_s) from a fixed-seed Mersenne Twister (its output is fixed by the
-// standard, unlike the distributions'), so the same points are drawn on every machine.
+// standard, unlike the distributions'), so every machine draws the same fractions of the span.
 std::vector<double> kill_delays(std::size_t count, double span_s, unsigned seed) {
   std::mt19937 generator(seed);
   std::vector<double> delays;
