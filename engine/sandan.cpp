@@ -147,10 +147,18 @@ BatchAnalyses analysis_of(const BatchSummary& summary) {
 
 // What a batch's parts folder must have been made for, to be resumed.
 // Every run's id and settings count: parts made by the same scenario with other swept values or
-// other distributions are refused, not merged.
+// other distributions are refused, not merged. So do the contents of the files the runs read (the
+// weather, the layout, ...): the scenario's text names them, but an edited weather file under the
+// same name would otherwise have its runs merged with those of the old one. The scenario files
+// themselves are left out: their settings are in the resolved text, and a new comment changes
+// nothing.
 std::string batch_fingerprint(const ScenarioSpec& spec, const std::vector<Variant>& variants) {
   std::string text = spec.resolved_yaml + "\n# batch\n" + std::to_string(variants.size()) + "\n";
   for (const Variant& v : variants) text += "# " + v.run_id + " " + v.parameters_json + "\n";
+  const std::vector<NamedInput> inputs = input_files(spec);
+  const std::size_t scenario_files = spec.files.empty() ? 1 : spec.files.size();
+  for (std::size_t i = scenario_files; i < inputs.size(); ++i)
+    text += "# input " + inputs[i].what + " " + content_digest(inputs[i].path) + "\n";
   return text;
 }
 

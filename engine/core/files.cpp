@@ -5,11 +5,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
+#include <cstdint>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <vector>
 
 #include "core/error.hpp"
 
@@ -193,6 +197,54 @@ std::size_t remove_stale_temporaries(const std::string& output) {
     if (fs::remove_all(entry.path(), remove_error) > 0 && !remove_error) ++removed;
   }
   return removed;
+}
+
+namespace {
+
+constexpr std::uint64_t kFnvOffset = 0xCBF29CE484222325ULL;
+constexpr std::uint64_t kFnvPrime = 0x100000001B3ULL;
+
+void fnv1a(std::uint64_t& hash, const char* bytes, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) {
+    hash ^= static_cast<unsigned char>(bytes[i]);
+    hash *= kFnvPrime;
+  }
+}
+
+bool digest_file(std::uint64_t& hash, const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return false;
+  std::vector<char> buffer(1U << 16U);
+  while (in) {
+    in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
+    fnv1a(hash, buffer.data(), static_cast<std::size_t>(in.gcount()));
+  }
+  return in.eof();
+}
+
+}  // namespace
+
+std::string content_digest(const std::string& path) {
+  std::uint64_t hash = kFnvOffset;
+  std::error_code ec;
+  if (fs::is_directory(path, ec)) {
+    std::vector<fs::path> files;
+    for (const auto& entry : fs::recursive_directory_iterator(path, ec)) {
+      if (entry.is_regular_file(ec)) files.push_back(entry.path());
+    }
+    if (ec) return "unreadable";
+    std::sort(files.begin(), files.end());
+    for (const fs::path& file : files) {
+      const std::string name = fs::relative(file, path, ec).string();
+      fnv1a(hash, name.c_str(), name.size() + 1);  // with its terminating NUL: names and bytes apart
+      if (!digest_file(hash, file)) return "unreadable";
+    }
+  } else if (!digest_file(hash, path)) {
+    return "unreadable";
+  }
+  char hex[17];
+  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(hash));
+  return hex;
 }
 
 OutputLock::OutputLock(const std::string& output) : path_(output + ".lock") {

@@ -52,6 +52,11 @@ void rename_onto_file(const std::string& temporary, const std::string& target);
 // runs (left by a process that was killed). Returns how many were removed.
 std::size_t remove_stale_temporaries(const std::string& output);
 
+// A digest of a file's bytes (of a folder's files and their names, in name order): FNV-1a 64 (Fowler,
+// Noll & Vo) as 16 hex digits, for telling whether an input changed between two commands (a batch's
+// resume). Not a protection against deliberate collisions. "unreadable" if it cannot be read.
+[[nodiscard]] std::string content_digest(const std::string& path);
+
 // An exclusive lock on an output: flock(2) on `<output>.lock`, which holds the writer's process id.
 // A second writer is refused with Error(kIo) naming the lock and the process holding it. The lock
 // file is removed and the lock released when the object is destroyed (and by the kernel when the

@@ -1282,13 +1282,21 @@ Hdf5BatchFile::Hdf5BatchFile(const std::string& path, const std::string& command
     if (at != std::string::npos) remove_stale_temporaries((fs::path(parts_) / name.substr(0, at)).string());
   }
   const fs::path stamp = fs::path(parts_) / "scenario.yaml";
-  if (fs::exists(stamp) && !finished().empty()) {
+  const bool resuming = !finished().empty();
+  if (resuming && !fs::exists(stamp)) {
+    // Nothing says which batch made these runs: resuming them could merge another scenario's runs.
+    throw Error(ErrorCode::kBadInput, parts_ +
+                                          " holds finished runs but not its scenario.yaml, which says which "
+                                          "scenario made them; remove the folder to start the batch afresh");
+  }
+  if (resuming) {
     std::ifstream in(stamp, std::ios::binary);
     const std::string kept{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
     if (kept != fingerprint) {
       throw Error(ErrorCode::kBadInput, parts_ +
-                                            " holds runs of another scenario (or of this one before it "
-                                            "changed); remove the folder to start the batch afresh");
+                                            " holds runs of another scenario (or of this one before it or a "
+                                            "file it reads changed); remove the folder to start the batch "
+                                            "afresh");
     }
   } else {
     std::ofstream out(stamp, std::ios::binary);
@@ -1356,7 +1364,15 @@ void Hdf5BatchFile::commit(const std::vector<std::string>& run_order, const Batc
   if (analyses.macc != nullptr) file.set_macc(*analyses.macc);
   file.commit();
   committed_ = true;
+  // The parts go before the scenario.yaml that names their batch (remove_all takes the folder's
+  // entries in directory order), so that a process killed midway never leaves finished parts without
+  // it; the next batch would refuse them.
   std::error_code ec;
+  std::vector<fs::path> entries;
+  for (const auto& entry : fs::directory_iterator(parts_, ec)) {
+    if (entry.path().filename() != "scenario.yaml") entries.push_back(entry.path());
+  }
+  for (const fs::path& entry : entries) fs::remove_all(entry, ec);
   fs::remove_all(parts_, ec);
 }
 

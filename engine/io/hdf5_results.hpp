@@ -77,7 +77,9 @@ class Hdf5ResultFile : public ResultSink {
 class Hdf5BatchFile : public ResultSink {
  public:
   // Removes what killed writers left in the parts folder (part files under temporary names). A parts
-  // folder without a finished run is taken over whatever scenario made it.
+  // folder without a finished run is taken over whatever scenario made it; one with finished runs is
+  // resumed only if its scenario.yaml holds `fingerprint` (Error(kBadInput) otherwise, also when it
+  // has no scenario.yaml).
   Hdf5BatchFile(const std::string& path, const std::string& command, const std::string& fingerprint,
                 const SeriesStorage& storage = {});
   // Without commit(): a parts folder holding no finished run is removed (nothing to resume).

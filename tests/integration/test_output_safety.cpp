@@ -5,24 +5,17 @@
 // a killed writer left and resumes to the same KPIs as an uninterrupted batch.
 #include <doctest/doctest.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include <algorithm>
-#include <chrono>
-#include <cmath>
 #include <filesystem>
 #include <set>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "io/compare.hpp"
+#include "support/cli_process.hpp"
 #include "support/fixtures.hpp"
-
-extern char** environ;
 
 using namespace sandan::test;
 namespace fs = std::filesystem;
@@ -35,94 +28,10 @@ Command sandan_cli(const std::string& args, const TempDir& scratch) {
   return run_command(std::string(SANDAN_EXE) + " " + args, scratch);
 }
 
-// The 30-run sweep of scenarios/sweep_pv_battery.yaml on the small `local` complex, energy only, so
-// that a batch takes seconds; its interventions are moved onto that complex.
-void write_short_sweep(const TempDir& dir) {
-  write_text(dir.path() / "parent.yaml", "extends: " + kSource +
-                                             "/scenarios/sweep_pv_battery.yaml\n"
-                                             "complexes: [local]\nmodels: [energy]\n");
-  write_text(
-      dir.path() / "sweep.yaml",
-      "extends: parent.yaml\nname: short\n"
-      "interventions:\n"
-      "  - rooftop_pv: {complexes: [local], roof_share: 0.6, min_roof_m2: 1000}\n"
-      "  - battery: {at: \"complex:local\", energy_kwh: 2000, power_kw: 500, strategy: peak_shaving}\n");
-}
+void write_short_sweep(const TempDir& dir) { sandan::test::write_short_sweep(dir, kSource); }
 
-// Names in a folder, with those of the folders below it ("a.parts/x.h5").
-std::set<std::string> listing(const fs::path& folder) {
-  std::set<std::string> names;
-  for (const auto& entry : fs::recursive_directory_iterator(folder))
-    names.insert(fs::relative(entry.path(), folder).string());
-  return names;
-}
-
-bool any_temporary(const fs::path& folder) {
-  const auto names = listing(folder);
-  return std::any_of(names.begin(), names.end(),
-                     [](const std::string& n) { return n.find(".tmp-") != std::string::npos; });
-}
-
-// `sandan ARGS` started in the background in `dir`, stdout and stderr to files there; SIGINT is
-// delivered to it as to a program started in a terminal (not ignored as for a shell's `&`).
 pid_t start_sandan(const std::vector<std::string>& args, const TempDir& dir, const std::string& log) {
-  const std::string command = "cd " + dir.str() + " && exec " + SANDAN_EXE +
-                              [&] {
-                                std::string joined;
-                                for (const auto& a : args) joined += " " + a;
-                                return joined;
-                              }() +
-                              " >" + dir.str(log + ".out") + " 2>" + dir.str(log + ".err");
-  posix_spawnattr_t attributes;
-  posix_spawnattr_init(&attributes);
-  sigset_t defaults;
-  sigemptyset(&defaults);
-  sigaddset(&defaults, SIGINT);
-  sigaddset(&defaults, SIGTERM);
-  posix_spawnattr_setsigdefault(&attributes, &defaults);
-  posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGDEF);
-  std::string sh = "/bin/sh";
-  std::string dash_c = "-c";
-  std::vector<char*> argv{sh.data(), dash_c.data(), const_cast<char*>(command.c_str()), nullptr};
-  pid_t pid = -1;
-  const int failed = posix_spawn(&pid, "/bin/sh", nullptr, &attributes, argv.data(), environ);
-  posix_spawnattr_destroy(&attributes);
-  REQUIRE(failed == 0);
-  return pid;
-}
-
-int wait_exit_code(pid_t pid) {
-  int status = 0;
-  ::waitpid(pid, &status, 0);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
-// Waits (at most a minute) until the batch's parts folder holds a finished run.
-bool wait_for_first_part(const fs::path& parts) {
-  for (int i = 0; i < 1200; ++i) {
-    std::error_code ec;
-    for (const auto& entry : fs::directory_iterator(parts, ec)) {
-      if (entry.path().extension() == ".h5") return true;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  return false;
-}
-
-std::size_t finished_parts(const fs::path& parts) {
-  std::size_t n = 0;
-  std::error_code ec;
-  for (const auto& entry : fs::directory_iterator(parts, ec)) n += entry.path().extension() == ".h5" ? 1 : 0;
-  return n;
-}
-
-// A process id that no longer runs: a child that exited and was reaped.
-pid_t gone_pid() {
-  const pid_t child = ::fork();
-  if (child == 0) ::_exit(0);
-  int status = 0;
-  ::waitpid(child, &status, 0);
-  return child;
+  return start_program(SANDAN_EXE, args, dir, log);
 }
 
 }  // namespace
@@ -275,22 +184,8 @@ TEST_CASE("SIGTERM or SIGINT stops a batch with 143 or 130, keeps its finished r
     CHECK_FALSE(fs::exists(out + ".parts"));
     CHECK_FALSE(fs::exists(out + ".lock"));
 
-    // Every run's KPIs equal the uninterrupted batch's, exactly: each run is independent of the others
-    // and of the thread count (scenario/runner.hpp), so a resumed batch is the same batch.
-    const std::vector<std::string> runs = sandan::list_runs(out);
-    REQUIRE(runs == sandan::list_runs(dir.str("whole.h5")));
-    for (std::string run : runs) {
-      std::string same = run;
-      const auto resumed = sandan::read_run_kpis(out, run);
-      const auto reference = sandan::read_run_kpis(dir.str("whole.h5"), same);
-      REQUIRE(resumed.size() == reference.size());
-      for (std::size_t k = 0; k < resumed.size(); ++k) {
-        CAPTURE(resumed[k].key);
-        CHECK(resumed[k].key == reference[k].key);
-        CHECK(((std::isnan(resumed[k].value) && std::isnan(reference[k].value)) ||
-               resumed[k].value == reference[k].value));
-      }
-    }
+    // Every run's KPIs equal the uninterrupted batch's, exactly.
+    check_same_kpis(out, dir.str("whole.h5"));
     fs::remove(out);
   }
 }

@@ -174,3 +174,29 @@ TEST_CASE("a signal is recorded by the handler and raised as Error(kInterrupted)
   clear_interrupt();
   CHECK(interrupt_signal() == 0);
 }
+
+TEST_CASE("content_digest is FNV-1a 64 of the bytes, and of a folder's names and bytes") {
+  Folder folder("digest");
+  const auto write = [](const fs::path& path, const std::string& text) {
+    std::ofstream out(path, std::ios::binary);
+    out << text;
+  };
+  // The published FNV-1a 64 values (draft-eastlake-fnv, test vectors): "" -> the offset basis
+  // cbf29ce484222325, "a" -> af63dc4c8601ec8c.
+  write(folder.path / "empty", "");
+  write(folder.path / "a", "a");
+  CHECK(content_digest((folder.path / "empty").string()) == "cbf29ce484222325");
+  CHECK(content_digest((folder.path / "a").string()) == "af63dc4c8601ec8c");
+  // One byte changed, or the same bytes in a longer file: another digest.
+  write(folder.path / "b", "b");
+  CHECK(content_digest((folder.path / "b").string()) != content_digest((folder.path / "a").string()));
+  CHECK(content_digest((folder.path / "missing").string()) == "unreadable");
+  // A folder: its files' names count as well as their bytes.
+  fs::create_directories(folder.path / "d1");
+  fs::create_directories(folder.path / "d2");
+  write(folder.path / "d1" / "x", "same");
+  write(folder.path / "d2" / "x", "same");
+  CHECK(content_digest((folder.path / "d1").string()) == content_digest((folder.path / "d2").string()));
+  fs::rename(folder.path / "d2" / "x", folder.path / "d2" / "y");
+  CHECK(content_digest((folder.path / "d1").string()) != content_digest((folder.path / "d2").string()));
+}
