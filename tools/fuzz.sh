@@ -14,7 +14,7 @@ if ((${#targets[@]} == 0)); then
   # `results` is left out of the default (CI) list while libhdf5 1.10 can hang inside H5Dread/H5Aread on
   # some damaged files (docs/reliability.md, "Fuzzing", open problems); run it by name.
   targets=(scenario epw case tntp layout holidays tariff factors trip_rates archetypes calibration meter meter_map view
-           background freight dynamic dnl_case)
+           background freight dynamic dnl_case fuel_prices pv_prices grid_factor line_types complexes)
 fi
 
 cmake --preset fuzz >/dev/null
@@ -24,7 +24,8 @@ bash fuzz/large_seeds.sh build/fuzz/seeds
 declare -A dict=([scenario]=yaml [tariff]=yaml [factors]=yaml [trip_rates]=yaml [archetypes]=yaml
                  [calibration]=yaml [meter_map]=yaml [epw]=epw [case]=csv [holidays]=csv [meter]=csv
                  [tntp]=tntp [layout]=geojson [view]=view [background]=yaml [freight]=yaml
-                 [dynamic]=yaml [dnl_case]=csv)
+                 [dynamic]=yaml [dnl_case]=csv [fuel_prices]=yaml [pv_prices]=yaml [grid_factor]=csv
+                 [line_types]=csv [complexes]=yaml)
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:allocator_may_return_null=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$PWD/fuzz/lsan.supp:print_suppressions=0}
