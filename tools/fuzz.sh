@@ -13,7 +13,7 @@ shift || true
 targets=("$@")
 if ((${#targets[@]} == 0)); then
   targets=(scenario epw case tntp layout holidays tariff factors trip_rates archetypes calibration meter meter_map view
-           background freight dynamic dnl_case results)
+           background freight dynamic dnl_case results fuel_prices pv_prices grid_factor line_types complexes)
 fi
 # `ci`: every harness replays its corpus, then tries this many mutations with the fixed seed, so that
 # each CI run tries about the same inputs (about 5-15 s a harness on two cores; the slow parsers get
@@ -22,7 +22,8 @@ fi
 declare -A ci_mutations=([scenario]=3000 [epw]=200 [case]=1500 [tntp]=1000 [layout]=600 [holidays]=1500 [tariff]=3000
                          [factors]=3000 [trip_rates]=1200 [archetypes]=1000 [calibration]=4000 [meter]=300
                          [meter_map]=3000 [view]=5000 [background]=3000 [freight]=6000 [dynamic]=6000
-                         [dnl_case]=4000 [results]=0)
+                         [dnl_case]=4000 [results]=0 [fuel_prices]=3000 [pv_prices]=3000 [grid_factor]=1000
+                         [line_types]=3000 [complexes]=2000)
 
 cmake --preset fuzz >/dev/null
 cmake --build --preset fuzz
@@ -31,7 +32,8 @@ bash fuzz/large_seeds.sh build/fuzz/seeds
 declare -A dict=([scenario]=yaml [tariff]=yaml [factors]=yaml [trip_rates]=yaml [archetypes]=yaml
                  [calibration]=yaml [meter_map]=yaml [epw]=epw [case]=csv [holidays]=csv [meter]=csv
                  [tntp]=tntp [layout]=geojson [view]=view [background]=yaml [freight]=yaml
-                 [dynamic]=yaml [dnl_case]=csv)
+                 [dynamic]=yaml [dnl_case]=csv [fuel_prices]=yaml [pv_prices]=yaml [grid_factor]=csv
+                 [line_types]=csv [complexes]=yaml)
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:allocator_may_return_null=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$PWD/fuzz/lsan.supp:print_suppressions=0}

@@ -102,6 +102,12 @@ YAML::Node parse_yaml_file(const std::string& path, const std::string& what,
     problems.push_back(path + ": is a folder, not a " + what + "; name the file itself");
     return {};
   }
+  // A device such as /dev/zero would be read without end (unreadable_text_input, core/files.hpp).
+  if (const auto status = std::filesystem::status(path, error);
+      std::filesystem::is_character_file(status) || std::filesystem::is_block_file(status)) {
+    problems.push_back(path + ": is a device, not a " + what + "; name a file");
+    return {};
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     problems.push_back(path + ": cannot read the " + what);
@@ -144,6 +150,9 @@ YAML::Node load_yaml_file(const std::string& path, const std::string& what) {
   std::error_code error;
   if (std::filesystem::is_directory(path, error))
     throw Error(ErrorCode::kBadInput, path + ": is a folder, not a " + what + "; name the file itself");
+  if (const auto status = std::filesystem::status(path, error);
+      std::filesystem::is_character_file(status) || std::filesystem::is_block_file(status))
+    throw Error(ErrorCode::kBadInput, path + ": is a device, not a " + what + "; name a file");
   {
     const std::ifstream probe(path);
     if (!probe) throw Error(ErrorCode::kBadInput, path + ": cannot open " + what);

@@ -301,6 +301,11 @@ std::string unreadable_text_input(const std::string& path, const std::string& wh
   if (error || !fs::exists(status))
     return path + ": no such readable file (the " + what + "); check the path";
   if (fs::is_directory(status)) return path + ": is a folder, not a " + what + "; name the file itself";
+  // A device is refused: read as text, /dev/zero or /dev/urandom never ends, and the reader would fill
+  // memory with one endless line (found by fuzzing: a facts file naming /dev/zero as its line types
+  // file). A FIFO stays allowed, for a file given as a shell's process substitution <(...).
+  if (fs::is_character_file(status) || fs::is_block_file(status))
+    return path + ": is a device, not a " + what + "; name a file";
   if (!std::ifstream(path, std::ios::binary))
     return path + ": cannot open the " + what + "; check its permissions";
   return "";

@@ -76,7 +76,8 @@ class OutputLock {
 
 // Why the text input `path` cannot be read, as "PATH: ... ; fix" naming `what` (e.g. "weather file"):
 // it does not exist, is a folder (an ifstream opens a folder and then fails with
-// "basic_filebuf::underflow"), is not a regular file, or cannot be opened. Empty when it can be read.
+// "basic_filebuf::underflow"), is a device (/dev/zero would be read without end), or cannot be
+// opened. Empty when it can be read.
 [[nodiscard]] std::string unreadable_text_input(const std::string& path, const std::string& what);
 
 // Throws Error(kBadInput) with unreadable_text_input's reason, if there is one.

@@ -390,18 +390,24 @@ void read_line_type_csv(const std::string& csv_path, SiteFacts& facts, std::vect
     }
     const std::vector<std::string>& fields = record.fields;
     if (column_of.empty()) {
+      const std::string fix =
+          "; the header is name,r_ohm_per_km,x_ohm_per_km,ampacity_a,underground,source,"
+          "confidence, each column once, in any order";
       for (std::size_t i = 0; i < fields.size(); ++i) {
         const std::string& name = fields[i];
         if (std::find(columns.begin(), columns.end(), name) == columns.end()) {
-          problems.add(line_number, name, "unknown column");
+          problems.add(line_number, name, "unknown column" + fix);
         } else if (!column_of.emplace(name, i).second) {
-          problems.add(line_number, name, "repeated column");
+          problems.add(line_number, name, "repeated column" + fix);
         }
       }
       for (const auto& name : columns) {
-        if (column_of.count(name) == 0) problems.add(line_number, name, "missing column");
+        if (column_of.count(name) == 0) problems.add(line_number, name, "missing column" + fix);
       }
-      if (column_of.size() != columns.size()) break;
+      // Rows are read only under a header of exactly the seven columns: with an unknown or repeated
+      // column besides them, a column's index could lie beyond a row of seven fields (found by fuzzing:
+      // a read past the end of the row).
+      if (column_of.size() != columns.size() || fields.size() != columns.size()) break;
       continue;
     }
     if (fields.size() != columns.size()) {

@@ -1,5 +1,5 @@
-// Every reader of a text input refuses a folder with bad input naming it, instead of opening it as a
-// stream that then fails inside the standard library ("basic_filebuf::underflow", exit 4).
+// Every reader of a text input refuses a folder (and a device) with bad input naming it, instead of opening
+// it as a stream that then fails inside the standard library ("basic_filebuf::underflow", exit 4).
 #include <doctest/doctest.h>
 
 #include <filesystem>
@@ -104,4 +104,30 @@ TEST_CASE("a power flow case whose bus.csv is a folder is refused naming it") {
   const std::string text = error_of([&] { (void)read_case(folder.path()); }, code);
   CHECK(code == ErrorCode::kBadInput);
   CHECK(text.find(folder.path() + "/bus.csv: is a folder") != std::string::npos);
+}
+
+TEST_CASE("a device is refused as a text input, not read without end (found by fuzzing)") {
+  // /dev/zero opens and reads like a file that never ends: before, a facts file naming it as its line
+  // types file made the CSV reader grow one line until memory ran out (fuzz_complexes, input
+  // fuzz/corpus/complexes/regress_line_types_device.yaml). The YAML loader read it the same way.
+  CHECK(unreadable_text_input("/dev/zero", "line types file") ==
+        "/dev/zero: is a device, not a line types file; name a file");
+  ErrorCode code = ErrorCode::kInternal;
+  CHECK(error_of([] { (void)read_line_types("/dev/zero"); }, code).find("/dev/zero: is a device") !=
+        std::string::npos);
+  CHECK(code == ErrorCode::kBadInput);
+  code = ErrorCode::kInternal;
+  CHECK(error_of([] { (void)read_site_facts("/dev/zero"); }, code) ==
+        "/dev/zero: is a device, not a facts file; name a file");
+  CHECK(code == ErrorCode::kBadInput);
+  const Folder folder("device");
+  const std::string facts = folder.path() + "/complexes.yaml";
+  {
+    std::ofstream(facts) << "schema: sandan-complexes\nversion: 1\nseed: 1\n"
+                            "line_types: {file: /dev/zero, trunk: A, branch: A}\n";
+  }
+  code = ErrorCode::kInternal;
+  CHECK(error_of([&] { (void)read_site_facts(facts); }, code)
+            .find("/dev/zero: is a device, not a line types file; name a file") != std::string::npos);
+  CHECK(code == ErrorCode::kBadInput);
 }

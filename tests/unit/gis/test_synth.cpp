@@ -278,6 +278,34 @@ TEST_CASE("a missing facts file is bad input naming the file") {
   }
 }
 
+TEST_CASE(
+    "a line types header with a column besides the seven is refused, its rows not read (found by fuzzing)") {
+  // Before, a header of the seven columns and an unknown one passed when every known column was found,
+  // and the rows of seven fields were read by the header's indices: 'confidence', the eighth column,
+  // read past the end of the row.
+  const auto dir = scratch_dir("line_types_header");
+  const std::string known = "name,r_ohm_per_km,x_ohm_per_km,ampacity_a,underground,source,confidence";
+  const std::string fix = "; the header is " + known + ", each column once, in any order";
+  const std::string row = "A,0.2,0.4,400,false,test,estimate\n";
+  write_text(dir / "unknown.csv", "colour," + known + "\n" + row + row);
+  write_text(dir / "repeated.csv", known + ",name\n" + row + row);
+  for (const auto& [name, problem] :
+       {std::pair<std::string, std::string>{"unknown.csv", ":1: colour: unknown column" + fix},
+        {"repeated.csv", ":1: name: repeated column" + fix}}) {
+    CAPTURE(name);
+    const std::string file = (dir / name).string();
+    try {
+      (void)read_line_types(file);
+      FAIL("no error thrown");
+    } catch (const ConfigError& e) {
+      // The header's one problem, and none of the rows (the second repeats the line type 'A').
+      REQUIRE(e.problems().size() == 1);
+      CHECK(e.problems()[0] == file + problem);
+      CHECK(e.headline() == file + ": invalid line types file");
+    }
+  }
+}
+
 TEST_CASE("each complex has the stated area around the stated centre, and the stated firms and employees") {
   const SiteFacts& facts = shipped_facts();
   const Site& site = shipped_site();
