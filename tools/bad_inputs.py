@@ -358,8 +358,9 @@ def run_case(sandan, argv, files, timeout, target_name, output, work_root, sibli
     """Writes `files` (relative path -> bytes, or DIRECTORY) into a fresh folder, runs sandan there;
     returns (outcome, exit code, first line of stderr, files left). The message names the damaged
     file when `target_name` appears in it; in a case folder of several files (`siblings`) also when
-    it names another file of the case at a line ("links.csv:3:"): a damaged bus number shows where a
-    generator refers to it, a deleted zone where a vehicle's route ends."""
+    it names another file of the case at a line ("links.csv:3:") or a feature of another layer: a
+    damaged bus number shows where a generator refers to it, a deleted zone where a vehicle's route
+    ends, a deleted complex where its facilities refer to it."""
     folder = Path(tempfile.mkdtemp(prefix="case-", dir=work_root))
     try:
         for rel, data in files.items():
@@ -381,7 +382,10 @@ def run_case(sandan, argv, files, timeout, target_name, output, work_root, sibli
             code = None
         err = err_bytes.decode(errors="replace")
         names = target_name if isinstance(target_name, tuple) else (target_name,)
-        named = any(n in err for n in names) or any(re.search(re.escape(s) + r":\d+:", err) for s in siblings)
+        # A GeoJSON layer is its file: "layer 'roads'" names roads.geojson.
+        names += tuple("layer '%s'" % Path(n).stem for n in names if n.endswith(".geojson"))
+        named = any(n in err for n in names) or any(
+            re.search(re.escape(s) + r"(:\d+:|: layer )", err) for s in siblings)
         outcome = classify(code, err, named)
         left = sorted(listing(folder) - inputs)
         if code == 0 and output is not None:
@@ -499,6 +503,8 @@ def main():
     p.add_argument("--classes", default="", help="comma-separated class names (or parts of them) to run")
     p.add_argument("--timeout", type=float, default=120.0)
     p.add_argument("--jobs", type=int, default=1, help="cases run at once")
+    p.add_argument("--list-accepted", action="store_true",
+                   help="also list the hand-made variants that were accepted (exit 0), to judge them")
     args = p.parse_args()
     sandan = str(Path(args.sandan).resolve())
     if not os.access(sandan, os.X_OK):
@@ -521,7 +527,7 @@ def main():
     wanted = [w.strip().lower() for w in args.classes.split(",") if w.strip()]
     chosen = lambda name: not wanted or any(w in name.lower() for w in wanted)
 
-    rows, findings = [], []
+    rows, findings, accepted = [], [], []
     outcomes = ["refused, named", "refused, not named", "accepted", "crash", "timeout", "other exit"]
     started = time.time()
     pool = concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.jobs))
@@ -551,6 +557,8 @@ def main():
         for (desc, files, argv, target, output), fut in zip(cases, futures):
             outcome, code, first, left = fut.result()
             counts[outcome] += 1
+            if outcome == "accepted" and desc != "unchanged" and not desc.startswith("random:"):
+                accepted.append((name, desc))
             if left:
                 counts["left files"] += 1
             if desc == "unchanged" and outcome != "accepted":
@@ -583,6 +591,12 @@ def main():
     print()
     for name, desc, what, first in findings:
         print("- %s, %s: %s: `%s`" % (name, desc, what, first.replace("`", "'")[:200]))
+    if args.list_accepted:
+        print()
+        print("Hand-made variants accepted (exit 0): %d" % len(accepted))
+        print()
+        for name, desc in accepted:
+            print("- %s, %s" % (name, desc))
     return 0
 
 
