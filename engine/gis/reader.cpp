@@ -543,8 +543,9 @@ class Loader {
         // else with the files searched, so that the message says where the layer was looked for.
         const bool one = opened_.size() == 1;
         error(one ? opened_.front() : "", spec.name, "", "",
-              "required layer is missing from " + (one ? std::string("this file") : "the sources" + searched()) +
-                  "; add a " + std::string(geom_kind_name(spec.geometry)) + " layer named '" + spec.name + "'");
+              "required layer is missing from " +
+                  (one ? std::string("this file") : "the sources" + searched()) + "; add a " +
+                  std::string(geom_kind_name(spec.geometry)) + " layer named '" + spec.name + "'");
         continue;
       }
       read_layer(spec, it->second);

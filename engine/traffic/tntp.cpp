@@ -694,15 +694,17 @@ TntpCase read_tntp_dir(const std::string& dir, int first_thru_node_override) {
   const std::vector<std::string> nodes = files_ending(names, "_node.tntp");
   std::vector<std::string> layout;
   std::sort(not_files.begin(), not_files.end());
-  const auto expect_one = [&](const std::vector<std::string>& found, const char* pattern, const char* suffix) {
+  const auto expect_one = [&](const std::vector<std::string>& found, const char* pattern,
+                              const char* suffix) {
     if (found.size() == 1) return;
     const std::vector<std::string> others = files_ending(not_files, suffix);
     layout.push_back(
         dir + ": expected exactly one " + pattern + " file, found " +
         (found.empty() ? std::string("none") : std::to_string(found.size()) + ": " + join(found)) +
         (others.empty() ? std::string()
-                        : " (" + join(others) + (others.size() == 1 ? " is" : " are") + " not a file but a folder "
-                          "or another kind of entry)") +
+                        : " (" + join(others) + (others.size() == 1 ? " is" : " are") +
+                              " not a file but a folder "
+                              "or another kind of entry)") +
         "; keep one in the folder");
   };
   expect_one(nets, "*_net.tntp", "_net.tntp");

@@ -448,7 +448,8 @@ TEST_CASE("a folder in place of the net file is named as not a file") {
   fs::remove(small.dir.path() / "small_net.tntp");
   fs::create_directory(small.dir.path() / "small_net.tntp");
   const std::string what = case_error(small).what();
-  CHECK(has(what, "expected exactly one *_net.tntp file, found none (small_net.tntp is not a file but a folder"));
+  CHECK(has(what,
+            "expected exactly one *_net.tntp file, found none (small_net.tntp is not a file but a folder"));
 }
 
 TEST_CASE("write_assignment_outputs writes flows.csv in link order and summary.json into a new folder") {
