@@ -7,9 +7,10 @@ each variant in a fresh temporary folder, with a timeout, and classifies the out
 Markdown table (class, command, cases, count of each outcome) and lists every finding below it.
 
     /usr/bin/python3 tools/bad_inputs.py [--sandan build/release/cli/sandan] [--seed 1]
-                                         [--cases N] [--classes NAME,...] [--timeout 120] [--jobs 1]
+                                         [--cases F] [--classes NAME,...] [--timeout 120] [--jobs 1]
+                                         [--list-accepted]
 
---cases scales the random mutations of every class (the default counts are in CLASSES); the hand-made
+--cases scales the random mutations of every class (the default counts are in make_classes); the hand-made
 variants are always all tried. Outcomes (docs/reliability.md, "Summary: what was tried"):
   refused, named      exit 2, stderr starts with "sandan: error:" and names the damaged file
   refused, not named  exit 2 otherwise (a finding)
@@ -269,7 +270,7 @@ class Class:
 
 def scenario_class(name, key, path, hand, kind, cases, traffic=False):
     file_name = Path(path).name
-    return Class(name, "sandan run short.yaml -o out.h5 (`%s: %s`)" % (key, file_name),
+    return Class(name, "sandan run short.yaml -o out.h5 (%s: %s)" % (key, file_name),
                  {file_name: read(path)}, ["run", "short.yaml", "-o", "out.h5"], hand, mutate_text,
                  TOKENS[kind], cases,
                  extra={"short.yaml": scenario_text({key: file_name}, traffic=traffic).encode()},
@@ -590,7 +591,10 @@ def main():
     print("Seed %d, %.0f s. Findings: %d" % (args.seed, time.time() - started, len(findings)))
     print()
     for name, desc, what, first in findings:
-        print("- %s, %s: %s: `%s`" % (name, desc, what, first.replace("`", "'")[:200]))
+        # The repository's own path (in scenario paths) printed as <source>, so that the list can be
+        # pasted as it is.
+        first = first.replace(str(SOURCE), "<source>").replace("`", "'")
+        print("- %s, %s: %s: `%s`" % (name, desc, what, first[:200]))
     if args.list_accepted:
         print()
         print("Hand-made variants accepted (exit 0): %d" % len(accepted))
