@@ -524,14 +524,27 @@ class Loader {
     }
   }
 
+  // " (a.geojson, b.geojson, ...)": the files opened, at most five named.
+  [[nodiscard]] std::string searched() const {
+    if (opened_.empty()) return "";
+    std::string out = " (";
+    for (std::size_t i = 0; i < opened_.size() && i < 5; ++i) out += (i > 0 ? ", " : "") + opened_[i];
+    if (opened_.size() > 5) out += " and " + std::to_string(opened_.size() - 5) + " more";
+    return out + ")";
+  }
+
   void read_layers() {
     // No source could be opened: that is the one problem (every layer would be reported missing too).
     if (datasets_.empty() && result_.has_errors()) return;
     for (const auto& spec : layer_specs()) {
       auto it = layers_.find(spec.name);
       if (it == layers_.end()) {
-        error("", spec.name, "", "",
-              "required layer is missing from the sources; add a " +
+        // Named with the file when there is one (a GeoPackage whose layer a damaged catalogue lost),
+        // else with the files searched, so that the message says where the layer was looked for.
+        const bool one = opened_.size() == 1;
+        error(one ? opened_.front() : "", spec.name, "", "",
+              "required layer is missing from " +
+                  (one ? std::string("this file") : "the sources" + searched()) + "; add a " +
                   std::string(geom_kind_name(spec.geometry)) + " layer named '" + spec.name + "'");
         continue;
       }
@@ -560,6 +573,7 @@ class Loader {
       return;
     }
     datasets_.emplace_back(raw);
+    opened_.push_back(path);
     for (int i = 0; i < raw->GetLayerCount(); ++i) {
       OGRLayer* layer = raw->GetLayer(i);
       const std::string name = layer->GetName();
@@ -963,6 +977,7 @@ class Loader {
   SiteReadResult& result_;
   OGRSpatialReference target_;
   std::vector<DatasetPtr> datasets_;
+  std::vector<std::string> opened_;  // the files opened, in order: named when a layer is missing
   std::map<std::string, FoundLayer> layers_;
   std::unordered_map<std::string, int> complex_index_;
   std::unordered_map<std::string, int> substation_index_;

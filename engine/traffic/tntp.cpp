@@ -680,8 +680,12 @@ TntpCase read_tntp_dir(const std::string& dir, int first_thru_node_override) {
                 dir + ": no such folder; give a folder holding a TNTP case (*_net.tntp, *_trips.tntp)");
   }
   std::vector<std::string> names;
+  // Entries that are not regular files (a folder named small_net.tntp): named when a file is missing,
+  // since "found none" beside such an entry reads as a contradiction.
+  std::vector<std::string> not_files;
   for (fs::directory_iterator it(dir, error), end; !error && it != end; it.increment(error)) {
-    if (it->is_regular_file(error)) names.push_back(it->path().filename().string());
+    std::error_code kind_error;
+    (it->is_regular_file(kind_error) ? names : not_files).push_back(it->path().filename().string());
   }
   if (error) throw Error(ErrorCode::kBadInput, dir + ": cannot list the folder: " + error.message());
   std::sort(names.begin(), names.end());
@@ -689,15 +693,22 @@ TntpCase read_tntp_dir(const std::string& dir, int first_thru_node_override) {
   const std::vector<std::string> trips = files_ending(names, "_trips.tntp");
   const std::vector<std::string> nodes = files_ending(names, "_node.tntp");
   std::vector<std::string> layout;
-  const auto expect_one = [&](const std::vector<std::string>& found, const char* pattern) {
+  std::sort(not_files.begin(), not_files.end());
+  const auto expect_one = [&](const std::vector<std::string>& found, const char* pattern,
+                              const char* suffix) {
     if (found.size() == 1) return;
+    const std::vector<std::string> others = files_ending(not_files, suffix);
     layout.push_back(
         dir + ": expected exactly one " + pattern + " file, found " +
         (found.empty() ? std::string("none") : std::to_string(found.size()) + ": " + join(found)) +
+        (others.empty() ? std::string()
+                        : " (" + join(others) + (others.size() == 1 ? " is" : " are") +
+                              " not a file but a folder "
+                              "or another kind of entry)") +
         "; keep one in the folder");
   };
-  expect_one(nets, "*_net.tntp");
-  expect_one(trips, "*_trips.tntp");
+  expect_one(nets, "*_net.tntp", "_net.tntp");
+  expect_one(trips, "*_trips.tntp", "_trips.tntp");
   if (nodes.size() > 1) {
     layout.push_back(dir + ": expected at most one *_node.tntp file, found " + std::to_string(nodes.size()) +
                      ": " + join(nodes) + "; keep one in the folder");

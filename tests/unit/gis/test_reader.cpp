@@ -241,6 +241,27 @@ TEST_CASE("a missing layer is reported by name") {
   CHECK(p->message.find("required layer is missing") != std::string::npos);
 }
 
+// Found by tools/bad_inputs.py: a GeoPackage whose damaged catalogue lost a layer said "missing from
+// the sources" without naming the file.
+TEST_CASE("a missing layer names the one file it was looked for in, or the files") {
+  TempDir dir("reader_missing_layer_named");
+  auto layers = tiny_layers();
+  layers.erase("gates");
+  const std::string folder = write_layers(dir, layers);
+  // One source file: every other layer is missing from it, and the problem carries its name.
+  const std::string complexes = dir.str("complexes.geojson");
+  const SiteReadResult one = read_site({complexes});
+  const Problem* p = find_error(one, "gates", "", "");
+  REQUIRE(p != nullptr);
+  CHECK(p->source == complexes);
+  CHECK(p->message.find("required layer is missing from this file") != std::string::npos);
+  // A folder of layer files: the files searched are listed (five of them, sorted, then the count).
+  const SiteReadResult many = read_site({folder});
+  p = find_error(many, "gates", "", "");
+  REQUIRE(p != nullptr);
+  CHECK(p->message.find("required layer is missing from the sources (" + complexes) != std::string::npos);
+}
+
 TEST_CASE("a missing required field is reported with source, layer and field") {
   const auto result =
       read_with("reader_missing_field", "substations",

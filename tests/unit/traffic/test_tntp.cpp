@@ -441,6 +441,17 @@ TEST_CASE("a folder without exactly one net and one trips file names what it fou
   CHECK(has(what, "expected exactly one *_trips.tntp file, found none"));
 }
 
+// Found by tools/bad_inputs.py: a folder in place of the net file was reported as "found none",
+// without the name of the entry that is there.
+TEST_CASE("a folder in place of the net file is named as not a file") {
+  SmallCase small("tntp_net_is_folder");
+  fs::remove(small.dir.path() / "small_net.tntp");
+  fs::create_directory(small.dir.path() / "small_net.tntp");
+  const std::string what = case_error(small).what();
+  CHECK(has(what,
+            "expected exactly one *_net.tntp file, found none (small_net.tntp is not a file but a folder"));
+}
+
 TEST_CASE("write_assignment_outputs writes flows.csv in link order and summary.json into a new folder") {
   const TrafficNetwork net = read_tntp_network(SmallCase("tntp_outputs_case").net());
   AssignmentResult result;
