@@ -23,9 +23,12 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// `<path>.tmp-<pid>`, as every writer of sandan names its temporary file, so that two writers never
+// share one and the next writer removes what a killed one left (remove_stale_temporaries).
 fs::path write_temporary(const fs::path& path, const std::string& text) {
+  remove_stale_temporaries(path.string());
   fs::path temporary = path;
-  temporary += ".tmp";
+  temporary += ".tmp-" + std::to_string(::getpid());
   std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
   out << text;
   out.close();
