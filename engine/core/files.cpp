@@ -177,8 +177,27 @@ void rename_onto_file(const std::string& temporary, const std::string& target) {
     throw Error(ErrorCode::kIo, target + ": is " + kind_of(status.type()) +
                                     " now, not a file: it is not replaced; choose another output");
   }
+  // The data first reach the disk, then the name: a power cut or a crash of the machine after the
+  // rename must find the whole file under the output's name, not an empty or torn one (a rename is
+  // ordered before the file's own blocks reach the disk on most file systems: ext4's data=ordered
+  // covers it only for a file replacing another, XFS and btrfs not at all).
+  if (const int fd = ::open(temporary.c_str(), O_RDONLY | O_CLOEXEC); fd >= 0) {
+    const int synced = ::fsync(fd);
+    const int error = errno;
+    ::close(fd);
+    if (synced != 0 && error != EINVAL && error != EROFS) {
+      throw Error(ErrorCode::kIo, target + ": the finished file could not be written to the disk (" +
+                                      std::strerror(error) + "); it is not moved into place");
+    }
+  }
   fs::rename(temporary, target, ec);
   if (ec) throw Error(ErrorCode::kIo, target + ": cannot move the finished file into place: " + ec.message());
+  // And the folder's entry of the new name.
+  if (const int dir = ::open(folder_of(fs::path(target)).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+      dir >= 0) {
+    ::fsync(dir);
+    ::close(dir);
+  }
 }
 
 std::size_t remove_stale_temporaries(const std::string& output) {
