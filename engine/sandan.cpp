@@ -55,6 +55,7 @@ RunResult run_scenario_spec(const ScenarioSpec& spec, const std::string& output_
   // run, not after it.
   std::unique_ptr<OutputLock> lock;
   std::unique_ptr<Hdf5ResultFile> file;
+  check_inputs_exist(spec);  // a mistyped input path, named where it is written, before any work
   if (!output_path.empty()) {
     check_output_path(output_path, input_files(spec), "results file");
     lock = std::make_unique<OutputLock>(output_path);
@@ -178,6 +179,7 @@ BatchSummary run_batch_spec(const ScenarioSpec& spec, const std::string& output_
   std::unique_ptr<OutputLock> lock;
   std::unique_ptr<Hdf5BatchFile> file;
   std::set<std::string> skip;
+  check_inputs_exist(spec);  // a mistyped input path, named where it is written, before any work
   if (!output_path.empty()) {
     // Checked and locked before any run: a second batch writing the same output is refused, not mixed.
     check_output_path(output_path, input_files(spec), "results file");
@@ -289,6 +291,7 @@ BatchSummary run_batch_shared(const std::string& scenario_path, const std::strin
   std::vector<Variant> variants;
   together(group, [&] {
     spec = read_scenario(scenario_path);
+    check_inputs_exist(spec);
     variants = expand_batch(spec);
   });
   BatchSummary summary = empty_summary(spec, variants, output_path);

@@ -30,6 +30,7 @@ namespace fs = std::filesystem;
 
 // What one file states; unset members are inherited from the file it extends.
 struct PartialScenario {
+  std::map<std::string, std::string> stated_at;  // input path -> "file:line: key"
   std::optional<std::string> name;
   std::optional<std::string> extends;
   std::optional<int> year;
@@ -160,6 +161,17 @@ class Reader {
     return values;
   }
 
+  // A path of an input file stated at `node` (key path `key`), made relative to the working folder;
+  // where it is stated is kept, so that an input that turns out not to exist is reported at its line.
+  std::string input(const YAML::Node& node, const std::string& key, const std::string& path) {
+    std::string resolved = resolve(path);
+    if (resolve_paths_) stated_at[resolved] = where(node) + ": " + key;
+    return resolved;
+  }
+
+  // Resolved input path -> "file:line: key" of the setting that states it.
+  std::map<std::string, std::string> stated_at;
+
   // A path stated in this file, made relative to the working folder.
   std::string resolve(const std::string& path) const {
     const fs::path p(path);
@@ -212,7 +224,7 @@ void read_traffic_dynamic(Reader& r, const YAML::Node& node, TrafficSpec& traffi
   if (!node["profiles"]) {
     r.problem(node, path + ".profiles", "missing; e.g. profiles: ../gis_data/traffic/dynamic.yaml");
   } else if (auto v = r.text(node["profiles"], path + ".profiles")) {
-    traffic.dynamic_profiles = r.resolve(*v);
+    traffic.dynamic_profiles = r.input(node["profiles"], path + ".profiles", *v);
   }
   bool times_ok = true;
   for (const char* key : {"start", "end"}) {
@@ -634,10 +646,11 @@ void read_prices(Reader& r, const YAML::Node& node, PartialScenario& out) {
   r.check_keys(node, "prices", {"fuel", "pv_export", "fuel_factor", "export_factor"});
   PriceSpec prices;
   if (node["fuel"]) {
-    if (auto v = r.text(node["fuel"], "prices.fuel")) prices.fuel = r.resolve(*v);
+    if (auto v = r.text(node["fuel"], "prices.fuel")) prices.fuel = r.input(node["fuel"], "prices.fuel", *v);
   }
   if (node["pv_export"]) {
-    if (auto v = r.text(node["pv_export"], "prices.pv_export")) prices.pv_export = r.resolve(*v);
+    if (auto v = r.text(node["pv_export"], "prices.pv_export"))
+      prices.pv_export = r.input(node["pv_export"], "prices.pv_export", *v);
   }
   if (node["fuel_factor"]) {
     if (auto v = r.number(node["fuel_factor"], "prices.fuel_factor", 0.0, 10.0)) prices.fuel_factor = *v;
@@ -817,7 +830,8 @@ void read_uncertainty(Reader& r, const YAML::Node& node, PartialScenario& out) {
     }
   }
   if (node["reference"]) {
-    if (auto v = r.text(node["reference"], "uncertainty.reference")) u.reference = r.resolve(*v);
+    if (auto v = r.text(node["reference"], "uncertainty.reference"))
+      u.reference = r.input(node["reference"], "uncertainty.reference", *v);
   }
   if (!node["inputs"] || !node["inputs"].IsMap() || node["inputs"].size() == 0) {
     r.problem(node["inputs"] ? node["inputs"] : node, "uncertainty.inputs",
@@ -850,7 +864,9 @@ PartialScenario read_partial(const std::string& file, std::vector<std::string>& 
     unread.unreadable = true;
     return unread;
   }
-  return read_partial_root(root, r, file, problems);
+  PartialScenario partial = read_partial_root(root, r, file, problems);
+  partial.stated_at = std::move(r.stated_at);
+  return partial;
 }
 
 PartialScenario read_partial_root(const YAML::Node& root, Reader& r, const std::string& file,
@@ -951,7 +967,7 @@ PartialScenario read_partial_root(const YAML::Node& root, Reader& r, const std::
         r.problem(m, "macc.reference",
                   "missing; the scenario whose interventions every run keeps, e.g. baseline_2030.yaml");
       } else if (auto v = r.text(m["reference"], "macc.reference")) {
-        macc.reference = r.resolve(*v);
+        macc.reference = r.input(m["reference"], "macc.reference", *v);
       }
       out.macc = macc;
     }
@@ -964,7 +980,7 @@ PartialScenario read_partial_root(const YAML::Node& root, Reader& r, const std::
            {"load_library", &out.load_library},
            {"calibration", &out.calibration}}) {
     if (root[key]) {
-      if (auto v = r.text(root[key], key)) *target = r.resolve(*v);
+      if (auto v = r.text(root[key], key)) *target = r.input(root[key], key, *v);
     }
   }
   if (root["complexes"]) {
@@ -988,7 +1004,7 @@ PartialScenario read_partial_root(const YAML::Node& root, Reader& r, const std::
       if (!g["line_types"]) {
         r.problem(g, "grid.line_types", "missing; e.g. line_types: ../gis_data/line_types.csv");
       } else if (auto v = r.text(g["line_types"], "grid.line_types")) {
-        grid.line_types = r.resolve(*v);
+        grid.line_types = r.input(g["line_types"], "grid.line_types", *v);
       }
       auto set = [&](const char* key, double& target, double lo, double hi) {
         if (g[key]) {
@@ -1046,7 +1062,8 @@ PartialScenario read_partial_root(const YAML::Node& root, Reader& r, const std::
     }
   }
   if (root["emission_factors"]) {
-    if (auto v = r.text(root["emission_factors"], "emission_factors")) out.emission_factors = r.resolve(*v);
+    if (auto v = r.text(root["emission_factors"], "emission_factors"))
+      out.emission_factors = r.input(root["emission_factors"], "emission_factors", *v);
   }
   if (root["grid_emission_factor"]) {
     const YAML::Node g = root["grid_emission_factor"];
@@ -1061,7 +1078,7 @@ PartialScenario read_partial_root(const YAML::Node& root, Reader& r, const std::
         if (auto v = r.number(g["t_per_mwh"], "grid_emission_factor.t_per_mwh", 0.0, 2.0))
           out.grid_t_per_mwh = *v;
       } else if (auto v = r.text(g["hourly_csv"], "grid_emission_factor.hourly_csv")) {
-        out.grid_factor_csv = r.resolve(*v);
+        out.grid_factor_csv = r.input(g["hourly_csv"], "grid_emission_factor.hourly_csv", *v);
       }
     }
   }
@@ -1078,7 +1095,7 @@ PartialScenario read_partial_root(const YAML::Node& root, Reader& r, const std::
       if (!t["trip_rates"]) {
         r.problem(t, "traffic.trip_rates", "missing; e.g. trip_rates: ../gis_data/traffic/trip_rates.yaml");
       } else if (auto v = r.text(t["trip_rates"], "traffic.trip_rates")) {
-        traffic.trip_rates = r.resolve(*v);
+        traffic.trip_rates = r.input(t["trip_rates"], "traffic.trip_rates", *v);
       }
       if (t["algorithm"]) {
         if (auto v = r.text(t["algorithm"], "traffic.algorithm")) {
@@ -1106,11 +1123,13 @@ PartialScenario read_partial_root(const YAML::Node& root, Reader& r, const std::
           traffic.trip_rate_factor = *v;
       }
       if (t["background"]) {
-        if (auto v = r.text(t["background"], "traffic.background")) traffic.background = r.resolve(*v);
+        if (auto v = r.text(t["background"], "traffic.background"))
+          traffic.background = r.input(t["background"], "traffic.background", *v);
       }
       if (t["dynamic"]) read_traffic_dynamic(r, t["dynamic"], traffic);
       if (t["freight"]) {
-        if (auto v = r.text(t["freight"], "traffic.freight")) traffic.freight = r.resolve(*v);
+        if (auto v = r.text(t["freight"], "traffic.freight"))
+          traffic.freight = r.input(t["freight"], "traffic.freight", *v);
       }
       out.traffic = traffic;
     }
@@ -1406,7 +1425,9 @@ ScenarioSpec read_scenario(const std::string& path) {
   }
   // Merge from the root down: the child's settings win.
   PartialScenario merged;
+  std::map<std::string, std::string> stated_at;
   for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
+    for (const auto& [input, where] : it->stated_at) stated_at[input] = where;
     PartialScenario child = *it;
     inherit(child.name, merged.name);
     inherit(child.year, merged.year);
@@ -1451,6 +1472,7 @@ ScenarioSpec read_scenario(const std::string& path) {
   }
   ScenarioSpec spec = finalize(merged, path, files.front(), problems);
   spec.files = files;
+  spec.stated_at = std::move(stated_at);
   return spec;
 }
 
@@ -1482,6 +1504,35 @@ std::vector<NamedInput> input_files(const ScenarioSpec& spec) {
     if (!input.path.empty()) inputs.push_back(input);
   }
   return inputs;
+}
+
+void check_inputs_exist(const ScenarioSpec& spec) {
+  std::vector<std::string> problems;
+  const std::vector<NamedInput> inputs = input_files(spec);
+  for (const NamedInput& input : inputs) {
+    if (input.what.find("scenario file") != std::string::npos) continue;  // read already
+    std::error_code ec;
+    const fs::file_status status = fs::status(input.path, ec);
+    const auto stated = spec.stated_at.find(input.path);
+    const std::string where = stated != spec.stated_at.end()
+                                  ? stated->second
+                                  : (spec.path.empty() ? input.what : spec.path + ": " + input.what);
+    if (!fs::exists(status)) {
+      problems.push_back(
+          where + ": " + input.path + ": no such file (the " + input.what +
+          "); a relative path is taken from the folder of the file that states it: correct the "
+          "path or the file's name");
+    } else if (fs::is_directory(status) && input.what != "layout (site)") {
+      problems.push_back(where + ": " + input.path + ": is a folder, not a file (the " + input.what +
+                         "); name the file itself");
+    }
+  }
+  if (!problems.empty()) {
+    throw ConfigError((spec.path.empty() ? std::string("scenario") : spec.path) + ": " +
+                          std::to_string(problems.size()) + (problems.size() == 1 ? " input" : " inputs") +
+                          " of the scenario cannot be read",
+                      problems);
+  }
 }
 
 namespace {

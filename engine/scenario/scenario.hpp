@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <utility>
@@ -203,7 +204,9 @@ struct ScenarioSpec {
   std::string name;
   std::string path;                // the scenario file
   std::vector<std::string> files;  // the scenario file and every file it extends, child first
-  std::string resolved_yaml;       // every setting after `extends`, as YAML (stored with the results)
+  // Each input file's path -> "file:line: key" of the setting that states it (for messages).
+  std::map<std::string, std::string> stated_at;
+  std::string resolved_yaml;  // every setting after `extends`, as YAML (stored with the results)
   int year = 2026;
   std::uint64_t seed = 1;
   double discount_rate = 0.045;  // annualises the interventions' investments
@@ -313,6 +316,16 @@ struct Variant {
 // weather, holidays, tariff, load library, calibration, prices, line types, trip rates, emission
 // factors, hourly grid factor, reference scenarios), named for messages: no output may be one of them.
 [[nodiscard]] std::vector<NamedInput> input_files(const ScenarioSpec& spec);
+
+// Refuses (ConfigError, every problem at the file, line and key that states the path) input files
+// of the scenario that do not exist, or are folders where a file belongs (the layout may be a folder
+// of layers), before anything is computed: a path a user mistyped is named where it was written.
+void check_inputs_exist(const ScenarioSpec& spec);
+
+// Refuses (ConfigError, every problem at the file, line and key that states the path) input files
+// of the scenario that do not exist, or are folders where a file belongs (the layout may be a folder
+// of layers), before anything is computed: a path a user mistyped is named where it was written.
+void check_inputs_exist(const ScenarioSpec& spec);
 
 // The layout (`site`) a resolved scenario names (ScenarioSpec::resolved_yaml, as stored with each run
 // of a results file): relative to the folder the run ran in. Empty if the text is not such a

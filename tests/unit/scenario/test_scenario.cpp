@@ -420,3 +420,36 @@ interventions:
       "bad.yaml:5: interventions[0].logistics_hub.electric_share: value 1.5 is out of range [0, 1]"));
   CHECK(any_contains(problems, "bad.yaml:5: interventions[0].logistics_hub.depot: unknown key"));
 }
+
+TEST_CASE("an input that does not exist or is a folder is refused at the file, line and key that state it") {
+  TempDir dir("scenario_inputs_exist");
+  std::filesystem::create_directories(dir.path() / "data" / "weather.epw");  // a folder, not a file
+  write_text(dir.path() / "data" / "layout.gpkg", "");
+  write_text(dir.path() / "data" / "holidays.csv", "");
+  write_text(dir.path() / "data" / "archetypes.yaml", "");
+  write_text(dir.path() / "base.yaml", kBase);  // data/tariff.yaml is not there
+  write_text(dir.path() / "child.yaml",
+             "extends: base.yaml\nname: child\nemission_factors: no/factors.yaml\n");
+  const ScenarioSpec spec = read_scenario(dir.str("child.yaml"));
+  std::vector<std::string> problems;
+  try {
+    check_inputs_exist(spec);
+  } catch (const ConfigError& e) {
+    problems = e.problems();
+  }
+  REQUIRE(problems.size() == 3);
+  // kBase states weather on its line 5 and tariff on line 7; the child its factors on line 3.
+  CHECK(any_contains(problems, dir.str("base.yaml") + ":5: weather: " + dir.str("data/weather.epw") +
+                                   ": is a folder, not a file (the weather)"));
+  CHECK(any_contains(problems, dir.str("base.yaml") + ":7: tariff: " + dir.str("data/tariff.yaml") +
+                                   ": no such file (the tariff)"));
+  CHECK(any_contains(problems, dir.str("child.yaml") + ":3: emission_factors: " + dir.str("no/factors.yaml") +
+                                   ": no such file (the emission factors)"));
+
+  // Every input there: nothing to say.
+  write_text(dir.path() / "data" / "tariff.yaml", "");
+  std::filesystem::remove(dir.path() / "data" / "weather.epw");
+  write_text(dir.path() / "data" / "weather.epw", "");
+  write_text(dir.path() / "base2.yaml", kBase);
+  CHECK_NOTHROW(check_inputs_exist(read_scenario(dir.str("base2.yaml"))));
+}
