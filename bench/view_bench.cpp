@@ -61,26 +61,26 @@ int main(int argc, char** argv) {
       step_ms[step_ms.size() / 2], step_ms[step_ms.size() * 95 / 100], bytes / 500);
   if (runs.size() > 1) {
     t0 = now_ms();
-    view.get("/api/frame", {{"run", runs[1]},
-                            {"base", run},
-                            {"layer", "facilities"},
-                            {"quantity", "import_kw"},
-                            {"hour", "4140"}});
+    (void)view.get("/api/frame", {{"run", runs[1]},
+                                  {"base", run},
+                                  {"layer", "facilities"},
+                                  {"quantity", "import_kw"},
+                                  {"hour", "4140"}});
     std::printf("first difference frame (reads the second run's series): %.0f ms\n", now_ms() - t0);
     t0 = now_ms();
-    view.get("/api/frame", {{"run", runs[1]},
-                            {"base", run},
-                            {"layer", "facilities"},
-                            {"quantity", "import_kw"},
-                            {"hour", "4141"}});
+    (void)view.get("/api/frame", {{"run", runs[1]},
+                                  {"base", run},
+                                  {"layer", "facilities"},
+                                  {"quantity", "import_kw"},
+                                  {"hour", "4141"}});
     std::printf("difference frame, warm: %.3f ms\n", now_ms() - t0);
     t0 = now_ms();
-    view.get("/api/scale",
-             {{"run", runs[1]}, {"base", run}, {"layer", "facilities"}, {"quantity", "import_kw"}});
+    (void)view.get("/api/scale",
+                   {{"run", runs[1]}, {"base", run}, {"layer", "facilities"}, {"quantity", "import_kw"}});
     std::printf("difference scale over the year: %.0f ms\n", now_ms() - t0);
   }
   t0 = now_ms();
-  view.get("/api/scale", {{"run", run}, {"layer", "facilities"}, {"quantity", "load_kw"}});
+  (void)view.get("/api/scale", {{"run", run}, {"layer", "facilities"}, {"quantity", "load_kw"}});
   std::printf("scale over the year (load): %.0f ms\n", now_ms() - t0);
   t0 = now_ms();
   const auto alarms = view.get("/api/alarms", {{"run", run}});
