@@ -5,11 +5,14 @@
 #include <doctest/doctest.h>
 
 #include <fcntl.h>
+#include <sys/mount.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <csignal>
+#include <cstring>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -150,4 +153,66 @@ TEST_CASE("a scenario whose weather file is a folder exits 2 naming it") {
   CHECK(run.signal == 0);
   CHECK(run.exit_code == 2);
   CHECK(run.err.find(dir.str("weather.epw") + ": is a folder") != std::string::npos);
+}
+
+TEST_CASE(
+    "a run and a batch on a full tmpfs exit 3 naming the file, keep the finished runs and leave no temporary "
+    "file") {
+  TempDir dir("limits_tmpfs");
+  // The size of one run's results file and of a two-run batch's, measured first on the real disk.
+  const std::string scenario = small_scenario(dir);
+  const std::string batch = dir.str("batch.yaml");
+  write_text(batch, "extends: small.yaml\nname: pair\nsweep:\n  seed: [1, 2]\n");
+  REQUIRE(
+      run_limited({"run", scenario, "-o", dir.str("probe.h5"), "-j", "2"}, RLIM_INFINITY, dir).exit_code ==
+      0);
+  const auto run_bytes = fs::file_size(dir.str("probe.h5"));
+  fs::remove(dir.str("probe.h5"));
+
+  const fs::path disk = dir.path() / "disk";
+  fs::create_directories(disk);
+  const auto mount_tmpfs = [&](std::uintmax_t bytes) {
+    const std::string options = "size=" + std::to_string(bytes / 1024 + 1) + "k";
+    return ::mount("tmpfs", disk.c_str(), "tmpfs", 0, options.c_str()) == 0;
+  };
+  // A real full disk needs a file system of our own: a tmpfs, which only a privileged user can mount.
+  if (!mount_tmpfs(run_bytes / 2)) {
+    MESSAGE("no tmpfs can be mounted here (" << std::strerror(errno)
+                                             << "); the file-size limit cases stand in for a full disk");
+    return;
+  }
+  {
+    // Half a run's file: the disk fills while the results are written.
+    const std::string out = (disk / "out.h5").string();
+    const Outcome run = run_limited({"run", scenario, "-o", out, "-j", "2"}, RLIM_INFINITY, dir);
+    INFO(run.err);
+    CHECK(run.signal == 0);
+    CHECK(run.exit_code == 3);
+    CHECK(run.err.find(out) != std::string::npos);
+    CHECK(run.err.find("No space left on device") != std::string::npos);
+    CHECK(fs::is_empty(disk));
+  }
+  ::umount2(disk.c_str(), MNT_DETACH);
+  // Room for both finished runs but not for their merge: the merge is refused before it starts, and
+  // the runs are kept for a later attempt.
+  REQUIRE(mount_tmpfs(run_bytes * 5 / 2));
+  {
+    const std::string out = (disk / "pair.h5").string();
+    const Outcome run = run_limited({"run", batch, "-o", out, "-j", "2"}, RLIM_INFINITY, dir);
+    INFO(run.err);
+    CHECK(run.signal == 0);
+    CHECK(run.exit_code == 3);
+    CHECK(run.err.find(out + ": cannot merge the batch's 2 runs") != std::string::npos);
+    CHECK_FALSE(fs::exists(out));
+    std::size_t parts = 0;
+    for (const auto& entry : fs::recursive_directory_iterator(disk)) {
+      const std::string name = entry.path().filename().string();
+      CAPTURE(name);
+      CHECK(name.find(".tmp-") == std::string::npos);
+      CHECK(name.find(".lock") == std::string::npos);
+      parts += entry.path().extension() == ".h5" ? 1 : 0;
+    }
+    CHECK(parts == 2);
+  }
+  ::umount2(disk.c_str(), MNT_DETACH);
 }
