@@ -38,10 +38,6 @@ namespace {
 
 const std::string kSource = SANDAN_SOURCE_DIR;
 
-Command sandan_cli(const std::string& args, const TempDir& scratch) {
-  return run_command(std::string(SANDAN_EXE) + " " + args, scratch);
-}
-
 pid_t start_sandan(const std::vector<std::string>& args, const TempDir& dir, const std::string& log) {
   return start_program(SANDAN_EXE, args, dir, log);
 }
@@ -131,6 +127,21 @@ std::string left_by_kill(const std::string& out, bool batch) {
   return "during the runs, " + std::to_string(finished_parts(out + ".parts")) + " parts finished";
 }
 
+// Waits for a writer of `out` that got SIGKILL, then checks what it left and that the same command
+// (`args`, a batch of `runs` runs, 1 for a single run) resumes to `reference`; returns where the kill
+// landed, for the log.
+std::string after_kill(pid_t pid, const TempDir& dir, const std::string& args, const std::string& out,
+                       const std::string& reference, std::size_t runs) {
+  const int status = wait_status(pid);
+  // Killed, or finished before the kill (then it ended well).
+  CHECK(((WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) ||
+         (WIFEXITED(status) && WEXITSTATUS(status) == 0)));
+  std::string landed = left_by_kill(out, runs > 1);
+  check_nothing_or_complete(out, reference);
+  check_rerun(dir, args, out, reference, runs);
+  return landed;
+}
+
 // The places the kills landed, one a line.
 std::string lines(const std::vector<std::string>& texts) {
   std::string joined;
@@ -153,13 +164,7 @@ TEST_CASE(
     const pid_t pid = start_sandan({"run", "single.yaml", "-o", "one.h5"}, dir, "killed");
     sleep_seconds(delay_s);
     REQUIRE(::kill(pid, SIGKILL) == 0);
-    const int status = wait_status(pid);
-    // Killed, or finished before the kill (then it ended well).
-    CHECK(((WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) ||
-           (WIFEXITED(status) && WEXITSTATUS(status) == 0)));
-    landed.push_back(left_by_kill(out, false));
-    check_nothing_or_complete(out, dir.str("whole.h5"));
-    check_rerun(dir, args, out, dir.str("whole.h5"), 1);
+    landed.push_back(after_kill(pid, dir, args, out, dir.str("whole.h5"), 1));
   }
   MESSAGE("single run in " << span_s << " s; the kills landed:" << lines(landed));
 }
@@ -234,12 +239,7 @@ TEST_CASE("SIGKILL at random points of a batch and of its merge: the rerun resum
     const pid_t pid = start_sandan(command, dir, "killed");
     sleep_seconds(delay_s);
     REQUIRE(::kill(pid, SIGKILL) == 0);
-    const int status = wait_status(pid);
-    CHECK(((WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) ||
-           (WIFEXITED(status) && WEXITSTATUS(status) == 0)));
-    landed.push_back(left_by_kill(out, true));
-    check_nothing_or_complete(out, dir.str("whole.h5"));
-    check_rerun(dir, args, out, dir.str("whole.h5"), 12);
+    landed.push_back(after_kill(pid, dir, args, out, dir.str("whole.h5"), 12));
   }
 
   // Aimed kills, each as soon as what it waits for appears (polled every 2 ms): the 12th part (between
@@ -260,12 +260,7 @@ TEST_CASE("SIGKILL at random points of a batch and of its merge: the rerun resum
     }
     REQUIRE(::kill(pid, SIGKILL) == 0);
     if (!hit) landed.push_back("(the aimed kill missed its target)");
-    const int status = wait_status(pid);
-    CHECK(((WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) ||
-           (WIFEXITED(status) && WEXITSTATUS(status) == 0)));
-    landed.push_back(left_by_kill(out, true));
-    check_nothing_or_complete(out, dir.str("whole.h5"));
-    check_rerun(dir, args, out, dir.str("whole.h5"), 12);
+    landed.push_back(after_kill(pid, dir, args, out, dir.str("whole.h5"), 12));
   }
 
   MESSAGE("batch of 12 runs in " << span_s << " s; the kills landed:" << lines(landed));

@@ -24,10 +24,6 @@ namespace {
 
 const std::string kSource = SANDAN_SOURCE_DIR;
 
-Command sandan_cli(const std::string& args, const TempDir& scratch) {
-  return run_command(std::string(SANDAN_EXE) + " " + args, scratch);
-}
-
 void write_short_sweep(const TempDir& dir) { sandan::test::write_short_sweep(dir, kSource); }
 
 pid_t start_sandan(const std::vector<std::string>& args, const TempDir& dir, const std::string& log) {

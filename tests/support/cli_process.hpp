@@ -25,6 +25,12 @@ extern char** environ;
 
 namespace sandan::test {
 
+// `sandan ARGS` run to its end in `scratch` (SANDAN_EXE: the CLI of the build, defined by the tests that
+// include this header).
+inline Command sandan_cli(const std::string& args, const TempDir& scratch) {
+  return run_command(std::string(SANDAN_EXE) + " " + args, scratch);
+}
+
 // The 30-run sweep of scenarios/sweep_pv_battery.yaml on the small `local` complex, energy only, so
 // that a batch takes seconds; its interventions are moved onto that complex. `source` is the
 // repository's folder.
