@@ -142,6 +142,21 @@ std::string after_kill(pid_t pid, const TempDir& dir, const std::string& args, c
   return landed;
 }
 
+// The same command after the batch changed, its parts kept: refused (exit 2) before any run, naming
+// the parts folder; the parts byte-identical, no results file, lock or temporary file.
+void check_resume_refused(const TempDir& dir, const std::string& args, const std::string& out,
+                          const std::map<std::string, std::string>& parts_before) {
+  const Command changed = sandan_cli(args, dir);
+  INFO(changed.err);
+  CHECK(changed.exit_code == 2);
+  CHECK(changed.err.find(out + ".parts holds runs of another scenario") != std::string::npos);
+  CHECK(changed.err.find("run 1 of") == std::string::npos);
+  CHECK(contents(out + ".parts") == parts_before);
+  CHECK_FALSE(fs::exists(out));
+  CHECK_FALSE(fs::exists(out + ".lock"));
+  CHECK_FALSE(any_temporary(dir.path()));
+}
+
 // The places the kills landed, one a line.
 std::string lines(const std::vector<std::string>& texts) {
   std::string joined;
@@ -314,15 +329,7 @@ TEST_CASE(
 
     // The scenario changed, its run count not: the kept parts are of another batch.
     write_text(dir.path() / "batch.yaml", c.changed);
-    const Command changed = sandan_cli(args, dir);
-    INFO(changed.err);
-    CHECK(changed.exit_code == 2);
-    CHECK(changed.err.find(out + ".parts holds runs of another scenario") != std::string::npos);
-    CHECK(changed.err.find("run 1 of") == std::string::npos);
-    CHECK(contents(out + ".parts") == parts_before);
-    CHECK_FALSE(fs::exists(out));
-    CHECK_FALSE(fs::exists(out + ".lock"));
-    CHECK_FALSE(any_temporary(dir.path()));
+    check_resume_refused(dir, args, out, parts_before);
 
     // The original scenario again: it resumes, to the file an uninterrupted batch writes.
     write_text(dir.path() / "batch.yaml", c.original);
@@ -386,14 +393,7 @@ TEST_CASE("a batch whose weather file changed in content, its name and scenario 
     warmer += line + "\n";
   }
   write_text(dir.path() / "w.epw", warmer);
-  const Command changed = sandan_cli(args, dir);
-  INFO(changed.err);
-  CHECK(changed.exit_code == 2);
-  CHECK(changed.err.find(out + ".parts holds runs of another scenario") != std::string::npos);
-  CHECK(changed.err.find("run 1 of") == std::string::npos);
-  CHECK(contents(out + ".parts") == parts_before);
-  CHECK_FALSE(fs::exists(out));
-  CHECK_FALSE(fs::exists(out + ".lock"));
+  check_resume_refused(dir, args, out, parts_before);
 
   // The weather as it was: the batch resumes, to the file an uninterrupted batch writes.
   write_text(dir.path() / "w.epw", weather);
